@@ -1,0 +1,1 @@
+"""HTTP plumbing shared by every function: the resolver, error mapping, identity from the authorizer."""

@@ -1,0 +1,69 @@
+"""Domain exceptions. Each carries a French message for the user; ``api.http`` maps them to HTTP statuses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One invalid or missing field, named as in the API (``emitter.siret``), with a French message."""
+
+    field: str
+    message: str
+
+
+class DeskError(Exception):
+    """Base of every error the desk reports to a user."""
+
+    code = "ERREUR"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotAuthenticated(DeskError):
+    code = "NON_AUTHENTIFIE"
+
+
+class NotFound(DeskError):
+    """The resource does not exist, or the caller may not know that it exists."""
+
+    code = "INTROUVABLE"
+
+
+class Forbidden(DeskError):
+    """The caller can see the resource but may not perform this action on it."""
+
+    code = "ACTION_INTERDITE"
+
+
+class InvalidInput(DeskError):
+    """One or more fields are missing or invalid; nothing was stored."""
+
+    code = "DONNEES_INVALIDES"
+
+    def __init__(self, errors: list[FieldError], message: str | None = None) -> None:
+        from chorus_desk.messages import INVALID_INPUT
+
+        super().__init__(message or INVALID_INPUT)
+        self.errors = errors
+
+
+class TransitionNotAllowed(DeskError):
+    """The action is not allowed from the ticket's current status; nothing changed."""
+
+    code = "TRANSITION_INTERDITE"
+
+
+class ConcurrentModification(DeskError):
+    """Another action changed the ticket first; nothing changed."""
+
+    code = "MODIFICATION_CONCURRENTE"
+
+
+class StorageUnavailable(DeskError):
+    """The data store failed or throttled; nothing is guaranteed to have changed."""
+
+    code = "SERVICE_INDISPONIBLE"

@@ -1,0 +1,203 @@
+"""The ticket lifecycle of DOMAIN.md: statuses, actions, and the transition table.
+
+This module is the single place that says who may do what from which status, and which text becomes
+mandatory. Everything else (the ticket service, the API, the tests) asks it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from chorus_desk import messages
+from chorus_desk.errors import FieldError, Forbidden, InvalidInput, TransitionNotAllowed
+
+
+class Status(str, Enum):
+    DRAFT = "DRAFT"
+    OPEN = "OPEN"
+    IN_PROGRESS = "IN_PROGRESS"
+    AWAITING_INFO = "AWAITING_INFO"
+    RESOLVED = "RESOLVED"
+    CLOSED = "CLOSED"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+
+STATUS_LABELS: dict[Status, str] = {
+    Status.DRAFT: "Brouillon",
+    Status.OPEN: "Ouvert",
+    Status.IN_PROGRESS: "En cours",
+    Status.AWAITING_INFO: "En attente d'informations",
+    Status.RESOLVED: "Résolu",
+    Status.CLOSED: "Fermé",
+}
+
+
+class Side(str, Enum):
+    """On which side of a ticket a user acts: for the emitter structure, or for the recipient organisation."""
+
+    EMITTER = "EMITTER"
+    RECIPIENT = "RECIPIENT"
+
+
+class Action(str, Enum):
+    CREATE_DRAFT = "CREATE_DRAFT"
+    CREATE_AND_SUBMIT = "CREATE_AND_SUBMIT"
+    EDIT_DRAFT = "EDIT_DRAFT"
+    DELETE_DRAFT = "DELETE_DRAFT"
+    SUBMIT = "SUBMIT"
+    TAKE_IN_CHARGE = "TAKE_IN_CHARGE"
+    REQUEST_INFORMATION = "REQUEST_INFORMATION"
+    PROVIDE_INFORMATION = "PROVIDE_INFORMATION"
+    ANSWER = "ANSWER"
+    ACCEPT_SOLUTION = "ACCEPT_SOLUTION"
+    REFUSE_SOLUTION = "REFUSE_SOLUTION"
+    CLOSE = "CLOSE"
+
+    @property
+    def label(self) -> str:
+        return TRANSITIONS[self].label
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One row of the transition table.
+
+    ``sources`` holds the statuses the action starts from (``None`` stands for a ticket that does not
+    exist yet); ``target`` is the status reached (``None``: the ticket is deleted; equal to the source
+    for an edit). ``text_required_in`` lists the source statuses in which the text is mandatory, with the
+    message to show when it is missing.
+    """
+
+    action: Action
+    label: str
+    side: Side
+    sources: frozenset[Status | None]
+    target: Status | None
+    text_required_in: frozenset[Status | None] = frozenset()
+    text_missing_message: str = ""
+    text_field: str = "comment"
+    records_history: bool = True
+
+    def target_from(self, source: Status | None) -> Status | None:
+        return source if self.action is Action.EDIT_DRAFT else self.target
+
+
+_ACTIVE = frozenset({Status.OPEN, Status.IN_PROGRESS, Status.AWAITING_INFO, Status.RESOLVED})
+
+TRANSITIONS: dict[Action, Transition] = {
+    t.action: t
+    for t in (
+        Transition(Action.CREATE_DRAFT, "Enregistrer et quitter", Side.EMITTER, frozenset({None}), Status.DRAFT),
+        Transition(Action.CREATE_AND_SUBMIT, "Soumettre", Side.EMITTER, frozenset({None}), Status.OPEN),
+        Transition(
+            Action.EDIT_DRAFT,
+            "Modifier le brouillon",
+            Side.EMITTER,
+            frozenset({Status.DRAFT}),
+            Status.DRAFT,
+            records_history=False,
+        ),
+        Transition(
+            Action.DELETE_DRAFT, "Supprimer le brouillon", Side.EMITTER, frozenset({Status.DRAFT}), None
+        ),
+        Transition(Action.SUBMIT, "Soumettre", Side.EMITTER, frozenset({Status.DRAFT}), Status.OPEN),
+        Transition(
+            Action.TAKE_IN_CHARGE, "Prendre en charge", Side.RECIPIENT, frozenset({Status.OPEN}), Status.IN_PROGRESS
+        ),
+        Transition(
+            Action.REQUEST_INFORMATION,
+            "Demander des informations",
+            Side.RECIPIENT,
+            frozenset({Status.OPEN, Status.IN_PROGRESS}),
+            Status.AWAITING_INFO,
+            text_required_in=frozenset({Status.OPEN, Status.IN_PROGRESS}),
+            text_missing_message=messages.QUESTION_REQUIRED,
+            text_field="question",
+        ),
+        Transition(
+            Action.PROVIDE_INFORMATION,
+            "Répondre à la demande d'information",
+            Side.EMITTER,
+            frozenset({Status.AWAITING_INFO}),
+            Status.OPEN,
+            text_required_in=frozenset({Status.AWAITING_INFO}),
+            text_missing_message=messages.INFORMATION_REQUIRED,
+            text_field="text",
+        ),
+        Transition(
+            Action.ANSWER,
+            "Répondre",
+            Side.RECIPIENT,
+            frozenset({Status.OPEN, Status.IN_PROGRESS}),
+            Status.RESOLVED,
+            text_required_in=frozenset({Status.OPEN, Status.IN_PROGRESS}),
+            text_missing_message=messages.ANSWER_REQUIRED,
+            text_field="text",
+        ),
+        Transition(
+            Action.ACCEPT_SOLUTION, "Accepter la solution", Side.EMITTER, frozenset({Status.RESOLVED}), Status.CLOSED
+        ),
+        Transition(
+            Action.REFUSE_SOLUTION,
+            "Refuser la solution",
+            Side.EMITTER,
+            frozenset({Status.RESOLVED}),
+            Status.OPEN,
+            text_required_in=frozenset({Status.RESOLVED}),
+            text_missing_message=messages.REFUSAL_REASON_REQUIRED,
+            text_field="reason",
+        ),
+        Transition(
+            Action.CLOSE,
+            "Fermer le ticket",
+            Side.EMITTER,
+            _ACTIVE,
+            Status.CLOSED,
+            # Closing before an answer needs a comment; closing a resolved ticket does not.
+            text_required_in=frozenset({Status.OPEN, Status.IN_PROGRESS, Status.AWAITING_INFO}),
+            text_missing_message=messages.CLOSING_COMMENT_REQUIRED,
+        ),
+    )
+}
+
+# Actions a user can take on an existing ticket (creation is not among them).
+TICKET_ACTIONS: tuple[Action, ...] = tuple(a for a, t in TRANSITIONS.items() if None not in t.sources)
+
+
+def authorize(action: Action, sides: frozenset[Side], status: Status | None, number: int | None = None) -> Transition:
+    """Return the transition for ``action`` taken from ``status`` by a user acting on ``sides``.
+
+    Raises ``Forbidden`` when the action belongs to the other side of the ticket, and
+    ``TransitionNotAllowed`` when the table has no row for this status.
+    """
+    transition = TRANSITIONS[action]
+    if transition.side not in sides:
+        template = messages.EMITTER_ONLY if transition.side is Side.EMITTER else messages.RECIPIENT_ONLY
+        raise Forbidden(template.format(action=transition.label))
+    if status not in transition.sources:
+        assert status is not None  # creation always starts from "no ticket"
+        if action is Action.EDIT_DRAFT:
+            raise TransitionNotAllowed(messages.ONLY_DRAFT_EDITABLE.format(number=number, status=status.label))
+        if action is Action.DELETE_DRAFT:
+            raise TransitionNotAllowed(messages.ONLY_DRAFT_DELETABLE.format(number=number, status=status.label))
+        raise TransitionNotAllowed(
+            messages.TRANSITION_NOT_ALLOWED.format(action=transition.label, number=number, status=status.label)
+        )
+    return transition
+
+
+def require_text(transition: Transition, status: Status | None, text: str | None) -> str | None:
+    """Check the transition's mandatory text; return it stripped (``None`` when empty and optional)."""
+    cleaned = text.strip() if text else None
+    if not cleaned and status in transition.text_required_in:
+        raise InvalidInput([FieldError(transition.text_field, transition.text_missing_message)])
+    return cleaned or None
+
+
+def allowed_actions(sides: frozenset[Side], status: Status) -> list[Action]:
+    """The actions the table offers to a user acting on ``sides`` for a ticket in ``status``."""
+    return [a for a in TICKET_ACTIONS if TRANSITIONS[a].side in sides and status in TRANSITIONS[a].sources]

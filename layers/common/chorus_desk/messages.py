@@ -1,0 +1,79 @@
+"""Every French text the desk shows to a user, in one place (field labels, error messages)."""
+
+from __future__ import annotations
+
+INVALID_INPUT = "La demande contient des champs manquants ou invalides."
+BODY_REQUIRED = "Le corps de la requête est obligatoire."
+BODY_NOT_JSON = "Le corps de la requête doit être un objet JSON valide (Content-Type: application/json)."
+NOT_AUTHENTICATED = "Authentification requise : fournissez un jeton valide dans l'en-tête Authorization."
+ROUTE_NOT_FOUND = "Ressource introuvable."
+TICKET_NOT_FOUND = "Le ticket n° {number} est introuvable."
+CONCURRENT_MODIFICATION = (
+    "Le ticket n° {number} a été modifié par une autre action pendant votre demande : "
+    "rechargez-le puis recommencez. Aucune modification n'a été enregistrée."
+)
+TRANSITION_NOT_ALLOWED = (
+    "L'action « {action} » est impossible : le ticket n° {number} est au statut « {status} »."
+)
+ONLY_DRAFT_EDITABLE = "Seul un ticket au statut « Brouillon » peut être modifié ; le ticket n° {number} est au statut « {status} »."
+ONLY_DRAFT_DELETABLE = "Seul un ticket au statut « Brouillon » peut être supprimé ; le ticket n° {number} est au statut « {status} »."
+EMITTER_ONLY = "Seul l'émetteur du ticket peut effectuer l'action « {action} »."
+RECIPIENT_ONLY = "Seul le destinataire du ticket peut effectuer l'action « {action} »."
+STORAGE_UNAVAILABLE = "Le service est momentanément indisponible. Veuillez réessayer dans quelques instants."
+INTERNAL_ERROR = "Une erreur interne est survenue. Veuillez réessayer ; si le problème persiste, contactez le support."
+
+# Field validation
+FIELD_REQUIRED = "Le champ « {label} » est obligatoire."
+FIELD_TOO_LONG = "Le champ « {label} » ne doit pas dépasser {max} caractères."
+FIELD_TOO_SHORT = "Le champ « {label} » doit contenir au moins {min} caractère(s)."
+FIELD_BAD_FORMAT = "Le champ « {label} » n'est pas au bon format."
+FIELD_NOT_ALLOWED = "Le champ « {label} » n'est pas autorisé ici."
+FIELD_BAD_CHOICE = "La valeur du champ « {label} » n'est pas autorisée."
+FIELD_NOT_INTEGER = "Le champ « {label} » doit être un nombre entier."
+FIELD_NOT_BOOLEAN = "Le champ « {label} » doit valoir true ou false."
+FIELD_BLANK = "Le champ « {label} » ne peut pas être vide."
+
+CATEGORY_REQUIRED = "La catégorie est obligatoire."
+SUBCATEGORY_REQUIRED = "La sous-catégorie est obligatoire."
+CATEGORY_UNKNOWN = "La catégorie « {code} » n'existe pas."
+SUBCATEGORY_UNKNOWN = "La sous-catégorie « {code} » n'existe pas pour la catégorie « {category} »."
+EMITTER_REQUIRED = "La structure émettrice est obligatoire."
+EMITTER_NOT_MEMBER = "Vous n'êtes pas rattaché à la structure {siret} : choisissez une de vos structures."
+EMITTER_SERVICE_UNKNOWN = "Le service « {code} » n'appartient pas à la structure {siret}."
+EMITTER_SERVICE_WITHOUT_STRUCTURE = "Choisissez d'abord la structure émettrice avant son service."
+TITLE_REQUIRED = "Le titre est obligatoire."
+DESCRIPTION_REQUIRED = "La description est obligatoire."
+CONTACT_EMAIL_REQUIRED = "L'adresse électronique de contact est obligatoire."
+EMAIL_INVALID = "L'adresse électronique « {value} » n'est pas valide."
+PHONE_INVALID = "Le numéro de téléphone « {value} » n'est pas valide (chiffres, espaces, points, tirets, « + » en tête ; 6 à 20 caractères)."
+SIRET_INVALID = "Le SIRET « {value} » n'est pas valide (14 chiffres avec une clé de contrôle correcte)."
+ASSIGNEE_NOT_AGENT = "La personne désignée n'est pas un agent de l'organisation destinataire du ticket."
+QUESTION_REQUIRED = "La question est obligatoire."
+INFORMATION_REQUIRED = "Le complément d'information est obligatoire."
+ANSWER_REQUIRED = "La réponse est obligatoire."
+REFUSAL_REASON_REQUIRED = "La raison du refus est obligatoire."
+CLOSING_COMMENT_REQUIRED = "Un commentaire est obligatoire pour fermer un ticket qui n'a pas encore reçu de réponse."
+
+# Labels of the API fields, used in the generic validation messages above.
+FIELD_LABELS: dict[str, str] = {
+    "submit": "soumettre",
+    "category": "catégorie",
+    "subcategory": "sous-catégorie",
+    "emitter_siret": "structure émettrice",
+    "emitter_service": "service émetteur",
+    "contact_email": "adresse électronique de contact",
+    "contact_phone": "téléphone de contact",
+    "title": "titre / résumé",
+    "description": "description longue",
+    "assignee_id": "assigné à",
+    "comment": "commentaire",
+    "question": "question",
+    "text": "texte",
+    "reason": "raison",
+    "number": "numéro du ticket",
+}
+
+
+def field_label(field: str) -> str:
+    """The French label of an API field (its last dotted part), or the field name itself."""
+    return FIELD_LABELS.get(field.rsplit(".", 1)[-1], field)

@@ -1,0 +1,21 @@
+"""Who receives a submitted ticket, from the routing rule of its catalogue pair."""
+
+from __future__ import annotations
+
+from chorus_desk import catalogue
+from chorus_desk.catalogue import RoutingRule
+from chorus_desk.models import Recipient, Team, Ticket
+from chorus_desk.repository import get_repository
+
+SUPPORT_TEAM_ID = "SUPPORT"
+SUPPORT_TEAM_NAME = "Support technique Chorus Pro"
+
+
+def recipient_for(ticket: Ticket) -> Recipient:
+    """The recipient of a ticket about to be submitted (its pair is already validated)."""
+    assert ticket.category and ticket.subcategory
+    _, sub = catalogue.resolve(ticket.category, ticket.subcategory)
+    if sub.routing is RoutingRule.TECHNICAL_SUPPORT:
+        team = get_repository().load_team(SUPPORT_TEAM_ID) or Team(id=SUPPORT_TEAM_ID, name=SUPPORT_TEAM_NAME)
+        return Recipient(org=team.ref, name=team.name)
+    raise NotImplementedError(f"routing rule {sub.routing}")  # pragma: no cover - every rule is handled above

@@ -1,0 +1,35 @@
+"""SIRET / SIREN identifiers: 14 (9) digits with a Luhn check digit, and La Poste's exception."""
+
+from __future__ import annotations
+
+# La Poste's establishments share one SIREN and far more SIRETs than a Luhn key allows: INSEE validates
+# them with "the sum of the 14 digits is a multiple of 5" instead.
+LA_POSTE_SIREN = "356000000"
+
+
+def luhn_valid(digits: str) -> bool:
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = int(char)
+        if index % 2 == 1:
+            value *= 2
+            if value > 9:
+                value -= 9
+        total += value
+    return total % 10 == 0
+
+
+def is_valid_siren(value: str) -> bool:
+    return len(value) == 9 and value.isascii() and value.isdigit() and luhn_valid(value)
+
+
+def is_valid_siret(value: str) -> bool:
+    if len(value) != 14 or not value.isascii() or not value.isdigit():
+        return False
+    if value.startswith(LA_POSTE_SIREN) and value != LA_POSTE_SIREN + "00001":
+        return sum(int(c) for c in value) % 5 == 0
+    return luhn_valid(value)
+
+
+def siren_of(siret: str) -> str:
+    return siret[:9]

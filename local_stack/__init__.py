@@ -1,0 +1,6 @@
+"""The local stack: the API of template.yaml served on 127.0.0.1 without Docker.
+
+The handlers named in template.yaml run in-process; the AWS services they call (DynamoDB, Cognito) are
+an embedded moto server; requests go through a local stand-in for API Gateway that reads the routes,
+the CORS settings, the gateway responses and the Cognito authorizer from the same template.
+"""

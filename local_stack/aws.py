@@ -1,0 +1,116 @@
+"""The embedded AWS of the local stack: a moto server on 127.0.0.1 and the template's resources in it."""
+
+from __future__ import annotations
+
+import os
+import socket
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+
+from local_stack.template import Resolver, resources_of_type, table_definition
+
+REGION = "eu-west-3"
+LOCAL_NAMES = {"DeskTable": "chorus-desk-local", "UserPool": "chorus-desk-local", "DeskApi": "chorus-desk-local"}
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def use_dummy_credentials(endpoint: str) -> None:
+    """Every boto3 client of this process talks to the embedded server, never to AWS."""
+    os.environ.update(
+        {
+            "AWS_ACCESS_KEY_ID": "local",
+            "AWS_SECRET_ACCESS_KEY": "local",
+            "AWS_DEFAULT_REGION": REGION,
+            "AWS_REGION": REGION,
+            "AWS_ENDPOINT_URL": endpoint,
+        }
+    )
+
+
+def client(service: str, endpoint: str) -> Any:
+    return boto3.client(
+        service,
+        endpoint_url=endpoint,
+        region_name=REGION,
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
+
+
+@dataclass(frozen=True)
+class Identities:
+    user_pool_id: str
+    client_id: str
+
+
+def create_tables(template: dict[str, Any], resolver: Resolver, endpoint: str) -> None:
+    dynamodb = client("dynamodb", endpoint)
+    for logical_id in resources_of_type(template, "AWS::DynamoDB::Table"):
+        dynamodb.create_table(**table_definition(template, logical_id, resolver.ref(logical_id)))
+
+
+def create_identities(template: dict[str, Any], resolver: Resolver, endpoint: str) -> Identities:
+    """The user pool and app client as the template declares them.
+
+    The local client additionally allows ADMIN_USER_PASSWORD_AUTH, so that ``token`` can sign a demo user
+    in with one command; the deployed client only allows SRP.
+    """
+    cognito = client("cognito-idp", endpoint)
+    (pool_id, pool_spec), = resources_of_type(template, "AWS::Cognito::UserPool").items()
+    pool_props = resolver.resolve(pool_spec["Properties"])
+    pool = cognito.create_user_pool(
+        PoolName=pool_props["UserPoolName"],
+        Policies=pool_props["Policies"],
+        UsernameAttributes=pool_props["UsernameAttributes"],
+        AutoVerifiedAttributes=pool_props["AutoVerifiedAttributes"],
+        AdminCreateUserConfig=pool_props["AdminCreateUserConfig"],
+        Schema=pool_props["Schema"],
+    )["UserPool"]
+    (_, client_spec), = resources_of_type(template, "AWS::Cognito::UserPoolClient").items()
+    client_props = resolver.resolve(client_spec["Properties"])
+    app_client = cognito.create_user_pool_client(
+        UserPoolId=pool["Id"],
+        ClientName=client_props["ClientName"],
+        GenerateSecret=False,
+        ExplicitAuthFlows=[*client_props["ExplicitAuthFlows"], "ALLOW_ADMIN_USER_PASSWORD_AUTH"],
+        ReadAttributes=client_props["ReadAttributes"],
+    )["UserPoolClient"]
+    resolver.names[pool_id] = pool["Id"]
+    return Identities(user_pool_id=pool["Id"], client_id=app_client["ClientId"])
+
+
+def create_user(endpoint: str, identities: Identities, email: str, name: str, password: str) -> str:
+    """A confirmed Cognito user with a permanent password; returns its ``sub``."""
+    cognito = client("cognito-idp", endpoint)
+    created = cognito.admin_create_user(
+        UserPoolId=identities.user_pool_id,
+        Username=email,
+        UserAttributes=[
+            {"Name": "email", "Value": email},
+            {"Name": "email_verified", "Value": "true"},
+            {"Name": "name", "Value": name},
+        ],
+        MessageAction="SUPPRESS",
+    )["User"]
+    cognito.admin_set_user_password(
+        UserPoolId=identities.user_pool_id, Username=email, Password=password, Permanent=True
+    )
+    return next(a["Value"] for a in created["Attributes"] if a["Name"] == "sub")
+
+
+def id_token(endpoint: str, identities: Identities, email: str, password: str) -> str:
+    """Sign a user in and return the IdToken (what the Cognito authorizer of API Gateway expects)."""
+    result = client("cognito-idp", endpoint).admin_initiate_auth(
+        UserPoolId=identities.user_pool_id,
+        ClientId=identities.client_id,
+        AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": email, "PASSWORD": password},
+    )
+    return str(result["AuthenticationResult"]["IdToken"])

@@ -1,0 +1,71 @@
+"""One OpenAPI document for the whole API, generated from the functions' routes and models.
+
+Each function's resolver documents its own routes; they are merged here, the Cognito security scheme is
+added, and Powertools' default 422 answers are dropped (the API answers 400 with French messages,
+documented on each route).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+from local_stack.template import Resolver, api_routes, function_environment, load_handler_module, resources_of_type
+
+TITLE = "Support Chorus Pro – API"
+VERSION = "1.0.0"
+DESCRIPTION = (
+    "API du support de Chorus Pro : tickets (sollicitations) des fournisseurs et des structures publiques, "
+    "de leur brouillon à leur clôture, côté émetteur et côté destinataire. Authentification : le jeton "
+    "d'identité Cognito (IdToken) dans l'en-tête Authorization. Les erreurs sont en français."
+)
+SECURITY_SCHEME = "CognitoIdToken"
+
+
+def prepare_environment(template: dict[str, Any], resolver: Resolver) -> None:
+    """Give this process the environment the functions get in Lambda (needed to import their modules)."""
+    for function in resources_of_type(template, "AWS::Serverless::Function"):
+        for key, value in function_environment(template, function, resolver).items():
+            os.environ.setdefault(key, value)
+
+
+def build_document(template: dict[str, Any]) -> dict[str, Any]:
+    routes = api_routes(template)
+    paths: dict[str, Any] = {}
+    schemas: dict[str, Any] = {}
+    for function in sorted({r.function for r in routes}):
+        app = load_handler_module(template, function).app
+        document = json.loads(app.get_openapi_json_schema(title=TITLE, version=VERSION))
+        for path, operations in document.get("paths", {}).items():
+            paths.setdefault(path, {}).update(operations)
+        schemas.update(document.get("components", {}).get("schemas", {}))
+    for name in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
+        schemas.pop(name, None)
+    public = {(r.path, r.method.lower()) for r in routes if not r.authorized}
+    for path, operations in paths.items():
+        for method, operation in operations.items():
+            operation.get("responses", {}).pop("422", None)
+            if (path, method) in public:
+                operation["security"] = []
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": TITLE, "version": VERSION, "description": DESCRIPTION},
+        "paths": {p: dict(sorted(paths[p].items())) for p in sorted(paths)},
+        "components": {
+            "schemas": dict(sorted(schemas.items())),
+            "securitySchemes": {
+                SECURITY_SCHEME: {
+                    "type": "apiKey",
+                    "in": "header",
+                    "name": "Authorization",
+                    "description": "Jeton d'identité Cognito (IdToken) de l'utilisateur.",
+                }
+            },
+        },
+        "security": [{SECURITY_SCHEME: []}],
+    }
+
+
+def render(document: dict[str, Any]) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
