@@ -1,5 +1,5 @@
-"""Shared fixtures: moto-backed AWS, the table created from template.yaml, the demo directory, and an
-``api`` helper that invokes the real handlers with the sample events of events/."""
+"""Shared fixtures: moto-backed AWS with the table created from template.yaml, the demo directory, and
+the ``api`` helper (tests/support.py) that invokes the real handlers with the sample events of events/."""
 
 from __future__ import annotations
 
@@ -25,13 +25,7 @@ os.environ.update(
     }
 )
 
-import copy  # noqa: E402
-import json  # noqa: E402
-import re  # noqa: E402
-from collections import Counter  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
-from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
 import boto3  # noqa: E402
@@ -39,18 +33,8 @@ import pytest  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
 from local_stack import demo  # noqa: E402
-from local_stack.gateway import LambdaContext  # noqa: E402
-from local_stack.template import Route, api_routes, handler_of, load_template, table_definition  # noqa: E402
-
-ROOT = Path(__file__).resolve().parent.parent
-EVENTS = ROOT / "events"
-TEST_IDS = {u.alias: f"00000000-0000-4000-8000-{i:012d}" for i, u in enumerate(demo.USERS, start=1)}
-_KEEP = object()
-DROP = object()
-
-
-def snake(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+from local_stack.template import load_template, table_definition  # noqa: E402
+from tests.support import TEST_IDS, Api, CallLog  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -58,21 +42,9 @@ def template() -> dict[str, Any]:
     return load_template()
 
 
-@dataclass
-class CallLog:
-    """DynamoDB operations made by the repository's client, to check access patterns (no Scan, ever)."""
-
-    operations: list[str] = field(default_factory=list)
-
-    def record(self, event_name: str, **_: Any) -> None:
-        self.operations.append(event_name.rsplit(".", 1)[-1])
-
-    def counts(self) -> Counter[str]:
-        return Counter(self.operations)
-
-
 @pytest.fixture
 def aws(template: dict[str, Any]) -> Iterator[CallLog]:
+    """A fresh moto account with the table of template.yaml; fails the test if anything used a Scan."""
     from chorus_desk.repository import get_repository
 
     with mock_aws():
@@ -87,87 +59,12 @@ def aws(template: dict[str, Any]) -> Iterator[CallLog]:
 
 @pytest.fixture
 def directory(aws: CallLog) -> CallLog:
+    """The demo structures, support team, users and memberships (user ids fixed for the tests)."""
     from chorus_desk.repository import get_repository
 
     demo.seed_directory(get_repository(), TEST_IDS)
     aws.operations.clear()
     return aws
-
-
-@dataclass
-class Reply:
-    status: int
-    body: Any
-    headers: dict[str, str]
-
-
-def sample_event(name: str) -> dict[str, Any]:
-    return json.loads((EVENTS / f"{name}.json").read_text(encoding="utf-8"))
-
-
-class Api:
-    """Calls the real handlers with the sample events of events/, as API Gateway would."""
-
-    def __init__(self, template: dict[str, Any]) -> None:
-        self.template = template
-        self.routes: dict[str, Route] = {snake(r.name): r for r in api_routes(template)}
-
-    def call(
-        self,
-        route: str,
-        user: str | None,
-        number: int | str | None = None,
-        body: Any = _KEEP,
-        raw_body: str | None = None,
-    ) -> Reply:
-        spec = self.routes[route]
-        event = copy.deepcopy(sample_event(route))
-        if number is not None:
-            event["path"] = spec.path.replace("{number}", str(number))
-            event["pathParameters"] = {"number": str(number)}
-            event["requestContext"]["path"] = "/dev" + event["path"]
-        if user is None:
-            event["requestContext"]["authorizer"] = None
-        else:
-            person = demo.USERS_BY_ALIAS[user]
-            event["requestContext"]["authorizer"]["claims"].update(
-                {"sub": TEST_IDS[user], "cognito:username": TEST_IDS[user], "email": person.email, "name": person.name}
-            )
-        if raw_body is not None:
-            event["body"] = raw_body
-        elif body is not _KEEP:
-            event["body"] = None if body is None else json.dumps(body)
-        context = LambdaContext(spec.function, 512, 10, "req-1", f"arn:aws:lambda:eu-west-3:1:function:{spec.function}", 1e12)
-        result = handler_of(self.template, spec.function)(event, context)
-        text = result.get("body")
-        return Reply(result["statusCode"], json.loads(text) if text else None, result.get("headers") or {})
-
-    # ------------------------------------------------------------------ building tickets in any status
-    def create(self, user: str = "marie", submit: bool = True, **overrides: Any) -> Reply:
-        """POST /tickets with the sample event's fields, ``overrides`` applied (``DROP`` removes a field)."""
-        fields = json.loads(sample_event("create_ticket")["body"])
-        fields.update({"submit": submit, **overrides})
-        return self.call("create_ticket", user, body={k: v for k, v in fields.items() if v is not DROP})
-
-    def ticket_in(self, status: str, emitter: str = "marie", agent: str = "lucas") -> int:
-        """A ticket of Menuiserie Dupont, sent to the support, brought to ``status`` through the API."""
-        reply = self.create(emitter, submit=status != "DRAFT")
-        assert reply.status == 201, reply.body
-        number = reply.body["number"]
-        steps = {
-            "DRAFT": [],
-            "OPEN": [],
-            "IN_PROGRESS": [("take_in_charge", agent, {})],
-            "AWAITING_INFO": [("request_information", agent, {"question": "Quel numéro de facture ?"})],
-            "RESOLVED": [("answer", agent, {"text": "Voici la solution."})],
-            "CLOSED": [("answer", agent, {"text": "Voici la solution."}), ("accept_solution", emitter, {})],
-        }[status]
-        for route, user, body in steps:
-            step = self.call(route, user, number, body=body)
-            assert step.status == 200, step.body
-        final = self.call("get_ticket", emitter, number)
-        assert final.body["status"]["code"] == status
-        return int(number)
 
 
 @pytest.fixture

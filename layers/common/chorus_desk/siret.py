@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-# La Poste's establishments share one SIREN and far more SIRETs than a Luhn key allows: INSEE validates
-# them with "the sum of the 14 digits is a multiple of 5" instead.
+# La Poste's establishments share one SIREN and far more SIRETs than a Luhn key allows: except for the
+# head office, INSEE validates them with "the sum of the 14 digits is a multiple of 5" instead.
 LA_POSTE_SIREN = "356000000"
+LA_POSTE_HEAD_OFFICE = "35600000000048"
 
 
 def luhn_valid(digits: str) -> bool:
@@ -24,9 +25,9 @@ def is_valid_siren(value: str) -> bool:
 
 
 def is_valid_siret(value: str) -> bool:
-    if len(value) != 14 or not value.isascii() or not value.isdigit():
+    if len(value) != 14 or not value.isascii() or not value.isdigit() or not is_valid_siren(value[:9]):
         return False
-    if value.startswith(LA_POSTE_SIREN) and value != LA_POSTE_SIREN + "00001":
+    if value.startswith(LA_POSTE_SIREN) and value != LA_POSTE_HEAD_OFFICE:
         return sum(int(c) for c in value) % 5 == 0
     return luhn_valid(value)
 

@@ -1,0 +1,117 @@
+"""Test helpers: the ``Api`` that invokes the real handlers with the sample events of events/, and the
+DynamoDB call log used to check access patterns."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from local_stack import demo
+from local_stack.gateway import LambdaContext
+from local_stack.template import Route, api_routes, handler_of
+
+ROOT = Path(__file__).resolve().parent.parent
+EVENTS = ROOT / "events"
+TEST_IDS = {u.alias: f"00000000-0000-4000-8000-{i:012d}" for i, u in enumerate(demo.USERS, start=1)}
+_KEEP = object()
+DROP = object()
+
+
+def snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+@dataclass
+class CallLog:
+    """DynamoDB operations made by the repository's client, to check access patterns (no Scan, ever)."""
+
+    operations: list[str] = field(default_factory=list)
+
+    def record(self, event_name: str, **_: Any) -> None:
+        self.operations.append(event_name.rsplit(".", 1)[-1])
+
+    def counts(self) -> Counter[str]:
+        return Counter(self.operations)
+
+
+@dataclass
+class Reply:
+    status: int
+    body: Any
+    headers: dict[str, str]
+
+
+def sample_event(name: str) -> dict[str, Any]:
+    return json.loads((EVENTS / f"{name}.json").read_text(encoding="utf-8"))
+
+
+class Api:
+    """Calls the real handlers with the sample events of events/, as API Gateway would."""
+
+    def __init__(self, template: dict[str, Any]) -> None:
+        self.template = template
+        self.routes: dict[str, Route] = {snake(r.name): r for r in api_routes(template)}
+
+    def call(
+        self,
+        route: str,
+        user: str | None,
+        number: int | str | None = None,
+        body: Any = _KEEP,
+        raw_body: str | None = None,
+    ) -> Reply:
+        spec = self.routes[route]
+        event = copy.deepcopy(sample_event(route))
+        if number is not None:
+            event["path"] = spec.path.replace("{number}", str(number))
+            event["pathParameters"] = {"number": str(number)}
+            event["requestContext"]["path"] = "/dev" + event["path"]
+        if user is None:
+            event["requestContext"]["authorizer"] = None
+        else:
+            person = demo.USERS_BY_ALIAS[user]
+            event["requestContext"]["authorizer"]["claims"].update(
+                {"sub": TEST_IDS[user], "cognito:username": TEST_IDS[user], "email": person.email, "name": person.name}
+            )
+        if raw_body is not None:
+            event["body"] = raw_body
+        elif body is not _KEEP:
+            event["body"] = None if body is None else json.dumps(body)
+        context = LambdaContext(spec.function, 512, 10, "req-1", f"arn:aws:lambda:eu-west-3:1:function:{spec.function}", 1e12)
+        result = handler_of(self.template, spec.function)(event, context)
+        text = result.get("body")
+        headers = dict(result.get("headers") or {})
+        headers.update({k: v[-1] for k, v in (result.get("multiValueHeaders") or {}).items() if v})
+        return Reply(result["statusCode"], json.loads(text) if text else None, headers)
+
+    # ------------------------------------------------------------------ building tickets in any status
+    def create(self, user: str = "marie", submit: Any = True, **overrides: Any) -> Reply:
+        """POST /tickets with the sample event's fields, ``overrides`` applied (``DROP`` removes a field)."""
+        fields = json.loads(sample_event("create_ticket")["body"])
+        fields.update({"submit": submit, **overrides})
+        return self.call("create_ticket", user, body={k: v for k, v in fields.items() if v is not DROP})
+
+    def ticket_in(self, status: str, emitter: str = "marie", agent: str = "lucas") -> int:
+        """A ticket of Menuiserie Dupont, sent to the support, brought to ``status`` through the API."""
+        reply = self.create(emitter, submit=status != "DRAFT")
+        assert reply.status == 201, reply.body
+        number = reply.body["number"]
+        steps = {
+            "DRAFT": [],
+            "OPEN": [],
+            "IN_PROGRESS": [("take_in_charge", agent, {})],
+            "AWAITING_INFO": [("request_information", agent, {"question": "Quel numéro de facture ?"})],
+            "RESOLVED": [("answer", agent, {"text": "Voici la solution."})],
+            "CLOSED": [("answer", agent, {"text": "Voici la solution."}), ("accept_solution", emitter, {})],
+        }[status]
+        for route, user, body in steps:
+            step = self.call(route, user, number, body=body)
+            assert step.status == 200, step.body
+        final = self.call("get_ticket", emitter, number)
+        assert final.body["status"]["code"] == status
+        return int(number)

@@ -1,0 +1,42 @@
+"""The API contract: docs/openapi.json matches the code, the code serves exactly the template's routes,
+and every route has its sample event in events/."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from local_stack.openapi import build_document, render
+from local_stack.template import api_routes
+from tests.support import EVENTS, ROOT, sample_event, snake
+
+
+def test_committed_openapi_document_matches_the_code(template: dict[str, Any]) -> None:
+    committed = (ROOT / "docs" / "openapi.json").read_text(encoding="utf-8")
+    assert committed == render(build_document(template)), "docs/openapi.json is stale: run `make openapi`"
+
+
+def test_the_code_documents_exactly_the_routes_of_the_template(template: dict[str, Any]) -> None:
+    document = build_document(template)
+    documented = {(path, method.upper()) for path, ops in document["paths"].items() for method in ops}
+    declared = {(r.path, r.method) for r in api_routes(template)}
+    assert documented == declared
+
+
+def test_errors_are_documented_as_400_never_422(template: dict[str, Any]) -> None:
+    document = build_document(template)
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            assert "422" not in operation["responses"], (path, method)
+            assert "401" in operation["responses"], (path, method)
+    text = json.dumps(document)
+    assert "HTTPValidationError" not in text
+
+
+def test_every_route_has_a_sample_event_matching_it(template: dict[str, Any]) -> None:
+    routes = api_routes(template)
+    assert {f"{snake(r.name)}.json" for r in routes} == {p.name for p in EVENTS.glob("*.json")}
+    for route in routes:
+        event = sample_event(snake(route.name))
+        assert (event["resource"], event["httpMethod"]) == (route.path, route.method)
+        assert event["requestContext"]["authorizer"]["claims"]["sub"]
