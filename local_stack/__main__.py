@@ -1,8 +1,8 @@
 """Command line of the local stack.
 
-    python -m local_stack serve [--port 3000]      start the stack with demo data (Ctrl-C stops it)
-    python -m local_stack token marie              print an IdToken for a demo user of the running stack
-    python -m local_stack openapi [--check]        write (or check) docs/openapi.json
+python -m local_stack serve [--port 3000]      start the stack with demo data (Ctrl-C stops it)
+python -m local_stack token marie              print an IdToken for a demo user of the running stack
+python -m local_stack openapi [--check]        write (or check) docs/openapi.json
 """
 
 from __future__ import annotations
@@ -40,9 +40,9 @@ def serve(args: argparse.Namespace) -> int:
     template = load_template()
     # The functions' environment first: the domain package reads it when it is imported.
     resolver = Resolver(template, parameters={"Stage": "dev"}, names=dict(aws.LOCAL_NAMES))
+    prepare_environment(template, resolver)
     os.environ.update(_local_environment())
     os.environ["POWERTOOLS_LOG_LEVEL"] = args.log_level
-    prepare_environment(template, resolver)
     moto_port = aws.free_port()
     endpoint = f"http://127.0.0.1:{moto_port}"
     os.environ["MOTO_PORT"] = str(moto_port)  # moto's Step Functions interpreter calls back on this port
@@ -167,8 +167,9 @@ def openapi(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m local_stack", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m local_stack", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     p_serve = commands.add_parser("serve", help="start the local stack with demo data")
     p_serve.add_argument("--host", default="127.0.0.1")

@@ -63,7 +63,7 @@ def create_identities(template: dict[str, Any], resolver: Resolver, endpoint: st
     in with one command; the deployed client only allows SRP.
     """
     cognito = client("cognito-idp", endpoint)
-    (pool_id, pool_spec), = resources_of_type(template, "AWS::Cognito::UserPool").items()
+    ((pool_id, pool_spec),) = resources_of_type(template, "AWS::Cognito::UserPool").items()
     pool_props = resolver.resolve(pool_spec["Properties"])
     pool = cognito.create_user_pool(
         PoolName=pool_props["UserPoolName"],
@@ -73,7 +73,7 @@ def create_identities(template: dict[str, Any], resolver: Resolver, endpoint: st
         AdminCreateUserConfig=pool_props["AdminCreateUserConfig"],
         Schema=pool_props["Schema"],
     )["UserPool"]
-    (_, client_spec), = resources_of_type(template, "AWS::Cognito::UserPoolClient").items()
+    ((_, client_spec),) = resources_of_type(template, "AWS::Cognito::UserPoolClient").items()
     client_props = resolver.resolve(client_spec["Properties"])
     app_client = cognito.create_user_pool_client(
         UserPoolId=pool["Id"],
@@ -102,7 +102,7 @@ def create_user(endpoint: str, identities: Identities, email: str, name: str, pa
     cognito.admin_set_user_password(
         UserPoolId=identities.user_pool_id, Username=email, Password=password, Permanent=True
     )
-    return next(a["Value"] for a in created["Attributes"] if a["Name"] == "sub")
+    return str(next(a["Value"] for a in created["Attributes"] if a["Name"] == "sub"))
 
 
 def id_token(endpoint: str, identities: Identities, email: str, password: str) -> str:

@@ -25,14 +25,24 @@ STRUCTURES: tuple[Structure, ...] = (
         email="contact@menuiserie-dupont.example",
         services=(Service(code="ATELIER", name="Atelier"), Service(code="COMPTA", name="Comptabilité fournisseurs")),
     ),
-    Structure(siret="41234567000019", designation="Les Loges du Grel", public=False, email="accueil@loges-grel.example"),
-    Structure(siret="80123456800013", designation="Boulangerie Martin", public=False, email="bonjour@boulangerie-martin.example"),
+    Structure(
+        siret="41234567000019", designation="Les Loges du Grel", public=False, email="accueil@loges-grel.example"
+    ),
+    Structure(
+        siret="80123456800013",
+        designation="Boulangerie Martin",
+        public=False,
+        email="bonjour@boulangerie-martin.example",
+    ),
     Structure(
         siret="21769001500011",
         designation="Commune de Saint-Léger",
         public=True,
         email="mairie@saint-leger.example",
-        services=(Service(code="FINANCES", name="Service des finances"), Service(code="TECHNIQUE", name="Services techniques")),
+        services=(
+            Service(code="FINANCES", name="Service des finances"),
+            Service(code="TECHNIQUE", name="Services techniques"),
+        ),
     ),
     Structure(
         siret="21350002800013",
@@ -60,24 +70,62 @@ class DemoUser:
 
 
 USERS: tuple[DemoUser, ...] = (
-    DemoUser("marie", "marie.dupont@menuiserie-dupont.example", "Marie Dupont",
-             (("53453679200011", Role.PRINCIPAL_MANAGER),), "gestionnaire principale, Menuiserie Dupont (privée)"),
-    DemoUser("paul", "paul.girard@menuiserie-dupont.example", "Paul Girard",
-             (("53453679200011", Role.SECONDARY_MANAGER), ("41234567000019", Role.USER)),
-             "gestionnaire secondaire, Menuiserie Dupont ; utilisateur, Les Loges du Grel"),
-    DemoUser("julie", "julie.bernard@menuiserie-dupont.example", "Julie Bernard",
-             (("53453679200011", Role.USER),), "utilisatrice simple, Menuiserie Dupont"),
-    DemoUser("claire", "claire.petit@saint-leger.example", "Claire Petit",
-             (("21769001500011", Role.PRINCIPAL_MANAGER), ("73214569300014", Role.SECONDARY_MANAGER)),
-             "gestionnaire principale, Commune de Saint-Léger (publique) ; gestionnaire, Ancienne régie des eaux"),
-    DemoUser("hugo", "hugo.leroy@saint-leger.example", "Hugo Leroy",
-             (("21769001500011", Role.USER),), "utilisateur simple, Commune de Saint-Léger"),
-    DemoUser("nora", "nora.haddad@boulangerie-martin.example", "Nora Haddad",
-             (("80123456800013", Role.PRINCIPAL_MANAGER),), "gestionnaire principale, Boulangerie Martin (autre structure)"),
-    DemoUser("sophie", "sophie.moreau@support.chorus-pro.example", "Sophie Moreau",
-             ((SUPPORT_TEAM_ID, Role.PRINCIPAL_MANAGER),), "responsable du support technique Chorus Pro"),
-    DemoUser("lucas", "lucas.fabre@support.chorus-pro.example", "Lucas Fabre",
-             ((SUPPORT_TEAM_ID, Role.USER),), "agent du support technique Chorus Pro"),
+    DemoUser(
+        "marie",
+        "marie.dupont@menuiserie-dupont.example",
+        "Marie Dupont",
+        (("53453679200011", Role.PRINCIPAL_MANAGER),),
+        "gestionnaire principale, Menuiserie Dupont (privée)",
+    ),
+    DemoUser(
+        "paul",
+        "paul.girard@menuiserie-dupont.example",
+        "Paul Girard",
+        (("53453679200011", Role.SECONDARY_MANAGER), ("41234567000019", Role.USER)),
+        "gestionnaire secondaire, Menuiserie Dupont ; utilisateur, Les Loges du Grel",
+    ),
+    DemoUser(
+        "julie",
+        "julie.bernard@menuiserie-dupont.example",
+        "Julie Bernard",
+        (("53453679200011", Role.USER),),
+        "utilisatrice simple, Menuiserie Dupont",
+    ),
+    DemoUser(
+        "claire",
+        "claire.petit@saint-leger.example",
+        "Claire Petit",
+        (("21769001500011", Role.PRINCIPAL_MANAGER), ("73214569300014", Role.SECONDARY_MANAGER)),
+        "gestionnaire principale, Commune de Saint-Léger (publique) ; gestionnaire, Ancienne régie des eaux",
+    ),
+    DemoUser(
+        "hugo",
+        "hugo.leroy@saint-leger.example",
+        "Hugo Leroy",
+        (("21769001500011", Role.USER),),
+        "utilisateur simple, Commune de Saint-Léger",
+    ),
+    DemoUser(
+        "nora",
+        "nora.haddad@boulangerie-martin.example",
+        "Nora Haddad",
+        (("80123456800013", Role.PRINCIPAL_MANAGER),),
+        "gestionnaire principale, Boulangerie Martin (autre structure)",
+    ),
+    DemoUser(
+        "sophie",
+        "sophie.moreau@support.chorus-pro.example",
+        "Sophie Moreau",
+        ((SUPPORT_TEAM_ID, Role.PRINCIPAL_MANAGER),),
+        "responsable du support technique Chorus Pro",
+    ),
+    DemoUser(
+        "lucas",
+        "lucas.fabre@support.chorus-pro.example",
+        "Lucas Fabre",
+        ((SUPPORT_TEAM_ID, Role.USER),),
+        "agent du support technique Chorus Pro",
+    ),
 )
 
 USERS_BY_ALIAS = {u.alias: u for u in USERS}
@@ -115,29 +163,60 @@ def seed_tickets(user_ids: Mapping[str, str]) -> list[int]:
         return tickets.create_ticket(who(alias), CreateTicketRequest(submit=submit, **fields)).number
 
     numbers = []
-    first = new("marie", True, category="FACTURES_EMISES", subcategory="MANDAT_DE_FACTURATION",
-                emitter_siret="53453679200011", emitter_service="COMPTA",
-                title="Activer le mandat de facturation pour notre sous-traitant",
-                description="Notre sous-traitant doit émettre des factures en notre nom. Comment déclarer le mandat ?")
+    first = new(
+        "marie",
+        True,
+        category="FACTURES_EMISES",
+        subcategory="MANDAT_DE_FACTURATION",
+        emitter_siret="53453679200011",
+        emitter_service="COMPTA",
+        title="Activer le mandat de facturation pour notre sous-traitant",
+        description="Notre sous-traitant doit émettre des factures en notre nom. Comment déclarer le mandat ?",
+    )
     numbers.append(first)
-    draft = new("marie", False, category="FACTURES_EMISES", subcategory="AJOUT_PIECE_JOINTE",
-                emitter_siret="53453679200011", title="Pièce jointe refusée")
+    draft = new(
+        "marie",
+        False,
+        category="FACTURES_EMISES",
+        subcategory="AJOUT_PIECE_JOINTE",
+        emitter_siret="53453679200011",
+        title="Pièce jointe refusée",
+    )
     numbers.append(draft)
-    waiting = new("julie", True, category="FACTURES_EMISES", subcategory="ERREUR_ELEMENTS_FACTURATION",
-                  emitter_siret="53453679200011", title="Erreur sur le numéro d'engagement",
-                  description="La facture FAC-2026-118 a été saisie avec un mauvais numéro d'engagement.")
+    waiting = new(
+        "julie",
+        True,
+        category="FACTURES_EMISES",
+        subcategory="ERREUR_ELEMENTS_FACTURATION",
+        emitter_siret="53453679200011",
+        title="Erreur sur le numéro d'engagement",
+        description="La facture FAC-2026-118 a été saisie avec un mauvais numéro d'engagement.",
+    )
     tickets.take_in_charge(who("sophie"), waiting, user_ids["lucas"], None)
     tickets.request_information(who("lucas"), waiting, "Pouvez-vous nous indiquer le numéro d'engagement attendu ?")
     numbers.append(waiting)
-    resolved = new("claire", True, category="GESTION_STRUCTURES_UTILISATEURS",
-                   subcategory="MODIFICATION_DROITS_UTILISATEURS", emitter_siret="21769001500011",
-                   emitter_service="FINANCES", title="Nommer un nouveau gestionnaire principal",
-                   description="Notre gestionnaire principal a quitté la commune. Merci de nommer Hugo Leroy.")
+    resolved = new(
+        "claire",
+        True,
+        category="GESTION_STRUCTURES_UTILISATEURS",
+        subcategory="MODIFICATION_DROITS_UTILISATEURS",
+        emitter_siret="21769001500011",
+        emitter_service="FINANCES",
+        title="Nommer un nouveau gestionnaire principal",
+        description="Notre gestionnaire principal a quitté la commune. Merci de nommer Hugo Leroy.",
+    )
     tickets.take_in_charge(who("lucas"), resolved, None, None)
     tickets.answer(who("lucas"), resolved, "Hugo Leroy est désormais gestionnaire principal de la structure.")
     numbers.append(resolved)
-    closed = new("paul", True, category="FACTURES_RECUES", subcategory="AUTRE", emitter_siret="41234567000019",
-                 title="Où trouver les factures reçues ?", description="Je ne vois pas l'onglet des factures reçues.")
+    closed = new(
+        "paul",
+        True,
+        category="FACTURES_RECUES",
+        subcategory="AUTRE",
+        emitter_siret="41234567000019",
+        title="Où trouver les factures reçues ?",
+        description="Je ne vois pas l'onglet des factures reçues.",
+    )
     tickets.answer(who("sophie"), closed, "L'onglet apparaît une fois l'espace « Factures reçues » ajouté.")
     tickets.accept_solution(who("paul"), closed, "Merci, c'est bon.")
     numbers.append(closed)

@@ -8,11 +8,13 @@ import json
 import threading
 import time
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jwt
+from aws_lambda_powertools.event_handler.openapi import swagger_ui
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
@@ -117,7 +119,7 @@ class Gateway:
             )
             for f, spec in functions.items()
         }
-        swagger = Path(__import__("aws_lambda_powertools.event_handler.openapi.swagger_ui", fromlist=["x"]).__file__).parent
+        swagger = Path(swagger_ui.__file__ or "").parent
         self._assets = {
             "/docs/swagger-ui-bundle.js": (swagger / "swagger-ui-bundle.min.js", "application/javascript"),
             "/docs/swagger-ui.css": (swagger / "swagger-ui.min.css", "text/css"),
@@ -130,8 +132,10 @@ class Gateway:
         response = self._dispatch(request)
         elapsed = (time.perf_counter() - started) * 1000
         if self._access_log:
-            print(f"{request.method:<6} {request.full_path.rstrip('?'):<40} {response.status_code} {elapsed:6.1f} ms",
-                  flush=True)
+            print(
+                f"{request.method:<6} {request.full_path.rstrip('?'):<40} {response.status_code} {elapsed:6.1f} ms",
+                flush=True,
+            )
         return response(environ, start_response)
 
     def _dispatch(self, request: Request) -> Response:
@@ -167,11 +171,14 @@ class Gateway:
         if body is None:
             body = json.dumps({"message": "Unauthorized" if default_status == 401 else "Missing Authentication Token"})
         headers = {"Access-Control-Allow-Origin": self._cors["Access-Control-Allow-Origin"] or ""}
-        return Response(body, status=int(spec.get("StatusCode", default_status)), content_type="application/json",
-                        headers=headers)
+        return Response(
+            body, status=int(spec.get("StatusCode", default_status)), content_type="application/json", headers=headers
+        )
 
     # ------------------------------------------------------------------------------------ Lambda proxy
-    def _event(self, route: Route, arguments: dict[str, str], request: Request, claims: dict[str, str] | None) -> dict[str, Any]:
+    def _event(
+        self, route: Route, arguments: Mapping[str, Any], request: Request, claims: dict[str, str] | None
+    ) -> dict[str, Any]:
         body = request.get_data()
         text_body: str | None
         is_base64 = False
@@ -189,10 +196,10 @@ class Gateway:
             "path": request.path,
             "httpMethod": request.method,
             "headers": dict(request.headers.items()),
-            "multiValueHeaders": {k: request.headers.getlist(k) for k in request.headers.keys()},
+            "multiValueHeaders": {k: request.headers.getlist(k) for k, _ in request.headers.items()},
             "queryStringParameters": query,
-            "multiValueQueryStringParameters": {k: v for k, v in request.args.lists()} or None,
-            "pathParameters": arguments or None,
+            "multiValueQueryStringParameters": dict(request.args.lists()) or None,
+            "pathParameters": {k: str(v) for k, v in arguments.items()} or None,
             "stageVariables": None,
             "requestContext": {
                 "resourcePath": route.path,
@@ -208,7 +215,9 @@ class Gateway:
             "isBase64Encoded": is_base64,
         }
 
-    def _invoke(self, route: Route, arguments: dict[str, str], request: Request, claims: dict[str, str] | None) -> Response:
+    def _invoke(
+        self, route: Route, arguments: Mapping[str, Any], request: Request, claims: dict[str, str] | None
+    ) -> Response:
         event = self._event(route, arguments, request, claims)
         memory, timeout = self._limits[route.function]
         context = LambdaContext(

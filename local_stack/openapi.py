@@ -26,8 +26,7 @@ SECURITY_SCHEME = "CognitoIdToken"
 def prepare_environment(template: dict[str, Any], resolver: Resolver) -> None:
     """Give this process the environment the functions get in Lambda (needed to import their modules)."""
     for function in resources_of_type(template, "AWS::Serverless::Function"):
-        for key, value in function_environment(template, function, resolver).items():
-            os.environ.setdefault(key, value)
+        os.environ.update(function_environment(template, function, resolver))
 
 
 def build_document(template: dict[str, Any]) -> dict[str, Any]:

@@ -34,13 +34,14 @@ def _construct_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dic
     return {name: value}
 
 
-_CfnLoader.add_multi_constructor("!", _construct_tag)
+_CfnLoader.add_multi_constructor("!", _construct_tag)  # type: ignore[no-untyped-call]
 
 
 @lru_cache(maxsize=4)
 def load_template(path: Path = TEMPLATE_PATH) -> dict[str, Any]:
     with path.open(encoding="utf-8") as handle:
-        return yaml.load(handle, Loader=_CfnLoader)  # noqa: S506 - SafeLoader subclass
+        document: dict[str, Any] = yaml.load(handle, Loader=_CfnLoader)  # noqa: S506 - SafeLoader subclass
+        return document
 
 
 @dataclass(frozen=True)
@@ -183,7 +184,8 @@ def load_handler_module(template: dict[str, Any], function: str) -> ModuleType:
     if unique in sys.modules:
         return sys.modules[unique]
     spec = importlib.util.spec_from_file_location(unique, source)
-    assert spec and spec.loader
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[unique] = module
     spec.loader.exec_module(module)

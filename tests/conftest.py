@@ -25,16 +25,16 @@ os.environ.update(
     }
 )
 
-from collections.abc import Iterator  # noqa: E402
-from typing import Any  # noqa: E402
+from collections.abc import Iterator
+from typing import Any
 
-import boto3  # noqa: E402
-import pytest  # noqa: E402
-from moto import mock_aws  # noqa: E402
+import boto3
+import pytest
+from moto import mock_aws
 
-from local_stack import demo  # noqa: E402
-from local_stack.template import load_template, table_definition  # noqa: E402
-from tests.support import TEST_IDS, Api, CallLog  # noqa: E402
+from local_stack import demo
+from local_stack.template import load_template, table_definition
+from tests.support import TEST_IDS, Api, CallLog
 
 
 @pytest.fixture(scope="session")

@@ -47,7 +47,8 @@ class Reply:
 
 
 def sample_event(name: str) -> dict[str, Any]:
-    return json.loads((EVENTS / f"{name}.json").read_text(encoding="utf-8"))
+    event: dict[str, Any] = json.loads((EVENTS / f"{name}.json").read_text(encoding="utf-8"))
+    return event
 
 
 class Api:
@@ -82,7 +83,9 @@ class Api:
             event["body"] = raw_body
         elif body is not _KEEP:
             event["body"] = None if body is None else json.dumps(body)
-        context = LambdaContext(spec.function, 512, 10, "req-1", f"arn:aws:lambda:eu-west-3:1:function:{spec.function}", 1e12)
+        context = LambdaContext(
+            spec.function, 512, 10, "req-1", f"arn:aws:lambda:eu-west-3:1:function:{spec.function}", 1e12
+        )
         result = handler_of(self.template, spec.function)(event, context)
         text = result.get("body")
         headers = dict(result.get("headers") or {})
@@ -101,15 +104,15 @@ class Api:
         reply = self.create(emitter, submit=status != "DRAFT")
         assert reply.status == 201, reply.body
         number = reply.body["number"]
-        steps = {
+        plan: dict[str, list[tuple[str, str, dict[str, Any]]]] = {
             "DRAFT": [],
             "OPEN": [],
             "IN_PROGRESS": [("take_in_charge", agent, {})],
             "AWAITING_INFO": [("request_information", agent, {"question": "Quel numéro de facture ?"})],
             "RESOLVED": [("answer", agent, {"text": "Voici la solution."})],
             "CLOSED": [("answer", agent, {"text": "Voici la solution."}), ("accept_solution", emitter, {})],
-        }[status]
-        for route, user, body in steps:
+        }
+        for route, user, body in plan[status]:
             step = self.call(route, user, number, body=body)
             assert step.status == 200, step.body
         final = self.call("get_ticket", emitter, number)

@@ -60,7 +60,7 @@ ROLES = {
 def expected(status: str, action: str, role: str) -> tuple[int, str | None]:
     """(HTTP status, ticket status afterwards) that DOMAIN.md and the issue ask for."""
     _, side = ROLES[role]
-    route, action_side, _ = ACTIONS[action]
+    _, action_side, _ = ACTIONS[action]
     if side is None or (side == "recipient" and status == "DRAFT"):
         return 404, status  # not visible: no hint that it exists
     if side != action_side:

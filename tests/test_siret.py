@@ -10,7 +10,9 @@ def test_valid_sirets(siret: str) -> None:
     assert is_valid_siret(siret)
 
 
-@pytest.mark.parametrize("siret", ["53453679200012", "5345367920001", "534536792000111", "5345367920001a", "", "１２３"])
+@pytest.mark.parametrize(
+    "siret", ["53453679200012", "5345367920001", "534536792000111", "5345367920001a", "", "１２３"]
+)
 def test_invalid_sirets(siret: str) -> None:
     assert not is_valid_siret(siret)
 

@@ -32,12 +32,13 @@ def test_policies_name_their_resources_and_never_allow_scan(template: dict[str, 
     for name, spec in functions(template).items():
         for policy in spec["Properties"]["Policies"]:
             for statement in policy["Statement"]:
-                resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+                resources = (
+                    statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+                )
                 assert "*" not in resources, name
                 actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
                 assert all(a.startswith("dynamodb:") and "*" not in a for a in actions), name
                 assert "dynamodb:Scan" not in actions, name
-
 
 
 def test_no_catch_all_route_and_every_route_is_authorized(template: dict[str, Any]) -> None:

@@ -38,7 +38,12 @@ def test_submit_directly_fills_emitter_from_structure_and_routes_to_support(api:
     }
     assert ticket["category"] == {"code": "FACTURES_EMISES", "label": "Factures émises"}
     assert ticket["subcategory"]["label"] == "Mandat de facturation"
-    assert ticket["recipient"] == {"kind": "TEAM", "id": "SUPPORT", "name": "Support technique Chorus Pro", "service": None}
+    assert ticket["recipient"] == {
+        "kind": "TEAM",
+        "id": "SUPPORT",
+        "name": "Support technique Chorus Pro",
+        "service": None,
+    }
     assert ticket["created_by"] == {"id": TEST_IDS["marie"], "name": "Marie Dupont"}
     assert ticket["submitted_at"] is not None
     assert [(h["action"]["code"], h["from_status"], h["to_status"]["code"]) for h in ticket["history"]] == [
@@ -98,7 +103,11 @@ def test_submission_reports_every_missing_field_in_french_and_stores_nothing(api
             "emitter_siret",
             "Le SIRET « 53453679200012 » n'est pas valide (14 chiffres avec une clé de contrôle correcte).",
         ),
-        ({"contact_email": "pas-une-adresse"}, "contact_email", "L'adresse électronique « pas-une-adresse » n'est pas valide."),
+        (
+            {"contact_email": "pas-une-adresse"},
+            "contact_email",
+            "L'adresse électronique « pas-une-adresse » n'est pas valide.",
+        ),
         ({"contact_phone": "abc"}, "contact_phone", "Le numéro de téléphone « abc » n'est pas valide"),
         ({"title": "x" * 151}, "title", "Le champ « titre / résumé » ne doit pas dépasser 150 caractères."),
         ({"priority": "haute"}, "priority", "Le champ « priority » n'est pas autorisé ici."),
@@ -215,7 +224,14 @@ def test_deleting_a_draft_removes_it_and_its_history(api: Api, directory: CallLo
     [
         ("OPEN", "request_information", "lucas", {"question": " "}, "question", "La question est obligatoire."),
         ("OPEN", "request_information", "lucas", {}, "question", "Le champ « question » est obligatoire."),
-        ("AWAITING_INFO", "provide_information", "marie", {"text": ""}, "text", "Le complément d'information est obligatoire."),
+        (
+            "AWAITING_INFO",
+            "provide_information",
+            "marie",
+            {"text": ""},
+            "text",
+            "Le complément d'information est obligatoire.",
+        ),
         ("IN_PROGRESS", "answer", "lucas", {"text": "\n"}, "text", "La réponse est obligatoire."),
         ("RESOLVED", "refuse_solution", "marie", {"reason": ""}, "reason", "La raison du refus est obligatoire."),
         ("OPEN", "close_ticket", "marie", {}, "comment", "Un commentaire est obligatoire pour fermer un ticket"),
@@ -279,7 +295,9 @@ def test_history_keeps_questions_answers_and_refusal_in_order(api: Api) -> None:
     api.call("answer", "sophie", number, body={"text": "Corrigé pour de bon."})
     detail = api.call("accept_solution", "marie", number, body={"comment": "Merci !"}).body
 
-    rows = [(h["actor"]["name"], h["action"]["label"], h["to_status"]["label"], h["comment"]) for h in detail["history"]]
+    rows = [
+        (h["actor"]["name"], h["action"]["label"], h["to_status"]["label"], h["comment"]) for h in detail["history"]
+    ]
     assert rows == [
         ("Marie Dupont", "Soumettre", "Ouvert", None),
         ("Lucas Fabre", "Demander des informations", "En attente d'informations", "Quel numéro de facture ?"),

@@ -8,13 +8,13 @@ added here with their own ``RoutingRule`` by the routing work, without touching 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from chorus_desk import messages
 from chorus_desk.errors import FieldError, InvalidInput
 
 
-class RoutingRule(str, Enum):
+class RoutingRule(StrEnum):
     TECHNICAL_SUPPORT = "TECHNICAL_SUPPORT"
 
 

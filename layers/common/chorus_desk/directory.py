@@ -29,7 +29,9 @@ def identity_from_claims(claims: Mapping[str, Any] | None) -> Identity:
     assert claims is not None
     email = claims.get("email")
     name = claims.get("name")
-    return Identity(user_id=sub, email=email if isinstance(email, str) else None, name=name if isinstance(name, str) else None)
+    return Identity(
+        user_id=sub, email=email if isinstance(email, str) else None, name=name if isinstance(name, str) else None
+    )
 
 
 def load_caller(identity: Identity) -> Caller:

@@ -7,13 +7,13 @@ mandatory. Everything else (the ticket service, the API, the tests) asks it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from chorus_desk import messages
 from chorus_desk.errors import FieldError, Forbidden, InvalidInput, TransitionNotAllowed
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     DRAFT = "DRAFT"
     OPEN = "OPEN"
     IN_PROGRESS = "IN_PROGRESS"
@@ -36,14 +36,14 @@ STATUS_LABELS: dict[Status, str] = {
 }
 
 
-class Side(str, Enum):
+class Side(StrEnum):
     """On which side of a ticket a user acts: for the emitter structure, or for the recipient organisation."""
 
     EMITTER = "EMITTER"
     RECIPIENT = "RECIPIENT"
 
 
-class Action(str, Enum):
+class Action(StrEnum):
     CREATE_DRAFT = "CREATE_DRAFT"
     CREATE_AND_SUBMIT = "CREATE_AND_SUBMIT"
     EDIT_DRAFT = "EDIT_DRAFT"
@@ -101,9 +101,7 @@ TRANSITIONS: dict[Action, Transition] = {
             Status.DRAFT,
             records_history=False,
         ),
-        Transition(
-            Action.DELETE_DRAFT, "Supprimer le brouillon", Side.EMITTER, frozenset({Status.DRAFT}), None
-        ),
+        Transition(Action.DELETE_DRAFT, "Supprimer le brouillon", Side.EMITTER, frozenset({Status.DRAFT}), None),
         Transition(Action.SUBMIT, "Soumettre", Side.EMITTER, frozenset({Status.DRAFT}), Status.OPEN),
         Transition(
             Action.TAKE_IN_CHARGE, "Prendre en charge", Side.RECIPIENT, frozenset({Status.OPEN}), Status.IN_PROGRESS

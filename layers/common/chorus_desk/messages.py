@@ -12,11 +12,13 @@ CONCURRENT_MODIFICATION = (
     "Le ticket n° {number} a été modifié par une autre action pendant votre demande : "
     "rechargez-le puis recommencez. Aucune modification n'a été enregistrée."
 )
-TRANSITION_NOT_ALLOWED = (
-    "L'action « {action} » est impossible : le ticket n° {number} est au statut « {status} »."
+TRANSITION_NOT_ALLOWED = "L'action « {action} » est impossible : le ticket n° {number} est au statut « {status} »."
+ONLY_DRAFT_EDITABLE = (
+    "Seul un ticket au statut « Brouillon » peut être modifié ; le ticket n° {number} est au statut « {status} »."
 )
-ONLY_DRAFT_EDITABLE = "Seul un ticket au statut « Brouillon » peut être modifié ; le ticket n° {number} est au statut « {status} »."
-ONLY_DRAFT_DELETABLE = "Seul un ticket au statut « Brouillon » peut être supprimé ; le ticket n° {number} est au statut « {status} »."
+ONLY_DRAFT_DELETABLE = (
+    "Seul un ticket au statut « Brouillon » peut être supprimé ; le ticket n° {number} est au statut « {status} »."
+)
 EMITTER_ONLY = "Seul l'émetteur du ticket peut effectuer l'action « {action} »."
 RECIPIENT_ONLY = "Seul le destinataire du ticket peut effectuer l'action « {action} »."
 STORAGE_UNAVAILABLE = "Le service est momentanément indisponible. Veuillez réessayer dans quelques instants."
@@ -45,7 +47,10 @@ TITLE_REQUIRED = "Le titre est obligatoire."
 DESCRIPTION_REQUIRED = "La description est obligatoire."
 CONTACT_EMAIL_REQUIRED = "L'adresse électronique de contact est obligatoire."
 EMAIL_INVALID = "L'adresse électronique « {value} » n'est pas valide."
-PHONE_INVALID = "Le numéro de téléphone « {value} » n'est pas valide (chiffres, espaces, points, tirets, « + » en tête ; 6 à 20 caractères)."
+PHONE_INVALID = (
+    "Le numéro de téléphone « {value} » n'est pas valide "
+    "(chiffres, espaces, points, tirets, « + » en tête ; 6 à 20 caractères)."
+)
 SIRET_INVALID = "Le SIRET « {value} » n'est pas valide (14 chiffres avec une clé de contrôle correcte)."
 ASSIGNEE_NOT_AGENT = "La personne désignée n'est pas un agent de l'organisation destinataire du ticket."
 QUESTION_REQUIRED = "La question est obligatoire."

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from enum import Enum
+from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -12,14 +12,14 @@ from chorus_desk.lifecycle import Action, Side, Status
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     PRINCIPAL_MANAGER = "PRINCIPAL_MANAGER"
     SECONDARY_MANAGER = "SECONDARY_MANAGER"
     USER = "USER"
@@ -40,7 +40,7 @@ ROLE_LABELS: dict[Role, str] = {
 }
 
 
-class OrgKind(str, Enum):
+class OrgKind(StrEnum):
     """A structure is identified by its SIRET; a team (the Chorus Pro technical support) by a short id."""
 
     STRUCTURE = "STRUCTURE"

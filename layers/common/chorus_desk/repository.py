@@ -150,8 +150,15 @@ class Repository:
         body = ticket.model_dump(mode="json", exclude={"history"}, exclude_none=True)
         put: dict[str, Any] = {
             "TableName": self._table,
-            "Item": _to_item({"PK": ticket_pk(ticket.number), "SK": TICKET_SK, "entity": "TICKET", **body,
-                              **ticket_index_keys(ticket)}),
+            "Item": _to_item(
+                {
+                    "PK": ticket_pk(ticket.number),
+                    "SK": TICKET_SK,
+                    "entity": "TICKET",
+                    **body,
+                    **ticket_index_keys(ticket),
+                }
+            ),
             "ConditionExpression": condition,
         }
         if values:
@@ -163,8 +170,9 @@ class Repository:
         return {
             "Put": {
                 "TableName": self._table,
-                "Item": _to_item({"PK": ticket_pk(number), "SK": event_sk(entry.seq), "entity": "EVENT",
-                                  "number": number, **body}),
+                "Item": _to_item(
+                    {"PK": ticket_pk(number), "SK": event_sk(entry.seq), "entity": "EVENT", "number": number, **body}
+                ),
                 "ConditionExpression": "attribute_not_exists(PK)",
             }
         }
@@ -200,8 +208,12 @@ class Repository:
             }
         ]
         items += [
-            {"Delete": {"TableName": self._table, "Key": _to_item({"PK": ticket_pk(ticket.number),
-                                                                     "SK": event_sk(e.seq)})}}
+            {
+                "Delete": {
+                    "TableName": self._table,
+                    "Key": _to_item({"PK": ticket_pk(ticket.number), "SK": event_sk(e.seq)}),
+                }
+            }
             for e in ticket.history
         ]
         self._transact(items, ticket.number)
@@ -252,19 +264,35 @@ class Repository:
             head = s.model_dump(mode="json", exclude={"services"}, exclude_none=True)
             items.append({"PK": f"STRUCTURE#{s.siret}", "SK": PROFILE_SK, "entity": "STRUCTURE", **head})
             items += [
-                {"PK": f"STRUCTURE#{s.siret}", "SK": f"SERVICE#{svc.code}", "entity": "SERVICE",
-                 **svc.model_dump(mode="json")}
+                {
+                    "PK": f"STRUCTURE#{s.siret}",
+                    "SK": f"SERVICE#{svc.code}",
+                    "entity": "SERVICE",
+                    **svc.model_dump(mode="json"),
+                }
                 for svc in s.services
             ]
         for t in teams:
-            items.append({"PK": f"TEAM#{t.id}", "SK": PROFILE_SK, "entity": "TEAM",
-                          **t.model_dump(mode="json", exclude_none=True)})
+            items.append(
+                {
+                    "PK": f"TEAM#{t.id}",
+                    "SK": PROFILE_SK,
+                    "entity": "TEAM",
+                    **t.model_dump(mode="json", exclude_none=True),
+                }
+            )
         for u in users:
             items.append({"PK": f"USER#{u.id}", "SK": PROFILE_SK, "entity": "USER", **u.model_dump(mode="json")})
         for user_id, m in memberships:
             items.append(
-                {"PK": f"USER#{user_id}", "SK": f"MEMBER#{m.org.key}", "entity": "MEMBERSHIP",
-                 "GSI1PK": f"MEMBERS#{m.org.key}", "GSI1SK": f"USER#{user_id}", **m.model_dump(mode="json")}
+                {
+                    "PK": f"USER#{user_id}",
+                    "SK": f"MEMBER#{m.org.key}",
+                    "entity": "MEMBERSHIP",
+                    "GSI1PK": f"MEMBERS#{m.org.key}",
+                    "GSI1SK": f"USER#{user_id}",
+                    **m.model_dump(mode="json"),
+                }
             )
         for start in range(0, len(items), 25):
             requests = [{"PutRequest": {"Item": _to_item(i)}} for i in items[start : start + 25]]

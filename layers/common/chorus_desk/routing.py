@@ -13,7 +13,8 @@ SUPPORT_TEAM_NAME = "Support technique Chorus Pro"
 
 def recipient_for(ticket: Ticket) -> Recipient:
     """The recipient of a ticket about to be submitted (its pair is already validated)."""
-    assert ticket.category and ticket.subcategory
+    assert ticket.category is not None
+    assert ticket.subcategory is not None
     _, sub = catalogue.resolve(ticket.category, ticket.subcategory)
     if sub.routing is RoutingRule.TECHNICAL_SUPPORT:
         team = get_repository().load_team(SUPPORT_TEAM_ID) or Team(id=SUPPORT_TEAM_ID, name=SUPPORT_TEAM_NAME)

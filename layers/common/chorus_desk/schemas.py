@@ -13,7 +13,9 @@ from chorus_desk.lifecycle import Action, Side, Status, allowed_actions
 from chorus_desk.models import OrgKind, Role, Service, Ticket
 from chorus_desk.siret import is_valid_siret
 
-_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+_EMAIL = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
+)
 _PHONE = re.compile(r"^\+?[0-9][0-9 .()-]{4,18}[0-9]$")
 
 
@@ -58,7 +60,9 @@ class TicketFields(_Request):
     category: OptionalText = Field(None, max_length=64, description="Code de catégorie (voir le catalogue).")
     subcategory: OptionalText = Field(None, max_length=64, description="Code de sous-catégorie.")
     emitter_siret: Siret = Field(None, description="SIRET de la structure émettrice, parmi celles de l'utilisateur.")
-    emitter_service: OptionalText = Field(None, max_length=64, description="Code d'un service de la structure émettrice.")
+    emitter_service: OptionalText = Field(
+        None, max_length=64, description="Code d'un service de la structure émettrice."
+    )
     contact_email: Email = Field(
         None, max_length=254, description="Adresse de contact ; par défaut celle de la structure émettrice."
     )

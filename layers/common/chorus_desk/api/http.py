@@ -59,7 +59,7 @@ def error_responses(*codes: int) -> dict[int, OpenAPIResponse]:
     }
 
 
-def _error(status: HTTPStatus, error: ErrorResponse) -> Response[ErrorResponse]:
+def _error(status: HTTPStatus, error: ErrorResponse) -> Response[str]:
     return Response(
         status_code=status.value,
         content_type=content_types.APPLICATION_JSON,
@@ -110,8 +110,8 @@ def create_app() -> APIGatewayRestResolver:
         ),
     )
 
-    @app.exception_handler(RequestValidationError)
-    def _invalid_request(exc: RequestValidationError) -> Response[ErrorResponse]:
+    @app.exception_handler(RequestValidationError)  # type: ignore[untyped-decorator]
+    def _invalid_request(exc: RequestValidationError) -> Response[str]:
         errors = [_field_message(e) for e in exc.errors()]
         return _error(
             HTTPStatus.BAD_REQUEST,
@@ -122,23 +122,23 @@ def create_app() -> APIGatewayRestResolver:
             ),
         )
 
-    @app.exception_handler(DeskError)
-    def _desk_error(exc: DeskError) -> Response[ErrorResponse]:
+    @app.exception_handler(DeskError)  # type: ignore[untyped-decorator]
+    def _desk_error(exc: DeskError) -> Response[str]:
         status = STATUS_OF.get(type(exc), HTTPStatus.INTERNAL_SERVER_ERROR)
         details = [ErrorDetail(field=e.field, message=e.message) for e in getattr(exc, "errors", [])]
         log = logger.warning if status < 500 else logger.error
         log("request refused", error_code=exc.code, http_status=status.value, fields=[d.field for d in details])
         return _error(status, ErrorResponse(code=exc.code, message=exc.message, errors=details))
 
-    @app.exception_handler(Exception)
-    def _unexpected(exc: Exception) -> Response[ErrorResponse]:
+    @app.exception_handler(Exception)  # type: ignore[untyped-decorator]
+    def _unexpected(_exc: Exception) -> Response[str]:
         logger.exception("unexpected error")
         return _error(
             HTTPStatus.INTERNAL_SERVER_ERROR, ErrorResponse(code="ERREUR_INTERNE", message=messages.INTERNAL_ERROR)
         )
 
     @app.not_found
-    def _not_found(exc: Exception) -> Response[ErrorResponse]:
+    def _not_found(_exc: Exception) -> Response[str]:
         return _error(HTTPStatus.NOT_FOUND, ErrorResponse(code=NotFound.code, message=messages.ROUTE_NOT_FOUND))
 
     return app

@@ -1,0 +1,83 @@
+# Chorus Pro support desk. `make help` lists the targets. Every target installs what it needs itself.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+SAM_VENV := .venv-sam
+PY := $(VENV)/bin/python
+SAM := $(SAM_VENV)/bin/sam
+PORT ?= 3000
+WHO ?= marie
+
+export AWS_DEFAULT_REGION ?= eu-west-3
+export SAM_CLI_TELEMETRY := 0
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+# `sam build` for python3.13 needs a python3.13 on PATH: pyenv's interpreter itself (its shim is too slow
+# for SAM's probe), else a real python3.13 on PATH.
+PY313 := $(or $(lastword $(wildcard $(shell pyenv root 2>/dev/null)/versions/3.13*/bin/python3.13)),$(shell command -v python3.13 2>/dev/null | grep -v /shims/))
+
+.PHONY: help dev token test check lint format typecheck openapi openapi-check validate build unit e2e pytest clean
+
+help: ## List the targets
+	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements-dev.txt layers/common/requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+$(SAM_VENV)/.installed: requirements-sam.txt
+	$(PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/pip install --quiet --upgrade pip
+	$(SAM_VENV)/bin/pip install --quiet -r requirements-sam.txt
+	touch $@
+
+dev: $(VENV)/.installed ## Start the local stack with demo data on http://127.0.0.1:$(PORT) (Ctrl-C stops it)
+	$(PY) -m local_stack serve --port $(PORT)
+
+token: $(VENV)/.installed ## Print an IdToken of a demo user of the running stack: TOKEN=$$(make -s token WHO=marie)
+	@$(PY) -m local_stack token $(WHO)
+
+test: lint typecheck openapi-check validate build pytest ## Every check and test (what CI runs)
+
+check: lint typecheck openapi-check ## Fast checks: ruff, mypy, OpenAPI drift
+
+lint: $(VENV)/.installed ## ruff lint and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed ## Format and auto-fix with ruff
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+typecheck: $(VENV)/.installed ## mypy (strict) on the domain, the functions, the local stack and the tests
+	$(VENV)/bin/mypy layers/common/chorus_desk functions local_stack tests
+
+openapi: $(VENV)/.installed ## Regenerate docs/openapi.json from the code
+	$(PY) -m local_stack openapi
+
+openapi-check: $(VENV)/.installed ## Fail if docs/openapi.json and the code disagree
+	$(PY) -m local_stack openapi --check
+
+validate: $(SAM_VENV)/.installed ## sam validate --lint (cfn-lint)
+	$(SAM) validate --lint
+
+build: $(SAM_VENV)/.installed ## sam build for python3.13 / arm64 into .aws-sam/
+	@test -n "$(PY313)" || { echo "python3.13 not found (PATH or pyenv): sam build needs it"; exit 1; }
+	PATH="$(dir $(PY313)):$$PATH" $(SAM) build
+
+pytest: $(VENV)/.installed ## All tests (unit, handler, end-to-end)
+	$(PY) -m pytest
+
+unit: $(VENV)/.installed ## Tests without the end-to-end ones
+	$(PY) -m pytest -m "not e2e"
+
+e2e: $(VENV)/.installed ## End-to-end tests: start the local stack, talk HTTP with real Cognito tokens
+	$(PY) -m pytest -m e2e
+
+clean: ## Remove virtualenvs, build output and caches
+	rm -rf $(VENV) $(SAM_VENV) .aws-sam .local-stack .pytest_cache .mypy_cache .ruff_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
