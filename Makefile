@@ -18,7 +18,8 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # for SAM's probe), else a real python3.13 on PATH.
 PY313 := $(or $(lastword $(wildcard $(shell pyenv root 2>/dev/null)/versions/3.13*/bin/python3.13)),$(shell command -v python3.13 2>/dev/null | grep -v /shims/))
 
-.PHONY: help dev token test check lint format typecheck openapi openapi-check validate build unit e2e pytest clean
+
+.PHONY: help dev token bench test check lint format typecheck openapi openapi-check validate build unit e2e pytest clean
 
 help: ## List the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -43,6 +44,9 @@ token: $(VENV)/.installed ## Print an IdToken of a demo user of the running stac
 
 test: lint typecheck openapi-check validate build pytest ## Every check and test (what CI runs)
 
+bench: $(VENV)/.installed ## Costs per request as counts and ratios: DynamoDB calls, read cost vs table size, cold start
+	PYTHONPATH=layers/common $(PY) -m bench.bench
+
 check: lint typecheck openapi-check ## Fast checks: ruff, mypy, OpenAPI drift
 
 lint: $(VENV)/.installed ## ruff lint and format check
@@ -53,8 +57,8 @@ format: $(VENV)/.installed ## Format and auto-fix with ruff
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-typecheck: $(VENV)/.installed ## mypy (strict) on the domain, the functions, the local stack and the tests
-	$(VENV)/bin/mypy layers/common/chorus_desk functions local_stack tests
+typecheck: $(VENV)/.installed ## mypy (strict) on the domain, functions, local stack, tests and bench
+	$(VENV)/bin/mypy layers/common/chorus_desk functions local_stack tests bench
 
 openapi: $(VENV)/.installed ## Regenerate docs/openapi.json from the code
 	$(PY) -m local_stack openapi

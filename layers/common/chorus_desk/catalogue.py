@@ -61,10 +61,6 @@ CATALOGUE: tuple[Category, ...] = (
 _BY_CODE: dict[str, Category] = {c.code: c for c in CATALOGUE}
 
 
-def find_category(code: str) -> Category | None:
-    return _BY_CODE.get(code)
-
-
 def validate_pair(category: str | None, subcategory: str | None) -> list[FieldError]:
     """Errors for a category / sub-category pair that is given but unknown (missing values are not errors here)."""
     if category is None:

@@ -9,6 +9,7 @@ from typing import Any
 from chorus_desk import messages
 from chorus_desk.errors import NotAuthenticated
 from chorus_desk.models import Caller, OrgKind
+from chorus_desk.observability import logger
 from chorus_desk.repository import get_repository
 from chorus_desk.schemas import AccountView, MembershipView, ServiceView
 
@@ -36,6 +37,7 @@ def identity_from_claims(claims: Mapping[str, Any] | None) -> Identity:
 
 def load_caller(identity: Identity) -> Caller:
     """The caller with their memberships, read fresh for every request (one Query)."""
+    logger.append_keys(user_id=identity.user_id)  # pseudonymous; e-mails are never logged in clear
     profile, memberships = get_repository().load_user(identity.user_id)
     return Caller(
         id=identity.user_id,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from chorus_desk.messages import INVALID_INPUT
+
 
 @dataclass(frozen=True)
 class FieldError:
@@ -45,8 +47,6 @@ class InvalidInput(DeskError):
     code = "DONNEES_INVALIDES"
 
     def __init__(self, errors: list[FieldError], message: str | None = None) -> None:
-        from chorus_desk.messages import INVALID_INPUT
-
         super().__init__(message or INVALID_INPUT)
         self.errors = errors
 

@@ -67,9 +67,9 @@ class Transition:
     """One row of the transition table.
 
     ``sources`` holds the statuses the action starts from (``None`` stands for a ticket that does not
-    exist yet); ``target`` is the status reached (``None``: the ticket is deleted; equal to the source
-    for an edit). ``text_required_in`` lists the source statuses in which the text is mandatory, with the
-    message to show when it is missing.
+    exist yet); ``target`` is the status reached (``None``: the ticket is deleted). An edit of a draft
+    stays a draft and adds no history entry. ``text_required_in`` lists the source statuses in which
+    the text is mandatory, with the message to show when it is missing.
     """
 
     action: Action
@@ -80,10 +80,6 @@ class Transition:
     text_required_in: frozenset[Status | None] = frozenset()
     text_missing_message: str = ""
     text_field: str = "comment"
-    records_history: bool = True
-
-    def target_from(self, source: Status | None) -> Status | None:
-        return source if self.action is Action.EDIT_DRAFT else self.target
 
 
 _ACTIVE = frozenset({Status.OPEN, Status.IN_PROGRESS, Status.AWAITING_INFO, Status.RESOLVED})
@@ -93,14 +89,7 @@ TRANSITIONS: dict[Action, Transition] = {
     for t in (
         Transition(Action.CREATE_DRAFT, "Enregistrer et quitter", Side.EMITTER, frozenset({None}), Status.DRAFT),
         Transition(Action.CREATE_AND_SUBMIT, "Soumettre", Side.EMITTER, frozenset({None}), Status.OPEN),
-        Transition(
-            Action.EDIT_DRAFT,
-            "Modifier le brouillon",
-            Side.EMITTER,
-            frozenset({Status.DRAFT}),
-            Status.DRAFT,
-            records_history=False,
-        ),
+        Transition(Action.EDIT_DRAFT, "Modifier le brouillon", Side.EMITTER, frozenset({Status.DRAFT}), Status.DRAFT),
         Transition(Action.DELETE_DRAFT, "Supprimer le brouillon", Side.EMITTER, frozenset({Status.DRAFT}), None),
         Transition(Action.SUBMIT, "Soumettre", Side.EMITTER, frozenset({Status.DRAFT}), Status.OPEN),
         Transition(

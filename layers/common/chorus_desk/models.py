@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -27,10 +26,6 @@ class Role(StrEnum):
     @property
     def label(self) -> str:
         return ROLE_LABELS[self]
-
-    @property
-    def is_manager(self) -> bool:
-        return self is not Role.USER
 
 
 ROLE_LABELS: dict[Role, str] = {
@@ -162,5 +157,4 @@ class Ticket(_Model):
     emitter: Emitter = Emitter()
     recipient: Recipient | None = None
     assignee: Person | None = None
-    channel: Literal["CONNECTED"] = "CONNECTED"
     history: tuple[HistoryEntry, ...] = ()

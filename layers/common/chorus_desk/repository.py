@@ -21,7 +21,6 @@ from chorus_desk.errors import ConcurrentModification, StorageUnavailable
 from chorus_desk.models import (
     HistoryEntry,
     Membership,
-    OrgRef,
     Service,
     Structure,
     Team,
@@ -225,15 +224,6 @@ class Repository:
         profile = next((UserProfile.model_validate(r) for r in rows if r["SK"] == PROFILE_SK), None)
         memberships = [Membership.model_validate(r) for r in rows if r["SK"].startswith("MEMBER#")]
         return profile, memberships
-
-    def load_membership(self, user_id: str, org: OrgRef) -> Membership | None:
-        result = self._call(
-            "get_item",
-            TableName=self._table,
-            Key=_to_item({"PK": f"USER#{user_id}", "SK": f"MEMBER#{org.key}"}),
-            ConsistentRead=True,
-        )
-        return Membership.model_validate(_from_item(result["Item"])) if "Item" in result else None
 
     def load_structure(self, siret: str) -> Structure | None:
         """A structure with its services, in one Query on the structure's partition."""

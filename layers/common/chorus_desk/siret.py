@@ -30,7 +30,3 @@ def is_valid_siret(value: str) -> bool:
     if value.startswith(LA_POSTE_SIREN) and value != LA_POSTE_HEAD_OFFICE:
         return sum(int(c) for c in value) % 5 == 0
     return luhn_valid(value)
-
-
-def siren_of(siret: str) -> str:
-    return siret[:9]

@@ -15,7 +15,7 @@ from chorus_desk.directory import Identity, load_caller
 from chorus_desk.errors import FieldError, InvalidInput, NotFound
 from chorus_desk.lifecycle import Action, Side, Status
 from chorus_desk.models import Caller, Emitter, HistoryEntry, OrgKind, OrgRef, Person, Ticket, utc_now
-from chorus_desk.observability import logger, metrics
+from chorus_desk.observability import logger, mask_email, metrics
 from chorus_desk.repository import get_repository
 from chorus_desk.schemas import CreateTicketRequest, TicketDetail, TicketFields, UpdateDraftRequest
 
@@ -180,7 +180,7 @@ def create_ticket(identity: Identity, request: CreateTicketRequest) -> TicketDet
     ticket = ticket.model_copy(update={"number": repo.next_ticket_number(), "status": transition.target})
     entry = _entry(ticket, caller, Side.EMITTER, action, transition.target, None)
     repo.insert_ticket(ticket, entry)
-    _record(action, ticket.number)
+    _record(action, ticket.number, contact=mask_email(ticket.emitter.contact_email))
     return TicketDetail.of(ticket.model_copy(update={"history": (entry,)}), frozenset({Side.EMITTER}))
 
 
@@ -274,6 +274,6 @@ def close(identity: Identity, number: int, comment: str | None) -> TicketDetail:
     return _act(identity, number, Action.CLOSE, comment)
 
 
-def _record(action: Action, number: int) -> None:
-    logger.info("ticket action applied", action=action.value, ticket_number=number)
+def _record(action: Action, number: int, **fields: Any) -> None:
+    logger.info("ticket action applied", action=action.value, ticket_number=number, **fields)
     metrics.add_metric(name=f"Ticket{action.value.title().replace('_', '')}", unit="Count", value=1)
