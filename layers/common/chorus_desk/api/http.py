@@ -126,7 +126,7 @@ def create_app() -> APIGatewayRestResolver:
     def _desk_error(exc: DeskError) -> Response[str]:
         status = STATUS_OF.get(type(exc), HTTPStatus.INTERNAL_SERVER_ERROR)
         details = [ErrorDetail(field=e.field, message=e.message) for e in getattr(exc, "errors", [])]
-        log = logger.warning if status < 500 else logger.error
+        log = logger.info if status < 500 else logger.error  # a refused request is not a service problem
         log("request refused", error_code=exc.code, http_status=status.value, fields=[d.field for d in details])
         return _error(status, ErrorResponse(code=exc.code, message=exc.message, errors=details))
 
