@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -91,6 +92,10 @@ def serve(args: argparse.Namespace) -> int:
             )
         )
         _banner(api_url, endpoint, numbers, state_file)
+        # Ctrl-C (SIGINT) and SIGTERM stop the stack cleanly, even when a shell started it in the
+        # background with SIGINT ignored.
+        signal.signal(signal.SIGINT, _interrupt)
+        signal.signal(signal.SIGTERM, _interrupt)
         try:
             server.serve_forever()
         except KeyboardInterrupt:
@@ -102,6 +107,10 @@ def serve(args: argparse.Namespace) -> int:
         state_file.unlink(missing_ok=True)
     print("Local stack stopped.", flush=True)
     return 0
+
+
+def _interrupt(_signum: int, _frame: Any) -> None:
+    raise KeyboardInterrupt
 
 
 def _banner(api_url: str, endpoint: str, numbers: list[int], state_file: Path) -> None:

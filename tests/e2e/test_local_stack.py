@@ -232,6 +232,35 @@ def test_demo_data_is_there_for_every_role(stack: Stack) -> None:
     assert (status, waiting["status"]["code"]) == (200, "AWAITING_INFO")
 
 
+def test_ctrl_c_stops_a_stack_started_in_the_background(tmp_path: Path) -> None:
+    """A shell's background job starts with SIGINT ignored; the stack must still stop cleanly."""
+    port, state, log = _free_port(), tmp_path / "state.json", tmp_path / "stack.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "local_stack",
+                "serve",
+                "--port",
+                str(port),
+                "--state-file",
+                str(state),
+                "--no-demo-tickets",
+            ],
+            cwd=ROOT,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),  # noqa: PLW1509
+        )
+    deadline = time.monotonic() + 90
+    while "Ready." not in log.read_text(errors="replace") and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=30) == 0, log.read_text()
+    assert "Local stack stopped." in log.read_text()
+
+
 def test_ctrl_c_stops_the_stack_cleanly(stack: Stack) -> None:
     stack.process.send_signal(signal.SIGINT)
     assert stack.process.wait(timeout=30) == 0
