@@ -61,7 +61,8 @@ def serve(args: argparse.Namespace) -> int:
         from local_stack.openapi import build_document
 
         user_ids = {
-            u.alias: aws.create_user(endpoint, identities, u.email, u.name, demo.DEMO_PASSWORD) for u in demo.USERS
+            u.alias: aws.ensure_user(identities.user_pool_id, u.email, u.name, demo.DEMO_PASSWORD, aws.REGION)
+            for u in demo.USERS
         }
         demo.seed_directory(get_repository(), user_ids)
         numbers = demo.seed_tickets(user_ids) if args.demo_tickets else []
@@ -175,6 +176,22 @@ def openapi(args: argparse.Namespace) -> int:
     return 0
 
 
+def seed_demo(args: argparse.Namespace) -> int:
+    """Demo structures, support team, users (Cognito) and memberships in a deployed stack, to try it."""
+    os.environ["TABLE_NAME"] = args.table_name
+    from chorus_desk.repository import get_repository
+    from local_stack import aws, demo
+
+    password = args.password or demo.DEMO_PASSWORD
+    user_ids = {u.alias: aws.ensure_user(args.user_pool_id, u.email, u.name, password, args.region) for u in demo.USERS}
+    demo.seed_directory(get_repository(), user_ids)
+    print(
+        f"Seeded {len(demo.STRUCTURES)} structures, the support team and {len(user_ids)} users "
+        f"(password {password!r}) into {args.table_name}."
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m local_stack", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -195,6 +212,12 @@ def main(argv: list[str] | None = None) -> int:
     p_openapi = commands.add_parser("openapi", help="write docs/openapi.json from the code")
     p_openapi.add_argument("--check", action="store_true", help="fail if docs/openapi.json differs from the code")
     p_openapi.set_defaults(run=openapi)
+    p_seed = commands.add_parser("seed-demo", help="put the demo users and structures into a deployed stack")
+    p_seed.add_argument("--table-name", required=True, help="the stack's TableName output")
+    p_seed.add_argument("--user-pool-id", required=True, help="the stack's UserPoolId output")
+    p_seed.add_argument("--region", default=os.environ.get("AWS_REGION", "eu-west-3"))
+    p_seed.add_argument("--password", help="password of the demo users (default: the local stack's)")
+    p_seed.set_defaults(run=seed_demo)
     args = parser.parse_args(argv)
     from local_stack.template import use_layers
 

@@ -86,25 +86,6 @@ def create_identities(template: dict[str, Any], resolver: Resolver, endpoint: st
     return Identities(user_pool_id=pool["Id"], client_id=app_client["ClientId"])
 
 
-def create_user(endpoint: str, identities: Identities, email: str, name: str, password: str) -> str:
-    """A confirmed Cognito user with a permanent password; returns its ``sub``."""
-    cognito = client("cognito-idp", endpoint)
-    created = cognito.admin_create_user(
-        UserPoolId=identities.user_pool_id,
-        Username=email,
-        UserAttributes=[
-            {"Name": "email", "Value": email},
-            {"Name": "email_verified", "Value": "true"},
-            {"Name": "name", "Value": name},
-        ],
-        MessageAction="SUPPRESS",
-    )["User"]
-    cognito.admin_set_user_password(
-        UserPoolId=identities.user_pool_id, Username=email, Password=password, Permanent=True
-    )
-    return str(next(a["Value"] for a in created["Attributes"] if a["Name"] == "sub"))
-
-
 def id_token(endpoint: str, identities: Identities, email: str, password: str) -> str:
     """Sign a user in and return the IdToken (what the Cognito authorizer of API Gateway expects)."""
     result = client("cognito-idp", endpoint).admin_initiate_auth(
@@ -114,3 +95,24 @@ def id_token(endpoint: str, identities: Identities, email: str, password: str) -
         AuthParameters={"USERNAME": email, "PASSWORD": password},
     )
     return str(result["AuthenticationResult"]["IdToken"])
+
+
+def ensure_user(user_pool_id: str, email: str, name: str, password: str, region: str) -> str:
+    """Create (or find) a confirmed user with a permanent password in any pool, AWS or local; return its sub."""
+    cognito = boto3.client("cognito-idp", region_name=region)
+    try:
+        user = cognito.admin_get_user(UserPoolId=user_pool_id, Username=email)
+        attributes = user["UserAttributes"]
+    except cognito.exceptions.UserNotFoundException:
+        attributes = cognito.admin_create_user(
+            UserPoolId=user_pool_id,
+            Username=email,
+            UserAttributes=[
+                {"Name": "email", "Value": email},
+                {"Name": "email_verified", "Value": "true"},
+                {"Name": "name", "Value": name},
+            ],
+            MessageAction="SUPPRESS",
+        )["User"]["Attributes"]
+    cognito.admin_set_user_password(UserPoolId=user_pool_id, Username=email, Password=password, Permanent=True)
+    return str(next(a["Value"] for a in attributes if a["Name"] == "sub"))
