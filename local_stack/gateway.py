@@ -170,7 +170,7 @@ class Gateway:
         body = spec.get("ResponseTemplates", {}).get("application/json")
         if body is None:
             body = json.dumps({"message": "Unauthorized" if default_status == 401 else "Missing Authentication Token"})
-        headers = {"Access-Control-Allow-Origin": self._cors["Access-Control-Allow-Origin"] or ""}
+        headers = {k: _unquote(v) for k, v in spec.get("ResponseParameters", {}).get("Headers", {}).items()}
         return Response(
             body, status=int(spec.get("StatusCode", default_status)), content_type="application/json", headers=headers
         )

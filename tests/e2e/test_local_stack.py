@@ -189,9 +189,10 @@ def test_walk_a_ticket_from_draft_to_closed(stack: Stack) -> None:
 
 
 def test_the_gateway_enforces_the_cognito_authorizer(stack: Stack) -> None:
-    status, body, _ = stack.http("GET", "/tickets/1")
+    status, body, headers = stack.http("GET", "/tickets/1", headers={"Origin": "http://localhost:3000"})
     assert status == 401
     assert body["code"] == "NON_AUTHENTIFIE"
+    assert headers["Access-Control-Allow-Origin"] == "http://localhost:3000"  # the portal can read it
     assert stack.http("GET", "/tickets/1", headers={"Authorization": "not-a-jwt"})[0] == 401
     forged = stack.token("marie")[:-4] + ("AAAA" if not stack.token("marie").endswith("AAAA") else "BBBB")
     assert stack.http("GET", "/tickets/1", headers={"Authorization": forged})[0] == 401
