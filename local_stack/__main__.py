@@ -92,12 +92,12 @@ def serve(args: argparse.Namespace) -> int:
                 indent=2,
             )
         )
-        _banner(api_url, endpoint, numbers, state_file)
         # Ctrl-C (SIGINT) and SIGTERM stop the stack cleanly, even when a shell started it in the
-        # background with SIGINT ignored.
+        # background with SIGINT ignored; installed before "Ready." so no signal can slip in between.
         signal.signal(signal.SIGINT, _interrupt)
         signal.signal(signal.SIGTERM, _interrupt)
         try:
+            _banner(api_url, endpoint, numbers, state_file)
             server.serve_forever()
         except KeyboardInterrupt:
             pass
