@@ -47,6 +47,7 @@ def serve(args: argparse.Namespace) -> int:
     moto_port = aws.free_port()
     endpoint = f"http://127.0.0.1:{moto_port}"
     os.environ["MOTO_PORT"] = str(moto_port)  # moto's Step Functions interpreter calls back on this port
+    aws.serialize_dynamodb_writes()
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)
     moto.start()
     state_file: Path = args.state_file

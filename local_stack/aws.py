@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import socket
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +15,33 @@ from local_stack.template import Resolver, resources_of_type, table_definition
 
 REGION = "eu-west-3"
 LOCAL_NAMES = {"DeskTable": "chorus-desk-local", "UserPool": "chorus-desk-local", "DeskApi": "chorus-desk-local"}
+
+
+_WRITE_LOCK = threading.RLock()
+_MUTATIONS = ("transact_write_items", "put_item", "update_item", "delete_item", "batch_write_item")
+
+
+def serialize_dynamodb_writes() -> None:
+    """Make moto's DynamoDB writes isolated from each other, as DynamoDB's are.
+
+    moto deep-copies a table when a TransactWriteItems starts and, if a condition fails, puts that copy
+    back, with no lock: a failing transaction can undo a transaction or an UpdateItem that committed in
+    the meantime. DynamoDB transactions are serializable; one lock around moto's writes restores that.
+    """
+    from moto.dynamodb.models import DynamoDBBackend
+
+    for name in _MUTATIONS:
+        original = getattr(DynamoDBBackend, name)
+        if getattr(original, "_serialized", False):
+            continue
+
+        @functools.wraps(original)
+        def serialized(self: Any, *args: Any, _original: Any = original, **kwargs: Any) -> Any:
+            with _WRITE_LOCK:
+                return _original(self, *args, **kwargs)
+
+        serialized._serialized = True  # type: ignore[attr-defined]
+        setattr(DynamoDBBackend, name, serialized)
 
 
 def free_port() -> int:

@@ -8,8 +8,10 @@ from typing import Any
 
 import pytest
 
+from chorus_desk.models import Membership, OrgKind, OrgRef, Role
+from chorus_desk.repository import get_repository
 from local_stack.template import api_routes, load_template
-from tests.support import Api, sample_event, snake
+from tests.support import TEST_IDS, Api, sample_event, snake
 
 TICKET_ROUTES = [snake(r.name) for r in api_routes(load_template()) if "{number}" in r.path]
 
@@ -72,3 +74,28 @@ def test_support_agents_see_the_tickets_sent_to_the_support(api: Api) -> None:
 def test_every_route_refuses_a_request_without_identity(api: Api, route: str) -> None:
     reply = api.call(route, None, 1 if "{number}" in api.routes[route].path else None)
     assert reply.status == 401
+
+
+def test_a_user_on_both_sides_acts_as_both(api: Api) -> None:
+    """A support agent who is also a member of the emitter structure sees both sides' actions."""
+    get_repository().put_reference_data(
+        memberships=[
+            (
+                TEST_IDS["lucas"],
+                Membership(
+                    org=OrgRef(kind=OrgKind.STRUCTURE, id="53453679200011"),
+                    org_name="Menuiserie Dupont",
+                    role=Role.USER,
+                ),
+            )
+        ]
+    )
+    draft = api.create("lucas", submit=False).body
+    submitted = api.call("submit_draft", "lucas", draft["number"]).body
+    assert submitted["sides"] == ["EMITTER", "RECIPIENT"]
+    assert {a["code"] for a in submitted["allowed_actions"]} == {
+        "TAKE_IN_CHARGE",
+        "REQUEST_INFORMATION",
+        "ANSWER",
+        "CLOSE",
+    }

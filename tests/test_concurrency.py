@@ -22,7 +22,7 @@ from chorus_desk.errors import ConcurrentModification, TransitionNotAllowed
 from chorus_desk.repository import get_repository
 from chorus_desk.schemas import CreateTicketRequest
 from local_stack import demo
-from local_stack.aws import free_port
+from local_stack.aws import free_port, serialize_dynamodb_writes
 from local_stack.template import table_definition
 from tests.support import TEST_IDS
 
@@ -32,6 +32,7 @@ THREADS = 24
 
 @pytest.fixture
 def server(template: dict[str, Any]) -> Iterator[None]:
+    serialize_dynamodb_writes()  # moto's rollback is not isolated; DynamoDB's transactions are
     port = free_port()
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     moto.start()

@@ -361,3 +361,27 @@ def test_reading_a_ticket_costs_two_queries_and_an_action_three_calls(api: Api, 
     directory.operations.clear()
     api.call("answer", "lucas", number, body={"text": "Réponse"})
     assert directory.counts() == {"Query": 2, "TransactWriteItems": 1}
+
+
+def test_two_concurrent_draft_edits_never_lose_an_update(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Draft edits write no history entry: only the version condition stands between two editors."""
+    number = api.create("marie", submit=False).body["number"]
+    original = repository_module.Repository.save_ticket
+    interleaved: list[int] = []
+
+    def save_after_a_competitor(self: repository_module.Repository, *args: Any, **kwargs: Any) -> None:
+        if not interleaved:  # Paul's edit lands between Marie's read and her write
+            interleaved.append(0)
+            interleaved[0] = api.call("update_draft", "paul", number, body={"description": "Version de Paul"}).status
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(repository_module.Repository, "save_ticket", save_after_a_competitor)
+    marie = api.call("update_draft", "marie", number, body={"title": "Titre de Marie"})
+    monkeypatch.undo()
+
+    assert interleaved == [200]
+    assert marie.status == 409
+    detail = api.call("get_ticket", "marie", number).body
+    assert detail["description"] == "Version de Paul"  # Paul's edit survived
+    assert detail["title"] != "Titre de Marie"  # Marie was told, and nothing of hers was written
+    assert detail["version"] == 2

@@ -94,12 +94,12 @@ def _draft_values(ticket: Ticket | None, fields: TicketFields) -> dict[str, Any]
             "description": ticket.description,
             "emitter_siret": ticket.emitter.siret,
             "emitter_service": ticket.emitter.service.code if ticket.emitter.service else None,
-            # A contact email equal to the structure's default follows the structure if it changes.
             "contact_email": ticket.emitter.contact_email,
             "contact_phone": ticket.emitter.contact_phone,
         }
     changes = {name: getattr(fields, name) for name in fields.model_fields_set if name in TicketFields.model_fields}
     if "emitter_siret" in changes and changes["emitter_siret"] != current.get("emitter_siret"):
+        # Another structure: its own services, and its own contact e-mail unless the request gives one.
         current.pop("emitter_service", None)
         current.pop("contact_email", None)
     return {**current, **changes}
@@ -229,7 +229,7 @@ def _act(
     updated = ticket.model_copy(update={**update, "history": (*ticket.history, entry)})
     get_repository().save_ticket(updated, ticket.version, entry)
     _record(action, number)
-    return TicketDetail.of(updated, sides)
+    return TicketDetail.of(updated, sides_of(caller, updated))  # a submission adds the recipient's side
 
 
 def _assignee(caller: Caller, ticket: Ticket, assignee_id: str | None) -> Person:
