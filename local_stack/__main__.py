@@ -35,7 +35,7 @@ def serve(args: argparse.Namespace) -> int:
     from werkzeug.serving import make_server
 
     from local_stack import aws
-    from local_stack.openapi import prepare_environment
+    from local_stack.template import prepare_environment
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # the gateway prints its own access log
     template = load_template()
@@ -158,7 +158,8 @@ def token(args: argparse.Namespace) -> int:
 
 
 def openapi(args: argparse.Namespace) -> int:
-    from local_stack.openapi import build_document, prepare_environment, render
+    from local_stack.openapi import build_document, render
+    from local_stack.template import prepare_environment
 
     template = load_template()
     os.environ.update(_local_environment())

@@ -90,7 +90,6 @@ class Gateway:
         access_log: bool = True,
     ) -> None:
         self._access_log = access_log
-        self._template = template
         self._verifier = verifier
         self._openapi = json.dumps(openapi_document, ensure_ascii=False).encode()
         self._stage = stage

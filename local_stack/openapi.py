@@ -8,10 +8,9 @@ documented on each route).
 from __future__ import annotations
 
 import json
-import os
 from typing import Any
 
-from local_stack.template import Resolver, api_routes, function_environment, load_handler_module, resources_of_type
+from local_stack.template import api_routes, load_handler_module
 
 TITLE = "Support Chorus Pro – API"
 VERSION = "1.0.0"
@@ -21,12 +20,6 @@ DESCRIPTION = (
     "d'identité Cognito (IdToken) dans l'en-tête Authorization. Les erreurs sont en français."
 )
 SECURITY_SCHEME = "CognitoIdToken"
-
-
-def prepare_environment(template: dict[str, Any], resolver: Resolver) -> None:
-    """Give this process the environment the functions get in Lambda (needed to import their modules)."""
-    for function in resources_of_type(template, "AWS::Serverless::Function"):
-        os.environ.update(function_environment(template, function, resolver))
 
 
 def build_document(template: dict[str, Any]) -> dict[str, Any]:

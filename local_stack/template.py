@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -143,6 +144,12 @@ def function_environment(template: dict[str, Any], function: str, resolver: Reso
     own = template["Resources"][function]["Properties"].get("Environment", {}).get("Variables", {})
     variables.update(own)
     return {k: str(resolver.resolve(v)) for k, v in variables.items()}
+
+
+def prepare_environment(template: dict[str, Any], resolver: Resolver) -> None:
+    """Give this process the environment the functions get in Lambda (read when their modules import)."""
+    for function in resources_of_type(template, "AWS::Serverless::Function"):
+        os.environ.update(function_environment(template, function, resolver))
 
 
 def table_definition(template: dict[str, Any], logical_id: str, table_name: str) -> dict[str, Any]:

@@ -67,16 +67,17 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    folder = tmp_path_factory.mktemp("stack")
+def start_stack(folder: Path, *options: str, ignore_sigint: bool = False) -> Stack:
+    """`python -m local_stack serve` on a free port, once it has said "Ready."."""
     port, state, log = _free_port(), folder / "state.json", folder / "stack.log"
     with log.open("wb") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "local_stack", "serve", "--port", str(port), "--state-file", str(state)],
+            [sys.executable, "-m", "local_stack", "serve", "--port", str(port), "--state-file", str(state), *options],
             cwd=ROOT,
             stdout=output,
             stderr=subprocess.STDOUT,
+            # As a shell's background job: started with SIGINT ignored.
+            preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if ignore_sigint else None,  # noqa: PLW1509
         )
     deadline = time.monotonic() + 90
     while "Ready." not in log.read_text(errors="replace"):
@@ -84,9 +85,15 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             process.kill()
             pytest.fail(f"the local stack did not start:\n{log.read_text(errors='replace')}")
         time.sleep(0.2)
-    yield Stack(f"http://127.0.0.1:{port}", state, log, process, {})
-    if process.poll() is None:
-        process.kill()
+    return Stack(f"http://127.0.0.1:{port}", state, log, process, {})
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    started = start_stack(tmp_path_factory.mktemp("stack"))
+    yield started
+    if started.process.poll() is None:
+        started.process.kill()
 
 
 def test_walk_a_ticket_from_draft_to_closed(stack: Stack) -> None:
@@ -235,31 +242,10 @@ def test_demo_data_is_there_for_every_role(stack: Stack) -> None:
 
 def test_ctrl_c_stops_a_stack_started_in_the_background(tmp_path: Path) -> None:
     """A shell's background job starts with SIGINT ignored; the stack must still stop cleanly."""
-    port, state, log = _free_port(), tmp_path / "state.json", tmp_path / "stack.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "local_stack",
-                "serve",
-                "--port",
-                str(port),
-                "--state-file",
-                str(state),
-                "--no-demo-tickets",
-            ],
-            cwd=ROOT,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),  # noqa: PLW1509
-        )
-    deadline = time.monotonic() + 90
-    while "Ready." not in log.read_text(errors="replace") and process.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.2)
-    process.send_signal(signal.SIGINT)
-    assert process.wait(timeout=30) == 0, log.read_text()
-    assert "Local stack stopped." in log.read_text()
+    background = start_stack(tmp_path, "--no-demo-tickets", ignore_sigint=True)
+    background.process.send_signal(signal.SIGINT)
+    assert background.process.wait(timeout=30) == 0, background.log.read_text()
+    assert "Local stack stopped." in background.log.read_text()
 
 
 def test_ctrl_c_stops_the_stack_cleanly(stack: Stack) -> None:

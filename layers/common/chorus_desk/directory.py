@@ -24,10 +24,10 @@ class Identity:
 
 
 def identity_from_claims(claims: Mapping[str, Any] | None) -> Identity:
-    sub = (claims or {}).get("sub")
+    claims = claims or {}
+    sub = claims.get("sub")
     if not sub or not isinstance(sub, str):
         raise NotAuthenticated(messages.NOT_AUTHENTICATED)
-    assert claims is not None
     email = claims.get("email")
     name = claims.get("name")
     return Identity(

@@ -92,9 +92,7 @@ class Repository:
     def _call(self, operation: str, **kwargs: Any) -> Any:
         try:
             return getattr(self._client, operation)(**kwargs)
-        except ClientError as exc:
-            raise StorageUnavailable(messages.STORAGE_UNAVAILABLE) from exc
-        except BotoCoreError as exc:
+        except (ClientError, BotoCoreError) as exc:
             raise StorageUnavailable(messages.STORAGE_UNAVAILABLE) from exc
 
     def _query_partition(self, pk: str) -> list[dict[str, Any]]:
