@@ -7,10 +7,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from chorus_desk import tickets
+from chorus_desk.catalogue import JUSTICE_FEE_OFFICE_ID, SUPPORT_TEAM_ID, TEAM_NAMES
 from chorus_desk.directory import Identity
-from chorus_desk.models import Membership, OrgKind, OrgRef, Role, Service, Structure, Team, UserProfile
+from chorus_desk.models import (
+    Membership,
+    ObjectType,
+    OrgKind,
+    OrgRef,
+    PaymentRequest,
+    PaymentState,
+    Role,
+    Service,
+    Structure,
+    Team,
+    UserProfile,
+)
 from chorus_desk.repository import Repository
-from chorus_desk.routing import SUPPORT_TEAM_ID, SUPPORT_TEAM_NAME
 from chorus_desk.schemas import (
     CreateTicketRequest,
 )
@@ -51,11 +63,59 @@ STRUCTURES: tuple[Structure, ...] = (
         email="achats@ch-vienne.example",
         services=(Service(code="ACHATS", name="Direction des achats"),),
     ),
-    Structure(siret="13000004500018", designation="DDFiP du Rhône", public=True, email="ddfip69@dgfip.example"),
+    Structure(
+        siret="13000004500018",
+        designation="DDFiP du Rhône",
+        public=True,
+        email="ddfip69@dgfip.example",
+        services=(Service(code="TIC", name="Pôle remboursements TIC"),),
+    ),
     Structure(siret="73214569300014", designation="Ancienne régie des eaux", public=True, active=False),
+    Structure(
+        siret="11000200300017",
+        designation="Ministère de la Justice – Service centralisateur des frais de justice",
+        public=True,
+        email="scfj@justice.example",
+    ),
 )
 
-SUPPORT_TEAM = Team(id=SUPPORT_TEAM_ID, name=SUPPORT_TEAM_NAME, email="support@chorus-pro.example")
+SUPPORT_TEAM = Team(id=SUPPORT_TEAM_ID, name=TEAM_NAMES[SUPPORT_TEAM_ID], email="support@chorus-pro.example")
+JUSTICE_FEE_OFFICE = Team(
+    id=JUSTICE_FEE_OFFICE_ID, name=TEAM_NAMES[JUSTICE_FEE_OFFICE_ID], email="reglementation-fj@justice.example"
+)
+TEAMS = {t.id: t for t in (SUPPORT_TEAM, JUSTICE_FEE_OFFICE)}
+
+
+def _payment(
+    kind: ObjectType, number: str, state: PaymentState, emitter: str, to: str | None = None, service: str | None = None
+) -> PaymentRequest:
+    return PaymentRequest(
+        object_type=kind,
+        number=number,
+        state=state,
+        emitter_siret=emitter,
+        recipient_siret=to,
+        recipient_service=service,
+    )
+
+
+_DUPONT, _GREL, _MARTIN = "53453679200011", "41234567000019", "80123456800013"
+_SAINT_LEGER, _CH_VIENNE, _DDFIP, _SCFJ = "21769001500011", "21350002800013", "13000004500018", "11000200300017"
+_I, _T, _J = ObjectType.INVOICE, ObjectType.TIC_REFUND, ObjectType.JUSTICE_MEMO
+
+# Payment requests tickets can be about: invoices sent, rejected, suspended, drafts with and without a
+# recipient; a rejected TIC refund request; a justice-fee memo.
+PAYMENT_REQUESTS: tuple[PaymentRequest, ...] = (
+    _payment(_I, "FAC-2026-0101", PaymentState.SENT, _DUPONT, _SAINT_LEGER, "FINANCES"),
+    _payment(_I, "FAC-2026-0102", PaymentState.REJECTED, _DUPONT, _SAINT_LEGER),
+    _payment(_I, "FAC-2026-0103", PaymentState.SUSPENDED, _DUPONT, _CH_VIENNE, "ACHATS"),
+    _payment(_I, "FAC-2026-0104", PaymentState.DRAFT, _DUPONT, _CH_VIENNE),
+    _payment(_I, "FAC-2026-0105", PaymentState.DRAFT, _DUPONT),
+    _payment(_I, "LG-2026-007", PaymentState.SENT, _GREL, _SAINT_LEGER, "TECHNIQUE"),
+    _payment(_J, "MFJ-2026-0042", PaymentState.SENT, _GREL, _SCFJ),
+    _payment(_T, "TIC-2026-0007", PaymentState.REJECTED, _MARTIN, _DDFIP, "TIC"),
+    _payment(_I, "BM-2026-031", PaymentState.PAID, _MARTIN, _CH_VIENNE),
+)
 
 _BY_SIRET = {s.siret: s for s in STRUCTURES}
 
@@ -126,23 +186,52 @@ USERS: tuple[DemoUser, ...] = (
         ((SUPPORT_TEAM_ID, Role.USER),),
         "agent du support technique Chorus Pro",
     ),
+    DemoUser(
+        "ines",
+        "ines.roux@dgfip.example",
+        "Inès Roux",
+        ((_DDFIP, Role.USER),),
+        "agente de la DDFiP du Rhône (remboursements TIC)",
+    ),
+    DemoUser(
+        "theo",
+        "theo.blanc@justice.example",
+        "Théo Blanc",
+        ((_SCFJ, Role.USER),),
+        "agent du service centralisateur des frais de justice",
+    ),
+    DemoUser(
+        "emma",
+        "emma.garnier@justice.example",
+        "Emma Garnier",
+        ((JUSTICE_FEE_OFFICE_ID, Role.USER),),
+        "agente du bureau réglementaire des frais de justice",
+    ),
+    DemoUser(
+        "victor",
+        "victor.lambert@ch-vienne.example",
+        "Victor Lambert",
+        ((_CH_VIENNE, Role.PRINCIPAL_MANAGER),),
+        "gestionnaire principal, Centre hospitalier de Vienne (destinataire de factures)",
+    ),
 )
 
 USERS_BY_ALIAS = {u.alias: u for u in USERS}
 
 
 def _membership(org_id: str, role: Role) -> Membership:
-    if org_id == SUPPORT_TEAM_ID:
-        return Membership(org=SUPPORT_TEAM.ref, org_name=SUPPORT_TEAM.name, role=role)
+    if org_id in TEAMS:
+        return Membership(org=TEAMS[org_id].ref, org_name=TEAMS[org_id].name, role=role)
     structure = _BY_SIRET[org_id]
     return Membership(org=OrgRef(kind=OrgKind.STRUCTURE, id=org_id), org_name=structure.designation, role=role)
 
 
 def seed_directory(repo: Repository, user_ids: Mapping[str, str]) -> None:
-    """Structures, the support team, users and memberships. ``user_ids`` maps each alias to its user id (sub)."""
+    """Structures, teams, payment requests, users and memberships. ``user_ids`` maps each alias to its user id."""
     repo.put_reference_data(
         structures=STRUCTURES,
-        teams=(SUPPORT_TEAM,),
+        teams=tuple(TEAMS.values()),
+        payment_requests=PAYMENT_REQUESTS,
         users=[UserProfile(id=user_ids[u.alias], email=u.email, name=u.name) for u in USERS],
         memberships=[(user_ids[u.alias], _membership(org, role)) for u in USERS for org, role in u.memberships],
     )
@@ -159,7 +248,7 @@ def seed_tickets(user_ids: Mapping[str, str]) -> list[int]:
     def who(alias: str) -> Identity:
         return identity(alias, user_ids)
 
-    def new(alias: str, submit: bool, **fields: str) -> int:
+    def new(alias: str, submit: bool, **fields: str | bool) -> int:
         return tickets.create_ticket(who(alias), CreateTicketRequest(submit=submit, **fields)).number
 
     numbers = []
@@ -220,4 +309,67 @@ def seed_tickets(user_ids: Mapping[str, str]) -> list[int]:
     tickets.answer(who("sophie"), closed, "L'onglet apparaît une fois l'espace « Factures reçues » ajouté.")
     tickets.accept_solution(who("paul"), closed, "Merci, c'est bon.")
     numbers.append(closed)
+    # Business services: tickets routed from their object, from a SIRET, or to a fixed office.
+    about_invoice = new(
+        "marie",
+        True,
+        category="FACTURES_EMISES",
+        subcategory="QUESTION_DESTINATAIRE_FACTURE",
+        emitter_siret="53453679200011",
+        object_type="FACTURE",
+        object_number="FAC-2026-0102",
+        title="Motif du rejet de la facture FAC-2026-0102",
+        description="Notre facture a été rejetée sans motif lisible. Pouvez-vous nous préciser ce qui manque ?",
+    )
+    tickets.take_in_charge(who("claire"), about_invoice, user_ids["hugo"], "Hugo, peux-tu regarder ?")
+    numbers.append(about_invoice)
+    about_refund = new(
+        "nora",
+        True,
+        category="REMBOURSEMENT_TIC",
+        subcategory="QUESTION_DEMANDE_REJETEE",
+        emitter_siret="80123456800013",
+        object_type="DEMANDE_REMBOURSEMENT_TIC",
+        object_number="TIC-2026-0007",
+        title="Demande de remboursement TIC rejetée",
+        description="Notre demande TIC-2026-0007 a été rejetée. Quelles pièces faut-il joindre ?",
+    )
+    tickets.request_information(who("ines"), about_refund, "Merci de joindre les factures de carburant du trimestre.")
+    numbers.append(about_refund)
+    about_memo = new(
+        "paul",
+        True,
+        category="MEMOIRES_FRAIS_JUSTICE",
+        subcategory="REVISION_MONTANT_MEMOIRE",
+        emitter_siret="41234567000019",
+        object_type="MEMOIRE_FRAIS_JUSTICE",
+        object_number="MFJ-2026-0042",
+        title="Révision du montant du mémoire MFJ-2026-0042",
+        description="Le montant retenu ne tient pas compte des frais de déplacement.",
+    )
+    numbers.append(about_memo)
+    to_public_entity = new(
+        "claire",
+        True,
+        category="FACTURES_EMISES",
+        subcategory="QUESTION_ENTITE_PUBLIQUE",
+        emitter_siret="21769001500011",
+        recipient_is_state_service=False,
+        recipient_siret="21350002800013",
+        recipient_service="ACHATS",
+        title="Adresse de facturation du centre hospitalier",
+        description="Quel service faut-il indiquer sur nos factures de prestations de restauration ?",
+    )
+    tickets.answer(who("victor"), to_public_entity, "Indiquez le service ACHATS (Direction des achats).")
+    numbers.append(to_public_entity)
+    regulation = new(
+        "julie",
+        True,
+        category="MEMOIRES_FRAIS_JUSTICE",
+        subcategory="QUESTION_REGLEMENTATION",
+        emitter_siret="53453679200011",
+        title="Barème des frais de déplacement",
+        description="Quel barème s'applique aux déplacements d'un expert judiciaire ?",
+    )
+    numbers.append(regulation)
     return numbers

@@ -65,6 +65,7 @@ class Api:
         number: int | str | None = None,
         body: Any = _KEEP,
         raw_body: str | None = None,
+        query: Any = _KEEP,
     ) -> Reply:
         spec = self.routes[route]
         event = copy.deepcopy(sample_event(route))
@@ -79,6 +80,9 @@ class Api:
             event["requestContext"]["authorizer"]["claims"].update(
                 {"sub": TEST_IDS[user], "cognito:username": TEST_IDS[user], "email": person.email, "name": person.name}
             )
+        if query is not _KEEP:
+            event["queryStringParameters"] = query
+            event["multiValueQueryStringParameters"] = {k: [v] for k, v in query.items()} if query else None
         if raw_body is not None:
             event["body"] = raw_body
         elif body is not _KEEP:

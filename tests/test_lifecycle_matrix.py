@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.support import Api
+from tests.support import TEST_IDS, Api
 
 STATUSES = ["DRAFT", "OPEN", "IN_PROGRESS", "AWAITING_INFO", "RESOLVED", "CLOSED"]
 
@@ -20,6 +20,7 @@ ACTIONS: dict[str, tuple[str, str, dict[str, Any] | None]] = {
     "DELETE_DRAFT": ("delete_draft", "emitter", None),
     "SUBMIT": ("submit_draft", "emitter", None),
     "TAKE_IN_CHARGE": ("take_in_charge", "recipient", {}),
+    "ASSIGN": ("assign_ticket", "recipient", {"assignee_id": TEST_IDS["sophie"]}),
     "REQUEST_INFORMATION": ("request_information", "recipient", {"question": "Quelle facture ?"}),
     "PROVIDE_INFORMATION": ("provide_information", "emitter", {"text": "La facture FAC-1."}),
     "ANSWER": ("answer", "recipient", {"text": "Voici la réponse."}),
@@ -34,6 +35,10 @@ TABLE: dict[tuple[str, str], str | None] = {
     ("DRAFT", "DELETE_DRAFT"): None,
     ("DRAFT", "SUBMIT"): "OPEN",
     ("OPEN", "TAKE_IN_CHARGE"): "IN_PROGRESS",
+    # "Assigné à": the recipient gives the ticket to one of its agents; the status does not change.
+    ("OPEN", "ASSIGN"): "OPEN",
+    ("IN_PROGRESS", "ASSIGN"): "IN_PROGRESS",
+    ("AWAITING_INFO", "ASSIGN"): "AWAITING_INFO",
     ("OPEN", "REQUEST_INFORMATION"): "AWAITING_INFO",
     ("IN_PROGRESS", "REQUEST_INFORMATION"): "AWAITING_INFO",
     ("AWAITING_INFO", "PROVIDE_INFORMATION"): "OPEN",
@@ -98,3 +103,6 @@ def test_transition(api: Api, status: str, action: str, role: str) -> None:
         assert (entry["from_status"]["code"], entry["to_status"]["code"]) == (status, target)
         assert entry["actor"]["name"] and entry["action"]["code"] == action
         assert len(after.body["history"]) == len(before["history"]) + 1
+        if action == "ASSIGN":
+            assert after.body["assignee"] == {"id": TEST_IDS["sophie"], "name": "Sophie Moreau"}
+            assert entry["assignee"] == after.body["assignee"]

@@ -30,7 +30,7 @@ def test_every_function_logs_to_its_own_group_with_retention(template: dict[str,
 
 def test_policies_name_their_resources_and_never_allow_scan(template: dict[str, Any]) -> None:
     for name, spec in functions(template).items():
-        for policy in spec["Properties"]["Policies"]:
+        for policy in spec["Properties"].get("Policies", []):
             for statement in policy["Statement"]:
                 resources = (
                     statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
@@ -41,10 +41,20 @@ def test_policies_name_their_resources_and_never_allow_scan(template: dict[str, 
                 assert "dynamodb:Scan" not in actions, name
 
 
-def test_no_catch_all_route_and_every_route_is_authorized(template: dict[str, Any]) -> None:
+# The only routes open without a token: reading the catalogue (the non-connected form needs it).
+PUBLIC_ROUTES = {("GET", "/catalogue")}
+
+
+def test_no_catch_all_route_and_every_route_but_the_public_ones_is_authorized(template: dict[str, Any]) -> None:
     for route in api_routes(template):
         assert "+" not in route.path and route.method != "ANY", route
-        assert route.authorized, route
+        assert route.authorized is ((route.method, route.path) not in PUBLIC_ROUTES), route
+
+
+def test_public_functions_have_no_table_access(template: dict[str, Any]) -> None:
+    public = {r.function for r in api_routes(template) if not r.authorized}
+    for function in public:
+        assert "Policies" not in template["Resources"][function]["Properties"], function
 
 
 def test_cors_origin_is_explicit(template: dict[str, Any]) -> None:

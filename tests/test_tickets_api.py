@@ -43,6 +43,7 @@ def test_submit_directly_fills_emitter_from_structure_and_routes_to_support(api:
         "id": "SUPPORT",
         "name": "Support technique Chorus Pro",
         "service": None,
+        "is_state_service": None,
     }
     assert ticket["created_by"] == {"id": TEST_IDS["marie"], "name": "Marie Dupont"}
     assert ticket["submitted_at"] is not None

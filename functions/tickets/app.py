@@ -12,6 +12,7 @@ from chorus_desk.api.http import create_app, current_identity, error_responses
 from chorus_desk.observability import logger, metrics, tracer
 from chorus_desk.schemas import (
     AnswerRequest,
+    AssignRequest,
     CloseRequest,
     CommentRequest,
     CreateTicketRequest,
@@ -86,6 +87,17 @@ def submit_draft(number: TicketNumber) -> TicketDetail:
 def take_in_charge(number: TicketNumber, body: Annotated[TakeInChargeRequest | None, Body()] = None) -> TicketDetail:
     body = body or TakeInChargeRequest()
     return tickets.take_in_charge(current_identity(app), number, body.assignee_id, body.comment)
+
+
+@app.post(
+    "/tickets/<number>/assign",
+    summary="Assigner à un agent du destinataire (« Assigné à »)",
+    tags=["Tickets reçus"],
+    responses=_ACTION_ERRORS,
+)
+@tracer.capture_method
+def assign_ticket(number: TicketNumber, body: AssignRequest) -> TicketDetail:
+    return tickets.assign(current_identity(app), number, body.assignee_id, body.comment)
 
 
 @app.post(

@@ -50,6 +50,7 @@ class Action(StrEnum):
     DELETE_DRAFT = "DELETE_DRAFT"
     SUBMIT = "SUBMIT"
     TAKE_IN_CHARGE = "TAKE_IN_CHARGE"
+    ASSIGN = "ASSIGN"
     REQUEST_INFORMATION = "REQUEST_INFORMATION"
     PROVIDE_INFORMATION = "PROVIDE_INFORMATION"
     ANSWER = "ANSWER"
@@ -67,8 +68,9 @@ class Transition:
     """One row of the transition table.
 
     ``sources`` holds the statuses the action starts from (``None`` stands for a ticket that does not
-    exist yet); ``target`` is the status reached (``None``: the ticket is deleted). An edit of a draft
-    stays a draft and adds no history entry. ``text_required_in`` lists the source statuses in which
+    exist yet); ``target`` is the status reached (``None``: the ticket is deleted), unless
+    ``keeps_status``: the action (an assignment) leaves the status as it is. An edit of a draft stays a
+    draft and adds no history entry. ``text_required_in`` lists the source statuses in which
     the text is mandatory, with the message to show when it is missing.
     """
 
@@ -80,6 +82,10 @@ class Transition:
     text_required_in: frozenset[Status | None] = frozenset()
     text_missing_message: str = ""
     text_field: str = "comment"
+    keeps_status: bool = False
+
+    def target_from(self, status: Status | None) -> Status | None:
+        return status if self.keeps_status else self.target
 
 
 _ACTIVE = frozenset({Status.OPEN, Status.IN_PROGRESS, Status.AWAITING_INFO, Status.RESOLVED})
@@ -94,6 +100,14 @@ TRANSITIONS: dict[Action, Transition] = {
         Transition(Action.SUBMIT, "Soumettre", Side.EMITTER, frozenset({Status.DRAFT}), Status.OPEN),
         Transition(
             Action.TAKE_IN_CHARGE, "Prendre en charge", Side.RECIPIENT, frozenset({Status.OPEN}), Status.IN_PROGRESS
+        ),
+        Transition(
+            Action.ASSIGN,
+            "Assigner",
+            Side.RECIPIENT,
+            frozenset({Status.OPEN, Status.IN_PROGRESS, Status.AWAITING_INFO}),
+            None,
+            keeps_status=True,
         ),
         Transition(
             Action.REQUEST_INFORMATION,

@@ -53,6 +53,36 @@ PHONE_INVALID = (
 )
 SIRET_INVALID = "Le SIRET « {value} » n'est pas valide (14 chiffres avec une clé de contrôle correcte)."
 ASSIGNEE_NOT_AGENT = "La personne désignée n'est pas un agent de l'organisation destinataire du ticket."
+# Routing: the object of a ticket (seed 003's messages word for word) and the public structure asked.
+OBJECT_TYPE_REQUIRED = "Le type d'objet est obligatoire"
+OBJECT_NUMBER_REQUIRED = "Le numéro est obligatoire"
+OBJECT_NOT_FOUND = "Le numéro indiqué ne correspond à aucune demande de paiement"
+OBJECT_TYPE_MISMATCH = (
+    "Le type d'objet « {given} » ne correspond pas à la sous-catégorie « {subcategory} » : "
+    "le type attendu est « {expected} »."
+)
+OBJECT_DRAFT_WITHOUT_RECIPIENT = (
+    "{The_object} n° {number} est à l'état « Brouillon » sans destinataire : le destinataire du ticket ne peut pas "
+    "être identifié. Renseignez d'abord le destinataire de la demande de paiement dans Chorus Pro."
+)
+OBJECT_RECIPIENT_UNKNOWN = (
+    "Le destinataire indiqué sur {the_object} n° {number} n'est pas une structure connue de Chorus Pro : "
+    "le ticket ne peut pas lui être adressé."
+)
+FIELD_NOT_FOR_SUBCATEGORY = "Le champ « {label} » ne s'applique pas à la sous-catégorie « {subcategory} »."
+FIELD_NEEDS_SUBCATEGORY = "Choisissez d'abord la catégorie et la sous-catégorie avant le champ « {label} »."
+RECIPIENT_SIRET_REQUIRED = "Le SIRET de la structure destinataire est obligatoire."
+RECIPIENT_STATE_FLAG_REQUIRED = "Indiquez si le destinataire est un service de l'État (oui ou non)."
+RECIPIENT_UNKNOWN = "Aucune structure n'est enregistrée dans Chorus Pro sous le SIRET {siret}."
+RECIPIENT_INACTIVE = "La structure {siret} ({name}) est inactive dans Chorus Pro : elle ne peut pas recevoir de ticket."
+RECIPIENT_NOT_PUBLIC = (
+    "La structure {siret} ({name}) n'est pas une structure publique : seule une entité publique peut être "
+    "destinataire d'une question."
+)
+RECIPIENT_IS_EMITTER = "La structure destinataire doit être différente de la structure émettrice."
+RECIPIENT_SERVICE_UNKNOWN = "Le service « {code} » n'appartient pas à la structure destinataire {siret}."
+RECIPIENT_SERVICE_WITHOUT_STRUCTURE = "Indiquez d'abord le SIRET de la structure destinataire avant son service."
+ASSIGNEE_REQUIRED = "L'agent à qui assigner le ticket est obligatoire."
 QUESTION_REQUIRED = "La question est obligatoire."
 INFORMATION_REQUIRED = "Le complément d'information est obligatoire."
 ANSWER_REQUIRED = "La réponse est obligatoire."
@@ -69,6 +99,12 @@ FIELD_LABELS: dict[str, str] = {
     "contact_email": "adresse électronique de contact",
     "contact_phone": "téléphone de contact",
     "title": "titre / résumé",
+    "object_type": "type d'objet",
+    "object_number": "numéro",
+    "recipient_is_state_service": "le destinataire est-il un service de l'État ?",
+    "recipient_siret": "SIRET de la structure destinataire",
+    "recipient_service": "service destinataire",
+    "mode": "mode",
     "description": "description longue",
     "assignee_id": "assigné à",
     "comment": "commentaire",

@@ -128,6 +128,74 @@ class Recipient(_Model):
     org: OrgRef
     name: str
     service: Service | None = None
+    is_state_service: bool | None = None  # as the emitter declared it ("Question pour une entité publique")
+
+
+class ObjectType(StrEnum):
+    """The payment requests a ticket can be about (« Type d'objet concerné »)."""
+
+    INVOICE = "FACTURE"
+    TIC_REFUND = "DEMANDE_REMBOURSEMENT_TIC"
+    JUSTICE_MEMO = "MEMOIRE_FRAIS_JUSTICE"
+
+    @property
+    def label(self) -> str:
+        return OBJECT_TYPE_LABELS[self]
+
+    @property
+    def the(self) -> str:
+        """The type with its article, for sentences: « la facture », « le mémoire de frais de justice »."""
+        return OBJECT_TYPE_PHRASES[self]
+
+
+OBJECT_TYPE_LABELS: dict[ObjectType, str] = {
+    ObjectType.INVOICE: "Facture",
+    ObjectType.TIC_REFUND: "Demande de remboursement",
+    ObjectType.JUSTICE_MEMO: "Mémoire de frais de justice",
+}
+
+
+OBJECT_TYPE_PHRASES: dict[ObjectType, str] = {
+    ObjectType.INVOICE: "la facture",
+    ObjectType.TIC_REFUND: "la demande de remboursement",
+    ObjectType.JUSTICE_MEMO: "le mémoire de frais de justice",
+}
+
+
+class PaymentState(StrEnum):
+    DRAFT = "BROUILLON"
+    SENT = "ENVOYEE"
+    SUSPENDED = "SUSPENDUE"
+    REJECTED = "REJETEE"
+    PAID = "MISE_EN_PAIEMENT"
+
+    @property
+    def label(self) -> str:
+        return PAYMENT_STATE_LABELS[self]
+
+
+PAYMENT_STATE_LABELS: dict[PaymentState, str] = {
+    PaymentState.DRAFT: "Brouillon",
+    PaymentState.SENT: "Envoyée",
+    PaymentState.SUSPENDED: "Suspendue",
+    PaymentState.REJECTED: "Rejetée",
+    PaymentState.PAID: "Mise en paiement",
+}
+
+
+class PaymentRequest(_Model):
+    """A payment request of Chorus Pro (invoice, TIC refund request, justice-fee memo): reference data.
+
+    Its number is the emitter's: it identifies the request together with the emitter and the type. The
+    recipient is a public structure and optionally one of its services; a draft may have none yet.
+    """
+
+    object_type: ObjectType
+    number: str
+    state: PaymentState
+    emitter_siret: str
+    recipient_siret: str | None = None
+    recipient_service: str | None = None
 
 
 class HistoryEntry(_Model):
@@ -139,6 +207,7 @@ class HistoryEntry(_Model):
     from_status: Status | None = None
     to_status: Status
     comment: str | None = None
+    assignee: Person | None = None  # taking in charge, assigning: the agent the ticket was given to
 
 
 class Ticket(_Model):
@@ -155,6 +224,13 @@ class Ticket(_Model):
     title: str | None = None
     description: str | None = None
     emitter: Emitter = Emitter()
+    # What the emitter filled in for routing: the object of the ticket, or the public structure asked.
+    object_type: ObjectType | None = None
+    object_number: str | None = None
+    recipient_siret: str | None = None
+    recipient_service: str | None = None
+    recipient_is_state_service: bool | None = None
+    # Where the ticket was routed, set on submission from the rule of its category pair.
     recipient: Recipient | None = None
     assignee: Person | None = None
     history: tuple[HistoryEntry, ...] = ()

@@ -21,6 +21,8 @@ from chorus_desk.errors import ConcurrentModification, StorageUnavailable
 from chorus_desk.models import (
     HistoryEntry,
     Membership,
+    ObjectType,
+    PaymentRequest,
     Service,
     Structure,
     Team,
@@ -43,6 +45,11 @@ def ticket_pk(number: int) -> str:
 
 def event_sk(seq: int) -> str:
     return f"EVENT#{seq:06d}"
+
+
+def payment_key(emitter_siret: str, object_type: ObjectType, number: str) -> dict[str, str]:
+    """A payment request is identified by its emitter, its type and the emitter's number."""
+    return {"PK": f"PAYMENTS#{emitter_siret}", "SK": f"{object_type.value}#{number}"}
 
 
 def _sortable_number(number: int) -> str:
@@ -238,6 +245,17 @@ class Repository:
         )
         return Team.model_validate(_from_item(result["Item"])) if "Item" in result else None
 
+    def load_payment_request(self, emitter_siret: str, object_type: ObjectType, number: str) -> PaymentRequest | None:
+        """One payment request of an emitter, by type and number (GetItem): absent, of another type or of
+        another emitter all read as "no such request"."""
+        result = self._call(
+            "get_item",
+            TableName=self._table,
+            Key=_to_item(payment_key(emitter_siret, object_type, number)),
+            ConsistentRead=True,
+        )
+        return PaymentRequest.model_validate(_from_item(result["Item"])) if "Item" in result else None
+
     def put_reference_data(
         self,
         *,
@@ -245,9 +263,16 @@ class Repository:
         teams: Iterable[Team] = (),
         users: Iterable[UserProfile] = (),
         memberships: Iterable[tuple[str, Membership]] = (),
+        payment_requests: Iterable[PaymentRequest] = (),
     ) -> None:
         """Write reference data (seeding, administration), 25 items per batch."""
         items: list[dict[str, Any]] = []
+        for p in payment_requests:
+            item = {**payment_key(p.emitter_siret, p.object_type, p.number), "entity": "PAYMENT_REQUEST"}
+            if p.recipient_siret:  # the recipient's side, for the takeover of an inactivated structure
+                item["GSI1PK"] = f"PAYMENTS_TO#STRUCTURE#{p.recipient_siret}"
+                item["GSI1SK"] = f"{p.object_type.value}#{p.emitter_siret}#{p.number}"
+            items.append({**item, **p.model_dump(mode="json", exclude_none=True)})
         for s in structures:
             head = s.model_dump(mode="json", exclude={"services"}, exclude_none=True)
             items.append({"PK": f"STRUCTURE#{s.siret}", "SK": PROFILE_SK, "entity": "STRUCTURE", **head})

@@ -1,31 +1,148 @@
-"""Who receives a submitted ticket, from the routing rule of its catalogue pair (one resolver per rule)."""
+"""Who receives a ticket, from the routing rule of its catalogue pair (one resolver per rule).
+
+The same resolvers check a draft as it is saved (only the values given are checked) and a ticket as it
+is submitted (the rule's mandatory fields too, and the recipient is found). For a ticket about a payment
+request the recipient is the request's, read from the reference data at submission: never a value of
+the emitter's request.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
-from chorus_desk import catalogue
-from chorus_desk.catalogue import RoutingRule
-from chorus_desk.models import Recipient, Team, Ticket
+from chorus_desk import catalogue, messages
+from chorus_desk.catalogue import RoutingRule, SubCategory
+from chorus_desk.errors import FieldError
+from chorus_desk.models import Recipient, Structure, Team, Ticket
 from chorus_desk.repository import get_repository
 
-SUPPORT_TEAM_ID = "SUPPORT"
-SUPPORT_TEAM_NAME = "Support technique Chorus Pro"
+SUPPORT_TEAM_ID = catalogue.SUPPORT_TEAM_ID
+SUPPORT_TEAM_NAME = catalogue.TEAM_NAMES[SUPPORT_TEAM_ID]
 
 
-def _technical_support(_ticket: Ticket) -> Recipient:
-    team = get_repository().load_team(SUPPORT_TEAM_ID) or Team(id=SUPPORT_TEAM_ID, name=SUPPORT_TEAM_NAME)
-    return Recipient(org=team.ref, name=team.name)
+@dataclass
+class Routing:
+    """The outcome of a rule: the recipient (when it could be found) and the errors of the fields."""
+
+    recipient: Recipient | None = None
+    errors: list[FieldError] = field(default_factory=list)
 
 
-_RESOLVERS: dict[RoutingRule, Callable[[Ticket], Recipient]] = {
-    RoutingRule.TECHNICAL_SUPPORT: _technical_support,
+def _team(_ticket: Ticket, sub: SubCategory, submitting: bool) -> Routing:
+    """The technical support, or the office the pair names (the justice-fee regulation office)."""
+    if not submitting:
+        return Routing()
+    assert sub.team is not None
+    team = get_repository().load_team(sub.team) or Team(id=sub.team, name=catalogue.TEAM_NAMES[sub.team])
+    return Routing(Recipient(org=team.ref, name=team.name))
+
+
+def _object_recipient(ticket: Ticket, sub: SubCategory, submitting: bool) -> Routing:
+    """The recipient of the payment request the ticket is about (seed 001: « envoyé au destinataire de cet objet »)."""
+    assert sub.object_type is not None
+    out = Routing()
+    kind, number = ticket.object_type, ticket.object_number
+    if kind is None and submitting:
+        out.errors.append(FieldError("object_type", messages.OBJECT_TYPE_REQUIRED))
+    elif kind is not None and kind is not sub.object_type:
+        out.errors.append(
+            FieldError(
+                "object_type",
+                messages.OBJECT_TYPE_MISMATCH.format(
+                    given=kind.label, subcategory=sub.label, expected=sub.object_type.label
+                ),
+            )
+        )
+    if number is None and submitting:
+        out.errors.append(FieldError("object_number", messages.OBJECT_NUMBER_REQUIRED))
+    if out.errors or kind is None or number is None or ticket.emitter.siret is None:
+        return out  # nothing to look up yet (a draft), or already refused
+    repo = get_repository()
+    request = repo.load_payment_request(ticket.emitter.siret, kind, number)
+    if request is None:  # unknown, of another type, or another emitter's: the same answer
+        out.errors.append(FieldError("object_number", messages.OBJECT_NOT_FOUND))
+        return out
+    if request.recipient_siret is None:
+        message = messages.OBJECT_DRAFT_WITHOUT_RECIPIENT.format(The_object=kind.the.capitalize(), number=number)
+        out.errors.append(FieldError("object_number", message))
+        return out
+    structure = repo.load_structure(request.recipient_siret)
+    if structure is None:
+        message = messages.OBJECT_RECIPIENT_UNKNOWN.format(the_object=kind.the, number=number)
+        out.errors.append(FieldError("object_number", message))
+        return out
+    service = structure.service(request.recipient_service) if request.recipient_service else None
+    out.recipient = Recipient(org=structure.ref, name=structure.designation, service=service)
+    return out
+
+
+def _recipient_structure(ticket: Ticket, _sub: SubCategory, submitting: bool) -> Routing:
+    """A public structure the emitter names by SIRET, optionally one of its services (« Question pour une
+    entité publique »)."""
+    out = Routing()
+    flag, siret, service_code = ticket.recipient_is_state_service, ticket.recipient_siret, ticket.recipient_service
+    if flag is None and submitting:
+        out.errors.append(FieldError("recipient_is_state_service", messages.RECIPIENT_STATE_FLAG_REQUIRED))
+    if siret is None:
+        if service_code is not None:
+            out.errors.append(FieldError("recipient_service", messages.RECIPIENT_SERVICE_WITHOUT_STRUCTURE))
+        if submitting:
+            out.errors.append(FieldError("recipient_siret", messages.RECIPIENT_SIRET_REQUIRED))
+        return out
+    if siret == ticket.emitter.siret:
+        out.errors.append(FieldError("recipient_siret", messages.RECIPIENT_IS_EMITTER))
+        return out
+    structure = get_repository().load_structure(siret)
+    problem = _unfit_recipient(siret, structure)
+    if problem:
+        out.errors.append(FieldError("recipient_siret", problem))
+        return out
+    assert structure is not None
+    service = structure.service(service_code) if service_code else None
+    if service_code and service is None:
+        message = messages.RECIPIENT_SERVICE_UNKNOWN.format(code=service_code, siret=siret)
+        out.errors.append(FieldError("recipient_service", message))
+        return out
+    out.recipient = Recipient(org=structure.ref, name=structure.designation, service=service, is_state_service=flag)
+    return out
+
+
+def _unfit_recipient(siret: str, structure: Structure | None) -> str | None:
+    if structure is None:
+        return messages.RECIPIENT_UNKNOWN.format(siret=siret)
+    if not structure.active:
+        return messages.RECIPIENT_INACTIVE.format(siret=siret, name=structure.designation)
+    if not structure.public:
+        return messages.RECIPIENT_NOT_PUBLIC.format(siret=siret, name=structure.designation)
+    return None
+
+
+_RESOLVERS: dict[RoutingRule, Callable[[Ticket, SubCategory, bool], Routing]] = {
+    RoutingRule.TECHNICAL_SUPPORT: _team,
+    RoutingRule.OBJECT_RECIPIENT: _object_recipient,
+    RoutingRule.RECIPIENT_STRUCTURE: _recipient_structure,
+    RoutingRule.FIXED_OFFICE: _team,
 }
 
 
-def recipient_for(ticket: Ticket) -> Recipient:
-    """The recipient of a ticket about to be submitted (its category pair is already validated)."""
-    assert ticket.category is not None
-    assert ticket.subcategory is not None
-    _, sub = catalogue.resolve(ticket.category, ticket.subcategory)
-    return _RESOLVERS[sub.routing](ticket)
+def route(ticket: Ticket, *, submitting: bool) -> Routing:
+    """Check the routing fields of a ticket and, when it can be found, its recipient.
+
+    Fields that the ticket's pair does not use are refused (they are shown only for some pairs). When
+    ``submitting``, the rule's mandatory fields must be there and the recipient must be found.
+    """
+    sub = catalogue.find(ticket.category, ticket.subcategory)
+    out = Routing()
+    for name in catalogue.ROUTING_FIELDS:
+        if getattr(ticket, name) is None:
+            continue
+        label = messages.field_label(name)
+        if sub is None:
+            out.errors.append(FieldError(name, messages.FIELD_NEEDS_SUBCATEGORY.format(label=label)))
+        elif not sub.accepts(name):
+            message = messages.FIELD_NOT_FOR_SUBCATEGORY.format(label=label, subcategory=sub.label)
+            out.errors.append(FieldError(name, message))
+    if sub is None or out.errors:
+        return out
+    return _RESOLVERS[sub.routing](ticket, sub, submitting)

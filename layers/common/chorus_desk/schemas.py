@@ -10,7 +10,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from chorus_desk import catalogue, messages
 from chorus_desk.lifecycle import Action, Side, Status, allowed_actions
-from chorus_desk.models import OrgKind, Role, Service, Ticket
+from chorus_desk.models import ObjectType, OrgKind, Role, Service, Ticket
 from chorus_desk.siret import is_valid_siret
 
 _EMAIL = re.compile(
@@ -69,6 +69,19 @@ class TicketFields(_Request):
     contact_phone: Phone = Field(None, max_length=20, description="Téléphone de contact.")
     title: OptionalText = Field(None, max_length=150, description="Titre / résumé.")
     description: OptionalText = Field(None, max_length=10000, description="Description longue du problème.")
+    object_type: ObjectType | None = Field(
+        None, description="Type d'objet concerné (sous-catégories portant sur une demande de paiement)."
+    )
+    object_number: OptionalText = Field(
+        None, max_length=64, description="Numéro de la demande de paiement (facture, demande, mémoire) concernée."
+    )
+    recipient_is_state_service: bool | None = Field(
+        None, description="« Le destinataire est-il un service de l'État ? » (question pour une entité publique)."
+    )
+    recipient_siret: Siret = Field(None, description="SIRET de la structure publique destinataire.")
+    recipient_service: OptionalText = Field(
+        None, max_length=64, description="Code d'un service de la structure destinataire (facultatif)."
+    )
 
 
 class CreateTicketRequest(TicketFields):
@@ -87,6 +100,11 @@ class TakeInChargeRequest(_Request):
     assignee_id: OptionalText = Field(
         None, max_length=128, description="Agent du destinataire à qui le ticket est assigné ; par défaut, soi-même."
     )
+    comment: OptionalText = Field(None, max_length=5000)
+
+
+class AssignRequest(_Request):
+    assignee_id: str | None = Field(..., max_length=128, description="Identifiant de l'agent du destinataire.")
     comment: OptionalText = Field(None, max_length=5000)
 
 
@@ -142,9 +160,25 @@ class EmitterView(BaseModel):
 
 class RecipientView(BaseModel):
     kind: OrgKind
-    id: str
+    id: str = Field(description="SIRET de la structure destinataire, ou identifiant de l'équipe (SUPPORT…).")
     name: str
     service: ServiceView | None
+    is_state_service: bool | None = Field(
+        description="Réponse de l'émetteur : le destinataire est un service de l'État."
+    )
+
+
+class ObjectView(BaseModel):
+    type: CodeLabel | None
+    number: str | None
+
+
+class RequestedRecipientView(BaseModel):
+    """What the emitter filled in the « Destinataire » block (question pour une entité publique)."""
+
+    is_state_service: bool | None
+    siret: str | None
+    service: str | None
 
 
 class HistoryEntryView(BaseModel):
@@ -156,6 +190,7 @@ class HistoryEntryView(BaseModel):
     from_status: CodeLabel | None
     to_status: CodeLabel
     comment: str | None
+    assignee: PersonView | None
 
 
 class TicketDetail(BaseModel):
@@ -172,6 +207,10 @@ class TicketDetail(BaseModel):
     description: str | None
     emitter: EmitterView
     created_by: PersonView
+    object: ObjectView | None = Field(description="Type d'objet et numéro de la demande de paiement concernée.")
+    requested_recipient: RequestedRecipientView | None = Field(
+        description="Destinataire saisi par l'émetteur (question pour une entité publique)."
+    )
     recipient: RecipientView | None = Field(description="Organisation destinataire (connue à la soumission).")
     assignee: PersonView | None = Field(description="« Assigné à » : l'agent du destinataire en charge.")
     history: list[HistoryEntryView]
@@ -205,11 +244,14 @@ class TicketDetail(BaseModel):
                 contact_phone=ticket.emitter.contact_phone,
             ),
             created_by=PersonView(id=ticket.created_by.id, name=ticket.created_by.name),
+            object=_object(ticket),
+            requested_recipient=_requested_recipient(ticket),
             recipient=RecipientView(
                 kind=ticket.recipient.org.kind,
                 id=ticket.recipient.org.id,
                 name=ticket.recipient.name,
                 service=_service(ticket.recipient.service),
+                is_state_service=ticket.recipient.is_state_service,
             )
             if ticket.recipient
             else None,
@@ -224,6 +266,7 @@ class TicketDetail(BaseModel):
                     from_status=_status(e.from_status) if e.from_status else None,
                     to_status=_status(e.to_status),
                     comment=e.comment,
+                    assignee=PersonView(id=e.assignee.id, name=e.assignee.name) if e.assignee else None,
                 )
                 for e in ticket.history
             ],
@@ -240,8 +283,82 @@ def _action(action: Action) -> CodeLabel:
     return CodeLabel(code=action.value, label=action.label)
 
 
+def _object(ticket: Ticket) -> ObjectView | None:
+    if ticket.object_type is None and ticket.object_number is None:
+        return None
+    kind = ticket.object_type
+    return ObjectView(
+        type=CodeLabel(code=kind.value, label=kind.label) if kind else None,
+        number=ticket.object_number,
+    )
+
+
+def _requested_recipient(ticket: Ticket) -> RequestedRecipientView | None:
+    values = (ticket.recipient_is_state_service, ticket.recipient_siret, ticket.recipient_service)
+    if all(v is None for v in values):
+        return None
+    return RequestedRecipientView(
+        is_state_service=ticket.recipient_is_state_service,
+        siret=ticket.recipient_siret,
+        service=ticket.recipient_service,
+    )
+
+
 def _service(service: Service | None) -> ServiceView | None:
     return ServiceView(code=service.code, name=service.name) if service else None
+
+
+class FieldView(BaseModel):
+    name: str = Field(description="Nom du champ dans le corps de POST /tickets.")
+    label: str
+    required: bool = Field(description="Obligatoire pour soumettre (un brouillon peut rester incomplet).")
+
+
+class SubCategoryView(BaseModel):
+    code: str
+    label: str
+    former_label: str | None = Field(description="Libellé de la même sous-catégorie dans l'ancien guide.")
+    routing: CodeLabel = Field(description="Règle d'acheminement.")
+    needs_recipient: bool = Field(description="L'émetteur doit désigner le destinataire (objet ou SIRET).")
+    object_type: CodeLabel | None = Field(description="Type d'objet attendu, pour les demandes sur un objet.")
+    recipient: CodeLabel | None = Field(description="Destinataire fixe (support technique, bureau désigné).")
+    fields: list[FieldView]
+
+
+class CategoryView(BaseModel):
+    code: str
+    label: str
+    subcategories: list[SubCategoryView]
+
+
+class CatalogueView(BaseModel):
+    mode: catalogue.Mode
+    categories: list[CategoryView]
+    object_types: list[CodeLabel] = Field(description="Les types d'objet (demandes de paiement).")
+
+    @classmethod
+    def of(cls, mode: catalogue.Mode) -> CatalogueView:
+        return cls(
+            mode=mode,
+            categories=[
+                CategoryView(code=c.code, label=c.label, subcategories=[_subcategory(s, mode) for s in subs])
+                for c, subs in catalogue.offered(mode)
+            ],
+            object_types=[CodeLabel(code=t.value, label=t.label) for t in ObjectType],
+        )
+
+
+def _subcategory(sub: catalogue.SubCategory, mode: catalogue.Mode) -> SubCategoryView:
+    return SubCategoryView(
+        code=sub.code,
+        label=sub.label,
+        former_label=sub.former_label,
+        routing=CodeLabel(code=sub.routing.value, label=sub.routing.label),
+        needs_recipient=sub.needs_recipient,
+        object_type=CodeLabel(code=sub.object_type.value, label=sub.object_type.label) if sub.object_type else None,
+        recipient=CodeLabel(code=sub.team, label=catalogue.TEAM_NAMES[sub.team]) if sub.team else None,
+        fields=[FieldView(name=f.name, label=f.label, required=f.required) for f in sub.fields(mode)],
+    )
 
 
 class MembershipView(BaseModel):

@@ -83,6 +83,9 @@ def _resolve_emitter(caller: Caller, values: dict[str, Any]) -> tuple[Emitter, l
     )
 
 
+_ROUTING_FIELDS = catalogue.ROUTING_FIELDS
+
+
 def _draft_values(ticket: Ticket | None, fields: TicketFields) -> dict[str, Any]:
     """Current values of a draft overlaid with the fields the request sets (null clears)."""
     current: dict[str, Any] = {}
@@ -96,13 +99,21 @@ def _draft_values(ticket: Ticket | None, fields: TicketFields) -> dict[str, Any]
             "emitter_service": ticket.emitter.service.code if ticket.emitter.service else None,
             "contact_email": ticket.emitter.contact_email,
             "contact_phone": ticket.emitter.contact_phone,
+            **{name: getattr(ticket, name) for name in _ROUTING_FIELDS},
         }
     changes = {name: getattr(fields, name) for name in fields.model_fields_set if name in TicketFields.model_fields}
     if "emitter_siret" in changes and changes["emitter_siret"] != current.get("emitter_siret"):
         # Another structure: its own services, and its own contact e-mail unless the request gives one.
         current.pop("emitter_service", None)
         current.pop("contact_email", None)
-    return {**current, **changes}
+    values = {**current, **changes}
+    pair = catalogue.find(values.get("category"), values.get("subcategory"))
+    if pair != catalogue.find(current.get("category"), current.get("subcategory")):
+        # Another pair: the routing fields it does not use go (those the request gives are checked).
+        for name in _ROUTING_FIELDS:
+            if name not in changes and (pair is None or not pair.accepts(name)):
+                values.pop(name, None)
+    return values
 
 
 def _submission_errors(ticket: Ticket) -> list[FieldError]:
@@ -118,34 +129,59 @@ def _submission_errors(ticket: Ticket) -> list[FieldError]:
     return [FieldError(field, message) for field, value, message in required if not value]
 
 
-def _with_values(ticket: Ticket, caller: Caller, values: dict[str, Any]) -> Ticket:
-    """Validate the values (all errors at once) and return the ticket carrying them."""
+def _routed(ticket: Ticket, submitting: bool) -> tuple[Ticket, list[FieldError]]:
+    """Check the ticket's routing fields; when submitting, also every mandatory field, and set the recipient."""
+    routing_result = routing.route(ticket, submitting=submitting)
+    errors = routing_result.errors
+    if not submitting:
+        return ticket, errors
+    errors = _submission_errors(ticket) + errors
+    if errors:
+        return ticket, errors
+    assert routing_result.recipient is not None
+    return ticket.model_copy(update={"recipient": routing_result.recipient, "submitted_at": utc_now()}), []
+
+
+def _with_values(ticket: Ticket, caller: Caller, values: dict[str, Any], submitting: bool = False) -> Ticket:
+    """Validate the values (all errors at once) and return the ticket carrying them (routed if submitting)."""
     errors = catalogue.validate_pair(values.get("category"), values.get("subcategory"))
     if values.get("subcategory") is not None and values.get("category") is None:
         errors.append(FieldError("category", messages.CATEGORY_REQUIRED))
     emitter, emitter_errors = _resolve_emitter(caller, values)
     errors += emitter_errors
-    if errors:
-        raise InvalidInput(errors)
-    return ticket.model_copy(
+    candidate = ticket.model_copy(
         update={
             "category": values.get("category"),
             "subcategory": values.get("subcategory"),
             "title": values.get("title"),
             "description": values.get("description"),
             "emitter": emitter,
+            **{name: values.get(name) for name in _ROUTING_FIELDS},
         }
     )
+    if not errors:  # routing is checked on a known pair and a valid emitter
+        candidate, errors = _routed(candidate, submitting)
+    if errors:
+        raise InvalidInput(errors)
+    return candidate
 
 
 def _submitted(ticket: Ticket) -> Ticket:
-    errors = _submission_errors(ticket)
+    routed, errors = _routed(ticket, submitting=True)
     if errors:
         raise InvalidInput(errors)
-    return ticket.model_copy(update={"recipient": routing.recipient_for(ticket), "submitted_at": utc_now()})
+    return routed
 
 
-def _entry(ticket: Ticket, caller: Caller, side: Side, action: Action, to: Status, comment: str | None) -> HistoryEntry:
+def _entry(
+    ticket: Ticket,
+    caller: Caller,
+    side: Side,
+    action: Action,
+    to: Status,
+    comment: str | None,
+    assignee: Person | None = None,
+) -> HistoryEntry:
     return HistoryEntry(
         seq=(ticket.history[-1].seq + 1) if ticket.history else 1,
         at=utc_now(),
@@ -155,6 +191,7 @@ def _entry(ticket: Ticket, caller: Caller, side: Side, action: Action, to: Statu
         from_status=ticket.status if ticket.history else None,
         to_status=to,
         comment=comment,
+        assignee=assignee,
     )
 
 
@@ -172,9 +209,7 @@ def create_ticket(identity: Identity, request: CreateTicketRequest) -> TicketDet
         updated_at=now,
         created_by=Person(id=caller.id, name=caller.name),
     )
-    ticket = _with_values(blank, caller, _draft_values(None, request))
-    if request.submit:
-        ticket = _submitted(ticket)
+    ticket = _with_values(blank, caller, _draft_values(None, request), submitting=request.submit)
     assert transition.target is not None
     repo = get_repository()
     ticket = ticket.model_copy(update={"number": repo.next_ticket_number(), "status": transition.target})
@@ -215,17 +250,17 @@ def _act(
     ticket, sides = _load_visible(caller, number)
     transition = lifecycle.authorize(action, sides, ticket.status, number)
     comment = lifecycle.require_text(transition, ticket.status, text)
-    target = transition.target
+    target = transition.target_from(ticket.status)
     assert target is not None
     now = utc_now()
     update: dict[str, Any] = {"status": target, "version": ticket.version + 1, "updated_at": now}
     if action is Action.SUBMIT:
         ticket = _submitted(ticket)
-    if action is Action.TAKE_IN_CHARGE:
+    if action in (Action.TAKE_IN_CHARGE, Action.ASSIGN):
         update["assignee"] = _assignee(caller, ticket, assignee_id)
     if target is Status.CLOSED:
         update["closed_at"] = now
-    entry = _entry(ticket, caller, transition.side, action, target, comment)
+    entry = _entry(ticket, caller, transition.side, action, target, comment, update.get("assignee"))
     updated = ticket.model_copy(update={**update, "history": (*ticket.history, entry)})
     get_repository().save_ticket(updated, ticket.version, entry)
     _record(action, number)
@@ -248,6 +283,13 @@ def submit_draft(identity: Identity, number: int) -> TicketDetail:
 
 def take_in_charge(identity: Identity, number: int, assignee_id: str | None, comment: str | None) -> TicketDetail:
     return _act(identity, number, Action.TAKE_IN_CHARGE, comment, assignee_id=assignee_id)
+
+
+def assign(identity: Identity, number: int, assignee_id: str | None, comment: str | None) -> TicketDetail:
+    """« Assigné à »: give the ticket to an agent of the recipient (or to oneself), status unchanged."""
+    if assignee_id is None:
+        raise InvalidInput([FieldError("assignee_id", messages.ASSIGNEE_REQUIRED)])
+    return _act(identity, number, Action.ASSIGN, comment, assignee_id=assignee_id)
 
 
 def request_information(identity: Identity, number: int, question: str | None) -> TicketDetail:
