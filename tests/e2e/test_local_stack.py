@@ -240,6 +240,62 @@ def test_demo_data_is_there_for_every_role(stack: Stack) -> None:
     assert (status, waiting["status"]["code"]) == (200, "AWAITING_INFO")
 
 
+def test_a_ticket_about_an_invoice_reaches_the_invoices_recipient(stack: Stack) -> None:
+    status, catalogue, _ = stack.http("GET", "/catalogue?mode=ANONYMOUS")  # public: no token
+    assert status == 200
+    offered = {s["code"] for c in catalogue["categories"] for s in c["subcategories"]}
+    assert "MANDAT_DE_FACTURATION" in offered and "REJET_FACTURE" not in offered
+
+    status, sent, _ = stack.http(
+        "POST",
+        "/tickets",
+        "marie",
+        {
+            "submit": True,
+            "category": "FACTURES_EMISES",
+            "subcategory": "MONTANT_PAYE_DIFFERENT",
+            "emitter_siret": "53453679200011",
+            "object_type": "FACTURE",
+            "object_number": "FAC-2026-0101",
+            "title": "Montant payé inférieur au montant facturé",
+            "description": "Il manque 120 € sur le paiement de la facture FAC-2026-0101.",
+        },
+    )
+    assert status == 201, sent
+    assert (sent["recipient"]["name"], sent["recipient"]["service"]["name"]) == (
+        "Commune de Saint-Léger",
+        "Service des finances",
+    )
+    number = sent["number"]
+    assert stack.http("GET", f"/tickets/{number}", "victor")[0] == 404
+    assert stack.http("GET", f"/tickets/{number}", "lucas")[0] == 404
+    hugo_id = stack.http("GET", "/me", "hugo")[1]["id"]
+    status, assigned, _ = stack.http("POST", f"/tickets/{number}/assign", "claire", {"assignee_id": hugo_id})
+    assert (status, assigned["assignee"]["name"]) == (200, "Hugo Leroy")
+
+    status, refused, _ = stack.http(
+        "POST",
+        "/tickets",
+        "marie",
+        {"submit": True, "category": "FACTURES_EMISES", "subcategory": "REJET_FACTURE", "object_type": "FACTURE",
+         "object_number": "FAC-2026-0105", "emitter_siret": "53453679200011", "title": "t", "description": "d"},
+    )  # fmt: skip
+    assert status == 400 and "sans destinataire" in refused["errors"][0]["message"]
+
+
+def test_demo_tickets_reach_every_kind_of_recipient(stack: Stack) -> None:
+    for agent, name in (
+        ("ines", "DDFiP du Rhône"),
+        ("theo", "Ministère de la Justice – Service centralisateur des frais de justice"),
+        ("victor", "Centre hospitalier de Vienne"),
+        ("emma", "Bureau réglementaire des frais de justice"),
+        ("hugo", "Commune de Saint-Léger"),
+    ):
+        seen = [stack.http("GET", f"/tickets/{n}", agent) for n in range(1, 11)]
+        mine = [body for status, body, _ in seen if status == 200 and "RECIPIENT" in body["sides"]]
+        assert mine and all(t["recipient"]["name"] == name for t in mine), agent
+
+
 def test_ctrl_c_stops_a_stack_started_in_the_background(tmp_path: Path) -> None:
     """A shell's background job starts with SIGINT ignored; the stack must still stop cleanly."""
     background = start_stack(tmp_path, "--no-demo-tickets", ignore_sigint=True)
