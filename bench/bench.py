@@ -41,8 +41,31 @@ ROUTE_STATUS = {  # the status a ticket must be in for the route's sample event 
     "accept_solution": "RESOLVED",
     "refuse_solution": "RESOLVED",
     "close_ticket": "OPEN",
+    "assign_ticket": "IN_PROGRESS",
+    "list_agents": "OPEN",
 }
-ROUTE_USER = {"take_in_charge": "sophie", "request_information": "sophie", "answer": "sophie"}
+ROUTE_USER = {
+    "take_in_charge": "sophie",
+    "request_information": "sophie",
+    "answer": "sophie",
+    "assign_ticket": "sophie",
+    "list_agents": "sophie",
+    "get_catalogue": None,
+}
+# Creation for each routing rule (the sample event is a technical-support pair).
+ROUTED_CREATIONS: dict[str, dict[str, Any]] = {
+    "about an invoice": {
+        "subcategory": "REJET_FACTURE",
+        "emitter_service": None,
+        "object_type": "FACTURE",
+        "object_number": "FAC-2026-0101",
+    },
+    "to a public entity": {
+        "subcategory": "QUESTION_ENTITE_PUBLIQUE",
+        "recipient_is_state_service": False,
+        "recipient_siret": "21350002800013",
+    },
+}
 
 
 class Examined:
@@ -78,8 +101,14 @@ def calls_per_route(template: dict[str, Any]) -> list[tuple[str, str, Counter[st
             number = api.ticket_in(ROUTE_STATUS[name]) if name in ROUTE_STATUS else None
             log.operations.clear()
             body = sample_event(name)["body"]
-            reply = api.call(name, ROUTE_USER.get(name, "marie"), number, body=json.loads(body) if body else None)
+            user = ROUTE_USER.get(name, "marie")
+            reply = api.call(name, user, number, body=json.loads(body) if body else None)
             rows.append((f"{route.method} {route.path}", name, log.counts(), reply.status))
+    for label, fields in ROUTED_CREATIONS.items():
+        with mock_aws():
+            log = fresh_table(template)
+            reply = Api(template).create("marie", **fields)
+            rows.append((f"POST /tickets ({label})", "create_ticket", log.counts(), reply.status))
     return rows
 
 
@@ -137,13 +166,13 @@ def cold_start(function: str, runs: int = 5) -> tuple[float, float]:
 def main() -> None:
     template = load_template()
     print("## DynamoDB calls per request (real handlers, moto)\n")
-    print("| route | status | Query | GetItem | UpdateItem | TransactWriteItems | total calls |")
-    print("|---|---|---|---|---|---|---|")
+    print("| route | status | Query | GetItem | BatchGetItem | UpdateItem | TransactWriteItems | total calls |")
+    print("|---|---|---|---|---|---|---|---|")
     for label, _, counts, status in calls_per_route(template):
         total = sum(counts.values())
         print(
-            f"| {label} | {status} | {counts['Query']} | {counts['GetItem']} | {counts['UpdateItem']} "
-            f"| {counts['TransactWriteItems']} | {total} |"
+            f"| {label} | {status} | {counts['Query']} | {counts['GetItem']} | {counts['BatchGetItem']} "
+            f"| {counts['UpdateItem']} | {counts['TransactWriteItems']} | {total} |"
         )
     cold = {f: cold_start(f) for f in resources_of_type(template, "AWS::Serverless::Function")}
     small, large = read_cost(template, 10), read_cost(template, 300)

@@ -602,3 +602,32 @@ def test_routing_a_ticket_reads_by_key_only(api: Api, directory: CallLog) -> Non
     counts = directory.counts()
     assert counts["GetItem"] == 1, "the payment request, by its key"
     assert "Scan" not in counts
+
+
+def test_the_recipient_lists_its_agents_to_pick_an_assignee(api: Api, directory: CallLog) -> None:
+    number = invoice_ticket(api).body["number"]
+    directory.operations.clear()
+
+    reply = api.call("list_agents", "hugo", number)
+
+    assert reply.status == 200, reply.body
+    assert reply.body == [
+        {
+            "id": TEST_IDS["claire"],
+            "name": "Claire Petit",
+            "role": "PRINCIPAL_MANAGER",
+            "role_label": "Gestionnaire principal",
+        },
+        {"id": TEST_IDS["hugo"], "name": "Hugo Leroy", "role": "USER", "role_label": "Utilisateur simple"},
+    ]
+    assert directory.counts() == {"Query": 3, "BatchGetItem": 1}, "caller, ticket, members; profiles in one batch"
+    support = api.call("list_agents", "lucas", api.create("marie").body["number"]).body
+    assert [a["name"] for a in support] == ["Lucas Fabre", "Sophie Moreau"]
+
+
+@pytest.mark.parametrize(("user", "status"), [("marie", 403), ("victor", 404), ("lucas", 404)])
+def test_only_the_recipient_sees_its_agents(api: Api, user: str, status: int) -> None:
+    number = invoice_ticket(api).body["number"]
+    reply = api.call("list_agents", user, number)
+    assert reply.status == status
+    assert "Claire" not in str(reply.body)

@@ -11,6 +11,7 @@ from chorus_desk import tickets
 from chorus_desk.api.http import create_app, current_identity, error_responses
 from chorus_desk.observability import logger, metrics, tracer
 from chorus_desk.schemas import (
+    AgentView,
     AnswerRequest,
     AssignRequest,
     CloseRequest,
@@ -87,6 +88,17 @@ def submit_draft(number: TicketNumber) -> TicketDetail:
 def take_in_charge(number: TicketNumber, body: Annotated[TakeInChargeRequest | None, Body()] = None) -> TicketDetail:
     body = body or TakeInChargeRequest()
     return tickets.take_in_charge(current_identity(app), number, body.assignee_id, body.comment)
+
+
+@app.get(
+    "/tickets/<number>/agents",
+    summary="Agents du destinataire à qui assigner le ticket",
+    tags=["Tickets reçus"],
+    responses=error_responses(400, 401, 403, 404),
+)
+@tracer.capture_method
+def list_agents(number: TicketNumber) -> list[AgentView]:
+    return tickets.list_agents(current_identity(app), number)
 
 
 @app.post(

@@ -82,6 +82,7 @@ RECIPIENT_NOT_PUBLIC = (
 RECIPIENT_IS_EMITTER = "La structure destinataire doit être différente de la structure émettrice."
 RECIPIENT_SERVICE_UNKNOWN = "Le service « {code} » n'appartient pas à la structure destinataire {siret}."
 RECIPIENT_SERVICE_WITHOUT_STRUCTURE = "Indiquez d'abord le SIRET de la structure destinataire avant son service."
+LIST_AGENTS_ACTION = "Voir les agents à qui assigner le ticket"
 ASSIGNEE_REQUIRED = "L'agent à qui assigner le ticket est obligatoire."
 QUESTION_REQUIRED = "La question est obligatoire."
 INFORMATION_REQUIRED = "Le complément d'information est obligatoire."

@@ -230,6 +230,36 @@ class Repository:
         memberships = [Membership.model_validate(r) for r in rows if r["SK"].startswith("MEMBER#")]
         return profile, memberships
 
+    def list_members(self, org_key: str) -> list[tuple[UserProfile, Membership]]:
+        """Members of an organisation with their profiles: one Query on GSI1, then BatchGetItem by 100."""
+        memberships: list[tuple[str, Membership]] = []
+        kwargs: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": "GSI1",
+            "KeyConditionExpression": "GSI1PK = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": f"MEMBERS#{org_key}"}},
+        }
+        while True:
+            page = self._call("query", **kwargs)
+            for raw in page.get("Items", []):
+                row = _from_item(raw)
+                memberships.append((str(row["GSI1SK"]).removeprefix("USER#"), Membership.model_validate(row)))
+            if "LastEvaluatedKey" not in page:
+                break
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        profiles: dict[str, UserProfile] = {}
+        ids = [user_id for user_id, _ in memberships]
+        for start in range(0, len(ids), 100):
+            keys = [_to_item({"PK": f"USER#{i}", "SK": PROFILE_SK}) for i in ids[start : start + 100]]
+            pending: dict[str, Any] = {self._table: {"Keys": keys}}
+            while pending:
+                result = self._call("batch_get_item", RequestItems=pending)
+                for raw in result.get("Responses", {}).get(self._table, []):
+                    profile = UserProfile.model_validate(_from_item(raw))
+                    profiles[profile.id] = profile
+                pending = result.get("UnprocessedKeys") or {}
+        return [(profiles[i], m) for i, m in memberships if i in profiles]
+
     def load_structure(self, siret: str) -> Structure | None:
         """A structure with its services, in one Query on the structure's partition."""
         rows = self._query_partition(f"STRUCTURE#{siret}")

@@ -361,6 +361,13 @@ def _subcategory(sub: catalogue.SubCategory, mode: catalogue.Mode) -> SubCategor
     )
 
 
+class AgentView(BaseModel):
+    id: str = Field(description="À donner comme assignee_id.")
+    name: str
+    role: Role
+    role_label: str
+
+
 class MembershipView(BaseModel):
     kind: OrgKind
     id: str = Field(description="SIRET d'une structure, ou identifiant d'une équipe (SUPPORT).")

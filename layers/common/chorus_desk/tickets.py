@@ -12,12 +12,12 @@ from typing import Any
 
 from chorus_desk import catalogue, lifecycle, messages, routing
 from chorus_desk.directory import Identity, load_caller
-from chorus_desk.errors import FieldError, InvalidInput, NotFound
+from chorus_desk.errors import FieldError, Forbidden, InvalidInput, NotFound
 from chorus_desk.lifecycle import Action, Side, Status
 from chorus_desk.models import Caller, Emitter, HistoryEntry, OrgKind, OrgRef, Person, Ticket, utc_now
 from chorus_desk.observability import logger, mask_email, metrics
 from chorus_desk.repository import get_repository
-from chorus_desk.schemas import CreateTicketRequest, TicketDetail, TicketFields, UpdateDraftRequest
+from chorus_desk.schemas import AgentView, CreateTicketRequest, TicketDetail, TicketFields, UpdateDraftRequest
 
 _EMITTER_FIELDS = ("emitter_siret", "emitter_service", "contact_email", "contact_phone")
 
@@ -290,6 +290,20 @@ def assign(identity: Identity, number: int, assignee_id: str | None, comment: st
     if assignee_id is None:
         raise InvalidInput([FieldError("assignee_id", messages.ASSIGNEE_REQUIRED)])
     return _act(identity, number, Action.ASSIGN, comment, assignee_id=assignee_id)
+
+
+def list_agents(identity: Identity, number: int) -> list[AgentView]:
+    """The agents a ticket can be assigned to: the members of its recipient organisation (recipient side only)."""
+    caller = load_caller(identity)
+    ticket, sides = _load_visible(caller, number)
+    if Side.RECIPIENT not in sides:
+        raise Forbidden(messages.RECIPIENT_ONLY.format(action=messages.LIST_AGENTS_ACTION))
+    assert ticket.recipient is not None
+    members = get_repository().list_members(ticket.recipient.org.key)
+    return [
+        AgentView(id=profile.id, name=profile.name, role=m.role, role_label=m.role.label)
+        for profile, m in sorted(members, key=lambda pm: pm[0].name)
+    ]
 
 
 def request_information(identity: Identity, number: int, question: str | None) -> TicketDetail:
