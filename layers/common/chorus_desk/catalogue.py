@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from chorus_desk import messages
-from chorus_desk.errors import FieldError, InvalidInput
+from chorus_desk.errors import FieldError
 from chorus_desk.models import ObjectType
 
 
@@ -90,9 +90,7 @@ _COMMON_FIELDS: dict[Mode, tuple[FieldSpec, ...]] = {
     ),
 }
 
-# Fields a routing rule adds, and the only pairs where they may be given.
-OBJECT_FIELDS = ("object_type", "object_number")
-RECIPIENT_FIELDS = ("recipient_is_state_service", "recipient_siret", "recipient_service")
+# Fields a routing rule adds: given for a pair of another rule, they are refused.
 _RULE_FIELDS: dict[RoutingRule, tuple[FieldSpec, ...]] = {
     RoutingRule.TECHNICAL_SUPPORT: (),
     RoutingRule.OBJECT_RECIPIENT: (FieldSpec("object_type", True), FieldSpec("object_number", True)),
@@ -103,7 +101,7 @@ _RULE_FIELDS: dict[RoutingRule, tuple[FieldSpec, ...]] = {
     ),
     RoutingRule.FIXED_OFFICE: (),
 }
-ROUTING_FIELDS = OBJECT_FIELDS + RECIPIENT_FIELDS
+ROUTING_FIELDS: tuple[str, ...] = tuple(dict.fromkeys(f.name for specs in _RULE_FIELDS.values() for f in specs))
 
 
 @dataclass(frozen=True)
@@ -236,21 +234,10 @@ def find(category: str | None, subcategory: str | None) -> SubCategory | None:
     return found.subcategory(subcategory) if found and subcategory else None
 
 
-def resolve(category: str, subcategory: str) -> tuple[Category, SubCategory]:
-    """The catalogue entries of a valid pair; raises ``InvalidInput`` otherwise."""
-    errors = validate_pair(category, subcategory)
-    if errors:
-        raise InvalidInput(errors)
-    found = _BY_CODE[category]
-    sub = found.subcategory(subcategory)
-    assert sub is not None
-    return found, sub
-
-
 def labels(category: str | None, subcategory: str | None) -> tuple[str | None, str | None]:
     """French labels of a stored pair (the codes themselves if the catalogue no longer knows them)."""
     found = _BY_CODE.get(category) if category else None
-    sub = found.subcategory(subcategory) if found and subcategory else None
+    sub = find(category, subcategory)
     return (found.label if found else category, sub.label if sub else subcategory)
 
 

@@ -169,19 +169,6 @@ class PaymentState(StrEnum):
     REJECTED = "REJETEE"
     PAID = "MISE_EN_PAIEMENT"
 
-    @property
-    def label(self) -> str:
-        return PAYMENT_STATE_LABELS[self]
-
-
-PAYMENT_STATE_LABELS: dict[PaymentState, str] = {
-    PaymentState.DRAFT: "Brouillon",
-    PaymentState.SENT: "Envoyée",
-    PaymentState.SUSPENDED: "Suspendue",
-    PaymentState.REJECTED: "Rejetée",
-    PaymentState.PAID: "Mise en paiement",
-}
-
 
 class PaymentRequest(_Model):
     """A payment request of Chorus Pro (invoice, TIC refund request, justice-fee memo): reference data.

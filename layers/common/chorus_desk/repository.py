@@ -102,20 +102,20 @@ class Repository:
         except (ClientError, BotoCoreError) as exc:
             raise StorageUnavailable(messages.STORAGE_UNAVAILABLE) from exc
 
-    def _query_partition(self, pk: str) -> list[dict[str, Any]]:
+    def _query(self, **kwargs: Any) -> list[dict[str, Any]]:
+        """Every item of a Query, page after page."""
         items: list[dict[str, Any]] = []
-        kwargs: dict[str, Any] = {
-            "TableName": self._table,
-            "KeyConditionExpression": "PK = :pk",
-            "ExpressionAttributeValues": {":pk": {"S": pk}},
-            "ConsistentRead": True,
-        }
         while True:
-            page = self._call("query", **kwargs)
+            page = self._call("query", TableName=self._table, **kwargs)
             items.extend(_from_item(i) for i in page.get("Items", []))
             if "LastEvaluatedKey" not in page:
                 return items
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def _query_partition(self, pk: str) -> list[dict[str, Any]]:
+        return self._query(
+            KeyConditionExpression="PK = :pk", ExpressionAttributeValues={":pk": {"S": pk}}, ConsistentRead=True
+        )
 
     def _transact(self, items: list[dict[str, Any]], number: int) -> None:
         try:
@@ -232,21 +232,12 @@ class Repository:
 
     def list_members(self, org_key: str) -> list[tuple[UserProfile, Membership]]:
         """Members of an organisation with their profiles: one Query on GSI1, then BatchGetItem by 100."""
-        memberships: list[tuple[str, Membership]] = []
-        kwargs: dict[str, Any] = {
-            "TableName": self._table,
-            "IndexName": "GSI1",
-            "KeyConditionExpression": "GSI1PK = :pk",
-            "ExpressionAttributeValues": {":pk": {"S": f"MEMBERS#{org_key}"}},
-        }
-        while True:
-            page = self._call("query", **kwargs)
-            for raw in page.get("Items", []):
-                row = _from_item(raw)
-                memberships.append((str(row["GSI1SK"]).removeprefix("USER#"), Membership.model_validate(row)))
-            if "LastEvaluatedKey" not in page:
-                break
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        rows = self._query(
+            IndexName="GSI1",
+            KeyConditionExpression="GSI1PK = :pk",
+            ExpressionAttributeValues={":pk": {"S": f"MEMBERS#{org_key}"}},
+        )
+        memberships = [(str(r["GSI1SK"]).removeprefix("USER#"), Membership.model_validate(r)) for r in rows]
         profiles: dict[str, UserProfile] = {}
         ids = [user_id for user_id, _ in memberships]
         for start in range(0, len(ids), 100):

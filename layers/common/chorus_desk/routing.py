@@ -17,9 +17,6 @@ from chorus_desk.errors import FieldError
 from chorus_desk.models import Recipient, Structure, Team, Ticket
 from chorus_desk.repository import get_repository
 
-SUPPORT_TEAM_ID = catalogue.SUPPORT_TEAM_ID
-SUPPORT_TEAM_NAME = catalogue.TEAM_NAMES[SUPPORT_TEAM_ID]
-
 
 @dataclass
 class Routing:

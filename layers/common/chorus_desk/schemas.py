@@ -10,7 +10,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from chorus_desk import catalogue, messages
 from chorus_desk.lifecycle import Action, Side, Status, allowed_actions
-from chorus_desk.models import ObjectType, OrgKind, Role, Service, Ticket
+from chorus_desk.models import ObjectType, OrgKind, Person, Role, Service, Ticket
 from chorus_desk.siret import is_valid_siret
 
 _EMAIL = re.compile(
@@ -243,7 +243,7 @@ class TicketDetail(BaseModel):
                 contact_email=ticket.emitter.contact_email,
                 contact_phone=ticket.emitter.contact_phone,
             ),
-            created_by=PersonView(id=ticket.created_by.id, name=ticket.created_by.name),
+            created_by=_person(ticket.created_by),
             object=_object(ticket),
             requested_recipient=_requested_recipient(ticket),
             recipient=RecipientView(
@@ -255,18 +255,18 @@ class TicketDetail(BaseModel):
             )
             if ticket.recipient
             else None,
-            assignee=PersonView(id=ticket.assignee.id, name=ticket.assignee.name) if ticket.assignee else None,
+            assignee=_person(ticket.assignee) if ticket.assignee else None,
             history=[
                 HistoryEntryView(
                     seq=e.seq,
                     at=e.at,
-                    actor=PersonView(id=e.actor.id, name=e.actor.name),
+                    actor=_person(e.actor),
                     side=e.side,
                     action=_action(e.action),
                     from_status=_status(e.from_status) if e.from_status else None,
                     to_status=_status(e.to_status),
                     comment=e.comment,
-                    assignee=PersonView(id=e.assignee.id, name=e.assignee.name) if e.assignee else None,
+                    assignee=_person(e.assignee) if e.assignee else None,
                 )
                 for e in ticket.history
             ],
@@ -281,6 +281,10 @@ def _status(status: Status) -> CodeLabel:
 
 def _action(action: Action) -> CodeLabel:
     return CodeLabel(code=action.value, label=action.label)
+
+
+def _person(person: Person) -> PersonView:
+    return PersonView(id=person.id, name=person.name)
 
 
 def _object(ticket: Ticket) -> ObjectView | None:

@@ -19,8 +19,6 @@ from chorus_desk.observability import logger, mask_email, metrics
 from chorus_desk.repository import get_repository
 from chorus_desk.schemas import AgentView, CreateTicketRequest, TicketDetail, TicketFields, UpdateDraftRequest
 
-_EMITTER_FIELDS = ("emitter_siret", "emitter_service", "contact_email", "contact_phone")
-
 
 # ----------------------------------------------------------------------------------------- reading
 def sides_of(caller: Caller, ticket: Ticket) -> frozenset[Side]:
@@ -83,9 +81,6 @@ def _resolve_emitter(caller: Caller, values: dict[str, Any]) -> tuple[Emitter, l
     )
 
 
-_ROUTING_FIELDS = catalogue.ROUTING_FIELDS
-
-
 def _draft_values(ticket: Ticket | None, fields: TicketFields) -> dict[str, Any]:
     """Current values of a draft overlaid with the fields the request sets (null clears)."""
     current: dict[str, Any] = {}
@@ -99,7 +94,7 @@ def _draft_values(ticket: Ticket | None, fields: TicketFields) -> dict[str, Any]
             "emitter_service": ticket.emitter.service.code if ticket.emitter.service else None,
             "contact_email": ticket.emitter.contact_email,
             "contact_phone": ticket.emitter.contact_phone,
-            **{name: getattr(ticket, name) for name in _ROUTING_FIELDS},
+            **{name: getattr(ticket, name) for name in catalogue.ROUTING_FIELDS},
         }
     changes = {name: getattr(fields, name) for name in fields.model_fields_set if name in TicketFields.model_fields}
     if "emitter_siret" in changes and changes["emitter_siret"] != current.get("emitter_siret"):
@@ -110,7 +105,7 @@ def _draft_values(ticket: Ticket | None, fields: TicketFields) -> dict[str, Any]
     pair = catalogue.find(values.get("category"), values.get("subcategory"))
     if pair != catalogue.find(current.get("category"), current.get("subcategory")):
         # Another pair: the routing fields it does not use go (those the request gives are checked).
-        for name in _ROUTING_FIELDS:
+        for name in catalogue.ROUTING_FIELDS:
             if name not in changes and (pair is None or not pair.accepts(name)):
                 values.pop(name, None)
     return values
@@ -156,7 +151,7 @@ def _with_values(ticket: Ticket, caller: Caller, values: dict[str, Any], submitt
             "title": values.get("title"),
             "description": values.get("description"),
             "emitter": emitter,
-            **{name: values.get(name) for name in _ROUTING_FIELDS},
+            **{name: values.get(name) for name in catalogue.ROUTING_FIELDS},
         }
     )
     if not errors:  # routing is checked on a known pair and a valid emitter
