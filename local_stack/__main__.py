@@ -56,7 +56,7 @@ def serve(args: argparse.Namespace) -> int:
         aws.create_tables(template, resolver, endpoint)
         identities = aws.create_identities(template, resolver, endpoint)
 
-        from chorus_desk.repository import get_repository
+        from chorus_desk import bootstrap
         from local_stack import demo
         from local_stack.gateway import CognitoVerifier, Gateway
         from local_stack.openapi import build_document
@@ -65,8 +65,8 @@ def serve(args: argparse.Namespace) -> int:
             u.alias: aws.ensure_user(identities.user_pool_id, u.email, u.name, demo.DEMO_PASSWORD, aws.REGION)
             for u in demo.USERS
         }
-        demo.seed_directory(get_repository(), user_ids)
-        numbers = demo.seed_tickets(user_ids) if args.demo_tickets else []
+        demo.seed_directory(bootstrap.ports(), user_ids)
+        numbers = demo.seed_tickets(bootstrap.ports(), user_ids) if args.demo_tickets else []
 
         import urllib.request
 
@@ -180,13 +180,12 @@ def openapi(args: argparse.Namespace) -> int:
 
 def seed_demo(args: argparse.Namespace) -> int:
     """Demo structures, support team, users (Cognito) and memberships in a deployed stack, to try it."""
-    os.environ["TABLE_NAME"] = args.table_name
-    from chorus_desk.repository import get_repository
+    from chorus_desk.adapters.dynamodb import dynamodb_ports
     from local_stack import aws, demo
 
     password = args.password or demo.DEMO_PASSWORD
     user_ids = {u.alias: aws.ensure_user(args.user_pool_id, u.email, u.name, password, args.region) for u in demo.USERS}
-    demo.seed_directory(get_repository(), user_ids)
+    demo.seed_directory(dynamodb_ports(args.table_name), user_ids)
     print(
         f"Seeded {len(demo.STRUCTURES)} structures, the support team and {len(user_ids)} users "
         f"(password {password!r}) into {args.table_name}."

@@ -6,9 +6,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from chorus_desk import tickets
-from chorus_desk.catalogue import JUSTICE_FEE_OFFICE_ID, SUPPORT_TEAM_ID, TEAM_NAMES
-from chorus_desk.directory import Identity
+from chorus_desk import messages
+from chorus_desk.actors import Identity, SignedInUser
+from chorus_desk.catalogue import JUSTICE_FEE_OFFICE_ID, SUPPORT_TEAM_ID
+from chorus_desk.commands import ActOnTicket, ContentChanges, CreateTicket
+from chorus_desk.lifecycle import Action
 from chorus_desk.models import (
     Membership,
     ObjectType,
@@ -20,12 +22,12 @@ from chorus_desk.models import (
     Service,
     Structure,
     Team,
+    TicketContent,
     UserProfile,
 )
-from chorus_desk.repository import Repository
-from chorus_desk.schemas import (
-    CreateTicketRequest,
-)
+from chorus_desk.ports import Ports
+from chorus_desk.usecases import tickets
+from chorus_desk.usecases.account import signed_in_user
 
 DEMO_PASSWORD = "Chorus-Demo-2026!"
 
@@ -79,9 +81,11 @@ STRUCTURES: tuple[Structure, ...] = (
     ),
 )
 
-SUPPORT_TEAM = Team(id=SUPPORT_TEAM_ID, name=TEAM_NAMES[SUPPORT_TEAM_ID], email="support@chorus-pro.example")
+SUPPORT_TEAM = Team(id=SUPPORT_TEAM_ID, name=messages.TEAM_NAMES[SUPPORT_TEAM_ID], email="support@chorus-pro.example")
 JUSTICE_FEE_OFFICE = Team(
-    id=JUSTICE_FEE_OFFICE_ID, name=TEAM_NAMES[JUSTICE_FEE_OFFICE_ID], email="reglementation-fj@justice.example"
+    id=JUSTICE_FEE_OFFICE_ID,
+    name=messages.TEAM_NAMES[JUSTICE_FEE_OFFICE_ID],
+    email="reglementation-fj@justice.example",
 )
 TEAMS = {t.id: t for t in (SUPPORT_TEAM, JUSTICE_FEE_OFFICE)}
 
@@ -226,9 +230,9 @@ def _membership(org_id: str, role: Role) -> Membership:
     return Membership(org=OrgRef(kind=OrgKind.STRUCTURE, id=org_id), org_name=structure.designation, role=role)
 
 
-def seed_directory(repo: Repository, user_ids: Mapping[str, str]) -> None:
+def seed_directory(ports: Ports, user_ids: Mapping[str, str]) -> None:
     """Structures, teams, payment requests, users and memberships. ``user_ids`` maps each alias to its user id."""
-    repo.put_reference_data(
+    ports.reference.put_reference_data(
         structures=STRUCTURES,
         teams=tuple(TEAMS.values()),
         payment_requests=PAYMENT_REQUESTS,
@@ -242,14 +246,19 @@ def identity(alias: str, user_ids: Mapping[str, str]) -> Identity:
     return Identity(user_id=user_ids[alias], email=user.email, name=user.name)
 
 
-def seed_tickets(user_ids: Mapping[str, str]) -> list[int]:
-    """A few tickets in different statuses, made through the same domain functions as the API."""
+def seed_tickets(ports: Ports, user_ids: Mapping[str, str]) -> list[int]:
+    """A few tickets in different statuses, made through the same use cases as the API."""
 
-    def who(alias: str) -> Identity:
-        return identity(alias, user_ids)
+    def who(alias: str) -> SignedInUser:
+        return signed_in_user(ports, identity(alias, user_ids))
 
     def new(alias: str, submit: bool, **fields: str | bool) -> int:
-        return tickets.create_ticket(who(alias), CreateTicketRequest(submit=submit, **fields)).number
+        changes = ContentChanges.of(TicketContent.model_validate(fields))
+        return tickets.create_ticket(ports, who(alias), CreateTicket(changes, submit)).ticket.number
+
+    def act(alias: str, number: int, action: Action, text: str | None = None, assignee: str | None = None) -> None:
+        command = ActOnTicket(number, action, text, user_ids[assignee] if assignee else None)
+        tickets.act(ports, who(alias), command)
 
     numbers = []
     first = new(
@@ -281,8 +290,8 @@ def seed_tickets(user_ids: Mapping[str, str]) -> list[int]:
         title="Erreur sur le numéro d'engagement",
         description="La facture FAC-2026-118 a été saisie avec un mauvais numéro d'engagement.",
     )
-    tickets.take_in_charge(who("sophie"), waiting, user_ids["lucas"], None)
-    tickets.request_information(who("lucas"), waiting, "Pouvez-vous nous indiquer le numéro d'engagement attendu ?")
+    act("sophie", waiting, Action.TAKE_IN_CHARGE, None, "lucas")
+    act("lucas", waiting, Action.REQUEST_INFORMATION, "Pouvez-vous nous indiquer le numéro d'engagement attendu ?")
     numbers.append(waiting)
     resolved = new(
         "claire",
@@ -294,8 +303,8 @@ def seed_tickets(user_ids: Mapping[str, str]) -> list[int]:
         title="Nommer un nouveau gestionnaire principal",
         description="Notre gestionnaire principal a quitté la commune. Merci de nommer Hugo Leroy.",
     )
-    tickets.take_in_charge(who("lucas"), resolved, None, None)
-    tickets.answer(who("lucas"), resolved, "Hugo Leroy est désormais gestionnaire principal de la structure.")
+    act("lucas", resolved, Action.TAKE_IN_CHARGE)
+    act("lucas", resolved, Action.ANSWER, "Hugo Leroy est désormais gestionnaire principal de la structure.")
     numbers.append(resolved)
     closed = new(
         "paul",
@@ -306,8 +315,8 @@ def seed_tickets(user_ids: Mapping[str, str]) -> list[int]:
         title="Où trouver les factures reçues ?",
         description="Je ne vois pas l'onglet des factures reçues.",
     )
-    tickets.answer(who("sophie"), closed, "L'onglet apparaît une fois l'espace « Factures reçues » ajouté.")
-    tickets.accept_solution(who("paul"), closed, "Merci, c'est bon.")
+    act("sophie", closed, Action.ANSWER, "L'onglet apparaît une fois l'espace « Factures reçues » ajouté.")
+    act("paul", closed, Action.ACCEPT_SOLUTION, "Merci, c'est bon.")
     numbers.append(closed)
     # Business services: tickets routed from their object, from a SIRET, or to a fixed office.
     about_invoice = new(
@@ -321,7 +330,7 @@ def seed_tickets(user_ids: Mapping[str, str]) -> list[int]:
         title="Motif du rejet de la facture FAC-2026-0102",
         description="Notre facture a été rejetée sans motif lisible. Pouvez-vous nous préciser ce qui manque ?",
     )
-    tickets.take_in_charge(who("claire"), about_invoice, user_ids["hugo"], "Hugo, peux-tu regarder ?")
+    act("claire", about_invoice, Action.TAKE_IN_CHARGE, "Hugo, peux-tu regarder ?", "hugo")
     numbers.append(about_invoice)
     about_refund = new(
         "nora",
@@ -334,7 +343,7 @@ def seed_tickets(user_ids: Mapping[str, str]) -> list[int]:
         title="Demande de remboursement TIC rejetée",
         description="Notre demande TIC-2026-0007 a été rejetée. Quelles pièces faut-il joindre ?",
     )
-    tickets.request_information(who("ines"), about_refund, "Merci de joindre les factures de carburant du trimestre.")
+    act("ines", about_refund, Action.REQUEST_INFORMATION, "Merci de joindre les factures de carburant du trimestre.")
     numbers.append(about_refund)
     about_memo = new(
         "paul",
@@ -360,7 +369,7 @@ def seed_tickets(user_ids: Mapping[str, str]) -> list[int]:
         title="Adresse de facturation du centre hospitalier",
         description="Quel service faut-il indiquer sur nos factures de prestations de restauration ?",
     )
-    tickets.answer(who("victor"), to_public_entity, "Indiquez le service ACHATS (Direction des achats).")
+    act("victor", to_public_entity, Action.ANSWER, "Indiquez le service ACHATS (Direction des achats).")
     numbers.append(to_public_entity)
     regulation = new(
         "julie",

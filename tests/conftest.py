@@ -1,5 +1,6 @@
-"""Shared fixtures: moto-backed AWS with the table created from template.yaml, the demo directory, and
-the ``api`` helper (tests/support.py) that invokes the real handlers with the sample events of events/."""
+"""Shared fixtures: the tests' world (tests/fixtures.py) in in-memory ports or in moto-backed DynamoDB
+ports (the table created from template.yaml), and the ``api`` helpers (tests/support.py) that invoke the
+real handlers with the sample events of events/ on either."""
 
 from __future__ import annotations
 
@@ -32,9 +33,12 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from local_stack import demo
+from chorus_desk.adapters.dynamodb import dynamodb_ports
+from chorus_desk.adapters.memory import memory_ports
+from chorus_desk.ports import Ports
 from local_stack.template import load_template, table_definition
-from tests.support import TEST_IDS, Api, CallLog
+from tests import fixtures
+from tests.support import Api, CallLog
 
 
 @pytest.fixture(scope="session")
@@ -43,30 +47,41 @@ def template() -> dict[str, Any]:
 
 
 @pytest.fixture
+def memory() -> Ports:
+    """In-memory ports holding the tests' world (tests/fixtures.py): fast, no AWS at all."""
+    ports = memory_ports()
+    fixtures.seed(ports)
+    return ports
+
+
+@pytest.fixture
 def aws(template: dict[str, Any]) -> Iterator[CallLog]:
     """A fresh moto account with the table of template.yaml; fails the test if anything used a Scan."""
-    from chorus_desk.repository import get_repository
-
     with mock_aws():
-        boto3.client("dynamodb").create_table(**table_definition(template, "DeskTable", os.environ["TABLE_NAME"]))
-        get_repository.cache_clear()
-        log = CallLog()
-        get_repository()._client.meta.events.register("before-call.dynamodb.*", log.record)
+        client = boto3.client("dynamodb")
+        client.create_table(**table_definition(template, "DeskTable", os.environ["TABLE_NAME"]))
+        log = CallLog(client=client)
+        client.meta.events.register("before-call.dynamodb.*", log.record)
         yield log
-        get_repository.cache_clear()
     assert "Scan" not in log.operations, "a request path used a DynamoDB Scan"
 
 
 @pytest.fixture
-def directory(aws: CallLog) -> CallLog:
-    """The demo structures, support team, users and memberships (user ids fixed for the tests)."""
-    from chorus_desk.repository import get_repository
-
-    demo.seed_directory(get_repository(), TEST_IDS)
+def dynamo(aws: CallLog) -> Ports:
+    """DynamoDB (moto) ports holding the tests' world; ``aws`` records their calls."""
+    ports = dynamodb_ports(os.environ["TABLE_NAME"], aws.client)
+    fixtures.seed(ports)
     aws.operations.clear()
-    return aws
+    return ports
 
 
 @pytest.fixture
-def api(directory: CallLog, template: dict[str, Any]) -> Api:
-    return Api(template)
+def api(memory: Ports, template: dict[str, Any]) -> Api:
+    """The real handlers on in-memory ports: the HTTP contract and the rules, fast."""
+    return Api(template, memory)
+
+
+@pytest.fixture
+def aws_api(dynamo: Ports, template: dict[str, Any]) -> Api:
+    """The real handlers on the DynamoDB adapters (moto), as deployed."""
+    return Api(template, dynamo)

@@ -1,23 +1,29 @@
-"""Test helpers: the ``Api`` that invokes the real handlers with the sample events of events/, and the
-DynamoDB call log used to check access patterns."""
+"""Test helpers: the ``Api`` that invokes the real handlers with the sample events of events/ (the ports
+they use injected through Powertools' ``dependency_overrides``), and the DynamoDB call log used to check
+access patterns."""
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import re
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from local_stack import demo
+from chorus_desk import bootstrap
+from chorus_desk.ports import Ports
 from local_stack.gateway import LambdaContext
-from local_stack.template import Route, api_routes, handler_of
+from local_stack.template import Route, api_routes, handler_of, load_handler_module
+from tests.fixtures import EMAILS, NAMES, USER_IDS
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = ROOT / "events"
-TEST_IDS = {u.alias: f"00000000-0000-4000-8000-{i:012d}" for i, u in enumerate(demo.USERS, start=1)}
+TEST_IDS = USER_IDS
 _KEEP = object()
 DROP = object()
 
@@ -28,8 +34,9 @@ def snake(name: str) -> str:
 
 @dataclass
 class CallLog:
-    """DynamoDB operations made by the repository's client, to check access patterns (no Scan, ever)."""
+    """DynamoDB operations made by a client, to check access patterns (no Scan, ever)."""
 
+    client: Any = None
     operations: list[str] = field(default_factory=list)
 
     def record(self, event_name: str, **_: Any) -> None:
@@ -52,11 +59,17 @@ def sample_event(name: str) -> dict[str, Any]:
 
 
 class Api:
-    """Calls the real handlers with the sample events of events/, as API Gateway would."""
+    """Calls the real handlers with the sample events of events/, as API Gateway would, on ``ports``."""
 
-    def __init__(self, template: dict[str, Any]) -> None:
+    def __init__(self, template: dict[str, Any], ports: Ports) -> None:
         self.template = template
+        self.ports = ports
         self.routes: dict[str, Route] = {snake(r.name): r for r in api_routes(template)}
+        for function in {r.function for r in self.routes.values()}:
+            load_handler_module(template, function).app.dependency_overrides[bootstrap.ports] = self._ports
+
+    def _ports(self) -> Ports:
+        return self.ports
 
     def call(
         self,
@@ -66,6 +79,7 @@ class Api:
         body: Any = _KEEP,
         raw_body: str | None = None,
         query: Any = _KEEP,
+        headers: dict[str, str] | None = None,
     ) -> Reply:
         spec = self.routes[route]
         event = copy.deepcopy(sample_event(route))
@@ -76,13 +90,15 @@ class Api:
         if user is None:
             event["requestContext"]["authorizer"] = None
         else:
-            person = demo.USERS_BY_ALIAS[user]
             event["requestContext"]["authorizer"]["claims"].update(
-                {"sub": TEST_IDS[user], "cognito:username": TEST_IDS[user], "email": person.email, "name": person.name}
+                {"sub": TEST_IDS[user], "cognito:username": TEST_IDS[user], "email": EMAILS[user], "name": NAMES[user]}
             )
         if query is not _KEEP:
             event["queryStringParameters"] = query
             event["multiValueQueryStringParameters"] = {k: [v] for k, v in query.items()} if query else None
+        if headers is not None:
+            event["headers"].update(headers)
+            event["multiValueHeaders"].update({k: [v] for k, v in headers.items()})
         if raw_body is not None:
             event["body"] = raw_body
         elif body is not _KEEP:
@@ -122,3 +138,28 @@ class Api:
         final = self.call("get_ticket", emitter, number)
         assert final.body["status"]["code"] == status
         return int(number)
+
+
+@contextmanager
+def overtaken(api: Api, competitor: Callable[[Ports], object]) -> Iterator[list[object]]:
+    """The next ticket write made through ``api`` is overtaken: ``competitor`` (a use case called on the
+    same ports: another Lambda environment) runs between that request's read and its write. Yields what
+    the competitor returned, once it ran."""
+    original = api.ports
+    store = original.tickets
+    statuses: list[object] = []
+
+    class Overtaken:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(store, name)
+
+        def save_ticket(self, *args: Any, **kwargs: Any) -> None:
+            if not statuses:
+                statuses.append(competitor(original))
+            store.save_ticket(*args, **kwargs)
+
+    api.ports = dataclasses.replace(original, tickets=Overtaken())
+    try:
+        yield statuses
+    finally:
+        api.ports = original

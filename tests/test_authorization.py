@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from chorus_desk.models import Membership, OrgKind, OrgRef, Role
-from chorus_desk.repository import get_repository
 from local_stack.template import api_routes, load_template
 from tests.support import TEST_IDS, Api, sample_event, snake
 
@@ -78,7 +77,7 @@ def test_every_route_refuses_a_request_without_identity(api: Api, route: str) ->
 
 def test_a_user_on_both_sides_acts_as_both(api: Api) -> None:
     """A support agent who is also a member of the emitter structure sees both sides' actions."""
-    get_repository().put_reference_data(
+    api.ports.reference.put_reference_data(
         memberships=[
             (
                 TEST_IDS["lucas"],

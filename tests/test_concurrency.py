@@ -1,7 +1,8 @@
 """Real races: many threads against a moto server, as many Lambda environments would hit DynamoDB.
 
-Each thread calls the ticket service directly (one Powertools resolver serves one request at a time,
-like one Lambda environment); the conditional writes must let exactly one conflicting action win."""
+Each thread calls the ticket use cases directly on DynamoDB ports (one Powertools resolver serves one
+request at a time, like one Lambda environment); the conditional writes must let exactly one conflicting
+action win."""
 
 from __future__ import annotations
 
@@ -17,21 +18,24 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
-from chorus_desk import tickets
+from chorus_desk.actors import SignedInUser
+from chorus_desk.adapters.dynamodb import dynamodb_ports
+from chorus_desk.commands import ActOnTicket, ContentChanges, CreateTicket
 from chorus_desk.errors import ConcurrentModification, TransitionNotAllowed
-from chorus_desk.repository import get_repository
-from chorus_desk.schemas import CreateTicketRequest
-from local_stack import demo
+from chorus_desk.lifecycle import Action
+from chorus_desk.models import TicketContent
+from chorus_desk.ports import Ports
+from chorus_desk.usecases import tickets
 from local_stack.aws import free_port, serialize_dynamodb_writes
 from local_stack.template import table_definition
-from tests.support import TEST_IDS
+from tests import fixtures
 
 pytestmark = pytest.mark.enable_socket
 THREADS = 24
 
 
 @pytest.fixture
-def server(template: dict[str, Any]) -> Iterator[None]:
+def server(template: dict[str, Any]) -> Iterator[Ports]:
     serialize_dynamodb_writes()  # moto's rollback is not isolated; DynamoDB's transactions are
     port = free_port()
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
@@ -39,30 +43,33 @@ def server(template: dict[str, Any]) -> Iterator[None]:
     os.environ["AWS_ENDPOINT_URL"] = f"http://127.0.0.1:{port}"
     try:
         boto3.client("dynamodb").create_table(**table_definition(template, "DeskTable", os.environ["TABLE_NAME"]))
-        get_repository.cache_clear()
-        demo.seed_directory(get_repository(), TEST_IDS)
-        yield
+        ports = dynamodb_ports(os.environ["TABLE_NAME"])
+        fixtures.seed(ports)
+        yield ports
     finally:
-        get_repository.cache_clear()
         del os.environ["AWS_ENDPOINT_URL"]
         urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{port}/moto-api/reset", method="POST"))
         moto.stop()
 
 
-def who(alias: str) -> Any:
-    return demo.identity(alias, TEST_IDS)
+def who(ports: Ports, alias: str) -> SignedInUser:
+    return fixtures.user(ports, alias)
 
 
-def new_ticket() -> int:
-    request = CreateTicketRequest(
-        submit=True,
+def new_ticket(ports: Ports) -> int:
+    content = TicketContent(
         category="FACTURES_RECUES",
         subcategory="AUTRE",
-        emitter_siret="53453679200011",
+        emitter_siret=fixtures.DUPONT,
         title="Course",
         description="Qui gagne ?",
     )
-    return tickets.create_ticket(who("marie"), request).number
+    command = CreateTicket(ContentChanges.of(content), submit=True)
+    return tickets.create_ticket(ports, who(ports, "marie"), command).ticket.number
+
+
+def doing(ports: Ports, alias: str, number: int, action: Action, text: str) -> Callable[[], Any]:
+    return partial(tickets.act, ports, who(ports, alias), ActOnTicket(number, action, text))
 
 
 def race(actions: list[Callable[[], Any]]) -> Counter[str]:
@@ -79,38 +86,38 @@ def race(actions: list[Callable[[], Any]]) -> Counter[str]:
         return Counter(pool.map(attempt, actions))
 
 
-def test_mutually_exclusive_actions_exactly_one_wins(server: None) -> None:
+def test_mutually_exclusive_actions_exactly_one_wins(server: Ports) -> None:
     """From Ouvert, an answer (→ Résolu) and an information request (→ En attente) exclude each other."""
-    number = new_ticket()
+    number = new_ticket(server)
     actions: list[Callable[[], Any]] = []
     for i in range(THREADS // 2):
-        actions.append(partial(tickets.answer, who("lucas"), number, f"Réponse {i}"))
-        actions.append(partial(tickets.request_information, who("sophie"), number, f"Question {i}"))
+        actions.append(doing(server, "lucas", number, Action.ANSWER, f"Réponse {i}"))
+        actions.append(doing(server, "sophie", number, Action.REQUEST_INFORMATION, f"Question {i}"))
 
     outcome = race(actions)
 
     assert outcome["won"] == 1, outcome
     assert outcome["lost-race"] + outcome["lost-status"] == THREADS - 1
-    ticket = get_repository().load_ticket(number)
+    ticket = server.tickets.load_ticket(number)
     assert ticket is not None
     assert len(ticket.history) == 2  # the creation and the one winner
     assert ticket.version == 2
     assert ticket.status is ticket.history[-1].to_status
 
 
-def test_a_mixed_race_never_loses_an_update(server: None) -> None:
+def test_a_mixed_race_never_loses_an_update(server: Ports) -> None:
     """Answers, closings and information requests at once: some may follow each other legitimately
     (an answer, then a closing); every applied one is in the history, chained status to status."""
-    number = new_ticket()
+    number = new_ticket(server)
     actions: list[Callable[[], Any]] = []
     for i in range(THREADS // 3):
-        actions.append(partial(tickets.answer, who("lucas"), number, f"Réponse {i}"))
-        actions.append(partial(tickets.close, who("marie"), number, f"Fermeture {i}"))
-        actions.append(partial(tickets.request_information, who("sophie"), number, f"Question {i}"))
+        actions.append(doing(server, "lucas", number, Action.ANSWER, f"Réponse {i}"))
+        actions.append(doing(server, "marie", number, Action.CLOSE, f"Fermeture {i}"))
+        actions.append(doing(server, "sophie", number, Action.REQUEST_INFORMATION, f"Question {i}"))
 
     outcome = race(actions)
 
-    ticket = get_repository().load_ticket(number)
+    ticket = server.tickets.load_ticket(number)
     assert ticket is not None
     assert len(ticket.history) == 1 + outcome["won"]
     assert ticket.version == 1 + outcome["won"]
@@ -119,7 +126,7 @@ def test_a_mixed_race_never_loses_an_update(server: None) -> None:
     assert ticket.status is ticket.history[-1].to_status
 
 
-def test_concurrent_creations_get_distinct_increasing_numbers(server: None) -> None:
+def test_concurrent_creations_get_distinct_increasing_numbers(server: Ports) -> None:
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
-        numbers = list(pool.map(lambda _: new_ticket(), range(THREADS)))
+        numbers = list(pool.map(lambda _: new_ticket(server), range(THREADS)))
     assert sorted(numbers) == list(range(1, THREADS + 1))

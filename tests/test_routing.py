@@ -1,7 +1,7 @@
 """Routing through the API: every catalogue pair reaches its recipient, object-bound and public-entity
 tickets are checked with the seeds' messages, and recipients see (and act on) only what is routed to them.
 
-Expected recipients are written out from DOMAIN.md and the demo reference data (local_stack/demo.py):
+Expected recipients are written out from DOMAIN.md and the tests' reference data (tests/fixtures.py):
 invoice FAC-2026-0101 of Menuiserie Dupont went to the Commune de Saint-Léger's finance service, the TIC
 refund request TIC-2026-0007 of Boulangerie Martin to the DDFiP du Rhône, the memo MFJ-2026-0042 of Les
 Loges du Grel to the central justice-fee service.
@@ -24,7 +24,6 @@ from chorus_desk.models import (
     Service,
     Structure,
 )
-from chorus_desk.repository import get_repository
 from tests.support import TEST_IDS, Api, CallLog
 from tests.test_catalogue import PAIRS, Pair
 
@@ -313,7 +312,7 @@ def test_the_recipient_is_read_from_the_object_at_submission(api: Api) -> None:
     ticket is submitted and goes to that recipient."""
     draft = invoice_ticket(api, object_number="FAC-2026-0104", submit=False)
     assert draft.status == 201 and draft.body["recipient"] is None
-    get_repository().put_reference_data(
+    api.ports.reference.put_reference_data(
         payment_requests=[
             PaymentRequest(
                 object_type=ObjectType.INVOICE,
@@ -376,7 +375,7 @@ def test_a_draft_keeps_a_number_that_later_fails_and_submission_says_so(api: Api
     draft = invoice_ticket(api, object_number="FAC-2026-0101", submit=False)
     number = draft.body["number"]
     # Another structure as emitter: the invoice is no longer one of the emitter's.
-    get_repository().put_reference_data(
+    api.ports.reference.put_reference_data(
         memberships=[(TEST_IDS["marie"], _member(GREL))],
     )
     changed = api.call("update_draft", "marie", number, body={"emitter_siret": GREL})
@@ -500,7 +499,7 @@ def test_a_structure_cannot_ask_itself(api: Api) -> None:
 def test_a_la_poste_establishment_is_a_valid_recipient(api: Api) -> None:
     """SIRETs of La Poste's establishments fail the Luhn check; INSEE's own rule accepts them."""
     la_poste = "35600000012341"  # digits add up to 25: valid for La Poste, not under Luhn
-    get_repository().put_reference_data(
+    api.ports.reference.put_reference_data(
         structures=[
             Structure(
                 siret=la_poste,
@@ -596,19 +595,19 @@ def test_assignment_is_refused_with_a_reason_and_changes_nothing(
     assert api.call("get_ticket", "marie", number).body == before
 
 
-def test_routing_a_ticket_reads_by_key_only(api: Api, directory: CallLog) -> None:
-    directory.operations.clear()
-    assert invoice_ticket(api).status == 201
-    counts = directory.counts()
+def test_routing_a_ticket_reads_by_key_only(aws_api: Api, aws: CallLog) -> None:
+    aws.operations.clear()
+    assert invoice_ticket(aws_api).status == 201
+    counts = aws.counts()
     assert counts["GetItem"] == 1, "the payment request, by its key"
     assert "Scan" not in counts
 
 
-def test_the_recipient_lists_its_agents_to_pick_an_assignee(api: Api, directory: CallLog) -> None:
-    number = invoice_ticket(api).body["number"]
-    directory.operations.clear()
+def test_the_recipient_lists_its_agents_to_pick_an_assignee(aws_api: Api, aws: CallLog) -> None:
+    number = invoice_ticket(aws_api).body["number"]
+    aws.operations.clear()
 
-    reply = api.call("list_agents", "hugo", number)
+    reply = aws_api.call("list_agents", "hugo", number)
 
     assert reply.status == 200, reply.body
     assert reply.body == [
@@ -620,8 +619,8 @@ def test_the_recipient_lists_its_agents_to_pick_an_assignee(api: Api, directory:
         },
         {"id": TEST_IDS["hugo"], "name": "Hugo Leroy", "role": "USER", "role_label": "Utilisateur simple"},
     ]
-    assert directory.counts() == {"Query": 3, "BatchGetItem": 1}, "caller, ticket, members; profiles in one batch"
-    support = api.call("list_agents", "lucas", api.create("marie").body["number"]).body
+    assert aws.counts() == {"Query": 3, "BatchGetItem": 1}, "caller, ticket, members; profiles in one batch"
+    support = aws_api.call("list_agents", "lucas", aws_api.create("marie").body["number"]).body
     assert [a["name"] for a in support] == ["Lucas Fabre", "Sophie Moreau"]
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import boto3
 import pytest
 
-from chorus_desk.repository import get_repository
+from chorus_desk.adapters.dynamodb import dynamodb_ports
 from local_stack import demo
 from local_stack.__main__ import main
 from tests.support import CallLog
@@ -34,8 +34,9 @@ def test_seed_demo_creates_users_and_their_memberships_and_can_run_twice(pool: s
     assert len(users) == len(demo.USERS)
     marie = cognito.admin_get_user(UserPoolId=pool, Username="marie.dupont@menuiserie-dupont.example")
     sub = next(a["Value"] for a in marie["UserAttributes"] if a["Name"] == "sub")
-    profile, memberships = get_repository().load_user(sub)
+    directory = dynamodb_ports(os.environ["TABLE_NAME"]).directory
+    profile, memberships = directory.load_user(sub)
     assert profile is not None
     assert profile.name == "Marie Dupont"
     assert [(m.org.id, m.role.value) for m in memberships] == [("53453679200011", "PRINCIPAL_MANAGER")]
-    assert get_repository().load_structure("21769001500011") is not None
+    assert directory.load_structure("21769001500011") is not None

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
 
-from chorus_desk import repository as repository_module
-from tests.support import DROP, TEST_IDS, Api, CallLog
+from chorus_desk.commands import ActOnTicket, ContentChanges, UpdateDraft
+from chorus_desk.lifecycle import Action, Status
+from chorus_desk.models import TicketContent
+from chorus_desk.ports import Ports
+from chorus_desk.usecases import tickets
+from tests import fixtures
+from tests.support import DROP, TEST_IDS, Api, CallLog, overtaken
 
 
 def fields_of(reply_body: dict[str, Any]) -> dict[str, str]:
@@ -146,10 +152,13 @@ def test_no_identity_gives_401(api: Api) -> None:
     assert reply.body["message"].startswith("Authentification requise")
 
 
-def test_a_user_without_any_structure_cannot_submit(api: Api) -> None:
-    reply = api.call("create_ticket", "sophie", body={"submit": True, "emitter_siret": "53453679200011"})
-    assert reply.status == 400
-    assert "emitter_siret" in fields_of(reply.body)
+@pytest.mark.parametrize("body", [{"submit": True, "emitter_siret": "53453679200011"}, {}, {"title": "Brouillon"}])
+def test_a_user_without_any_structure_cannot_create_a_ticket_not_even_a_draft(api: Api, body: dict[str, Any]) -> None:
+    """A support agent belongs to a team, not to a structure: there is nothing they could emit for."""
+    reply = api.call("create_ticket", "sophie", body=body)
+    assert reply.status == 403
+    assert reply.body["message"].startswith("Vous n'êtes rattaché à aucune structure")
+    assert_nothing_stored(api)
 
 
 # --------------------------------------------------------------------------------------------- drafts
@@ -208,15 +217,18 @@ def test_editing_a_draft_null_clears_a_field_and_changing_structure_resets_its_s
     assert moved.body["emitter"]["contact_email"] == "accueil@loges-grel.example"
 
 
-def test_deleting_a_draft_removes_it_and_its_history(api: Api, directory: CallLog) -> None:
-    number = api.create("marie", submit=False).body["number"]
-    reply = api.call("delete_draft", "marie", number)
+def test_deleting_a_draft_removes_it_and_its_history(aws_api: Api, aws: CallLog) -> None:
+    number = aws_api.create("marie", submit=False).body["number"]
+    reply = aws_api.call("delete_draft", "marie", number)
     assert reply.status == 204
     assert reply.body is None
-    assert api.call("get_ticket", "marie", number).status == 404
-    from chorus_desk.repository import get_repository
-
-    assert get_repository()._query_partition(repository_module.ticket_pk(number)) == []
+    assert aws_api.call("get_ticket", "marie", number).status == 404
+    left = aws.client.query(
+        TableName=os.environ["TABLE_NAME"],
+        KeyConditionExpression="PK = :pk",
+        ExpressionAttributeValues={":pk": {"S": f"TICKET#{number}"}},
+    )
+    assert left["Items"] == []
 
 
 # --------------------------------------------------------------------------------------------- actions
@@ -328,59 +340,53 @@ def test_a_malformed_ticket_number_gives_400(api: Api, number: str) -> None:
 
 
 # --------------------------------------------------------------------------------------------- concurrency
-def test_two_concurrent_actions_cannot_both_apply(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("backend", ["api", "aws_api"])
+def test_two_concurrent_actions_cannot_both_apply(backend: str, request: pytest.FixtureRequest) -> None:
     """The emitter closes while the recipient answers: the answer lands between the emitter's read and
     write. Exactly one wins; the other gets 409 and changes nothing."""
+    api: Api = request.getfixturevalue(backend)
     number = api.ticket_in("OPEN")
-    original = repository_module.Repository.save_ticket
-    interleaved: list[int] = []
 
-    def save_after_a_competitor(self: repository_module.Repository, *args: Any, **kwargs: Any) -> None:
-        if not interleaved:  # the first writer is overtaken by the recipient's answer
-            interleaved.append(0)
-            interleaved[0] = api.call("answer", "lucas", number, body={"text": "Réponse"}).status
-        original(self, *args, **kwargs)
+    def answer(ports: Ports) -> Status:
+        command = ActOnTicket(number, Action.ANSWER, "Réponse")
+        return tickets.act(ports, fixtures.user(ports, "lucas"), command).ticket.status
 
-    monkeypatch.setattr(repository_module.Repository, "save_ticket", save_after_a_competitor)
-    loser = api.call("close_ticket", "marie", number, body={"comment": "Je ferme."})
+    with overtaken(api, answer) as interleaved:
+        loser = api.call("close_ticket", "marie", number, body={"comment": "Je ferme."})
 
-    assert interleaved == [200]
+    assert interleaved == [Status.RESOLVED]
     assert loser.status == 409
     assert loser.body["code"] == "MODIFICATION_CONCURRENTE"
     assert "modifié par une autre action" in loser.body["message"]
-    monkeypatch.undo()
     detail = api.call("get_ticket", "marie", number).body
     assert detail["status"]["code"] == "RESOLVED"
     assert [h["action"]["code"] for h in detail["history"]] == ["CREATE_AND_SUBMIT", "ANSWER"]
 
 
-def test_reading_a_ticket_costs_two_queries_and_an_action_three_calls(api: Api, directory: CallLog) -> None:
-    number = api.ticket_in("OPEN")
-    directory.operations.clear()
-    api.call("get_ticket", "marie", number)
-    assert directory.counts() == {"Query": 2}
-    directory.operations.clear()
-    api.call("answer", "lucas", number, body={"text": "Réponse"})
-    assert directory.counts() == {"Query": 2, "TransactWriteItems": 1}
+def test_reading_a_ticket_costs_two_queries_and_an_action_three_calls(aws_api: Api, aws: CallLog) -> None:
+    number = aws_api.ticket_in("OPEN")
+    aws.operations.clear()
+    aws_api.call("get_ticket", "marie", number)
+    assert aws.counts() == {"Query": 2}
+    aws.operations.clear()
+    aws_api.call("answer", "lucas", number, body={"text": "Réponse"})
+    assert aws.counts() == {"Query": 2, "TransactWriteItems": 1}
 
 
-def test_two_concurrent_draft_edits_never_lose_an_update(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("backend", ["api", "aws_api"])
+def test_two_concurrent_draft_edits_never_lose_an_update(backend: str, request: pytest.FixtureRequest) -> None:
     """Draft edits write no history entry: only the version condition stands between two editors."""
+    api: Api = request.getfixturevalue(backend)
     number = api.create("marie", submit=False).body["number"]
-    original = repository_module.Repository.save_ticket
-    interleaved: list[int] = []
 
-    def save_after_a_competitor(self: repository_module.Repository, *args: Any, **kwargs: Any) -> None:
-        if not interleaved:  # Paul's edit lands between Marie's read and her write
-            interleaved.append(0)
-            interleaved[0] = api.call("update_draft", "paul", number, body={"description": "Version de Paul"}).status
-        original(self, *args, **kwargs)
+    def paul(ports: Ports) -> int:
+        changes = ContentChanges.of(TicketContent(description="Version de Paul"))
+        return tickets.update_draft(ports, fixtures.user(ports, "paul"), UpdateDraft(number, changes)).ticket.version
 
-    monkeypatch.setattr(repository_module.Repository, "save_ticket", save_after_a_competitor)
-    marie = api.call("update_draft", "marie", number, body={"title": "Titre de Marie"})
-    monkeypatch.undo()
+    with overtaken(api, paul) as interleaved:  # Paul's edit lands between Marie's read and her write
+        marie = api.call("update_draft", "marie", number, body={"title": "Titre de Marie"})
 
-    assert interleaved == [200]
+    assert interleaved == [2]
     assert marie.status == 409
     detail = api.call("get_ticket", "marie", number).body
     assert detail["description"] == "Version de Paul"  # Paul's edit survived

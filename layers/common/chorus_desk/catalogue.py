@@ -21,7 +21,7 @@ from enum import StrEnum
 
 from chorus_desk import messages
 from chorus_desk.errors import FieldError
-from chorus_desk.models import ObjectType
+from chorus_desk.models import Need, ObjectType, content_forms
 
 
 class RoutingRule(StrEnum):
@@ -32,15 +32,7 @@ class RoutingRule(StrEnum):
 
     @property
     def label(self) -> str:
-        return ROUTING_LABELS[self]
-
-
-ROUTING_LABELS: dict[RoutingRule, str] = {
-    RoutingRule.TECHNICAL_SUPPORT: "Support technique Chorus Pro",
-    RoutingRule.OBJECT_RECIPIENT: "Service métier : le destinataire de la demande de paiement",
-    RoutingRule.RECIPIENT_STRUCTURE: "Service métier : la structure publique indiquée",
-    RoutingRule.FIXED_OFFICE: "Service métier désigné par la sous-catégorie",
-}
+        return messages.ROUTING_LABELS[self.value]
 
 
 class Mode(StrEnum):
@@ -50,13 +42,9 @@ class Mode(StrEnum):
     ANONYMOUS = "ANONYMOUS"
 
 
-# The teams a pair can be routed to without the emitter designating anyone: id → name.
+# The teams a pair can be routed to without the emitter designating anyone (names: messages.TEAM_NAMES).
 SUPPORT_TEAM_ID = "SUPPORT"
 JUSTICE_FEE_OFFICE_ID = "FRAIS_JUSTICE_REGLEMENTATION"
-TEAM_NAMES: dict[str, str] = {
-    SUPPORT_TEAM_ID: "Support technique Chorus Pro",
-    JUSTICE_FEE_OFFICE_ID: "Bureau réglementaire des frais de justice",
-}
 
 
 @dataclass(frozen=True)
@@ -69,26 +57,19 @@ class FieldSpec:
         return messages.field_label(self.name)
 
 
-# Fields of every ticket, by mode: (name, required on submission).
-_COMMON_FIELDS: dict[Mode, tuple[FieldSpec, ...]] = {
-    Mode.CONNECTED: (
-        FieldSpec("category", True),
-        FieldSpec("subcategory", True),
-        FieldSpec("emitter_siret", True),
-        FieldSpec("emitter_service", False),
-        FieldSpec("contact_email", True),
-        FieldSpec("contact_phone", False),
-        FieldSpec("title", True),
-        FieldSpec("description", True),
-    ),
-    Mode.ANONYMOUS: (
-        FieldSpec("category", True),
-        FieldSpec("subcategory", True),
-        FieldSpec("contact_email", True),
-        FieldSpec("title", True),
-        FieldSpec("description", True),
-    ),
-}
+def _common_fields(mode: Mode) -> tuple[FieldSpec, ...]:
+    """The fields of every ticket in ``mode``, from ``TicketContent`` (the routing fields come per rule).
+
+    In connected mode the contact e-mail is optional: it is taken from the emitter structure."""
+    specs = []
+    for name, form in content_forms().items():
+        need = form.connected if mode is Mode.CONNECTED else form.anonymous
+        if need is not None and not form.routing:
+            specs.append(FieldSpec(name, need is Need.REQUIRED))
+    return tuple(specs)
+
+
+_COMMON_FIELDS: dict[Mode, tuple[FieldSpec, ...]] = {mode: _common_fields(mode) for mode in Mode}
 
 # Fields a routing rule adds: given for a pair of another rule, they are refused.
 _RULE_FIELDS: dict[RoutingRule, tuple[FieldSpec, ...]] = {

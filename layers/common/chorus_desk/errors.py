@@ -63,6 +63,12 @@ class ConcurrentModification(DeskError):
     code = "MODIFICATION_CONCURRENTE"
 
 
+class UnsupportedContentType(DeskError):
+    """The request body is not sent as JSON."""
+
+    code = "TYPE_DE_CONTENU_NON_PRIS_EN_CHARGE"
+
+
 class StorageUnavailable(DeskError):
     """The data store failed or throttled; nothing is guaranteed to have changed."""
 

@@ -23,17 +23,7 @@ class Status(StrEnum):
 
     @property
     def label(self) -> str:
-        return STATUS_LABELS[self]
-
-
-STATUS_LABELS: dict[Status, str] = {
-    Status.DRAFT: "Brouillon",
-    Status.OPEN: "Ouvert",
-    Status.IN_PROGRESS: "En cours",
-    Status.AWAITING_INFO: "En attente d'informations",
-    Status.RESOLVED: "Résolu",
-    Status.CLOSED: "Fermé",
-}
+        return messages.STATUS_LABELS[self.value]
 
 
 class Side(StrEnum):
@@ -60,7 +50,7 @@ class Action(StrEnum):
 
     @property
     def label(self) -> str:
-        return TRANSITIONS[self].label
+        return messages.ACTION_LABELS[self.value]
 
 
 @dataclass(frozen=True)
@@ -75,7 +65,6 @@ class Transition:
     """
 
     action: Action
-    label: str
     side: Side
     sources: frozenset[Status | None]
     target: Status | None
@@ -83,6 +72,10 @@ class Transition:
     text_missing_message: str = ""
     text_field: str = "comment"
     keeps_status: bool = False
+
+    @property
+    def label(self) -> str:
+        return self.action.label
 
     def target_from(self, status: Status | None) -> Status | None:
         return status if self.keeps_status else self.target
@@ -93,17 +86,14 @@ _ACTIVE = frozenset({Status.OPEN, Status.IN_PROGRESS, Status.AWAITING_INFO, Stat
 TRANSITIONS: dict[Action, Transition] = {
     t.action: t
     for t in (
-        Transition(Action.CREATE_DRAFT, "Enregistrer et quitter", Side.EMITTER, frozenset({None}), Status.DRAFT),
-        Transition(Action.CREATE_AND_SUBMIT, "Soumettre", Side.EMITTER, frozenset({None}), Status.OPEN),
-        Transition(Action.EDIT_DRAFT, "Modifier le brouillon", Side.EMITTER, frozenset({Status.DRAFT}), Status.DRAFT),
-        Transition(Action.DELETE_DRAFT, "Supprimer le brouillon", Side.EMITTER, frozenset({Status.DRAFT}), None),
-        Transition(Action.SUBMIT, "Soumettre", Side.EMITTER, frozenset({Status.DRAFT}), Status.OPEN),
-        Transition(
-            Action.TAKE_IN_CHARGE, "Prendre en charge", Side.RECIPIENT, frozenset({Status.OPEN}), Status.IN_PROGRESS
-        ),
+        Transition(Action.CREATE_DRAFT, Side.EMITTER, frozenset({None}), Status.DRAFT),
+        Transition(Action.CREATE_AND_SUBMIT, Side.EMITTER, frozenset({None}), Status.OPEN),
+        Transition(Action.EDIT_DRAFT, Side.EMITTER, frozenset({Status.DRAFT}), Status.DRAFT),
+        Transition(Action.DELETE_DRAFT, Side.EMITTER, frozenset({Status.DRAFT}), None),
+        Transition(Action.SUBMIT, Side.EMITTER, frozenset({Status.DRAFT}), Status.OPEN),
+        Transition(Action.TAKE_IN_CHARGE, Side.RECIPIENT, frozenset({Status.OPEN}), Status.IN_PROGRESS),
         Transition(
             Action.ASSIGN,
-            "Assigner",
             Side.RECIPIENT,
             frozenset({Status.OPEN, Status.IN_PROGRESS, Status.AWAITING_INFO}),
             None,
@@ -111,7 +101,6 @@ TRANSITIONS: dict[Action, Transition] = {
         ),
         Transition(
             Action.REQUEST_INFORMATION,
-            "Demander des informations",
             Side.RECIPIENT,
             frozenset({Status.OPEN, Status.IN_PROGRESS}),
             Status.AWAITING_INFO,
@@ -121,7 +110,6 @@ TRANSITIONS: dict[Action, Transition] = {
         ),
         Transition(
             Action.PROVIDE_INFORMATION,
-            "Répondre à la demande d'information",
             Side.EMITTER,
             frozenset({Status.AWAITING_INFO}),
             Status.OPEN,
@@ -131,7 +119,6 @@ TRANSITIONS: dict[Action, Transition] = {
         ),
         Transition(
             Action.ANSWER,
-            "Répondre",
             Side.RECIPIENT,
             frozenset({Status.OPEN, Status.IN_PROGRESS}),
             Status.RESOLVED,
@@ -139,12 +126,9 @@ TRANSITIONS: dict[Action, Transition] = {
             text_missing_message=messages.ANSWER_REQUIRED,
             text_field="text",
         ),
-        Transition(
-            Action.ACCEPT_SOLUTION, "Accepter la solution", Side.EMITTER, frozenset({Status.RESOLVED}), Status.CLOSED
-        ),
+        Transition(Action.ACCEPT_SOLUTION, Side.EMITTER, frozenset({Status.RESOLVED}), Status.CLOSED),
         Transition(
             Action.REFUSE_SOLUTION,
-            "Refuser la solution",
             Side.EMITTER,
             frozenset({Status.RESOLVED}),
             Status.OPEN,
@@ -154,7 +138,6 @@ TRANSITIONS: dict[Action, Transition] = {
         ),
         Transition(
             Action.CLOSE,
-            "Fermer le ticket",
             Side.EMITTER,
             _ACTIVE,
             Status.CLOSED,

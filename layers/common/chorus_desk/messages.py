@@ -1,4 +1,9 @@
-"""Every French text the desk shows to a user, in one place (field labels, error messages)."""
+"""Every French text the desk shows to a user, in one place: labels (statuses, actions, roles, object
+types, routing rules, teams, fields), error messages, and the texts of API Gateway's own answers.
+
+Other modules name these constants and never write French themselves; a test checks that the gateway
+responses of template.yaml carry the same texts as ``GATEWAY_RESPONSES`` here.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,21 @@ INVALID_INPUT = "La demande contient des champs manquants ou invalides."
 BODY_REQUIRED = "Le corps de la requête est obligatoire."
 BODY_NOT_JSON = "Le corps de la requête doit être un objet JSON valide (Content-Type: application/json)."
 NOT_AUTHENTICATED = "Authentification requise : fournissez un jeton valide dans l'en-tête Authorization."
+TOO_MANY_REQUESTS = "Trop de requêtes : veuillez réessayer dans quelques instants."
+UNSUPPORTED_CONTENT_TYPE = (
+    "Type de contenu « {content_type} » non pris en charge : envoyez le corps en JSON (Content-Type: application/json)."
+)
+BODY_NOT_UTF8 = "Le corps de la requête doit être encodé en UTF-8."
+BODY_TOO_DEEP = "Le corps de la requête est imbriqué trop profondément (au plus {depth} niveaux)."
+BODY_NOT_OBJECT = "Le corps de la requête doit être un objet JSON ({{…}})."
+TICKET_NUMBER_INVALID = (
+    "Le numéro de ticket « {value} » n'est pas valide : indiquez un nombre entier positif, en chiffres, "
+    "sans zéro initial."
+)
+NO_STRUCTURE_TO_EMIT = (
+    "Vous n'êtes rattaché à aucune structure : seul un utilisateur d'une structure peut créer un ticket "
+    "(le mode non connecté est ouvert à tous)."
+)
 ROUTE_NOT_FOUND = "Ressource introuvable."
 TICKET_NOT_FOUND = "Le ticket n° {number} est introuvable."
 CONCURRENT_MODIFICATION = (
@@ -90,6 +110,9 @@ ANSWER_REQUIRED = "La réponse est obligatoire."
 REFUSAL_REASON_REQUIRED = "La raison du refus est obligatoire."
 CLOSING_COMMENT_REQUIRED = "Un commentaire est obligatoire pour fermer un ticket qui n'a pas encore reçu de réponse."
 
+# A field the rules require, sent as null: its own message where the domain has one.
+REQUIRED_BY_FIELD: dict[str, str] = {"assignee_id": ASSIGNEE_REQUIRED}
+
 # Labels of the API fields, used in the generic validation messages above.
 FIELD_LABELS: dict[str, str] = {
     "submit": "soumettre",
@@ -119,3 +142,94 @@ FIELD_LABELS: dict[str, str] = {
 def field_label(field: str) -> str:
     """The French label of an API field (its last dotted part), or the field name itself."""
     return FIELD_LABELS.get(field.rsplit(".", 1)[-1], field)
+
+
+# ------------------------------------------------------------------------------------------- labels
+STATUS_LABELS: dict[str, str] = {
+    "DRAFT": "Brouillon",
+    "OPEN": "Ouvert",
+    "IN_PROGRESS": "En cours",
+    "AWAITING_INFO": "En attente d'informations",
+    "RESOLVED": "Résolu",
+    "CLOSED": "Fermé",
+}
+
+ACTION_LABELS: dict[str, str] = {
+    "CREATE_DRAFT": "Enregistrer et quitter",
+    "CREATE_AND_SUBMIT": "Soumettre",
+    "EDIT_DRAFT": "Modifier le brouillon",
+    "DELETE_DRAFT": "Supprimer le brouillon",
+    "SUBMIT": "Soumettre",
+    "TAKE_IN_CHARGE": "Prendre en charge",
+    "ASSIGN": "Assigner",
+    "REQUEST_INFORMATION": "Demander des informations",
+    "PROVIDE_INFORMATION": "Répondre à la demande d'information",
+    "ANSWER": "Répondre",
+    "ACCEPT_SOLUTION": "Accepter la solution",
+    "REFUSE_SOLUTION": "Refuser la solution",
+    "CLOSE": "Fermer le ticket",
+}
+
+ROLE_LABELS: dict[str, str] = {
+    "PRINCIPAL_MANAGER": "Gestionnaire principal",
+    "SECONDARY_MANAGER": "Gestionnaire secondaire",
+    "USER": "Utilisateur simple",
+}
+
+OBJECT_TYPE_LABELS: dict[str, str] = {
+    "FACTURE": "Facture",
+    "DEMANDE_REMBOURSEMENT_TIC": "Demande de remboursement",
+    "MEMOIRE_FRAIS_JUSTICE": "Mémoire de frais de justice",
+}
+
+# The type with its article, for sentences: « la facture », « le mémoire de frais de justice ».
+OBJECT_TYPE_PHRASES: dict[str, str] = {
+    "FACTURE": "la facture",
+    "DEMANDE_REMBOURSEMENT_TIC": "la demande de remboursement",
+    "MEMOIRE_FRAIS_JUSTICE": "le mémoire de frais de justice",
+}
+
+ROUTING_LABELS: dict[str, str] = {
+    "TECHNICAL_SUPPORT": "Support technique Chorus Pro",
+    "OBJECT_RECIPIENT": "Service métier : le destinataire de la demande de paiement",
+    "RECIPIENT_STRUCTURE": "Service métier : la structure publique indiquée",
+    "FIXED_OFFICE": "Service métier désigné par la sous-catégorie",
+}
+
+# The teams a pair can be routed to without the emitter designating anyone: id → name.
+TEAM_NAMES: dict[str, str] = {
+    "SUPPORT": "Support technique Chorus Pro",
+    "FRAIS_JUSTICE_REGLEMENTATION": "Bureau réglementaire des frais de justice",
+}
+
+# The names the system caller signs history entries with (state machines, scheduled jobs).
+SYSTEM_ACTOR_NAMES: dict[str, str] = {
+    "desk": "Support Chorus Pro (traitement automatique)",
+}
+
+# What the emitter must fill in before a ticket can be submitted, field by field.
+SUBMISSION_REQUIRED: dict[str, str] = {
+    "category": CATEGORY_REQUIRED,
+    "subcategory": SUBCATEGORY_REQUIRED,
+    "emitter_siret": EMITTER_REQUIRED,
+    "contact_email": CONTACT_EMAIL_REQUIRED,
+    "title": TITLE_REQUIRED,
+    "description": DESCRIPTION_REQUIRED,
+}
+
+# ---------------------------------------------------------------------- the API's documented answers
+ERROR_DESCRIPTIONS: dict[int, str] = {
+    400: "Champs manquants ou invalides ; rien n'a été enregistré.",
+    401: "Jeton absent ou invalide.",
+    403: "Action réservée à l'autre partie du ticket.",
+    404: "Ticket inexistant, ou que l'appelant n'a pas le droit de voir.",
+    409: "Action impossible dans le statut actuel, ou ticket modifié entre-temps ; rien n'a changé.",
+    415: "Le corps doit être envoyé en JSON (Content-Type: application/json).",
+}
+
+# API Gateway's own answers (template.yaml, GatewayResponses): the same error shape and texts.
+GATEWAY_RESPONSES: dict[str, tuple[str, str]] = {
+    "UNAUTHORIZED": ("NON_AUTHENTIFIE", NOT_AUTHENTICATED),
+    "THROTTLED": ("TROP_DE_REQUETES", TOO_MANY_REQUESTS),
+    "DEFAULT_5XX": ("ERREUR_INTERNE", INTERNAL_ERROR),
+}

@@ -1,13 +1,20 @@
-"""Pydantic models of the domain: organisations, users, memberships, tickets and their history."""
+"""Pydantic models of the domain: organisations, users, memberships, payment requests, tickets and their
+history. ``TicketContent`` is the one list of the fields an emitter writes on a ticket: the HTTP request
+models, the draft logic, the catalogue's forms and the submission checks all derive from it."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from enum import StrEnum
+from enum import Enum, StrEnum
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 
+from chorus_desk import messages
 from chorus_desk.lifecycle import Action, Side, Status
+from chorus_desk.siret import is_valid_siret
 
 
 def utc_now() -> datetime:
@@ -25,14 +32,7 @@ class Role(StrEnum):
 
     @property
     def label(self) -> str:
-        return ROLE_LABELS[self]
-
-
-ROLE_LABELS: dict[Role, str] = {
-    Role.PRINCIPAL_MANAGER: "Gestionnaire principal",
-    Role.SECONDARY_MANAGER: "Gestionnaire secondaire",
-    Role.USER: "Utilisateur simple",
-}
+        return messages.ROLE_LABELS[self.value]
 
 
 class OrgKind(StrEnum):
@@ -94,41 +94,11 @@ class Membership(_Model):
     role: Role
 
 
-class Caller(_Model):
-    """The authenticated user of one request, with the organisations they act for."""
-
-    id: str
-    email: str | None
-    name: str
-    memberships: tuple[Membership, ...] = ()
-
-    def membership(self, org: OrgRef) -> Membership | None:
-        return next((m for m in self.memberships if m.org == org), None)
-
-    def belongs_to(self, org: OrgRef | None) -> bool:
-        return org is not None and self.membership(org) is not None
-
-
 class Person(_Model):
-    """A user as shown on a ticket (creator, assignee, author of a history entry)."""
+    """Someone as shown on a ticket (creator, assignee, author of a history entry)."""
 
     id: str
     name: str
-
-
-class Emitter(_Model):
-    siret: str | None = None
-    designation: str | None = None
-    service: Service | None = None
-    contact_email: str | None = None
-    contact_phone: str | None = None
-
-
-class Recipient(_Model):
-    org: OrgRef
-    name: str
-    service: Service | None = None
-    is_state_service: bool | None = None  # as the emitter declared it ("Question pour une entité publique")
 
 
 class ObjectType(StrEnum):
@@ -140,26 +110,12 @@ class ObjectType(StrEnum):
 
     @property
     def label(self) -> str:
-        return OBJECT_TYPE_LABELS[self]
+        return messages.OBJECT_TYPE_LABELS[self.value]
 
     @property
     def the(self) -> str:
         """The type with its article, for sentences: « la facture », « le mémoire de frais de justice »."""
-        return OBJECT_TYPE_PHRASES[self]
-
-
-OBJECT_TYPE_LABELS: dict[ObjectType, str] = {
-    ObjectType.INVOICE: "Facture",
-    ObjectType.TIC_REFUND: "Demande de remboursement",
-    ObjectType.JUSTICE_MEMO: "Mémoire de frais de justice",
-}
-
-
-OBJECT_TYPE_PHRASES: dict[ObjectType, str] = {
-    ObjectType.INVOICE: "la facture",
-    ObjectType.TIC_REFUND: "la demande de remboursement",
-    ObjectType.JUSTICE_MEMO: "le mémoire de frais de justice",
-}
+        return messages.OBJECT_TYPE_PHRASES[self.value]
 
 
 class PaymentState(StrEnum):
@@ -185,6 +141,97 @@ class PaymentRequest(_Model):
     recipient_service: str | None = None
 
 
+# ------------------------------------------------------------------------------ the ticket's content
+_EMAIL = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
+)
+_PHONE = re.compile(r"^\+?[0-9][0-9 .()-]{4,18}[0-9]$")
+
+
+def _blank_to_none(value: object) -> object:
+    if isinstance(value, str):
+        return value.strip() or None
+    return value
+
+
+def _check(pattern: re.Pattern[str] | None, message: str) -> Any:
+    def check(value: str | None) -> str | None:
+        if value is not None and not (pattern.match(value) if pattern else is_valid_siret(value)):
+            raise ValueError(message.format(value=value))
+        return value
+
+    return check
+
+
+Text = Annotated[str | None, BeforeValidator(_blank_to_none)]
+Siret = Annotated[str | None, BeforeValidator(_blank_to_none), AfterValidator(_check(None, messages.SIRET_INVALID))]
+Email = Annotated[str | None, BeforeValidator(_blank_to_none), AfterValidator(_check(_EMAIL, messages.EMAIL_INVALID))]
+Phone = Annotated[str | None, BeforeValidator(_blank_to_none), AfterValidator(_check(_PHONE, messages.PHONE_INVALID))]
+
+
+class Need(Enum):
+    REQUIRED = "required"
+    OPTIONAL = "optional"
+
+
+@dataclass(frozen=True)
+class Form:
+    """Where a field of ``TicketContent`` appears: in the connected form, the non-connected one, and
+    whether it must be filled in to submit. Routing fields (``routing=True``) appear only for the pairs
+    whose rule uses them (``catalogue``)."""
+
+    connected: Need | None = None
+    anonymous: Need | None = None
+    routing: bool = False
+
+
+_REQ, _OPT = Need.REQUIRED, Need.OPTIONAL
+
+
+class TicketContent(_Model):
+    """What the emitter writes on a ticket. Every field may be missing in a draft; submission needs those
+    the form marks required. The contact e-mail defaults to the emitter structure's."""
+
+    category: Annotated[Text, Form(_REQ, _REQ)] = Field(None, max_length=64)
+    subcategory: Annotated[Text, Form(_REQ, _REQ)] = Field(None, max_length=64)
+    emitter_siret: Annotated[Siret, Form(_REQ)] = None
+    emitter_service: Annotated[Text, Form(_OPT)] = Field(None, max_length=64)
+    contact_email: Annotated[Email, Form(_OPT, _REQ)] = Field(None, max_length=254)
+    contact_phone: Annotated[Phone, Form(_OPT)] = Field(None, max_length=20)
+    title: Annotated[Text, Form(_REQ, _REQ)] = Field(None, max_length=150)
+    description: Annotated[Text, Form(_REQ, _REQ)] = Field(None, max_length=10000)
+    object_type: Annotated[ObjectType | None, Form(routing=True)] = None
+    object_number: Annotated[Text, Form(routing=True)] = Field(None, max_length=64)
+    recipient_is_state_service: Annotated[StrictBool | None, Form(routing=True)] = None
+    recipient_siret: Annotated[Siret, Form(routing=True)] = None
+    recipient_service: Annotated[Text, Form(routing=True)] = Field(None, max_length=64)
+
+
+def content_forms() -> dict[str, Form]:
+    """Each field of ``TicketContent`` with its place in the forms, in the order of the model."""
+    forms: dict[str, Form] = {}
+    for name, info in TicketContent.model_fields.items():
+        forms[name] = next(m for m in info.metadata if isinstance(m, Form))
+    return forms
+
+
+# ------------------------------------------------------------------------------------------ tickets
+class Emitter(_Model):
+    """The emitter structure as it was resolved when the ticket was written: its name and service."""
+
+    siret: str
+    designation: str
+    service: Service | None = None
+
+
+class Recipient(_Model):
+    org: OrgRef
+    name: str
+    service: Service | None = None
+    is_state_service: bool | None = None  # as the emitter declared it ("Question pour une entité publique")
+
+
 class HistoryEntry(_Model):
     seq: int
     at: datetime
@@ -206,17 +253,8 @@ class Ticket(_Model):
     submitted_at: datetime | None = None
     closed_at: datetime | None = None
     created_by: Person
-    category: str | None = None
-    subcategory: str | None = None
-    title: str | None = None
-    description: str | None = None
-    emitter: Emitter = Emitter()
-    # What the emitter filled in for routing: the object of the ticket, or the public structure asked.
-    object_type: ObjectType | None = None
-    object_number: str | None = None
-    recipient_siret: str | None = None
-    recipient_service: str | None = None
-    recipient_is_state_service: bool | None = None
+    content: TicketContent = TicketContent()
+    emitter: Emitter | None = None
     # Where the ticket was routed, set on submission from the rule of its category pair.
     recipient: Recipient | None = None
     assignee: Person | None = None

@@ -15,7 +15,7 @@ from chorus_desk import catalogue, messages
 from chorus_desk.catalogue import RoutingRule, SubCategory
 from chorus_desk.errors import FieldError
 from chorus_desk.models import Recipient, Structure, Team, Ticket
-from chorus_desk.repository import get_repository
+from chorus_desk.ports import Ports
 
 
 @dataclass
@@ -26,20 +26,20 @@ class Routing:
     errors: list[FieldError] = field(default_factory=list)
 
 
-def _team(_ticket: Ticket, sub: SubCategory, submitting: bool) -> Routing:
+def _team(ports: Ports, _ticket: Ticket, sub: SubCategory, submitting: bool) -> Routing:
     """The technical support, or the office the pair names (the justice-fee regulation office)."""
     if not submitting:
         return Routing()
     assert sub.team is not None
-    team = get_repository().load_team(sub.team) or Team(id=sub.team, name=catalogue.TEAM_NAMES[sub.team])
+    team = ports.directory.load_team(sub.team) or Team(id=sub.team, name=messages.TEAM_NAMES[sub.team])
     return Routing(Recipient(org=team.ref, name=team.name))
 
 
-def _object_recipient(ticket: Ticket, sub: SubCategory, submitting: bool) -> Routing:
+def _object_recipient(ports: Ports, ticket: Ticket, sub: SubCategory, submitting: bool) -> Routing:
     """The recipient of the payment request the ticket is about (seed 001: « envoyé au destinataire de cet objet »)."""
     assert sub.object_type is not None
     out = Routing()
-    kind, number = ticket.object_type, ticket.object_number
+    kind, number = ticket.content.object_type, ticket.content.object_number
     if kind is None and submitting:
         out.errors.append(FieldError("object_type", messages.OBJECT_TYPE_REQUIRED))
     elif kind is not None and kind is not sub.object_type:
@@ -53,10 +53,10 @@ def _object_recipient(ticket: Ticket, sub: SubCategory, submitting: bool) -> Rou
         )
     if number is None and submitting:
         out.errors.append(FieldError("object_number", messages.OBJECT_NUMBER_REQUIRED))
-    if out.errors or kind is None or number is None or ticket.emitter.siret is None:
+    emitter_siret = ticket.content.emitter_siret
+    if out.errors or kind is None or number is None or emitter_siret is None:
         return out  # nothing to look up yet (a draft), or already refused
-    repo = get_repository()
-    request = repo.load_payment_request(ticket.emitter.siret, kind, number)
+    request = ports.payments.load_payment_request(emitter_siret, kind, number)
     if request is None:  # unknown, of another type, or another emitter's: the same answer
         out.errors.append(FieldError("object_number", messages.OBJECT_NOT_FOUND))
         return out
@@ -64,7 +64,7 @@ def _object_recipient(ticket: Ticket, sub: SubCategory, submitting: bool) -> Rou
         message = messages.OBJECT_DRAFT_WITHOUT_RECIPIENT.format(The_object=kind.the.capitalize(), number=number)
         out.errors.append(FieldError("object_number", message))
         return out
-    structure = repo.load_structure(request.recipient_siret)
+    structure = ports.directory.load_structure(request.recipient_siret)
     if structure is None:
         message = messages.OBJECT_RECIPIENT_UNKNOWN.format(the_object=kind.the, number=number)
         out.errors.append(FieldError("object_number", message))
@@ -74,11 +74,12 @@ def _object_recipient(ticket: Ticket, sub: SubCategory, submitting: bool) -> Rou
     return out
 
 
-def _recipient_structure(ticket: Ticket, _sub: SubCategory, submitting: bool) -> Routing:
+def _recipient_structure(ports: Ports, ticket: Ticket, _sub: SubCategory, submitting: bool) -> Routing:
     """A public structure the emitter names by SIRET, optionally one of its services (« Question pour une
     entité publique »)."""
     out = Routing()
-    flag, siret, service_code = ticket.recipient_is_state_service, ticket.recipient_siret, ticket.recipient_service
+    content = ticket.content
+    flag, siret, service_code = content.recipient_is_state_service, content.recipient_siret, content.recipient_service
     if flag is None and submitting:
         out.errors.append(FieldError("recipient_is_state_service", messages.RECIPIENT_STATE_FLAG_REQUIRED))
     if siret is None:
@@ -87,10 +88,10 @@ def _recipient_structure(ticket: Ticket, _sub: SubCategory, submitting: bool) ->
         if submitting:
             out.errors.append(FieldError("recipient_siret", messages.RECIPIENT_SIRET_REQUIRED))
         return out
-    if siret == ticket.emitter.siret:
+    if siret == content.emitter_siret:
         out.errors.append(FieldError("recipient_siret", messages.RECIPIENT_IS_EMITTER))
         return out
-    structure = get_repository().load_structure(siret)
+    structure = ports.directory.load_structure(siret)
     problem = _unfit_recipient(siret, structure)
     if problem:
         out.errors.append(FieldError("recipient_siret", problem))
@@ -115,7 +116,7 @@ def _unfit_recipient(siret: str, structure: Structure | None) -> str | None:
     return None
 
 
-_RESOLVERS: dict[RoutingRule, Callable[[Ticket, SubCategory, bool], Routing]] = {
+_RESOLVERS: dict[RoutingRule, Callable[[Ports, Ticket, SubCategory, bool], Routing]] = {
     RoutingRule.TECHNICAL_SUPPORT: _team,
     RoutingRule.OBJECT_RECIPIENT: _object_recipient,
     RoutingRule.RECIPIENT_STRUCTURE: _recipient_structure,
@@ -123,16 +124,16 @@ _RESOLVERS: dict[RoutingRule, Callable[[Ticket, SubCategory, bool], Routing]] = 
 }
 
 
-def route(ticket: Ticket, *, submitting: bool) -> Routing:
+def route(ports: Ports, ticket: Ticket, *, submitting: bool) -> Routing:
     """Check the routing fields of a ticket and, when it can be found, its recipient.
 
     Fields that the ticket's pair does not use are refused (they are shown only for some pairs). When
     ``submitting``, the rule's mandatory fields must be there and the recipient must be found.
     """
-    sub = catalogue.find(ticket.category, ticket.subcategory)
+    sub = catalogue.find(ticket.content.category, ticket.content.subcategory)
     out = Routing()
     for name in catalogue.ROUTING_FIELDS:
-        if getattr(ticket, name) is None:
+        if getattr(ticket.content, name) is None:
             continue
         label = messages.field_label(name)
         if sub is None:
@@ -142,4 +143,4 @@ def route(ticket: Ticket, *, submitting: bool) -> Routing:
             out.errors.append(FieldError(name, message))
     if sub is None or out.errors:
         return out
-    return _RESOLVERS[sub.routing](ticket, sub, submitting)
+    return _RESOLVERS[sub.routing](ports, ticket, sub, submitting)

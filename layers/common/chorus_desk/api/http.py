@@ -1,19 +1,37 @@
-"""The API Gateway resolver every function uses, and the one place where errors become HTTP responses."""
+"""The API Gateway resolver every function uses, and the one place where errors become HTTP responses.
+
+Also: who the caller is (the claims the Cognito authorizer vouched for, turned into a ``SignedInUser``
+through ``Depends``), the documented answers of a route, and the guards that keep bad input from ever
+reaching a 500: a body that is not UTF-8, not JSON, nested too deep, or sent with another content type.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from functools import partial
 from http import HTTPStatus
-from typing import Any
+from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response, content_types
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler import (
+    APIGatewayRestResolver,
+    CORSConfig,
+    Depends,
+    Request,
+    Response,
+    content_types,
+)
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
+from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.shared.json_encoder import Encoder
+from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 
-from chorus_desk import messages
-from chorus_desk.directory import Identity, identity_from_claims
+from chorus_desk import bootstrap, messages
+from chorus_desk.actors import Identity, SignedInUser
 from chorus_desk.errors import (
     ConcurrentModification,
     DeskError,
@@ -24,10 +42,14 @@ from chorus_desk.errors import (
     NotFound,
     StorageUnavailable,
     TransitionNotAllowed,
+    UnsupportedContentType,
 )
 from chorus_desk.observability import logger
-from chorus_desk.schemas import ErrorDetail, ErrorResponse
-from chorus_desk.settings import get_settings
+from chorus_desk.ports import Ports
+from chorus_desk.settings import ApiSettings
+from chorus_desk.usecases.account import signed_in_user
+
+from .schemas.common import ErrorDetail, ErrorResponse
 
 STATUS_OF: dict[type[DeskError], HTTPStatus] = {
     InvalidInput: HTTPStatus.BAD_REQUEST,
@@ -36,58 +58,107 @@ STATUS_OF: dict[type[DeskError], HTTPStatus] = {
     NotFound: HTTPStatus.NOT_FOUND,
     TransitionNotAllowed: HTTPStatus.CONFLICT,
     ConcurrentModification: HTTPStatus.CONFLICT,
+    UnsupportedContentType: HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
     StorageUnavailable: HTTPStatus.SERVICE_UNAVAILABLE,
 }
 
-_ERROR_DESCRIPTIONS: dict[int, str] = {
-    400: "Champs manquants ou invalides ; rien n'a été enregistré.",
-    401: "Jeton absent ou invalide.",
-    403: "Action réservée à l'autre partie du ticket.",
-    404: "Ticket inexistant, ou que l'appelant n'a pas le droit de voir.",
-    409: "Action impossible dans le statut actuel, ou ticket modifié entre-temps ; rien n'a changé.",
-}
+CORS_HEADERS = ("Authorization", "Content-Type")
+CORS_MAX_AGE = 600
+MAX_JSON_DEPTH = 32
+_NOT_JSON = "x-unsupported/"  # marks a form or multipart body for Powertools to refuse (see prepare_event)
+
+# A ticket number in a path: canonical digits only (no sign, no leading zero, no blank, no separator).
+TicketNumber = Annotated[str, Path(pattern=r"^[1-9][0-9]{0,9}$", description="Numéro du ticket.")]
+
+
+# ------------------------------------------------------------------------------------ documentation
+def documented(status: int, model: Any, description: str, *errors: int) -> dict[int, OpenAPIResponse]:
+    """The OpenAPI answers of a route: its success (status, body) and its error answers."""
+    success: OpenAPIResponse = {"description": description}
+    if model is not None:
+        success["content"] = {content_types.APPLICATION_JSON: {"model": model}}
+    return {status: success, **error_responses(*errors)}
 
 
 def error_responses(*codes: int) -> dict[int, OpenAPIResponse]:
-    """OpenAPI documentation of the error answers of a route."""
     return {
         code: {
-            "description": _ERROR_DESCRIPTIONS[code],
+            "description": messages.ERROR_DESCRIPTIONS[code],
             "content": {content_types.APPLICATION_JSON: {"model": ErrorResponse}},
         }
         for code in codes
     }
 
 
-def _error(status: HTTPStatus, error: ErrorResponse) -> Response[str]:
-    return Response(
-        status_code=status.value,
-        content_type=content_types.APPLICATION_JSON,
-        body=error.model_dump_json(),
+# --------------------------------------------------------------------------------------- the caller
+def identity_from_claims(claims: Mapping[str, Any] | None) -> Identity:
+    claims = claims or {}
+    sub = claims.get("sub")
+    if not sub or not isinstance(sub, str):
+        raise NotAuthenticated(messages.NOT_AUTHENTICATED)
+    email, name = claims.get("email"), claims.get("name")
+    return Identity(
+        user_id=sub, email=email if isinstance(email, str) else None, name=name if isinstance(name, str) else None
     )
 
 
-def _field_message(error: dict[str, Any]) -> FieldError:
+def signed_in(request: Request, ports: Annotated[Ports, Depends(bootstrap.ports)]) -> SignedInUser:
+    """The caller, from the claims the Cognito authorizer put in the request context (and only from them)."""
+    event = request.resolved_event
+    claims = event.request_context.authorizer.claims if isinstance(event, APIGatewayProxyEvent) else None
+    return signed_in_user(ports, identity_from_claims(claims))
+
+
+# ------------------------------------------------------------------------------------------ errors
+def _error(status: HTTPStatus, error: ErrorResponse) -> Response[str]:
+    return Response(status_code=status.value, content_type=content_types.APPLICATION_JSON, body=error.model_dump_json())
+
+
+def desk_error(exc: DeskError) -> Response[str]:
+    """The answer to a refusal of the desk: its HTTP status, stable code, French message and fields."""
+    status = STATUS_OF.get(type(exc), HTTPStatus.INTERNAL_SERVER_ERROR)
+    details = [ErrorDetail(field=e.field, message=e.message) for e in getattr(exc, "errors", [])]
+    log = logger.info if status < 500 else logger.error  # a refused request is not a service problem
+    log("request refused", error_code=exc.code, http_status=status.value, fields=[d.field for d in details])
+    return _error(status, ErrorResponse(code=exc.code, message=exc.message, errors=details))
+
+
+def _invalid(*errors: FieldError) -> Response[str]:
+    details = [ErrorDetail(field=e.field, message=e.message) for e in errors]
+    return _error(
+        HTTPStatus.BAD_REQUEST, ErrorResponse(code=InvalidInput.code, message=messages.INVALID_INPUT, errors=details)
+    )
+
+
+def _field_message(error: Mapping[str, Any]) -> FieldError:
     location = [str(part) for part in error.get("loc", ())]
     place, path = (location[0], location[1:]) if location else ("body", [])
+    if place == "body" and path and path[0].isdigit():
+        path = []  # Powertools locates a JSON syntax error by its character offset: the body is at fault
     field = ".".join(path) if path else place
     label = messages.field_label(field)
     kind = error.get("type", "")
     context = error.get("ctx") or {}
-    if kind == "missing":
-        text = messages.BODY_REQUIRED if not path else messages.FIELD_REQUIRED.format(label=label)
-    elif kind == "json_invalid" or (kind == "model_attributes_type" and not path):
+    null = "input" in error and error["input"] is None
+    if kind in {"bool_parsing", "bool_type"}:
+        text = messages.FIELD_NOT_BOOLEAN.format(label=label)
+    elif kind == "missing" or (null and kind.endswith("_type")):
+        text = messages.BODY_REQUIRED if not path else messages.REQUIRED_BY_FIELD.get(field, messages.FIELD_REQUIRED)
+        text = text.format(label=label)
+    elif kind == "json_invalid":
         text = messages.BODY_NOT_JSON
+    elif kind in {"model_attributes_type", "model_type", "dict_type"} and not path:
+        text = messages.BODY_NOT_OBJECT
     elif kind == "string_too_long":
         text = messages.FIELD_TOO_LONG.format(label=label, max=context.get("max_length"))
     elif kind == "string_too_short":
         text = messages.FIELD_TOO_SHORT.format(label=label, min=context.get("min_length"))
+    elif kind == "string_pattern_mismatch" and place == "path" and field == "number":
+        text = messages.TICKET_NUMBER_INVALID.format(value=error.get("input"))
     elif kind == "extra_forbidden":
         text = messages.FIELD_NOT_ALLOWED.format(label=field)
     elif kind in {"int_parsing", "int_type", "int_from_float"}:
         text = messages.FIELD_NOT_INTEGER.format(label=label)
-    elif kind in {"bool_parsing", "bool_type"}:
-        text = messages.FIELD_NOT_BOOLEAN.format(label=label)
     elif kind in {"enum", "literal_error"}:
         text = messages.FIELD_BAD_CHOICE.format(label=label)
     elif kind == "value_error" and "error" in context:
@@ -97,38 +168,35 @@ def _field_message(error: dict[str, Any]) -> FieldError:
     return FieldError(field if path else place, text)
 
 
-def create_app() -> APIGatewayRestResolver:
-    """A resolver with request validation, explicit CORS origin, and French errors."""
-    settings = get_settings()
+def create_app(settings: ApiSettings) -> APIGatewayRestResolver:
+    """A resolver with request validation, the one CORS origin of the settings, and French errors."""
     app = APIGatewayRestResolver(
         enable_validation=True,
         serializer=partial(json.dumps, separators=(",", ":"), ensure_ascii=False, cls=Encoder),
-        cors=CORSConfig(
-            allow_origin=settings.cors_origin,
-            allow_headers=["Authorization", "Content-Type"],
-            max_age=600,
-        ),
+        json_body_deserializer=json_body,
+        cors=CORSConfig(allow_origin=settings.cors_origin, allow_headers=list(CORS_HEADERS), max_age=CORS_MAX_AGE),
     )
 
     @app.exception_handler(RequestValidationError)  # type: ignore[untyped-decorator]
     def _invalid_request(exc: RequestValidationError) -> Response[str]:
-        errors = [_field_message(e) for e in exc.errors()]
-        return _error(
-            HTTPStatus.BAD_REQUEST,
-            ErrorResponse(
-                code=InvalidInput.code,
-                message=messages.INVALID_INPUT,
-                errors=[ErrorDetail(field=e.field, message=e.message) for e in errors],
-            ),
-        )
+        return _invalid(*(_field_message(e) for e in exc.errors()))
+
+    @app.exception_handler(RequestUnsupportedContentType)  # type: ignore[untyped-decorator]
+    def _unsupported(_exc: RequestUnsupportedContentType) -> Response[str]:
+        kind = app.current_event.headers.get("content-type", "").removeprefix(_NOT_JSON)
+        return desk_error(UnsupportedContentType(messages.UNSUPPORTED_CONTENT_TYPE.format(content_type=kind)))
+
+    @app.exception_handler(UnicodeDecodeError)  # type: ignore[untyped-decorator]
+    def _not_utf8(_exc: UnicodeDecodeError) -> Response[str]:
+        return _invalid(FieldError("body", messages.BODY_NOT_UTF8))
+
+    @app.exception_handler(RecursionError)  # type: ignore[untyped-decorator]
+    def _too_deep(_exc: RecursionError) -> Response[str]:
+        return _invalid(FieldError("body", messages.BODY_TOO_DEEP.format(depth=MAX_JSON_DEPTH)))
 
     @app.exception_handler(DeskError)  # type: ignore[untyped-decorator]
     def _desk_error(exc: DeskError) -> Response[str]:
-        status = STATUS_OF.get(type(exc), HTTPStatus.INTERNAL_SERVER_ERROR)
-        details = [ErrorDetail(field=e.field, message=e.message) for e in getattr(exc, "errors", [])]
-        log = logger.info if status < 500 else logger.error  # a refused request is not a service problem
-        log("request refused", error_code=exc.code, http_status=status.value, fields=[d.field for d in details])
-        return _error(status, ErrorResponse(code=exc.code, message=exc.message, errors=details))
+        return desk_error(exc)
 
     @app.exception_handler(Exception)  # type: ignore[untyped-decorator]
     def _unexpected(_exc: Exception) -> Response[str]:
@@ -144,6 +212,54 @@ def create_app() -> APIGatewayRestResolver:
     return app
 
 
-def current_identity(app: APIGatewayRestResolver) -> Identity:
-    """The caller, from the claims the Cognito authorizer put in the request context (and only from them)."""
-    return identity_from_claims(app.current_event.request_context.authorizer.claims)
+# ------------------------------------------------------------------------------------------ bodies
+def _depth(text: str) -> int:
+    """How deep brackets nest in a JSON text (strings skipped), without parsing it."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
+def json_body(text: str) -> Any:
+    """The JSON deserializer of the functions: refuses nesting deeper than ``MAX_JSON_DEPTH`` and any top
+    level other than an object before Powertools sees the body (RecursionError → 400 otherwise)."""
+    if _depth(text) > MAX_JSON_DEPTH:
+        raise RecursionError
+    value = json.loads(text)
+    if not isinstance(value, dict):
+        raise RequestValidationError([{"type": "model_type", "loc": ("body",), "msg": "not an object", "input": {}}])
+    return value
+
+
+def prepare_event(event: dict[str, Any]) -> dict[str, Any]:
+    """Normalise what API Gateway hands over before the resolver reads it: media types are
+    case-insensitive (``APPLICATION/JSON`` is JSON); a body sent as a form or multipart is not JSON and
+    is refused as an unsupported content type rather than parsed as a form."""
+    headers = event.get("headers") or {}
+    name = next((k for k in headers if k.lower() == "content-type"), None)
+    if name is None or not event.get("body"):
+        return event
+    value = str(headers[name])
+    media = value.split(";", 1)[0].strip().lower()
+    normalised = media + value[len(value.split(";", 1)[0]) :] if media == content_types.APPLICATION_JSON else value
+    if media.startswith(("application/x-www-form-urlencoded", "multipart/")):
+        normalised = f"{_NOT_JSON}{value}"
+    multi = dict(event.get("multiValueHeaders") or {})
+    if name in multi:
+        multi[name] = [normalised]
+    return {**event, "headers": {**headers, name: normalised}, "multiValueHeaders": multi or None}

@@ -1,14 +1,17 @@
-"""Data access: the only module that talks to DynamoDB.
+"""The DynamoDB adapters of the ports: one table holds tickets, their history, the ticket counter and the
+reference data (users, memberships, structures, services, teams, payment requests).
 
-One table holds tickets, their history, the ticket counter and the reference data (users, memberships,
-structures, services, teams). The key design and the access patterns are documented in
-docs/decisions.md; every read here is a GetItem or a Query, never a Scan.
+The key design and the access patterns are documented in docs/decisions.md; every read here is a
+GetItem or a Query, never a Scan. Every TransactWriteItems carries a ``ClientRequestToken`` and the
+ticket item records it (``write_token``): a transaction that botocore re-sends after a lost reply is the
+same transaction to DynamoDB, and if its condition then fails because the first attempt did apply, the
+adapter sees its own token on the item and reports success instead of a false conflict.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
 from typing import Any
 
 import boto3
@@ -22,6 +25,7 @@ from chorus_desk.models import (
     HistoryEntry,
     Membership,
     ObjectType,
+    OrgRef,
     PaymentRequest,
     Service,
     Structure,
@@ -29,7 +33,7 @@ from chorus_desk.models import (
     Ticket,
     UserProfile,
 )
-from chorus_desk.settings import get_settings
+from chorus_desk.ports import Ports
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -37,6 +41,7 @@ _deserializer = TypeDeserializer()
 TICKET_SK = "TICKET"
 PROFILE_SK = "PROFILE"
 COUNTER_KEY = {"PK": "COUNTER#TICKET", "SK": "COUNTER"}
+LAST_WRITE = "write_token"
 
 
 def ticket_pk(number: int) -> str:
@@ -59,8 +64,8 @@ def _sortable_number(number: int) -> str:
 def ticket_index_keys(ticket: Ticket) -> dict[str, str]:
     """Secondary-index keys of a ticket: GSI1 lists the emitter side, GSI2 the recipient side."""
     keys: dict[str, str] = {}
-    if ticket.emitter.siret:
-        keys["GSI1PK"] = f"EMITTER#{ticket.emitter.siret}"
+    if ticket.content.emitter_siret:
+        keys["GSI1PK"] = f"EMITTER#{ticket.content.emitter_siret}"
     else:  # a draft with no structure yet belongs to its creator only
         keys["GSI1PK"] = f"CREATOR#{ticket.created_by.id}"
     keys["GSI1SK"] = _sortable_number(ticket.number)
@@ -90,49 +95,70 @@ def _is_condition_failure(exc: ClientError) -> bool:
     return False
 
 
-class Repository:
-    def __init__(self, client: Any, table_name: str) -> None:
-        self._client = client
-        self._table = table_name
+class Table:
+    """One DynamoDB table through one client: calls with AWS errors turned into domain errors."""
 
-    # ----------------------------------------------------------------- low level
-    def _call(self, operation: str, **kwargs: Any) -> Any:
+    def __init__(self, client: Any, name: str) -> None:
+        self.client = client
+        self.name = name
+
+    def call(self, operation: str, **kwargs: Any) -> Any:
         try:
-            return getattr(self._client, operation)(**kwargs)
+            return getattr(self.client, operation)(**kwargs)
         except (ClientError, BotoCoreError) as exc:
             raise StorageUnavailable(messages.STORAGE_UNAVAILABLE) from exc
 
-    def _query(self, **kwargs: Any) -> list[dict[str, Any]]:
+    def query(self, **kwargs: Any) -> list[dict[str, Any]]:
         """Every item of a Query, page after page."""
         items: list[dict[str, Any]] = []
         while True:
-            page = self._call("query", TableName=self._table, **kwargs)
+            page = self.call("query", TableName=self.name, **kwargs)
             items.extend(_from_item(i) for i in page.get("Items", []))
             if "LastEvaluatedKey" not in page:
                 return items
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
-    def _query_partition(self, pk: str) -> list[dict[str, Any]]:
-        return self._query(
+    def partition(self, pk: str) -> list[dict[str, Any]]:
+        return self.query(
             KeyConditionExpression="PK = :pk", ExpressionAttributeValues={":pk": {"S": pk}}, ConsistentRead=True
         )
 
-    def _transact(self, items: list[dict[str, Any]], number: int) -> None:
+    def get(self, key: Mapping[str, str], consistent: bool = False) -> dict[str, Any] | None:
+        result = self.call("get_item", TableName=self.name, Key=_to_item(key), ConsistentRead=consistent)
+        return _from_item(result["Item"]) if "Item" in result else None
+
+    def transact(self, items: list[dict[str, Any]], token: str) -> bool:
+        """Run a transaction; ``False`` when a condition failed (nothing applied), ``True`` when it applied."""
         try:
-            self._client.transact_write_items(TransactItems=items)
+            self.client.transact_write_items(TransactItems=items, ClientRequestToken=token)
         except ClientError as exc:
             if _is_condition_failure(exc):
-                raise ConcurrentModification(messages.CONCURRENT_MODIFICATION.format(number=number)) from exc
+                return False
             raise StorageUnavailable(messages.STORAGE_UNAVAILABLE) from exc
         except BotoCoreError as exc:
             raise StorageUnavailable(messages.STORAGE_UNAVAILABLE) from exc
+        return True
 
-    # ----------------------------------------------------------------- tickets
+    def batch_write(self, items: list[dict[str, Any]]) -> None:
+        for start in range(0, len(items), 25):
+            requests = [{"PutRequest": {"Item": _to_item(i)}} for i in items[start : start + 25]]
+            pending: dict[str, Any] = {self.name: requests}
+            while pending:
+                result = self.call("batch_write_item", RequestItems=pending)
+                pending = result.get("UnprocessedItems") or {}
+
+
+class DynamoTickets:
+    """``TicketStore``: a ticket and its history share the partition ``TICKET#<n>``."""
+
+    def __init__(self, table: Table) -> None:
+        self._table = table
+
     def next_ticket_number(self) -> int:
         """Atomic counter: numbers are unique, increasing and short, as Chorus Pro shows them."""
-        result = self._call(
+        result = self._table.call(
             "update_item",
-            TableName=self._table,
+            TableName=self._table.name,
             Key=_to_item(COUNTER_KEY),
             UpdateExpression="ADD #n :one",
             ExpressionAttributeNames={"#n": "value"},
@@ -143,26 +169,19 @@ class Repository:
 
     def load_ticket(self, number: int) -> Ticket | None:
         """The ticket and its whole history, in one Query on the ticket's partition."""
-        rows = self._query_partition(ticket_pk(number))
+        rows = self._table.partition(ticket_pk(number))
         head = next((r for r in rows if r["SK"] == TICKET_SK), None)
         if head is None:
             return None
         history = sorted((r for r in rows if r["SK"].startswith("EVENT#")), key=lambda r: int(r["seq"]))
         return Ticket.model_validate({**head, "history": history})
 
-    def _ticket_put(self, ticket: Ticket, condition: str, values: dict[str, Any] | None = None) -> dict[str, Any]:
+    def _ticket_put(self, ticket: Ticket, token: str, condition: str, values: dict[str, Any] | None = None) -> Any:
         body = ticket.model_dump(mode="json", exclude={"history"}, exclude_none=True)
+        item = {"PK": ticket_pk(ticket.number), "SK": TICKET_SK, "entity": "TICKET", **body, LAST_WRITE: token}
         put: dict[str, Any] = {
-            "TableName": self._table,
-            "Item": _to_item(
-                {
-                    "PK": ticket_pk(ticket.number),
-                    "SK": TICKET_SK,
-                    "entity": "TICKET",
-                    **body,
-                    **ticket_index_keys(ticket),
-                }
-            ),
+            "TableName": self._table.name,
+            "Item": _to_item({**item, **ticket_index_keys(ticket)}),
             "ConditionExpression": condition,
         }
         if values:
@@ -173,7 +192,7 @@ class Repository:
         body = entry.model_dump(mode="json", exclude_none=True)
         return {
             "Put": {
-                "TableName": self._table,
+                "TableName": self._table.name,
                 "Item": _to_item(
                     {"PK": ticket_pk(number), "SK": event_sk(entry.seq), "entity": "EVENT", "number": number, **body}
                 ),
@@ -181,71 +200,80 @@ class Repository:
             }
         }
 
-    def insert_ticket(self, ticket: Ticket, entry: HistoryEntry) -> None:
-        """Store a new ticket and its first history entry together."""
-        self._transact(
-            [self._ticket_put(ticket, "attribute_not_exists(PK)"), self._event_put(ticket.number, entry)],
-            ticket.number,
-        )
+    def _write(self, number: int, items: list[dict[str, Any]], token: str, applied_if_gone: bool = False) -> None:
+        """Run a ticket's transaction; a failed condition is a conflict unless our own write is already there."""
+        if self._table.transact(items, token):
+            return
+        stored = self._table.get({"PK": ticket_pk(number), "SK": TICKET_SK}, consistent=True)
+        if (stored is None and applied_if_gone) or (stored is not None and stored.get(LAST_WRITE) == token):
+            return  # a re-sent transaction whose first attempt applied: done, not a conflict
+        raise ConcurrentModification(messages.CONCURRENT_MODIFICATION.format(number=number))
 
-    def save_ticket(self, ticket: Ticket, expected_version: int, entry: HistoryEntry | None) -> None:
-        """Replace the ticket if nobody changed it since ``expected_version``, with its new history entry.
+    def insert_ticket(self, ticket: Ticket, entry: HistoryEntry, token: str | None = None) -> None:
+        token = token or str(uuid.uuid4())
+        items = [self._ticket_put(ticket, token, "attribute_not_exists(PK)"), self._event_put(ticket.number, entry)]
+        self._write(ticket.number, items, token)
 
-        The condition on the version (and so on the status read with it) makes two concurrent actions on
-        one ticket mutually exclusive: exactly one wins, the other gets ``ConcurrentModification``.
-        """
-        items = [self._ticket_put(ticket, "version = :expected", {":expected": expected_version})]
+    def save_ticket(
+        self, ticket: Ticket, expected_version: int, entry: HistoryEntry | None, token: str | None = None
+    ) -> None:
+        """The condition on the version (and so on the status read with it) makes two concurrent actions on
+        one ticket mutually exclusive: exactly one wins, the other gets ``ConcurrentModification``."""
+        token = token or str(uuid.uuid4())
+        items = [self._ticket_put(ticket, token, "version = :expected", {":expected": expected_version})]
         if entry is not None:
             items.append(self._event_put(ticket.number, entry))
-        self._transact(items, ticket.number)
+        self._write(ticket.number, items, token)
 
-    def delete_ticket(self, ticket: Ticket) -> None:
-        """Delete a ticket and its history, if it is still the version that was read."""
+    def delete_ticket(self, ticket: Ticket, token: str | None = None) -> None:
+        key = {"PK": ticket_pk(ticket.number), "SK": TICKET_SK}
         items: list[dict[str, Any]] = [
             {
                 "Delete": {
-                    "TableName": self._table,
-                    "Key": _to_item({"PK": ticket_pk(ticket.number), "SK": TICKET_SK}),
+                    "TableName": self._table.name,
+                    "Key": _to_item(key),
                     "ConditionExpression": "version = :expected",
                     "ExpressionAttributeValues": _to_item({":expected": ticket.version}),
                 }
             }
         ]
         items += [
-            {
-                "Delete": {
-                    "TableName": self._table,
-                    "Key": _to_item({"PK": ticket_pk(ticket.number), "SK": event_sk(e.seq)}),
-                }
-            }
+            {"Delete": {"TableName": self._table.name, "Key": _to_item({"PK": key["PK"], "SK": event_sk(e.seq)})}}
             for e in ticket.history
         ]
-        self._transact(items, ticket.number)
+        self._write(ticket.number, items, token or str(uuid.uuid4()), applied_if_gone=True)
 
-    # ----------------------------------------------------------------- directory
+
+class DynamoDirectory:
+    """``Directory``: ``USER#<sub>`` holds a profile and memberships, ``STRUCTURE#<siret>`` a structure and
+    its services, ``TEAM#<id>`` a team; GSI1 ``MEMBERS#<org>`` lists an organisation's members."""
+
+    def __init__(self, table: Table) -> None:
+        self._table = table
+
     def load_user(self, user_id: str) -> tuple[UserProfile | None, list[Membership]]:
         """A user's profile and memberships, in one Query on the user's partition."""
-        rows = self._query_partition(f"USER#{user_id}")
+        rows = self._table.partition(f"USER#{user_id}")
         profile = next((UserProfile.model_validate(r) for r in rows if r["SK"] == PROFILE_SK), None)
         memberships = [Membership.model_validate(r) for r in rows if r["SK"].startswith("MEMBER#")]
         return profile, memberships
 
-    def list_members(self, org_key: str) -> list[tuple[UserProfile, Membership]]:
+    def list_members(self, org: OrgRef) -> list[tuple[UserProfile, Membership]]:
         """Members of an organisation with their profiles: one Query on GSI1, then BatchGetItem by 100."""
-        rows = self._query(
+        rows = self._table.query(
             IndexName="GSI1",
             KeyConditionExpression="GSI1PK = :pk",
-            ExpressionAttributeValues={":pk": {"S": f"MEMBERS#{org_key}"}},
+            ExpressionAttributeValues={":pk": {"S": f"MEMBERS#{org.key}"}},
         )
         memberships = [(str(r["GSI1SK"]).removeprefix("USER#"), Membership.model_validate(r)) for r in rows]
         profiles: dict[str, UserProfile] = {}
         ids = [user_id for user_id, _ in memberships]
         for start in range(0, len(ids), 100):
             keys = [_to_item({"PK": f"USER#{i}", "SK": PROFILE_SK}) for i in ids[start : start + 100]]
-            pending: dict[str, Any] = {self._table: {"Keys": keys}}
+            pending: dict[str, Any] = {self._table.name: {"Keys": keys}}
             while pending:
-                result = self._call("batch_get_item", RequestItems=pending)
-                for raw in result.get("Responses", {}).get(self._table, []):
+                result = self._table.call("batch_get_item", RequestItems=pending)
+                for raw in result.get("Responses", {}).get(self._table.name, []):
                     profile = UserProfile.model_validate(_from_item(raw))
                     profiles[profile.id] = profile
                 pending = result.get("UnprocessedKeys") or {}
@@ -253,7 +281,7 @@ class Repository:
 
     def load_structure(self, siret: str) -> Structure | None:
         """A structure with its services, in one Query on the structure's partition."""
-        rows = self._query_partition(f"STRUCTURE#{siret}")
+        rows = self._table.partition(f"STRUCTURE#{siret}")
         head = next((r for r in rows if r["SK"] == PROFILE_SK), None)
         if head is None:
             return None
@@ -261,21 +289,28 @@ class Repository:
         return Structure.model_validate({**head, "services": sorted(services, key=lambda s: s.code)})
 
     def load_team(self, team_id: str) -> Team | None:
-        result = self._call(
-            "get_item", TableName=self._table, Key=_to_item({"PK": f"TEAM#{team_id}", "SK": PROFILE_SK})
-        )
-        return Team.model_validate(_from_item(result["Item"])) if "Item" in result else None
+        item = self._table.get({"PK": f"TEAM#{team_id}", "SK": PROFILE_SK})
+        return Team.model_validate(item) if item else None
+
+
+class DynamoPayments:
+    """``PaymentRequests``: ``PAYMENTS#<emitter>`` / ``<TYPE>#<number>``."""
+
+    def __init__(self, table: Table) -> None:
+        self._table = table
 
     def load_payment_request(self, emitter_siret: str, object_type: ObjectType, number: str) -> PaymentRequest | None:
         """One payment request of an emitter, by type and number (GetItem): absent, of another type or of
         another emitter all read as "no such request"."""
-        result = self._call(
-            "get_item",
-            TableName=self._table,
-            Key=_to_item(payment_key(emitter_siret, object_type, number)),
-            ConsistentRead=True,
-        )
-        return PaymentRequest.model_validate(_from_item(result["Item"])) if "Item" in result else None
+        item = self._table.get(payment_key(emitter_siret, object_type, number), consistent=True)
+        return PaymentRequest.model_validate(item) if item else None
+
+
+class DynamoReference:
+    """``ReferenceData``: writes the directory and the payment requests, 25 items per batch."""
+
+    def __init__(self, table: Table) -> None:
+        self._table = table
 
     def put_reference_data(
         self,
@@ -286,7 +321,6 @@ class Repository:
         memberships: Iterable[tuple[str, Membership]] = (),
         payment_requests: Iterable[PaymentRequest] = (),
     ) -> None:
-        """Write reference data (seeding, administration), 25 items per batch."""
         items: list[dict[str, Any]] = []
         for p in payment_requests:
             item = {**payment_key(p.emitter_siret, p.object_type, p.number), "entity": "PAYMENT_REQUEST"}
@@ -298,23 +332,11 @@ class Repository:
             head = s.model_dump(mode="json", exclude={"services"}, exclude_none=True)
             items.append({"PK": f"STRUCTURE#{s.siret}", "SK": PROFILE_SK, "entity": "STRUCTURE", **head})
             items += [
-                {
-                    "PK": f"STRUCTURE#{s.siret}",
-                    "SK": f"SERVICE#{svc.code}",
-                    "entity": "SERVICE",
-                    **svc.model_dump(mode="json"),
-                }
+                {"PK": f"STRUCTURE#{s.siret}", "SK": f"SERVICE#{svc.code}", "entity": "SERVICE", **svc.model_dump()}
                 for svc in s.services
             ]
         for t in teams:
-            items.append(
-                {
-                    "PK": f"TEAM#{t.id}",
-                    "SK": PROFILE_SK,
-                    "entity": "TEAM",
-                    **t.model_dump(mode="json", exclude_none=True),
-                }
-            )
+            items.append({"PK": f"TEAM#{t.id}", "SK": PROFILE_SK, "entity": "TEAM", **t.model_dump(exclude_none=True)})
         for u in users:
             items.append({"PK": f"USER#{u.id}", "SK": PROFILE_SK, "entity": "USER", **u.model_dump(mode="json")})
         for user_id, m in memberships:
@@ -328,16 +350,20 @@ class Repository:
                     **m.model_dump(mode="json"),
                 }
             )
-        for start in range(0, len(items), 25):
-            requests = [{"PutRequest": {"Item": _to_item(i)}} for i in items[start : start + 25]]
-            pending: dict[str, Any] = {self._table: requests}
-            while pending:
-                result = self._call("batch_write_item", RequestItems=pending)
-                pending = result.get("UnprocessedItems") or {}
+        self._table.batch_write(items)
 
 
-@lru_cache(maxsize=1)
-def get_repository() -> Repository:
-    """One client per execution environment, created at cold start (endpoint from AWS_ENDPOINT_URL if set)."""
+def client(service: str = "dynamodb") -> Any:
+    """A client with short timeouts and bounded retries (endpoint from AWS_ENDPOINT_URL if set)."""
     config = Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=2, read_timeout=5)
-    return Repository(boto3.client("dynamodb", config=config), get_settings().table_name)
+    return boto3.client(service, config=config)
+
+
+def dynamodb_ports(table_name: str, dynamodb_client: Any | None = None) -> Ports:
+    table = Table(dynamodb_client or client(), table_name)
+    return Ports(
+        tickets=DynamoTickets(table),
+        directory=DynamoDirectory(table),
+        payments=DynamoPayments(table),
+        reference=DynamoReference(table),
+    )

@@ -1,0 +1,60 @@
+"""Models shared by every resource: code / label pairs, people, services, and the error shape."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from chorus_desk.lifecycle import Action, Status
+from chorus_desk.models import Person, Service
+
+
+class Request(BaseModel):
+    """Base of request bodies: unknown fields are refused, nothing is coerced across types."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class View(BaseModel):
+    """Base of response bodies."""
+
+
+class CodeLabel(View):
+    code: str
+    label: str
+
+    @classmethod
+    def of_status(cls, status: Status) -> CodeLabel:
+        return cls(code=status.value, label=status.label)
+
+    @classmethod
+    def of_action(cls, action: Action) -> CodeLabel:
+        return cls(code=action.value, label=action.label)
+
+
+class PersonView(View):
+    id: str
+    name: str
+
+    @classmethod
+    def of(cls, person: Person | None) -> PersonView | None:
+        return cls(id=person.id, name=person.name) if person else None
+
+
+class ServiceView(View):
+    code: str
+    name: str
+
+    @classmethod
+    def of(cls, service: Service | None) -> ServiceView | None:
+        return cls(code=service.code, name=service.name) if service else None
+
+
+class ErrorDetail(View):
+    field: str
+    message: str
+
+
+class ErrorResponse(View):
+    code: str = Field(description="Code stable de l'erreur (INTROUVABLE, DONNEES_INVALIDES, TRANSITION_INTERDITE…).")
+    message: str = Field(description="Message en français, à montrer tel quel.")
+    errors: list[ErrorDetail] = Field(default_factory=list, description="Champs manquants ou invalides.")
