@@ -1,8 +1,8 @@
 """One OpenAPI document for the whole API, generated from the functions' routes and models.
 
 Each function's resolver documents its own routes; they are merged here, the Cognito security scheme is
-added, and Powertools' default 422 answers are dropped (the API answers 400 with French messages,
-documented on each route).
+added, Powertools' default 422 answers are dropped (the API answers 400 with French messages,
+documented on each route) and so is the null body it gives a 204.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ def build_document(template: dict[str, Any]) -> dict[str, Any]:
     for path, operations in paths.items():
         for method, operation in operations.items():
             operation.get("responses", {}).pop("422", None)
+            operation.get("responses", {}).get("204", {}).pop("content", None)  # "No Content" has no body
             if (path, method) in public:
                 operation["security"] = []
     return {

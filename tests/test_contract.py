@@ -44,3 +44,43 @@ def test_every_route_has_a_sample_event_matching_it(template: dict[str, Any]) ->
             assert event["requestContext"]["authorizer"]["claims"]["sub"]
         else:
             assert event["requestContext"]["authorizer"] is None
+
+
+def test_every_operation_documents_its_success_status_and_body(template: dict[str, Any]) -> None:
+    document = build_document(template)
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            successes = {code: r for code, r in operation["responses"].items() if code.startswith("2")}
+            assert len(successes) == 1, (method, path, successes)
+            ((code, response),) = successes.items()
+            if code == "204":
+                assert "content" not in response, (method, path)
+            else:
+                schema = response["content"]["application/json"]["schema"]
+                assert schema.get("$ref") or schema.get("items", {}).get("$ref"), (method, path, schema)
+
+
+def test_every_documented_schema_is_used(template: dict[str, Any]) -> None:
+    document = build_document(template)
+    text = json.dumps(document["paths"]) + json.dumps(document["components"]["schemas"])
+    unused = [name for name in document["components"]["schemas"] if f'"#/components/schemas/{name}"' not in text]
+    assert unused == []
+
+
+# Texts the rules require: present and never null (a blank one is refused by the rules, in French).
+REQUIRED_TEXTS = {
+    "AssignRequest": "assignee_id",
+    "RequestInformationRequest": "question",
+    "ProvideInformationRequest": "text",
+    "AnswerRequest": "text",
+    "RefuseSolutionRequest": "reason",
+}
+
+
+def test_fields_the_rules_require_are_not_nullable(template: dict[str, Any]) -> None:
+    schemas = build_document(template)["components"]["schemas"]
+    for model, field in REQUIRED_TEXTS.items():
+        assert field in schemas[model]["required"], model
+        assert schemas[model]["properties"][field]["type"] == "string", model
+    submit = schemas["CreateTicketRequest"]["properties"]["submit"]
+    assert submit["type"] == "boolean"

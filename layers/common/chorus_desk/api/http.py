@@ -25,7 +25,6 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
     RequestValidationError,
 )
-from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.shared.json_encoder import Encoder
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
@@ -66,9 +65,6 @@ CORS_HEADERS = ("Authorization", "Content-Type")
 CORS_MAX_AGE = 600
 MAX_JSON_DEPTH = 32
 _NOT_JSON = "x-unsupported/"  # marks a form or multipart body for Powertools to refuse (see prepare_event)
-
-# A ticket number in a path: canonical digits only (no sign, no leading zero, no blank, no separator).
-TicketNumber = Annotated[str, Path(pattern=r"^[1-9][0-9]{0,9}$", description="Numéro du ticket.")]
 
 
 # ------------------------------------------------------------------------------------ documentation

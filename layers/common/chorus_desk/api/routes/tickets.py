@@ -5,7 +5,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.depends import Depends
-from aws_lambda_powertools.event_handler.openapi.params import Body
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 
 from chorus_desk import bootstrap
 from chorus_desk.actors import SignedInUser
@@ -15,7 +15,7 @@ from chorus_desk.observability import tracer
 from chorus_desk.ports import Ports
 from chorus_desk.usecases import tickets
 
-from ..http import TicketNumber, documented, signed_in
+from ..http import documented, signed_in
 from ..schemas.tickets import (
     AgentView,
     AnswerRequest,
@@ -32,6 +32,9 @@ from ..schemas.tickets import (
 )
 
 router = Router()  # type: ignore[no-untyped-call]
+
+# A ticket number in a path: canonical digits only (no sign, no leading zero, no blank, no separator).
+TicketNumber = Annotated[str, Path(pattern=r"^[1-9][0-9]{0,9}$", description="Numéro du ticket.")]
 
 User = Annotated[SignedInUser, Depends(signed_in)]
 Wired = Annotated[Ports, Depends(bootstrap.ports)]
