@@ -16,9 +16,10 @@ def test_globals_run_python_313_on_arm64_with_tracing(template: dict[str, Any]) 
     fn = template["Globals"]["Function"]
     assert (fn["Runtime"], fn["Architectures"], fn["Tracing"]) == ("python3.13", ["arm64"], "Active")
     assert fn["Timeout"] <= 29  # below API Gateway's integration timeout
-    assert {"POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE", "TABLE_NAME"} <= set(
+    assert {"POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE", "STAGE", "CORS_ORIGIN"} <= set(
         fn["Environment"]["Variables"]
     )
+    assert "TABLE_NAME" not in fn["Environment"]["Variables"], "only the functions that use the table get its name"
 
 
 def test_every_function_logs_to_its_own_group_with_retention(template: dict[str, Any]) -> None:
