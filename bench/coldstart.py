@@ -69,9 +69,14 @@ if target == {BASELINE!r}:
 else:
     load_handler_module(template, target)
 elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+if target != {BASELINE!r} and "TABLE_NAME" in __import__("os").environ:
+    from chorus_desk import bootstrap
+    bootstrap.ports()  # what its first request adds: boto3 and the DynamoDB client
+ready = time.process_time() - cpu_started
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
 files = [getattr(m, "__file__", None) for m in list(sys.modules.values())]
-print(json.dumps({{"ms": elapsed * 1000, "cpu_ms": cpu * 1000, "rss_mb": peak, "files": files}}))
+print(json.dumps({{"ms": elapsed * 1000, "cpu_ms": cpu * 1000, "ready_cpu_ms": ready * 1000, "rss_mb": peak,
+                  "files": files}}))
 """
 
 # --bytecode: import a handler from copies of the function code and of its layer (no local_stack involved).
@@ -99,6 +104,7 @@ class Stats:
     cpu_ms: float  # median CPU time of the import
     wall_ms: float  # median wall time of the import
     rss_mb: float  # median peak RSS of the interpreter
+    ready_cpu_ms: float  # median CPU time of the import plus the AWS clients its first request builds
 
 
 @dataclass(frozen=True)
@@ -109,6 +115,9 @@ class Measurements:
 
     def ratio(self, function: str) -> float:
         return self.functions[function].cpu_ms / self.baseline.cpu_ms
+
+    def ready_ratio(self, function: str) -> float:
+        return self.functions[function].ready_cpu_ms / self.baseline.cpu_ms
 
 
 def _base_environment() -> dict[str, str]:
@@ -195,6 +204,7 @@ def collect(runs: int = RUNS, template: dict[str, Any] | None = None) -> Measure
             statistics.median(s["cpu_ms"] for s in samples[target]),
             statistics.median(s["ms"] for s in samples[target]),
             statistics.median(s["rss_mb"] for s in samples[target]),
+            statistics.median(s.get("ready_cpu_ms", s["cpu_ms"]) for s in samples[target]),
         )
 
     return Measurements(stats(BASELINE), {f: stats(f) for f in functions if f not in failures}, failures)
@@ -326,11 +336,12 @@ def main(argv: list[str] | None = None) -> int:
     result = collect(args.runs, template)
     print(f"## Cold start: handler import in a fresh interpreter (median of {args.runs}, interleaved)\n")
     print(f'budget ≤ {BUDGET:.2f}× the baseline (`import boto3; boto3.client("dynamodb")`)\n')
-    print("| target | import CPU ms | wall ms | peak RSS MB | ratio (CPU) | budget |")
-    print("|---|---|---|---|---|---|")
+    print("| target | import CPU ms | wall ms | peak RSS MB | ratio (CPU) | budget | + AWS clients: ratio |")
+    print("|---|---|---|---|---|---|---|")
     base = result.baseline
     print(
-        f"| baseline: boto3 + DynamoDB client | {base.cpu_ms:.0f} | {base.wall_ms:.0f} | {base.rss_mb:.0f} | 1.00× | |"
+        f"| baseline: boto3 + DynamoDB client | {base.cpu_ms:.0f} | {base.wall_ms:.0f} | {base.rss_mb:.0f} "
+        "| 1.00× | | |"
     )
     for function in resources_of_type(template, "AWS::Serverless::Function"):
         if function in result.failures:
@@ -339,8 +350,13 @@ def main(argv: list[str] | None = None) -> int:
         stats, ratio = result.functions[function], result.ratio(function)
         verdict = "OK" if ratio <= BUDGET else "OVER"
         print(
-            f"| {function} | {stats.cpu_ms:.0f} | {stats.wall_ms:.0f} | {stats.rss_mb:.0f} | {ratio:.2f}× | {verdict} |"
+            f"| {function} | {stats.cpu_ms:.0f} | {stats.wall_ms:.0f} | {stats.rss_mb:.0f} | {ratio:.2f}× | {verdict} "
+            f"| {result.ready_ratio(function):.2f}× |"
         )
+    print(
+        "\nThe last column adds what a function's first request builds (boto3 and its DynamoDB client, imported "
+        "lazily by `bootstrap.ports()`): the whole cold start of a function that uses the table."
+    )
 
     tickets = "TicketsFunction"
     if tickets in result.functions:

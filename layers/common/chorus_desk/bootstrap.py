@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from chorus_desk.observability import trace_aws_calls
 from chorus_desk.ports import Ports
 from chorus_desk.settings import TableSettings, load_settings
 
@@ -17,4 +18,5 @@ def ports() -> Ports:
     """The AWS-backed ports (the adapters are imported here, not at cold start of functions without them)."""
     from chorus_desk.adapters.dynamodb import dynamodb_ports
 
+    trace_aws_calls()
     return dynamodb_ports(load_settings(TableSettings).table_name)
