@@ -4,16 +4,13 @@
 2. Read cost as the table grows: items DynamoDB examines to serve one ticket detail, with 10 and with
    300 tickets of other structures in the table (the ratio should be 1.0: every read is a Query on a key).
    (moto copies the table in every transaction: filling it is slow, the figure would be the same at any size.)
-3. Cold start: import time and peak memory of each handler module in a fresh interpreter (median of 5).
+3. Cold start: each handler's import against a bare boto3 client, as a ratio (bench/coldstart.py).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import statistics
-import subprocess
-import sys
 from collections import Counter
 from typing import Any
 
@@ -21,13 +18,16 @@ import boto3
 from moto import mock_aws
 
 import tests.conftest  # noqa: F401  # the tests' environment: dummy credentials, table name, Powertools quiet
-from chorus_desk import tickets
+from bench import coldstart
+from chorus_desk.adapters.dynamodb import dynamodb_ports
+from chorus_desk.commands import ContentChanges, CreateTicket
+from chorus_desk.models import TicketContent
 from chorus_desk.observability import metrics
-from chorus_desk.repository import get_repository
-from chorus_desk.schemas import CreateTicketRequest
-from local_stack import demo
-from local_stack.template import ROOT, api_routes, load_template, resources_of_type, table_definition
-from tests.support import TEST_IDS, Api, CallLog, sample_event, snake
+from chorus_desk.ports import Ports
+from chorus_desk.usecases import tickets
+from local_stack.template import api_routes, load_template, table_definition
+from tests import fixtures
+from tests.support import Api, CallLog, sample_event, snake
 
 ROUTE_STATUS = {  # the status a ticket must be in for the route's sample event to succeed
     "get_ticket": "OPEN",
@@ -81,14 +81,16 @@ class Examined:
             self.items += 1
 
 
-def fresh_table(template: dict[str, Any]) -> CallLog:
-    boto3.client("dynamodb").create_table(**table_definition(template, "DeskTable", os.environ["TABLE_NAME"]))
-    get_repository.cache_clear()
-    log = CallLog()
-    get_repository()._client.meta.events.register("before-call.dynamodb.*", log.record)
-    demo.seed_directory(get_repository(), TEST_IDS)
+def fresh_table(template: dict[str, Any]) -> tuple[Ports, CallLog]:
+    """The table of template.yaml in moto, the tests' world in it, and the log of the ports' calls."""
+    client = boto3.client("dynamodb")
+    client.create_table(**table_definition(template, "DeskTable", os.environ["TABLE_NAME"]))
+    log = CallLog(client=client)
+    client.meta.events.register("before-call.dynamodb.*", log.record)
+    ports = dynamodb_ports(os.environ["TABLE_NAME"], client)
+    fixtures.seed(ports)
     log.operations.clear()
-    return log
+    return ports, log
 
 
 def calls_per_route(template: dict[str, Any]) -> list[tuple[str, str, Counter[str], int]]:
@@ -96,8 +98,8 @@ def calls_per_route(template: dict[str, Any]) -> list[tuple[str, str, Counter[st
     for route in api_routes(template):
         name = snake(route.name)
         with mock_aws():
-            log = fresh_table(template)
-            api = Api(template)
+            ports, log = fresh_table(template)
+            api = Api(template, ports)
             number = api.ticket_in(ROUTE_STATUS[name]) if name in ROUTE_STATUS else None
             log.operations.clear()
             body = sample_event(name)["body"]
@@ -106,61 +108,32 @@ def calls_per_route(template: dict[str, Any]) -> list[tuple[str, str, Counter[st
             rows.append((f"{route.method} {route.path}", name, log.counts(), reply.status))
     for label, fields in ROUTED_CREATIONS.items():
         with mock_aws():
-            log = fresh_table(template)
-            reply = Api(template).create("marie", **fields)
+            ports, log = fresh_table(template)
+            reply = Api(template, ports).create("marie", **fields)
             rows.append((f"POST /tickets ({label})", "create_ticket", log.counts(), reply.status))
     return rows
 
 
 def read_cost(template: dict[str, Any], others: int) -> int:
     with mock_aws():
-        fresh_table(template)
+        ports, log = fresh_table(template)
+        nora = fixtures.user(ports, "nora")
         for i in range(others):  # tickets of another structure, with some history
-            request = CreateTicketRequest(
-                submit=True,
+            content = TicketContent(
                 category="FACTURES_RECUES",
                 subcategory="AUTRE",
-                emitter_siret="80123456800013",
+                emitter_siret=fixtures.MARTIN,
                 title=f"Autre {i}",
                 description="…",
             )
-            tickets.create_ticket(demo.identity("nora", TEST_IDS), request)
+            tickets.create_ticket(ports, nora, CreateTicket(ContentChanges.of(content), submit=True))
             metrics.clear_metrics()  # no handler flushes them here
-        mine = Api(template).ticket_in("RESOLVED")
+        api = Api(template, ports)
+        mine = api.ticket_in("RESOLVED")
         examined = Examined()
-        get_repository()._client.meta.events.register("after-call.dynamodb.*", examined)
-        Api(template).call("get_ticket", "marie", mine)
+        log.client.meta.events.register("after-call.dynamodb.*", examined)
+        api.call("get_ticket", "marie", mine)
         return examined.items
-
-
-COLD_IMPORT = """
-import os, sys, time, json
-from local_stack.template import load_template, load_handler_module, use_layers
-template = load_template(); use_layers(template)
-started = time.perf_counter()
-load_handler_module(template, sys.argv[1])
-elapsed = (time.perf_counter() - started) * 1000
-peak_kb = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:"))
-print(json.dumps({"ms": elapsed, "rss_mb": peak_kb / 1024}))
-"""
-
-
-def cold_start(function: str, runs: int = 5) -> tuple[float, float]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    samples = [
-        json.loads(
-            subprocess.run(
-                [sys.executable, "-c", COLD_IMPORT, function],
-                cwd=ROOT,
-                env=env,
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout
-        )
-        for _ in range(runs)
-    ]
-    return statistics.median(s["ms"] for s in samples), statistics.median(s["rss_mb"] for s in samples)
 
 
 def main() -> None:
@@ -174,19 +147,14 @@ def main() -> None:
             f"| {label} | {status} | {counts['Query']} | {counts['GetItem']} | {counts['BatchGetItem']} "
             f"| {counts['UpdateItem']} | {counts['TransactWriteItems']} | {total} |"
         )
-    cold = {f: cold_start(f) for f in resources_of_type(template, "AWS::Serverless::Function")}
     small, large = read_cost(template, 10), read_cost(template, 300)
     print("\n## Read cost versus table size\n")
     print("| tickets of other structures | items examined for one ticket detail |")
     print("|---|---|")
     print(f"| 10 | {small} |\n| 300 | {large} |")
     print(f"\nratio 300 / 10: {large / small:.2f} (1.00 = the cost does not grow with others' tickets)")
-    print("\n## Cold start: handler import in a fresh interpreter (median of 5)\n")
-    print("| function | import ms | peak RSS MB |")
-    print("|---|---|---|")
-    for function, (ms, rss) in cold.items():
-        print(f"| {function} | {ms:.0f} | {rss:.0f} |")
-    print(f"\n(Python {sys.version.split()[0]} on this machine; Lambda's arm64 figures differ, the ratios hold.)")
+    print()
+    coldstart.main([])
 
 
 if __name__ == "__main__":
