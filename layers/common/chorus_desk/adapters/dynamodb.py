@@ -10,6 +10,7 @@ adapter sees its own token on the item and reports success instead of a false co
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -39,6 +40,8 @@ _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 
 TICKET_SK = "TICKET"
+DELETED_SK = "DELETED"  # a deleted ticket's tombstone: which transaction deleted it (expires after a day)
+TOMBSTONE_SECONDS = 24 * 3600
 PROFILE_SK = "PROFILE"
 COUNTER_KEY = {"PK": "COUNTER#TICKET", "SK": "COUNTER"}
 LAST_WRITE = "write_token"
@@ -139,9 +142,12 @@ class Table:
             raise StorageUnavailable(messages.STORAGE_UNAVAILABLE) from exc
         return True
 
-    def batch_write(self, items: list[dict[str, Any]]) -> None:
-        for start in range(0, len(items), 25):
-            requests = [{"PutRequest": {"Item": _to_item(i)}} for i in items[start : start + 25]]
+    def batch_write(self, items: list[dict[str, Any]], deletes: list[dict[str, str]] | None = None) -> None:
+        """Put ``items`` and delete the ``deletes`` keys, 25 requests per batch, unprocessed ones again."""
+        operations = [{"PutRequest": {"Item": _to_item(i)}} for i in items]
+        operations += [{"DeleteRequest": {"Key": _to_item(k)}} for k in deletes or []]
+        for start in range(0, len(operations), 25):
+            requests = operations[start : start + 25]
             pending: dict[str, Any] = {self.name: requests}
             while pending:
                 result = self.call("batch_write_item", RequestItems=pending)
@@ -200,12 +206,13 @@ class DynamoTickets:
             }
         }
 
-    def _write(self, number: int, items: list[dict[str, Any]], token: str, applied_if_gone: bool = False) -> None:
-        """Run a ticket's transaction; a failed condition is a conflict unless our own write is already there."""
+    def _write(self, number: int, items: list[dict[str, Any]], token: str, marker: str = TICKET_SK) -> None:
+        """Run a ticket's transaction; a failed condition is a conflict unless our own write is already there
+        (the ticket item, or the tombstone of a delete, carries our token)."""
         if self._table.transact(items, token):
             return
-        stored = self._table.get({"PK": ticket_pk(number), "SK": TICKET_SK}, consistent=True)
-        if (stored is None and applied_if_gone) or (stored is not None and stored.get(LAST_WRITE) == token):
+        stored = self._table.get({"PK": ticket_pk(number), "SK": marker}, consistent=True)
+        if stored is not None and stored.get(LAST_WRITE) == token:
             return  # a re-sent transaction whose first attempt applied: done, not a conflict
         raise ConcurrentModification(messages.CONCURRENT_MODIFICATION.format(number=number))
 
@@ -241,7 +248,15 @@ class DynamoTickets:
             {"Delete": {"TableName": self._table.name, "Key": _to_item({"PK": key["PK"], "SK": event_sk(e.seq)})}}
             for e in ticket.history
         ]
-        self._write(ticket.number, items, token or str(uuid.uuid4()), applied_if_gone=True)
+        token = token or str(uuid.uuid4())
+        tombstone = {
+            "PK": key["PK"],
+            "SK": DELETED_SK,
+            LAST_WRITE: token,
+            "expires_at": int(time.time()) + TOMBSTONE_SECONDS,
+        }
+        items.append({"Put": {"TableName": self._table.name, "Item": _to_item(tombstone)}})
+        self._write(ticket.number, items, token, marker=DELETED_SK)
 
 
 class DynamoDirectory:
@@ -328,7 +343,14 @@ class DynamoReference:
                 item["GSI1PK"] = f"PAYMENTS_TO#STRUCTURE#{p.recipient_siret}"
                 item["GSI1SK"] = f"{p.object_type.value}#{p.emitter_siret}#{p.number}"
             items.append({**item, **p.model_dump(mode="json", exclude_none=True)})
-        for s in structures:
+        stale: list[dict[str, str]] = []
+        for s in structures:  # a structure put again is the structure as given: services it lost go
+            kept = {f"SERVICE#{svc.code}" for svc in s.services}
+            stale += [
+                {"PK": r["PK"], "SK": r["SK"]}
+                for r in self._table.partition(f"STRUCTURE#{s.siret}")
+                if r["SK"].startswith("SERVICE#") and r["SK"] not in kept
+            ]
             head = s.model_dump(mode="json", exclude={"services"}, exclude_none=True)
             items.append({"PK": f"STRUCTURE#{s.siret}", "SK": PROFILE_SK, "entity": "STRUCTURE", **head})
             items += [
@@ -350,7 +372,7 @@ class DynamoReference:
                     **m.model_dump(mode="json"),
                 }
             )
-        self._table.batch_write(items)
+        self._table.batch_write(items, deletes=stale)
 
 
 def client(service: str = "dynamodb") -> Any:

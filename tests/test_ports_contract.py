@@ -1,0 +1,480 @@
+"""The ports' contract: the same assertions against the in-memory adapters and the DynamoDB ones (moto).
+
+Everything goes through the ports (``chorus_desk.ports``): no adapter attribute, no private name. The
+tickets are built here, with the people, structures and payment requests of tests/fixtures.py.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+
+from chorus_desk.catalogue import SUPPORT_TEAM_ID
+from chorus_desk.errors import ConcurrentModification
+from chorus_desk.lifecycle import Action, Side, Status
+from chorus_desk.models import (
+    Emitter,
+    HistoryEntry,
+    Membership,
+    ObjectType,
+    OrgKind,
+    OrgRef,
+    Person,
+    Recipient,
+    Role,
+    Service,
+    Structure,
+    Ticket,
+    TicketContent,
+    UserProfile,
+)
+from chorus_desk.ports import Ports
+from tests.fixtures import (
+    CH_VIENNE,
+    DUPONT,
+    EMAILS,
+    GREL,
+    INACTIVE,
+    MARTIN,
+    NAMES,
+    PAYMENT_REQUESTS,
+    SAINT_LEGER,
+    STRUCTURES,
+    TEAMS,
+    USER_IDS,
+)
+
+T0 = datetime(2026, 3, 2, 9, 15, 30, 123456, tzinfo=UTC)
+PARIS_SUMMER = timezone(timedelta(hours=2))
+NEW_SIRET = "44290600400001"  # not in the tests' world
+
+
+@pytest.fixture(params=["memory", "dynamo"])
+def ports(request: pytest.FixtureRequest) -> Ports:
+    """The tests' world in one implementation of the ports: in memory, then DynamoDB (moto)."""
+    seeded: Ports = request.getfixturevalue(request.param)
+    return seeded
+
+
+# ------------------------------------------------------------------------------------------- factory
+def person(alias: str) -> Person:
+    return Person(id=USER_IDS[alias], name=NAMES[alias])
+
+
+def org(siret: str) -> OrgRef:
+    return OrgRef(kind=OrgKind.STRUCTURE, id=siret)
+
+
+def make_ticket(number: int, **changes: Any) -> Ticket:
+    """A ticket with every field set (emitter Dupont, recipient Saint-Léger, taken in charge by Hugo)."""
+    dupont, saint_leger = STRUCTURES[DUPONT], STRUCTURES[SAINT_LEGER]
+    ticket = Ticket(
+        number=number,
+        status=Status.IN_PROGRESS,
+        version=1,
+        created_at=T0,
+        updated_at=T0 + timedelta(hours=3),
+        submitted_at=(T0 + timedelta(minutes=5)).astimezone(PARIS_SUMMER),
+        closed_at=None,
+        created_by=person("marie"),
+        content=TicketContent(
+            category="FACTURES_EMISES",
+            subcategory="QUESTION_ENTITE_PUBLIQUE",
+            emitter_siret=DUPONT,
+            emitter_service="ATELIER",
+            contact_email="marie.dupont@menuiserie-dupont.example",
+            contact_phone="+33 4 72 00 00 00",
+            title="Facture FAC-2026-0101 toujours en attente",
+            description="Bonjour,\nla facture envoyée le 2 février n'est pas encore payée. « Merci » !",
+            object_type=ObjectType.INVOICE,
+            object_number="FAC-2026-0101",
+            recipient_is_state_service=False,
+            recipient_siret=SAINT_LEGER,
+            recipient_service="FINANCES",
+        ),
+        emitter=Emitter(siret=DUPONT, designation=dupont.designation, service=dupont.service("ATELIER")),
+        recipient=Recipient(
+            org=saint_leger.ref,
+            name=saint_leger.designation,
+            service=saint_leger.service("FINANCES"),
+            is_state_service=False,
+        ),
+        assignee=person("hugo"),
+    )
+    return ticket.model_copy(update=changes)
+
+
+def make_entry(
+    seq: int,
+    action: Action = Action.CREATE_AND_SUBMIT,
+    to_status: Status = Status.OPEN,
+    *,
+    from_status: Status | None = None,
+    actor: str = "marie",
+    side: Side = Side.EMITTER,
+    comment: str | None = None,
+    assignee: str | None = None,
+    at: datetime = T0,
+) -> HistoryEntry:
+    return HistoryEntry(
+        seq=seq,
+        at=at,
+        actor=person(actor),
+        side=side,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        comment=comment,
+        assignee=person(assignee) if assignee else None,
+    )
+
+
+def inserted(ports: Ports, **changes: Any) -> tuple[Ticket, HistoryEntry]:
+    """A new ticket (fresh number) and its first entry, stored; returns them as stored (with history)."""
+    ticket = make_ticket(ports.tickets.next_ticket_number(), **changes)
+    entry = make_entry(1)
+    ports.tickets.insert_ticket(ticket, entry)
+    return ticket.model_copy(update={"history": (entry,)}), entry
+
+
+def taken_in_charge(ticket: Ticket) -> tuple[Ticket, HistoryEntry]:
+    """The next version of an open ticket: Hugo takes it in charge (one more history entry)."""
+    entry = make_entry(
+        len(ticket.history) + 1,
+        Action.TAKE_IN_CHARGE,
+        Status.IN_PROGRESS,
+        from_status=Status.OPEN,
+        actor="hugo",
+        side=Side.RECIPIENT,
+        comment="Je regarde cela.",
+        assignee="hugo",
+        at=T0 + timedelta(hours=1),
+    )
+    changed = ticket.model_copy(
+        update={"version": ticket.version + 1, "updated_at": entry.at, "history": (*ticket.history, entry)}
+    )
+    return changed, entry
+
+
+def assert_same_datetimes(loaded: Ticket, expected: Ticket) -> None:
+    """Equal instants are not enough: the offsets must survive too (and never come back naive)."""
+    for name in ("created_at", "updated_at", "submitted_at", "closed_at"):
+        got, want = getattr(loaded, name), getattr(expected, name)
+        assert (got, got and got.utcoffset()) == (want, want and want.utcoffset()), name
+    for got_entry, want_entry in zip(loaded.history, expected.history, strict=True):
+        assert got_entry.at.utcoffset() == want_entry.at.utcoffset()
+
+
+# --------------------------------------------------------------------------------------- TicketStore
+def test_next_ticket_number_is_unique_and_increasing(ports: Ports) -> None:
+    numbers = [ports.tickets.next_ticket_number() for _ in range(6)]
+
+    assert numbers == sorted(set(numbers))
+    assert len(numbers) == 6
+
+
+def test_load_ticket_of_an_unknown_number_is_none(ports: Ports) -> None:
+    assert ports.tickets.load_ticket(987654) is None
+
+
+def test_insert_then_load_returns_the_same_ticket_with_its_first_entry(ports: Ports) -> None:
+    ticket = make_ticket(
+        ports.tickets.next_ticket_number(), status=Status.CLOSED, closed_at=T0 + timedelta(days=3, seconds=1)
+    )
+    entry = make_entry(1, comment="Première demande", at=(T0 + timedelta(seconds=1)).astimezone(PARIS_SUMMER))
+
+    ports.tickets.insert_ticket(ticket, entry)
+    loaded = ports.tickets.load_ticket(ticket.number)
+
+    expected = ticket.model_copy(update={"history": (entry,)})
+    assert loaded is not None
+    assert loaded == expected
+    assert loaded.content == ticket.content
+    assert (loaded.emitter, loaded.recipient, loaded.assignee) == (ticket.emitter, ticket.recipient, ticket.assignee)
+    assert loaded.history == (entry,)
+    assert_same_datetimes(loaded, expected)
+
+
+def test_insert_then_load_a_bare_draft(ports: Ports) -> None:
+    """The optional fields left empty come back empty (not as empty strings or empty objects)."""
+    number = ports.tickets.next_ticket_number()
+    draft = Ticket(
+        number=number, status=Status.DRAFT, version=1, created_at=T0, updated_at=T0, created_by=person("julie")
+    )
+    entry = make_entry(1, Action.CREATE_DRAFT, Status.DRAFT, actor="julie")
+
+    ports.tickets.insert_ticket(draft, entry)
+
+    assert ports.tickets.load_ticket(number) == draft.model_copy(update={"history": (entry,)})
+
+
+def test_insert_twice_the_same_number_conflicts_and_keeps_the_first(ports: Ports) -> None:
+    first, _ = inserted(ports)
+    other = make_ticket(first.number, created_by=person("paul"), content=TicketContent(title="Autre"))
+
+    with pytest.raises(ConcurrentModification):
+        ports.tickets.insert_ticket(other, make_entry(1, actor="paul"))
+
+    assert ports.tickets.load_ticket(first.number) == first
+
+
+def test_save_with_the_expected_version_and_a_new_entry(ports: Ports) -> None:
+    ticket, first_entry = inserted(ports, status=Status.OPEN, assignee=None)
+    changed, entry = taken_in_charge(ticket)
+    changed = changed.model_copy(update={"status": Status.IN_PROGRESS, "assignee": person("hugo")})
+
+    ports.tickets.save_ticket(changed, expected_version=1, entry=entry)
+
+    loaded = ports.tickets.load_ticket(ticket.number)
+    assert loaded is not None
+    assert loaded == changed
+    assert loaded.version == 2
+    assert loaded.history == (first_entry, entry)
+    assert_same_datetimes(loaded, changed)
+
+
+def test_save_with_a_stale_version_conflicts_and_changes_nothing(ports: Ports) -> None:
+    ticket, _ = inserted(ports, status=Status.OPEN)
+    current, entry = taken_in_charge(ticket)
+    ports.tickets.save_ticket(current, expected_version=1, entry=entry)
+    late, late_entry = taken_in_charge(ticket)  # prepared from version 1, which is no longer stored
+    late = late.model_copy(update={"assignee": person("claire"), "status": Status.AWAITING_INFO})
+
+    with pytest.raises(ConcurrentModification):
+        ports.tickets.save_ticket(late, expected_version=1, entry=late_entry.model_copy(update={"seq": 3}))
+
+    assert ports.tickets.load_ticket(ticket.number) == current
+
+
+def test_save_with_an_entry_whose_seq_exists_conflicts_and_changes_nothing(ports: Ports) -> None:
+    ticket, _ = inserted(ports, status=Status.OPEN)
+    changed, entry = taken_in_charge(ticket)
+
+    with pytest.raises(ConcurrentModification):
+        ports.tickets.save_ticket(changed, expected_version=1, entry=entry.model_copy(update={"seq": 1}))
+
+    assert ports.tickets.load_ticket(ticket.number) == ticket
+
+
+def test_save_without_an_entry_keeps_the_history(ports: Ports) -> None:
+    """A draft edit: the ticket changes, its history does not."""
+    number = ports.tickets.next_ticket_number()
+    draft = Ticket(
+        number=number, status=Status.DRAFT, version=1, created_at=T0, updated_at=T0, created_by=person("julie")
+    )
+    entry = make_entry(1, Action.CREATE_DRAFT, Status.DRAFT, actor="julie")
+    ports.tickets.insert_ticket(draft, entry)
+    edited = draft.model_copy(
+        update={
+            "version": 2,
+            "updated_at": T0 + timedelta(minutes=20),
+            "content": TicketContent(title="Brouillon complété", emitter_siret=DUPONT),
+        }
+    )
+
+    ports.tickets.save_ticket(edited, expected_version=1, entry=None)
+
+    assert ports.tickets.load_ticket(number) == edited.model_copy(update={"history": (entry,)})
+
+
+def test_delete_with_the_current_version(ports: Ports) -> None:
+    ticket, _ = inserted(ports, status=Status.DRAFT)
+    loaded = ports.tickets.load_ticket(ticket.number)
+    assert loaded is not None
+
+    ports.tickets.delete_ticket(loaded)
+
+    assert ports.tickets.load_ticket(ticket.number) is None
+
+
+def test_delete_with_a_stale_version_conflicts_and_keeps_the_ticket(ports: Ports) -> None:
+    ticket, _ = inserted(ports, status=Status.OPEN)
+    current, entry = taken_in_charge(ticket)
+    ports.tickets.save_ticket(current, expected_version=1, entry=entry)
+
+    with pytest.raises(ConcurrentModification):
+        ports.tickets.delete_ticket(ticket)
+
+    assert ports.tickets.load_ticket(ticket.number) == current
+
+
+@pytest.mark.parametrize(
+    "ports",
+    ["memory", "dynamo"],
+    indirect=True,
+)
+def test_delete_of_a_ticket_someone_else_deleted_conflicts(ports: Ports) -> None:
+    """Two deletes of one draft read at the same version: one wins, the other lost the race (DynamoDB: the
+    tombstone of the winning delete carries the winner's token, not the loser's)."""
+    ticket, _ = inserted(ports, status=Status.DRAFT)
+    ports.tickets.delete_ticket(ticket)
+
+    with pytest.raises(ConcurrentModification):
+        ports.tickets.delete_ticket(ticket)
+
+
+# ----------------------------------------------------------------------------------------- Directory
+def memberships_of(ports: Ports, alias: str) -> set[tuple[str, Role]]:
+    _, memberships = ports.directory.load_user(USER_IDS[alias])
+    return {(m.org.key, m.role) for m in memberships}
+
+
+def test_load_user_returns_the_profile_and_every_membership(ports: Ports) -> None:
+    profile, memberships = ports.directory.load_user(USER_IDS["paul"])
+
+    assert profile == UserProfile(id=USER_IDS["paul"], email=EMAILS["paul"], name=NAMES["paul"])
+    assert {(m.org.key, m.role) for m in memberships} == {
+        (org(DUPONT).key, Role.SECONDARY_MANAGER),
+        (org(GREL).key, Role.USER),
+    }
+    assert {(m.org.key, m.org_name) for m in memberships} == {
+        (org(DUPONT).key, STRUCTURES[DUPONT].designation),
+        (org(GREL).key, STRUCTURES[GREL].designation),
+    }
+    assert len(memberships) == 2
+    assert memberships_of(ports, "claire") == {
+        (org(SAINT_LEGER).key, Role.PRINCIPAL_MANAGER),
+        (org(INACTIVE).key, Role.SECONDARY_MANAGER),
+    }
+    assert memberships_of(ports, "sophie") == {(TEAMS[SUPPORT_TEAM_ID].ref.key, Role.PRINCIPAL_MANAGER)}
+
+
+def test_load_user_of_an_unknown_user(ports: Ports) -> None:
+    assert ports.directory.load_user("00000000-0000-4000-8000-999999999999") == (None, [])
+
+
+def members(ports: Ports, ref: OrgRef) -> list[tuple[str, str, Role]]:
+    found = ports.directory.list_members(ref)
+    for profile, membership in found:
+        alias = next(a for a, i in USER_IDS.items() if i == profile.id)
+        assert profile == UserProfile(id=USER_IDS[alias], email=EMAILS[alias], name=NAMES[alias])
+        assert membership.org == ref
+    return sorted((profile.id, membership.org.key, membership.role) for profile, membership in found)
+
+
+def test_list_members_returns_exactly_the_organisations_members_with_their_profiles(ports: Ports) -> None:
+    dupont, support = org(DUPONT), TEAMS[SUPPORT_TEAM_ID].ref
+
+    assert members(ports, dupont) == sorted(
+        [
+            (USER_IDS["marie"], dupont.key, Role.PRINCIPAL_MANAGER),
+            (USER_IDS["paul"], dupont.key, Role.SECONDARY_MANAGER),
+            (USER_IDS["julie"], dupont.key, Role.USER),
+        ]
+    )
+    assert members(ports, support) == sorted(
+        [(USER_IDS["sophie"], support.key, Role.PRINCIPAL_MANAGER), (USER_IDS["lucas"], support.key, Role.USER)]
+    )
+    assert members(ports, org(MARTIN)) == [(USER_IDS["nora"], org(MARTIN).key, Role.PRINCIPAL_MANAGER)]
+    assert ports.directory.list_members(org(NEW_SIRET)) == []
+
+
+def test_load_structure_returns_it_with_its_services_sorted_by_code(ports: Ports) -> None:
+    for siret, structure in STRUCTURES.items():
+        assert ports.directory.load_structure(siret) == structure
+    unsorted = Structure(
+        siret=NEW_SIRET,
+        designation="Syndicat intercommunal",
+        public=True,
+        services=(Service(code="ZETA", name="Z"), Service(code="ALPHA", name="A"), Service(code="MU", name="M")),
+    )
+    ports.reference.put_reference_data(structures=[unsorted])
+
+    loaded = ports.directory.load_structure(NEW_SIRET)
+
+    assert loaded is not None
+    assert [s.code for s in loaded.services] == ["ALPHA", "MU", "ZETA"]
+    assert loaded == unsorted.model_copy(update={"services": tuple(sorted(unsorted.services, key=lambda s: s.code))})
+
+
+def test_load_structure_of_an_unknown_siret_is_none(ports: Ports) -> None:
+    assert ports.directory.load_structure(NEW_SIRET) is None
+
+
+def test_load_team(ports: Ports) -> None:
+    for team_id, team in TEAMS.items():
+        assert ports.directory.load_team(team_id) == team
+    assert ports.directory.load_team("INCONNUE") is None
+
+
+# ----------------------------------------------------------------------------------- PaymentRequests
+def test_load_payment_request_by_emitter_type_and_number(ports: Ports) -> None:
+    for request in PAYMENT_REQUESTS:
+        assert ports.payments.load_payment_request(request.emitter_siret, request.object_type, request.number) == (
+            request
+        )
+
+
+def test_load_payment_request_of_another_type_or_another_emitter_is_none(ports: Ports) -> None:
+    invoice = next(p for p in PAYMENT_REQUESTS if p.number == "FAC-2026-0101")
+    assert (invoice.emitter_siret, invoice.object_type) == (DUPONT, ObjectType.INVOICE)
+
+    for other_type in (ObjectType.TIC_REFUND, ObjectType.JUSTICE_MEMO):
+        assert ports.payments.load_payment_request(DUPONT, other_type, invoice.number) is None
+    for other_emitter in (GREL, MARTIN, SAINT_LEGER):
+        assert ports.payments.load_payment_request(other_emitter, ObjectType.INVOICE, invoice.number) is None
+    assert ports.payments.load_payment_request(DUPONT, ObjectType.INVOICE, "FAC-2026-9999") is None
+
+
+# ------------------------------------------------------------------------------------- ReferenceData
+def test_put_reference_data_overwrites_a_structure(ports: Ports) -> None:
+    renamed = STRUCTURES[DUPONT].model_copy(update={"designation": "Menuiserie Dupont et fils", "email": None})
+
+    ports.reference.put_reference_data(structures=[renamed])
+
+    assert ports.directory.load_structure(DUPONT) == renamed
+    assert ports.directory.load_structure(GREL) == STRUCTURES[GREL]
+
+
+@pytest.mark.parametrize(
+    "ports",
+    ["memory", "dynamo"],
+    indirect=True,
+)
+def test_put_reference_data_overwrites_a_structures_services(ports: Ports) -> None:
+    """A structure put again is the structure as given, services included (a service it lost is gone)."""
+    reduced = STRUCTURES[DUPONT].model_copy(update={"services": (Service(code="ATELIER", name="Atelier"),)})
+
+    ports.reference.put_reference_data(structures=[reduced])
+
+    assert ports.directory.load_structure(DUPONT) == reduced
+
+
+def test_adding_a_membership_shows_in_list_members_and_load_user(ports: Ports) -> None:
+    victor, dupont = USER_IDS["victor"], org(DUPONT)
+    membership = Membership(org=dupont, org_name=STRUCTURES[DUPONT].designation, role=Role.USER)
+
+    ports.reference.put_reference_data(memberships=[(victor, membership)])
+
+    assert (victor, dupont.key, Role.USER) in members(ports, dupont)
+    assert len(ports.directory.list_members(dupont)) == 4
+    profile, memberships = ports.directory.load_user(victor)
+    assert profile is not None
+    assert profile.name == NAMES["victor"]
+    assert {(m.org.key, m.role) for m in memberships} == {
+        (org(CH_VIENNE).key, Role.PRINCIPAL_MANAGER),
+        (dupont.key, Role.USER),
+    }
+    assert membership in memberships
+
+
+def test_putting_a_membership_again_replaces_its_role(ports: Ports) -> None:
+    promoted = Membership(org=org(DUPONT), org_name=STRUCTURES[DUPONT].designation, role=Role.SECONDARY_MANAGER)
+
+    ports.reference.put_reference_data(memberships=[(USER_IDS["julie"], promoted)])
+
+    assert memberships_of(ports, "julie") == {(org(DUPONT).key, Role.SECONDARY_MANAGER)}
+    assert (USER_IDS["julie"], org(DUPONT).key, Role.SECONDARY_MANAGER) in members(ports, org(DUPONT))
+    assert len(ports.directory.list_members(org(DUPONT))) == 3
+
+
+def test_a_new_user_with_a_membership(ports: Ports) -> None:
+    newcomer = UserProfile(id="00000000-0000-4000-8000-000000000099", email="lea@grel.example", name="Léa Martin")
+    membership = Membership(org=org(GREL), org_name=STRUCTURES[GREL].designation, role=Role.PRINCIPAL_MANAGER)
+
+    ports.reference.put_reference_data(users=[newcomer], memberships=[(newcomer.id, membership)])
+
+    assert ports.directory.load_user(newcomer.id) == (newcomer, [membership])
+    assert (newcomer, membership) in ports.directory.list_members(org(GREL))
