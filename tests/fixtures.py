@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from chorus_desk.actors import Identity, SignedInUser
 from chorus_desk.catalogue import JUSTICE_FEE_OFFICE_ID, SUPPORT_TEAM_ID
+from chorus_desk.commands import ContentChanges, CreateTicket
 from chorus_desk.models import (
     Membership,
     ObjectType,
@@ -19,9 +20,11 @@ from chorus_desk.models import (
     Service,
     Structure,
     Team,
+    TicketContent,
     UserProfile,
 )
 from chorus_desk.ports import Ports
+from chorus_desk.usecases import tickets
 from chorus_desk.usecases.account import signed_in_user
 
 DUPONT, GREL, MARTIN = "53453679200011", "41234567000019", "80123456800013"
@@ -154,3 +157,17 @@ def identity(alias: str) -> Identity:
 def user(ports: Ports, alias: str) -> SignedInUser:
     """The signed-in user ``alias``, with their memberships read through the ports (as the API does)."""
     return signed_in_user(ports, identity(alias))
+
+
+def new_ticket(ports: Ports, alias: str = "marie", submit: bool = True, **content: str) -> int:
+    """A ticket of Menuiserie Dupont to the technical support, created through the use case; its number."""
+    values = {
+        "category": "FACTURES_EMISES",
+        "subcategory": "MANDAT_DE_FACTURATION",
+        "emitter_siret": DUPONT,
+        "title": "Mandat de facturation",
+        "description": "Comment déclarer le mandat ?",
+        **content,
+    }
+    command = CreateTicket(ContentChanges.of(TicketContent.model_validate(values)), submit=submit)
+    return tickets.create_ticket(ports, user(ports, alias), command).ticket.number

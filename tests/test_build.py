@@ -38,6 +38,8 @@ def test_every_function_and_layer_builds_with_its_own_makefile_for_arm64(logical
     }, "the default python builder demands a python3.13 on PATH"
     makefile = (source_folder(logical_id) / "Makefile").read_text(encoding="utf-8")
     assert re.search(rf"^build-{logical_id}:", makefile, re.MULTILINE), f"no build-{logical_id} target"
+    if "include ../function.mk" in makefile:  # a function: the recipe shared by every function
+        makefile += (source_folder(logical_id).parent / "function.mk").read_text(encoding="utf-8")
     # Wheels for Lambda's interpreter, whatever the build machine runs.
     for option in ("--platform manylinux2014_aarch64", "--python-version 3.13", "--implementation cp"):
         assert option in makefile, option
@@ -51,8 +53,9 @@ def test_a_function_build_ships_its_handler_code_without_tests_or_caches(functio
     make = shutil.which("make")
     if make is None:
         pytest.skip("make is not installed")
-    source = tmp_path / "source"
+    source = tmp_path / "functions" / "source"
     shutil.copytree(source_folder(function), source)
+    shutil.copy(source_folder(function).parent / "function.mk", source.parent)  # as in the source tree
     (source / "tests").mkdir(exist_ok=True)
     (source / "tests" / "test_handler.py").write_text("", encoding="utf-8")
     (source / "__pycache__").mkdir(exist_ok=True)

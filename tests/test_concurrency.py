@@ -20,10 +20,9 @@ from moto.server import ThreadedMotoServer
 
 from chorus_desk.actors import SignedInUser
 from chorus_desk.adapters.dynamodb import dynamodb_ports
-from chorus_desk.commands import ActOnTicket, ContentChanges, CreateTicket
+from chorus_desk.commands import ActOnTicket
 from chorus_desk.errors import ConcurrentModification, TransitionNotAllowed
 from chorus_desk.lifecycle import Action
-from chorus_desk.models import TicketContent
 from chorus_desk.ports import Ports
 from chorus_desk.usecases import tickets
 from local_stack.aws import free_port, serialize_dynamodb_writes
@@ -57,15 +56,7 @@ def who(ports: Ports, alias: str) -> SignedInUser:
 
 
 def new_ticket(ports: Ports) -> int:
-    content = TicketContent(
-        category="FACTURES_RECUES",
-        subcategory="AUTRE",
-        emitter_siret=fixtures.DUPONT,
-        title="Course",
-        description="Qui gagne ?",
-    )
-    command = CreateTicket(ContentChanges.of(content), submit=True)
-    return tickets.create_ticket(ports, who(ports, "marie"), command).ticket.number
+    return fixtures.new_ticket(ports, category="FACTURES_RECUES", subcategory="AUTRE", title="Course")
 
 
 def doing(ports: Ports, alias: str, number: int, action: Action, text: str) -> Callable[[], Any]:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from chorus_desk.commands import ActOnTicket, ContentChanges, CreateTicket, UpdateDraft
+from chorus_desk.commands import ActOnTicket, ContentChanges, UpdateDraft
 from chorus_desk.errors import DeskError, Forbidden, NotFound, TransitionNotAllowed
 from chorus_desk.lifecycle import Action
 from chorus_desk.models import TicketContent
@@ -88,15 +88,7 @@ def expected(status: str, action: str, role: str) -> tuple[int, str | None]:
 # ------------------------------------------------------------------------------ on the use cases
 def ticket_in(ports: Ports, status: str) -> int:
     """A ticket of Menuiserie Dupont, sent to the support, brought to ``status`` through the use cases."""
-    content = TicketContent(
-        category="FACTURES_EMISES",
-        subcategory="MANDAT_DE_FACTURATION",
-        emitter_siret=fixtures.DUPONT,
-        title="Mandat de facturation",
-        description="Comment déclarer le mandat ?",
-    )
-    command = CreateTicket(ContentChanges.of(content), submit=status != "DRAFT")
-    number = tickets.create_ticket(ports, fixtures.user(ports, "marie"), command).ticket.number
+    number = fixtures.new_ticket(ports, submit=status != "DRAFT")
     plan: dict[str, list[tuple[str, Action, str | None]]] = {
         "DRAFT": [],
         "OPEN": [],

@@ -17,6 +17,8 @@ tracer = Tracer(auto_patch=False)
 def trace_aws_calls() -> None:
     """Record the AWS SDK's calls as X-Ray subsegments (a no-op when tracing is disabled)."""
     tracer.patch(("botocore",))
+
+
 metrics = Metrics()
 
 
