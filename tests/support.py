@@ -4,6 +4,7 @@ access patterns."""
 
 from __future__ import annotations
 
+import base64
 import copy
 import dataclasses
 import json
@@ -80,6 +81,7 @@ class Api:
         raw_body: str | None = None,
         query: Any = _KEEP,
         headers: dict[str, str] | None = None,
+        binary_body: bytes | None = None,
     ) -> Reply:
         spec = self.routes[route]
         event = copy.deepcopy(sample_event(route))
@@ -99,7 +101,9 @@ class Api:
         if headers is not None:
             event["headers"].update(headers)
             event["multiValueHeaders"].update({k: [v] for k, v in headers.items()})
-        if raw_body is not None:
+        if binary_body is not None:  # as API Gateway hands over bytes that are not text: base64-encoded
+            event["body"], event["isBase64Encoded"] = base64.b64encode(binary_body).decode(), True
+        elif raw_body is not None:
             event["body"] = raw_body
         elif body is not _KEEP:
             event["body"] = None if body is None else json.dumps(body)
