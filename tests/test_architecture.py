@@ -49,6 +49,20 @@ def test_only_the_adapters_package_imports_boto3_or_botocore() -> None:
     assert any("boto3" in imported_modules(p) for p in ADAPTERS.glob("*.py")), "the rule must be checking something"
 
 
+# Libraries heavy enough to slow every cold start: only the function that uses one lists and imports it.
+HEAVY = {"fpdf", "xlsxwriter", "openpyxl", "captcha", "PIL", "jinja2", "reportlab"}
+
+
+def test_heavy_libraries_stay_out_of_the_shared_layer() -> None:
+    offenders = {
+        str(p.relative_to(ROOT)): sorted(m for m in imported_modules(p) if m.split(".")[0] in HEAVY)
+        for p in PACKAGE.rglob("*.py")
+    }
+    assert {p: m for p, m in offenders.items() if m} == {}
+    shipped = (ROOT / "layers" / "common" / "requirements.txt").read_text(encoding="utf-8").lower()
+    assert not [lib for lib in HEAVY if lib.lower() in shipped], "the layer is imported by every function"
+
+
 def test_the_domain_and_the_use_cases_never_import_the_http_layer() -> None:
     inner = [p for p in PACKAGE.rglob("*.py") if not {"api", "adapters"} & {q.name for q in p.parents}]
     offenders = {

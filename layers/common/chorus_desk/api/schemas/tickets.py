@@ -46,8 +46,12 @@ class TicketFields(TicketContent):
     model_config = ConfigDict(extra="forbid", json_schema_extra=_document_fields)
 
     def changes(self) -> ContentChanges:
-        """The fields this request sets, as the use cases take them."""
-        return ContentChanges(self, frozenset(self.model_fields_set & TicketContent.model_fields.keys()))
+        """The fields this request sets, as the use cases take them (a plain ``TicketContent``)."""
+        given = self.model_fields_set & TicketContent.model_fields.keys()
+        content = TicketContent.model_construct(
+            given, **{name: getattr(self, name) for name in TicketContent.model_fields}
+        )
+        return ContentChanges(content, frozenset(given))
 
 
 class CreateTicketRequest(TicketFields):
