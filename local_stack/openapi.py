@@ -39,6 +39,7 @@ def build_document(template: dict[str, Any]) -> dict[str, Any]:
         for method, operation in operations.items():
             operation.get("responses", {}).pop("422", None)
             operation.get("responses", {}).get("204", {}).pop("content", None)  # "No Content" has no body
+            _optional_body_is_absent_not_null(operation)
             if (path, method) in public:
                 operation["security"] = []
     return {
@@ -58,6 +59,20 @@ def build_document(template: dict[str, Any]) -> dict[str, Any]:
         },
         "security": [{SECURITY_SCHEME: []}],
     }
+
+
+def _optional_body_is_absent_not_null(operation: dict[str, Any]) -> None:
+    """An optional body (``Model | None``) is sent as an object or not at all: a JSON ``null`` body is not an
+    object and gets 400, as every top level that is not an object does."""
+    body = operation.get("requestBody")
+    if not body:
+        return
+    for media in body.get("content", {}).values():
+        options = media.get("schema", {}).get("anyOf")
+        if options and any(o.get("type") == "null" for o in options):
+            kept = [o for o in options if o.get("type") != "null"]
+            media["schema"] = kept[0] if len(kept) == 1 else {"anyOf": kept}
+            body["required"] = False
 
 
 def render(document: dict[str, Any]) -> str:

@@ -17,7 +17,7 @@ UNSUPPORTED_CONTENT_TYPE = (
 )
 BODY_NOT_UTF8 = "Le corps de la requête doit être encodé en UTF-8."
 BODY_TOO_DEEP = "Le corps de la requête est imbriqué trop profondément (au plus {depth} niveaux)."
-BODY_NOT_OBJECT = "Le corps de la requête doit être un objet JSON ({{…}})."
+BODY_NOT_OBJECT = "Le corps de la requête doit être un objet JSON ({…})."
 TICKET_NUMBER_INVALID = (
     "Le numéro de ticket « {value} » n'est pas valide : indiquez un nombre entier positif, en chiffres, "
     "sans zéro initial."

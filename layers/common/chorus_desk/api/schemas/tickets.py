@@ -34,6 +34,10 @@ FIELD_DOCS: dict[str, str] = {
 }
 
 
+# A text the rules require may not be blank: stated in the contract as "at least one visible character".
+NOT_BLANK = {"pattern": r"\S"}
+
+
 def _document_fields(schema: dict[str, Any]) -> None:
     for name, text in FIELD_DOCS.items():
         schema["properties"][name]["description"] = text
@@ -74,20 +78,22 @@ class TakeInChargeRequest(Request):
 
 
 class AssignRequest(Request):
-    assignee_id: str = Field(max_length=128, description="Identifiant de l'agent du destinataire.")
+    assignee_id: str = Field(
+        max_length=128, description="Identifiant de l'agent du destinataire.", json_schema_extra=NOT_BLANK
+    )
     comment: Text = Field(None, max_length=5000)
 
 
 class RequestInformationRequest(Request):
-    question: str = Field(max_length=5000, description="La question posée à l'émetteur.")
+    question: str = Field(max_length=5000, description="La question posée à l'émetteur.", json_schema_extra=NOT_BLANK)
 
 
 class ProvideInformationRequest(Request):
-    text: str = Field(max_length=5000, description="Le complément d'information demandé.")
+    text: str = Field(max_length=5000, description="Le complément d'information demandé.", json_schema_extra=NOT_BLANK)
 
 
 class AnswerRequest(Request):
-    text: str = Field(max_length=10000, description="La réponse du destinataire.")
+    text: str = Field(max_length=10000, description="La réponse du destinataire.", json_schema_extra=NOT_BLANK)
 
 
 class CommentRequest(Request):
@@ -95,7 +101,9 @@ class CommentRequest(Request):
 
 
 class RefuseSolutionRequest(Request):
-    reason: str = Field(max_length=5000, description="Pourquoi la solution ne convient pas.")
+    reason: str = Field(
+        max_length=5000, description="Pourquoi la solution ne convient pas.", json_schema_extra=NOT_BLANK
+    )
 
 
 class CloseRequest(Request):

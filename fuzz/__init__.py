@@ -1,0 +1,1 @@
+"""Property-based fuzzing of the HTTP API with schemathesis (`make fuzz`, see fuzz/run.py)."""
