@@ -14,12 +14,12 @@ export AWS_DEFAULT_REGION ?= eu-west-3
 export SAM_CLI_TELEMETRY := 0
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-# `sam build` for python3.13 needs a python3.13 on PATH: pyenv's interpreter itself (its shim is too slow
-# for SAM's probe), else a real python3.13 on PATH.
+# Optional: with a CPython 3.13 (pyenv's interpreter itself, else a real python3.13 on PATH; not a pyenv shim)
+# the build ships byte-code for Lambda's python3.13 (layers/common/Makefile). Without one it ships sources only.
 PY313 := $(or $(lastword $(wildcard $(shell pyenv root 2>/dev/null)/versions/3.13*/bin/python3.13)),$(shell command -v python3.13 2>/dev/null | grep -v /shims/))
 
 
-.PHONY: help dev token bench test check lint format typecheck openapi openapi-check validate build unit e2e pytest clean
+.PHONY: help dev token bench test check lint format typecheck openapi openapi-check validate build unit e2e fuzz pytest clean
 
 help: ## List the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -36,16 +36,17 @@ $(SAM_VENV)/.installed: requirements-sam.txt
 	$(SAM_VENV)/bin/pip install --quiet -r requirements-sam.txt
 	touch $@
 
-dev: $(VENV)/.installed ## Start the local stack with demo data on http://127.0.0.1:$(PORT) (Ctrl-C stops it)
-	$(PY) -m local_stack serve --port $(PORT)
+dev: $(VENV)/.installed ## Start the local stack with demo data on http://127.0.0.1:$(PORT) (Ctrl-C stops it; STATE=file for a second one)
+	exec $(PY) -m local_stack serve --port $(PORT) --stop-with-parent $(if $(STATE),--state-file $(STATE))
 
 token: $(VENV)/.installed ## Print an IdToken of a demo user of the running stack: TOKEN=$$(make -s token WHO=marie)
-	@$(PY) -m local_stack token $(WHO)
+	@$(PY) -m local_stack token $(WHO) $(if $(STATE),--state-file $(STATE))
 
-test: lint typecheck openapi-check validate build pytest ## Every check and test (what CI runs)
+test: lint typecheck openapi-check validate build pytest fuzz ## Every check and test (what CI runs)
 
-bench: $(VENV)/.installed ## Costs per request as counts and ratios: DynamoDB calls, read cost vs table size, cold start
+bench: $(VENV)/.installed ## Counts and ratios: DynamoDB calls, read cost vs table size, cold start, local-stack soak
 	PYTHONPATH=layers/common $(PY) -m bench.bench
+	$(PY) -m bench.soak --requests 10000
 
 check: lint typecheck openapi-check ## Fast checks: ruff, mypy, OpenAPI drift
 
@@ -57,8 +58,8 @@ format: $(VENV)/.installed ## Format and auto-fix with ruff
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-typecheck: $(VENV)/.installed ## mypy (strict) on the domain, functions, local stack, tests and bench
-	$(VENV)/bin/mypy layers/common/chorus_desk functions local_stack tests bench
+typecheck: $(VENV)/.installed ## mypy (strict) on the domain, functions, local stack, tests, bench and fuzz
+	$(VENV)/bin/mypy layers/common/chorus_desk functions local_stack tests bench fuzz
 
 openapi: $(VENV)/.installed ## Regenerate docs/openapi.json from the code
 	$(PY) -m local_stack openapi
@@ -69,9 +70,8 @@ openapi-check: $(VENV)/.installed ## Fail if docs/openapi.json and the code disa
 validate: $(SAM_VENV)/.installed ## sam validate --lint (cfn-lint)
 	$(SAM) validate --lint
 
-build: $(SAM_VENV)/.installed ## sam build for python3.13 / arm64 into .aws-sam/
-	@test -n "$(PY313)" || { echo "python3.13 not found (PATH or pyenv): sam build needs it"; exit 1; }
-	PATH="$(dir $(PY313)):$$PATH" $(SAM) build
+build: $(SAM_VENV)/.installed ## sam build for python3.13 / arm64 into .aws-sam/ (no python3.13 needed)
+	PY313="$(PY313)" PYTHON="$(abspath $(SAM_VENV))/bin/python" $(SAM) build
 
 pytest: $(VENV)/.installed ## All tests (unit, handler, end-to-end)
 	$(PY) -m pytest
@@ -82,6 +82,16 @@ unit: $(VENV)/.installed ## Tests without the end-to-end ones
 e2e: $(VENV)/.installed ## End-to-end tests: start the local stack, talk HTTP with real Cognito tokens
 	$(PY) -m pytest -m e2e
 
+# The fuzzer's own tool virtualenv, created like .venv: schemathesis brings Hypothesis and a pytest plugin.
+.venv-fuzz/.installed: requirements-fuzz.txt
+	$(PYTHON) -m venv .venv-fuzz
+	.venv-fuzz/bin/pip install --quiet --upgrade pip
+	.venv-fuzz/bin/pip install --quiet -r requirements-fuzz.txt
+	touch $@
+
+fuzz: $(VENV)/.installed .venv-fuzz/.installed ## schemathesis, seeded, every check, as marie then sophie, on stacks of its own
+	$(PY) -m fuzz.run $(FUZZ_ARGS)
+
 clean: ## Remove virtualenvs, build output and caches
-	rm -rf $(VENV) $(SAM_VENV) .aws-sam .local-stack .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(SAM_VENV) .venv-fuzz .aws-sam .local-stack .pytest_cache .mypy_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -8,10 +8,16 @@ python -m local_stack openapi [--check]        write (or check) docs/openapi.jso
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import logging
 import os
 import signal
+import socket
 import sys
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,15 +34,162 @@ def _local_environment() -> dict[str, str]:
     }
 
 
-def serve(args: argparse.Namespace) -> int:
-    import logging
+class StateError(Exception):
+    """The state file cannot be read or does not describe a stack (one line for the user)."""
 
+
+def read_state(path: Path) -> dict[str, Any] | None:
+    """The state a running stack wrote, None if there is no state file."""
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as error:
+        raise StateError(f"cannot read {path}: {error}") from None
+    except json.JSONDecodeError as error:
+        raise StateError(f"{path} is not JSON ({error})") from None
+    needed = ("api", "aws_endpoint", "user_pool_id", "client_id", "password", "users")
+    if not isinstance(state, dict) or not all(k in state for k in needed) or not isinstance(state["users"], dict):
+        raise StateError(f"{path} does not describe a local stack")
+    return state
+
+
+def running(state: dict[str, Any]) -> bool:
+    """Whether the process that wrote the state still runs: its pid answers signal 0 and, where /proc tells,
+    it started when the state says (a pid can be reused)."""
+    pid = state.get("pid")
+    if not isinstance(pid, int) or pid <= 0 or pid == os.getpid():
+        return False  # no pid (an older version wrote it), or this very process, which has not written it
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # another user's process
+    started = _start_time(pid)
+    return started is None or state.get("started") in (None, started)
+
+
+def _start_time(pid: int) -> int | None:
+    """When the process started, in clock ticks since boot (/proc/<pid>/stat), None without /proc."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return int(stat.rsplit(")", 1)[1].split()[19])
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """The API's listening socket, bound before anything starts: a busy port fails at once, in one line."""
+    from werkzeug.serving import select_address_family
+
+    try:
+        return socket.create_server((host, port), family=select_address_family(host, port), backlog=128)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise SystemExit(
+                f"Port {port} is already in use (another local stack?): stop it, or choose another port, "
+                f"e.g. make dev PORT={port + 1} STATE=.local-stack/state-{port + 1}.json"
+            ) from None
+        raise SystemExit(f"Cannot listen on {host}:{port}: {error.strerror or error}") from None
+
+
+def _claim_state_file(path: Path) -> None:
+    """Refuse a state file of a running stack; say so when replacing one left by a stack that is gone."""
+    try:
+        state = read_state(path)
+    except StateError as error:
+        print(f"Replacing an unreadable state file ({error}).", file=sys.stderr, flush=True)
+        return
+    if state is None:
+        return
+    if running(state):
+        raise SystemExit(
+            f"Another local stack (pid {state['pid']}, {state['api']}) uses the state file {path}: stop it, "
+            "or give this one its own (--state-file, or make dev STATE=...)."
+        )
+    print(
+        f"Replacing the state file of a local stack that is gone ({_process(state)}): {path}.",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+def _process(state: dict[str, Any]) -> str:
+    return f"process {state['pid']} no longer runs" if isinstance(state.get("pid"), int) else "no pid recorded"
+
+
+def _write_state(path: Path, state: dict[str, Any]) -> None:
+    """Write the state file at once (a reader never sees half of it)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}")
+    partial.write_text(json.dumps(state, indent=2), encoding="utf-8")
+    partial.replace(path)
+
+
+def _remove_own_state(path: Path) -> None:
+    """Delete the state file only if this process wrote it (another stack may have replaced it)."""
+    try:
+        state = read_state(path)
+    except StateError:
+        return
+    if state is not None and state.get("pid") == os.getpid():
+        path.unlink(missing_ok=True)
+
+
+def _caught_signals(pid: int) -> int | None:
+    """The signals a process handles (SigCgt of /proc/<pid>/status), None without /proc."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith("SigCgt:"):
+            return int(line.split()[1], 16)
+    return None
+
+
+def _watch_parent(stop: Callable[[], None], interval: float = 0.2) -> None:
+    """Call stop when the parent process exits or, if it is make, when make is told to stop.
+
+    GNU make handles SIGINT by waiting for its children without passing the signal on (a terminal sends it
+    to the whole process group); its handler resets the signal to the default action first, so the signal
+    leaving make's SigCgt says that make was interrupted.
+    """
+    parent = os.getppid()
+    fatal = sum(1 << (s - 1) for s in (signal.SIGHUP, signal.SIGINT, signal.SIGQUIT, signal.SIGTERM))
+    try:
+        is_make = Path(f"/proc/{parent}/comm").read_text().strip() in {"make", "gmake"}
+    except OSError:
+        is_make = False
+    handled = (_caught_signals(parent) or 0) & fatal if is_make else 0
+
+    def watch() -> None:
+        while True:
+            time.sleep(interval)
+            if os.getppid() != parent:
+                print("The parent process has exited: stopping.", file=sys.stderr, flush=True)
+                break
+            now = _caught_signals(parent)
+            if handled and now is not None and handled & ~now:
+                print("make was interrupted: stopping.", file=sys.stderr, flush=True)
+                break
+        stop()
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def serve(args: argparse.Namespace) -> int:
     from moto.server import ThreadedMotoServer
     from werkzeug.serving import make_server
 
     from local_stack import aws
     from local_stack.template import prepare_environment
 
+    # The port and the state file first: a second stack stops here, before moto, and touches nothing.
+    listener = _listen(args.host, args.port)
+    state_file: Path = args.state_file
+    _claim_state_file(state_file)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # the gateway prints its own access log
     template = load_template()
     # The functions' environment first: the domain package reads it when it is imported.
@@ -47,10 +200,9 @@ def serve(args: argparse.Namespace) -> int:
     moto_port = aws.free_port()
     endpoint = f"http://127.0.0.1:{moto_port}"
     os.environ["MOTO_PORT"] = str(moto_port)  # moto's Step Functions interpreter calls back on this port
-    aws.serialize_dynamodb_writes()
+    aws.patch_moto()
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)
     moto.start()
-    state_file: Path = args.state_file
     try:
         aws.use_dummy_credentials(endpoint)
         aws.create_tables(template, resolver, endpoint)
@@ -77,26 +229,28 @@ def serve(args: argparse.Namespace) -> int:
         )
         ((_, api_spec),) = resources_of_type(template, "AWS::Serverless::Api").items()
         gateway = Gateway(template, resolver.resolve(api_spec["Properties"]), verifier, build_document(template), "dev")
-        server = make_server(args.host, args.port, gateway, threaded=True)
-        api_url = f"http://{args.host}:{server.server_port}"
-        state_file.parent.mkdir(parents=True, exist_ok=True)
-        state_file.write_text(
-            json.dumps(
-                {
-                    "api": api_url,
-                    "aws_endpoint": endpoint,
-                    "user_pool_id": identities.user_pool_id,
-                    "client_id": identities.client_id,
-                    "password": demo.DEMO_PASSWORD,
-                    "users": {u.alias: u.email for u in demo.USERS},
-                },
-                indent=2,
-            )
+        server = make_server(args.host, args.port, gateway, threaded=True, fd=listener.fileno())
+        listener.close()  # the server listens on its own duplicate of the socket
+        api_url = f"http://{args.host}:{server.port}"
+        _write_state(
+            state_file,
+            {
+                "pid": os.getpid(),
+                "started": _start_time(os.getpid()),
+                "api": api_url,
+                "aws_endpoint": endpoint,
+                "user_pool_id": identities.user_pool_id,
+                "client_id": identities.client_id,
+                "password": demo.DEMO_PASSWORD,
+                "users": {u.alias: u.email for u in demo.USERS},
+            },
         )
         # Ctrl-C (SIGINT) and SIGTERM stop the stack cleanly, even when a shell started it in the
         # background with SIGINT ignored; installed before "Ready." so no signal can slip in between.
         signal.signal(signal.SIGINT, _interrupt)
         signal.signal(signal.SIGTERM, _interrupt)
+        if args.stop_with_parent:
+            _watch_parent(server.shutdown)
         try:
             _banner(api_url, endpoint, numbers, state_file)
             server.serve_forever()
@@ -105,13 +259,17 @@ def serve(args: argparse.Namespace) -> int:
         finally:
             server.server_close()
     finally:
+        listener.close()
         moto.stop()
-        state_file.unlink(missing_ok=True)
+        _remove_own_state(state_file)
     print("Local stack stopped.", flush=True)
     return 0
 
 
 def _interrupt(_signum: int, _frame: Any) -> None:
+    """The first SIGINT or SIGTERM stops the stack; the next ones, while it stops, are ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     raise KeyboardInterrupt
 
 
@@ -142,18 +300,35 @@ def _banner(api_url: str, endpoint: str, numbers: list[int], state_file: Path) -
 
 
 def token(args: argparse.Namespace) -> int:
+    from botocore.exceptions import BotoCoreError, ClientError
+
     from local_stack import aws
 
-    if not args.state_file.exists():
+    try:
+        state = read_state(args.state_file)
+    except StateError as error:
+        print(f"The local stack's state file is unusable ({error}): start the stack with `make dev`.", file=sys.stderr)
+        return 1
+    if state is None:
         print("The local stack is not running: start it with `make dev`.", file=sys.stderr)
         return 1
-    state: dict[str, Any] = json.loads(args.state_file.read_text())
+    if not running(state):
+        print(
+            f"The local stack is not running ({_process(state)}; {args.state_file} is left from a crash): "
+            "start it with `make dev`.",
+            file=sys.stderr,
+        )
+        return 1
     email = state["users"].get(args.user, args.user)
     if email not in state["users"].values():
         print(f"Unknown demo user {args.user!r}; choose among: {', '.join(state['users'])}.", file=sys.stderr)
         return 1
     identities = aws.Identities(user_pool_id=state["user_pool_id"], client_id=state["client_id"])
-    print(aws.id_token(state["aws_endpoint"], identities, email, args.password or state["password"]))
+    try:
+        print(aws.id_token(state["aws_endpoint"], identities, email, args.password or state["password"]))
+    except (BotoCoreError, ClientError) as error:
+        print(f"Cannot sign {email} in on the local stack: {error}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -204,6 +379,9 @@ def main(argv: list[str] | None = None) -> int:
     p_serve.add_argument("--state-file", type=Path, default=DEFAULT_STATE)
     p_serve.add_argument("--log-level", default="WARNING", help="handlers' log level (INFO shows every action)")
     p_serve.add_argument("--no-demo-tickets", dest="demo_tickets", action="store_false")
+    p_serve.add_argument(
+        "--stop-with-parent", action="store_true", help="stop when the parent exits, or when make is interrupted"
+    )
     p_serve.set_defaults(run=serve)
     p_token = commands.add_parser("token", help="print an IdToken for a demo user of the running stack")
     p_token.add_argument("user", help="demo alias (marie, sophie, …) or e-mail")
@@ -227,4 +405,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    status = main()
+    # Everything is closed and flushed by now: leave without freeing the stack's objects one by one (all
+    # the tables' items), which takes seconds once the stack has served a few thousand requests.
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)

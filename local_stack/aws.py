@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import functools
+import inspect
 import os
 import socket
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
@@ -18,6 +20,7 @@ LOCAL_NAMES = {"DeskTable": "chorus-desk-local", "UserPool": "chorus-desk-local"
 
 
 _WRITE_LOCK = threading.RLock()
+STREAM_RECORDS_KEPT = 10_000  # per table; a DynamoDB stream keeps 24 hours of them
 _MUTATIONS = ("transact_write_items", "put_item", "update_item", "delete_item", "batch_write_item")
 
 
@@ -42,6 +45,228 @@ def serialize_dynamodb_writes() -> None:
 
         serialized._serialized = True  # type: ignore[attr-defined]
         setattr(DynamoDBBackend, name, serialized)
+
+
+def patch_moto() -> None:
+    """What a long-running moto server needs: no instance tracking, item-level transaction rollback, serialized
+    writes, queries that do not sort the whole table, streams that keep their latest records only."""
+    stop_tracking_model_instances()
+    roll_back_transactions_item_by_item()
+    query_one_partition()
+    trim_streams()
+
+
+def _untracked_new(cls: type, *_args: Any, **_kwargs: Any) -> Any:
+    return object.__new__(cls)
+
+
+def stop_tracking_model_instances() -> None:
+    """Stop moto from keeping every model object it ever created.
+
+    moto's BaseModel.__new__ appends each instance (every DynamoDB item, stream record, deep copy of a
+    table…) to a list of its class, for its dashboard and its reset; in a server that is never reset nothing
+    leaves it. The local stack uses neither: without the list, what is no longer used is freed.
+    """
+    from moto.core.common_models import BaseModel
+
+    BaseModel.__new__ = staticmethod(_untracked_new)  # type: ignore[method-assign]
+
+
+def trim_streams() -> None:
+    """Keep the latest STREAM_RECORDS_KEPT records of each table's stream, as DynamoDB keeps 24 hours of them.
+
+    moto keeps every record (an image of each item written) for ever. The dropped ones move the shard's first
+    sequence number on, so the next numbers stay the same.
+    """
+    from moto.dynamodb.models.table import StreamShard
+
+    original = StreamShard.add
+    if getattr(original, "_trimmed", False):
+        return
+
+    @functools.wraps(original)
+    def add(self: Any, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        excess = len(self.items) - STREAM_RECORDS_KEPT
+        if excess > STREAM_RECORDS_KEPT // 10:  # by tenths: not a list shift on every write
+            del self.items[:excess]
+            self.starting_sequence_number += excess
+
+    add._trimmed = True  # type: ignore[attr-defined]
+    StreamShard.add = add  # type: ignore[method-assign]
+
+
+@dataclass
+class _Undo:
+    """What a transaction is about to change: the items it writes as they were, and where its tables' streams
+    stood (the sequence number of their next record)."""
+
+    items: list[tuple[Any, Any, Any, Any]] = field(default_factory=list)  # table, hash key, range key, old item
+    streams: list[tuple[Any, int]] = field(default_factory=list)  # shard, next sequence number
+
+    def remember(self, table: Any, hash_key: Any, range_key: Any) -> None:
+        shard = table.stream_shard
+        if shard is not None and all(s is not shard for s, _ in self.streams):
+            self.streams.append((shard, shard.starting_sequence_number + len(shard.items)))
+        self.items.append((table, hash_key, range_key, copy.deepcopy(table.get_item(hash_key, range_key))))
+
+    def restore(self) -> None:
+        for table, hash_key, range_key, old in reversed(self.items):
+            if table.range_key_attr is None:
+                if old is None:
+                    table.items.pop(hash_key, None)
+                else:
+                    table.items[hash_key] = old
+                continue
+            bucket = table.items[hash_key]
+            if old is not None:
+                bucket[range_key] = old
+                continue
+            bucket.pop(range_key, None)
+            if not bucket:
+                del table.items[hash_key]
+        for shard, next_number in self.streams:
+            del shard.items[max(0, next_number - shard.starting_sequence_number) :]
+
+
+def _transact_write_items(backend: Any, transact_items: list[dict[str, Any]]) -> None:
+    """moto's TransactWriteItems, undone on failure by putting back only the items it wrote.
+
+    moto 5 deep-copies every table a transaction names before it starts, which takes longer as the table and
+    its stream grow. Same checks, errors and cancellation reasons as moto's; a validation error or a failed
+    condition leaves every item, and the stream, as they were.
+    """
+    from moto.dynamodb.comparisons import get_filter_expression
+    from moto.dynamodb.exceptions import (
+        ConditionalCheckFailed,
+        MockValidationException,
+        MultipleTransactionsException,
+        TooManyTransactionsException,
+        TransactionCanceledException,
+        TransactWriteSingleOpException,
+    )
+
+    if len(transact_items) > 100:
+        raise TooManyTransactionsException()
+    undo = _Undo()
+    targets: set[tuple[str, str]] = set()
+    errors: list[tuple[str | None, str | None, dict[str, Any] | None]] = []  # (code, message, item) per entry
+    try:
+        for entry in transact_items:
+            if len(entry) > 1:
+                raise TransactWriteSingleOpException
+            old_item: dict[str, Any] | None = None
+            try:
+                kind, op = next(iter(entry.items()))
+                if kind not in {"ConditionCheck", "Put", "Delete", "Update"}:
+                    raise ValueError("Unsupported transaction operation")
+                table_name = op["TableName"]
+                expressions = {
+                    "condition_expression": op.get("ConditionExpression"),
+                    "expression_attribute_names": op.get("ExpressionAttributeNames"),
+                    "expression_attribute_values": op.get("ExpressionAttributeValues"),
+                }
+                if kind == "Put":
+                    table = backend.get_table(table_name)
+                    key = {name: op["Item"][name] for name in (table.hash_key_attr, table.range_key_attr) if name}
+                else:
+                    key = op["Key"]
+                target = (str(table_name), str(dict(sorted(key.items()))))
+                if target in targets:
+                    raise MultipleTransactionsException()
+                targets.add(target)
+                current = backend.get_item(table_name, key)
+                condition = expressions["condition_expression"]
+                if condition is not None and not get_filter_expression(
+                    condition, expressions["expression_attribute_names"], expressions["expression_attribute_values"]
+                ).expr(current):
+                    if op.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD" and current:
+                        old_item = current.to_json()["Attributes"]
+                    raise ConditionalCheckFailed(item=old_item)
+                if kind != "ConditionCheck":
+                    table = backend.get_table(table_name)
+                    undo.remember(table, *backend.get_keys_value(table, key))
+                if kind == "Put":
+                    backend.put_item(table_name, op["Item"], **expressions)
+                elif kind == "Delete":
+                    backend.delete_item(table_name, key, **expressions)
+                elif kind == "Update":
+                    backend.update_item(table_name, key, update_expression=op["UpdateExpression"], **expressions)
+                errors.append((None, None, None))
+            except MockValidationException:
+                raise
+            except ConditionalCheckFailed as error:
+                errors.append(("ConditionalCheckFailed", str(error.message), old_item))
+            except Exception as error:  # moto reports any other failure of an entry as its cancellation reason
+                errors.append((type(error).__name__, str(error), old_item))
+    except BaseException:
+        undo.restore()
+        raise
+    if any(code is not None for code, _, _ in errors):
+        undo.restore()
+        raise TransactionCanceledException(errors)
+
+
+def roll_back_transactions_item_by_item() -> None:
+    """Put `_transact_write_items` in place of moto's TransactWriteItems, serialized like moto's other writes
+    (the undo is only right if no other write comes in between)."""
+    from moto.dynamodb.models import DynamoDBBackend
+
+    if not getattr(DynamoDBBackend.transact_write_items, "_item_rollback", False):
+
+        def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
+            _transact_write_items(self, transact_items)
+
+        transact_write_items._item_rollback = True  # type: ignore[attr-defined]
+        DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
+    serialize_dynamodb_writes()
+
+
+class _QueryView:
+    """A table as moto's Table.query sees it, with `all_items` narrowed to what the query can return.
+
+    moto 5 sorts every item of the table on each Query, then keeps the partition's (or the index's) items and
+    sorts those: the time of a Query grows with the table. On the table's key, the partition's items are
+    enough; on an index, all items unsorted (moto sorts the matching ones on every key of the index and of
+    the table, so the order is the same).
+    """
+
+    def __init__(self, table: Any, partition: Any) -> None:
+        self._table = table
+        self._partition = partition
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._table, name)
+
+    def all_items(self) -> list[Any]:
+        items = self._table.items
+        if self._partition is None:
+            buckets = items.values()
+        else:
+            bucket = items.get(self._partition)
+            buckets = [] if bucket is None else [bucket]
+        if self._table.range_key_attr is None:
+            return list(buckets)
+        return [item for bucket in buckets for item in bucket.values()]
+
+
+def query_one_partition() -> None:
+    """Make moto's Query on a table's key read that partition only, and on an index skip the table-wide sort."""
+    from moto.dynamodb.models.table import Table
+
+    original: Any = Table.query
+    if getattr(original, "_one_partition", False):
+        return
+    signature = inspect.signature(original)
+
+    @functools.wraps(original)
+    def query(self: Any, *args: Any, **kwargs: Any) -> Any:
+        arguments = signature.bind(self, *args, **kwargs).arguments
+        partition = None if arguments.get("index_name") else arguments.get("hash_key")
+        return original(_QueryView(self, partition), *args, **kwargs)
+
+    query._one_partition = True  # type: ignore[attr-defined]
+    Table.query = query  # type: ignore[method-assign]
 
 
 def free_port() -> int:

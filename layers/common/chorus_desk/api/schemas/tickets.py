@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import ConfigDict, Field, StrictBool
+from pydantic.config import JsonDict
 
 from chorus_desk import catalogue
 from chorus_desk.commands import ContentChanges
@@ -35,7 +36,7 @@ FIELD_DOCS: dict[str, str] = {
 
 
 # A text the rules require may not be blank: stated in the contract as "at least one visible character".
-NOT_BLANK = {"pattern": r"\S"}
+NOT_BLANK: JsonDict = {"pattern": r"\S"}
 
 
 def _document_fields(schema: dict[str, Any]) -> None:
