@@ -120,20 +120,30 @@ SCENARIOS: dict[str, Transaction] = {
 }
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS)
-def test_same_answer_and_same_table_as_moto(
-    scenario: str, patches: Callable[[], None], template: dict[str, Any]
-) -> None:
-    outcomes = []
+def moto_then_patched(
+    patches: Callable[[], None], template: dict[str, Any], run: Callable[[Any], Any]
+) -> tuple[Any, Any]:
+    """``run`` on a fresh table with moto as it ships, then again after the local stack's patches."""
+    results = []
     for patched in (False, True):
         if patched:
             patches()
         with mock_aws():
             client = boto3.client("dynamodb", region_name="eu-west-3")
             client.create_table(**table_definition(template, "DeskTable", TABLE))
-            client.transact_write_items(TransactItems=SEED)
-            outcomes.append(outcome(client, SCENARIOS[scenario]))
-    moto_5, local = outcomes
+            results.append(run(client))
+    return results[0], results[1]
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_same_answer_and_same_table_as_moto(
+    scenario: str, patches: Callable[[], None], template: dict[str, Any]
+) -> None:
+    def run(client: Any) -> Any:
+        client.transact_write_items(TransactItems=SEED)
+        return outcome(client, SCENARIOS[scenario])
+
+    moto_5, local = moto_then_patched(patches, template, run)
     assert local == moto_5
 
 
@@ -291,16 +301,11 @@ def fill(client: Any) -> None:
 
 @pytest.mark.parametrize("query", QUERIES)
 def test_query_answers_as_moto(query: str, patches: Callable[[], None], template: dict[str, Any]) -> None:
-    answers = []
-    for patched in (False, True):
-        if patched:
-            patches()
-        with mock_aws():
-            client = boto3.client("dynamodb", region_name="eu-west-3")
-            client.create_table(**table_definition(template, "DeskTable", TABLE))
-            fill(client)
-            answers.append(query_pages(client, **QUERIES[query]))
-    moto_5, local = answers
+    def run(client: Any) -> Any:
+        fill(client)
+        return query_pages(client, **QUERIES[query])
+
+    moto_5, local = moto_then_patched(patches, template, run)
     assert local == moto_5
     assert any(local) or query == "an empty partition"
 

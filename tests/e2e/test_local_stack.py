@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from local_stack.aws import free_port
 from tests.support import ROOT
 
 pytestmark = [pytest.mark.e2e, pytest.mark.enable_socket]
@@ -61,15 +61,9 @@ class Stack:
         return status, payload, reply_headers
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def start_stack(folder: Path, *options: str, ignore_sigint: bool = False) -> Stack:
     """`python -m local_stack serve` on a free port, once it has said "Ready."."""
-    port, state, log = _free_port(), folder / "state.json", folder / "stack.log"
+    port, state, log = free_port(), folder / "state.json", folder / "stack.log"
     with log.open("wb") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "local_stack", "serve", "--port", str(port), "--state-file", str(state), *options],

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from local_stack.aws import free_port
 from tests.support import ROOT
 
 pytestmark = [pytest.mark.e2e, pytest.mark.enable_socket]
@@ -31,12 +32,6 @@ class Running:
     state: Path
     log: Path
     process: subprocess.Popen[bytes]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def port_is_free(port: int) -> bool:
