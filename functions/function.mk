@@ -10,7 +10,7 @@ PY313 ?= $(shell command -v python3.13 2>/dev/null | grep -v /shims/)
 define build_function
 	# The handler code only: no tests, no caches (tar keeps sub-packages' folders, with GNU and BSD tools alike).
 	mkdir -p "$(ARTIFACTS_DIR)"
-	find . -name '*.py' -not -path '*/__pycache__/*' -not -path '*/tests/*' -not -name 'test_*.py' -not -name 'conftest.py' \
+	find . \( -name '*.py' -o -name '*.j2' \) -not -path '*/__pycache__/*' -not -path '*/tests/*' -not -name 'test_*.py' -not -name 'conftest.py' \
 		| tar -cf - -T - | tar -xf - -C "$(ARTIFACTS_DIR)"
 	# Heavy libraries go only in the function that uses them: most functions list none (comments only).
 	if grep -qvE '^[[:space:]]*(#|$$)' requirements.txt; then \

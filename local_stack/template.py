@@ -88,14 +88,21 @@ class Resolver:
         if set(value) == {"Ref"}:
             return self.ref(value["Ref"])
         if set(value) == {"Fn::Sub"}:
-            text = value["Fn::Sub"]
-            return re.sub(r"\$\{([^}]+)\}", lambda m: self._sub_var(m.group(1)), text)
+            text, variables = value["Fn::Sub"], {}
+            if isinstance(text, list):
+                text, given = text
+                variables = {k: str(self.resolve(v)) for k, v in given.items()}
+            return re.sub(
+                r"\$\{([^}]+)\}", lambda m: variables.get(m.group(1)) or self._sub_var(m.group(1)), str(text)
+            )
         if set(value) == {"Fn::GetAtt"}:
             resource, attribute = value["Fn::GetAtt"]
             return self._attribute(resource, attribute)
         if set(value) == {"Fn::If"}:
             name, when_true, when_false = value["Fn::If"]
             return self.resolve(when_true if self.condition(name) else when_false)
+        if set(value) == {"Fn::Not"}:
+            return not self.resolve(value["Fn::Not"][0])
         if set(value) == {"Fn::Equals"}:
             left, right = (self.resolve(v) for v in value["Fn::Equals"])
             return left == right

@@ -23,6 +23,9 @@ os.environ.update(
         "POWERTOOLS_TRACE_DISABLED": "true",
         "POWERTOOLS_METRICS_DISABLED": "true",
         "POWERTOOLS_LOG_LEVEL": "CRITICAL",
+        "SIGNING_SECRET_NAME": "chorus-desk/test/status-link-key",
+        "MAIL_SENDER": "ne-pas-repondre@support-chorus.example.fr",
+        "STATUS_PAGE_URL": "https://support.example.fr/suivi/",
     }
 )
 

@@ -1,7 +1,9 @@
 """Composition root: the ports of this execution environment, built once, on first use.
 
 Routes receive them through Powertools' ``Depends(bootstrap.ports)``; tests replace them with
-``app.dependency_overrides[bootstrap.ports]`` (or clear the cache to rebuild against a fresh moto).
+``app.dependency_overrides[bootstrap.ports]`` (or clear the caches to rebuild against a fresh moto).
+The mailer and the signing key are built only by the functions that use them; the captcha artist is a
+heavy library's, so the public function provides it itself (``captcha_artist`` is overridden there).
 """
 
 from __future__ import annotations
@@ -9,8 +11,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 from chorus_desk.observability import trace_aws_calls
-from chorus_desk.ports import Ports
-from chorus_desk.settings import TableSettings, load_settings
+from chorus_desk.ports import CaptchaArtist, Mailer, Ports, SigningKey
+from chorus_desk.settings import MailSettings, SigningSettings, TableSettings, load_settings
 
 
 @lru_cache(maxsize=1)
@@ -20,3 +22,29 @@ def ports() -> Ports:
 
     trace_aws_calls()
     return dynamodb_ports(load_settings(TableSettings).table_name)
+
+
+@lru_cache(maxsize=1)
+def mailer() -> Mailer:
+    from chorus_desk.adapters.ses import SesMailer
+
+    settings = load_settings(MailSettings)
+    return SesMailer(settings.mail_sender, settings.mail_configuration_set)
+
+
+@lru_cache(maxsize=1)
+def signing_key() -> SigningKey:
+    from chorus_desk.adapters.secrets import SecretSigningKey
+
+    return SecretSigningKey(load_settings(SigningSettings).signing_secret_name)
+
+
+def captcha_artist() -> CaptchaArtist:
+    """Overridden by the public function (``app.dependency_overrides``), the only one with the library."""
+    raise NotImplementedError("only the public function draws captchas")
+
+
+def clear() -> None:
+    """Forget the adapters built so far (tests that start a fresh moto account)."""
+    for provider in (ports, mailer, signing_key):
+        provider.cache_clear()

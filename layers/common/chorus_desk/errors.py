@@ -73,3 +73,25 @@ class StorageUnavailable(DeskError):
     """The data store failed or throttled; nothing is guaranteed to have changed."""
 
     code = "SERVICE_INDISPONIBLE"
+
+
+class TooManyRequests(DeskError):
+    """A public route's abuse limit for the caller's address is reached; ``retry_after`` in seconds."""
+
+    code = "TROP_DE_REQUETES"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class MailUnavailable(DeskError):
+    """The mail service refused or failed to take a mail; it was not sent and may be sent again."""
+
+    code = "MESSAGERIE_INDISPONIBLE"
+
+
+class SecretUnavailable(DeskError):
+    """The signing key could not be read from the secret store."""
+
+    code = "SERVICE_INDISPONIBLE"

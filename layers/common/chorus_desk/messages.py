@@ -110,6 +110,39 @@ ANSWER_REQUIRED = "La réponse est obligatoire."
 REFUSAL_REASON_REQUIRED = "La raison du refus est obligatoire."
 CLOSING_COMMENT_REQUIRED = "Un commentaire est obligatoire pour fermer un ticket qui n'a pas encore reçu de réponse."
 
+# The non-connected form: captcha, abuse limits, the signed status link
+CAPTCHA_WRONG = "Le code de vérification est incorrect : recopiez les caractères de l'image (ou du son)."
+CAPTCHA_EXPIRED = (
+    "Le code de vérification a expiré, a déjà servi ou a reçu trop de réponses erronées : demandez-en un nouveau."
+)
+CAPTCHA_TOO_MANY_FAILURES = (
+    "Trois réponses erronées : ce code de vérification n'est plus valable, demandez-en un nouveau."
+)
+PAIR_NOT_OFFERED_ANONYMOUSLY = (
+    "La sous-catégorie « {subcategory} » nécessite un destinataire : elle n'est proposée qu'aux utilisateurs "
+    "connectés. Choisissez une sous-catégorie adressée au support technique, ou connectez-vous."
+)
+TOO_MANY_PUBLIC_REQUESTS = (
+    "Trop de demandes depuis votre adresse : réessayez dans {minutes} minute(s). "
+    "Si vous avez un compte Chorus Pro, connectez-vous pour saisir votre ticket."
+)
+STATUS_LINK_NOT_FOUND = "Ce lien de suivi n'est pas valide ou a expiré."
+ANONYMOUS_SIDE_NAME = "Vous"
+ANONYMOUS_TICKET_CREATED = (
+    "Votre ticket n° {number} a été enregistré. Un courriel de confirmation a été envoyé à {email} ; "
+    "la réponse vous parviendra à cette adresse."
+)
+
+# Mails (the bodies are template files of the mail function; subjects here)
+MAIL_SUBJECTS: dict[str, str] = {
+    "CONFIRMATION": "Chorus Pro – votre ticket n° {number} a bien été enregistré",
+    "INFORMATION_REQUEST": "Chorus Pro – ticket n° {number} : des informations complémentaires vous sont demandées",
+    "ANSWER": "Chorus Pro – ticket n° {number} : une réponse vous a été apportée",
+    "CLOSURE": "Chorus Pro – ticket n° {number} clôturé",
+}
+MAIL_SENDER_NAME = "Support Chorus Pro"
+MAIL_UNAVAILABLE = "Le service de messagerie est momentanément indisponible : le courriel partira plus tard."
+
 # A field the rules require, sent as null: its own message where the domain has one.
 REQUIRED_BY_FIELD: dict[str, str] = {"assignee_id": ASSIGNEE_REQUIRED}
 
@@ -136,6 +169,9 @@ FIELD_LABELS: dict[str, str] = {
     "text": "texte",
     "reason": "raison",
     "number": "numéro du ticket",
+    "captcha_id": "identifiant du code de vérification",
+    "captcha_answer": "code de vérification",
+    "token": "lien de suivi",
 }
 
 
@@ -225,6 +261,7 @@ ERROR_DESCRIPTIONS: dict[int, str] = {
     404: "Ticket inexistant, ou que l'appelant n'a pas le droit de voir.",
     409: "Action impossible dans le statut actuel, ou ticket modifié entre-temps ; rien n'a changé.",
     415: "Le corps doit être envoyé en JSON (Content-Type: application/json).",
+    429: "Trop de demandes depuis cette adresse : réessayez après le délai de l'en-tête Retry-After.",
 }
 
 # API Gateway's own answers (template.yaml, GatewayResponses): the same error shape and texts.

@@ -253,9 +253,33 @@ class Ticket(_Model):
     submitted_at: datetime | None = None
     closed_at: datetime | None = None
     created_by: Person
+    # Filed through the non-connected form: no emitter structure, followed by mail and a signed link only.
+    anonymous: bool = False
     content: TicketContent = TicketContent()
     emitter: Emitter | None = None
     # Where the ticket was routed, set on submission from the rule of its category pair.
     recipient: Recipient | None = None
     assignee: Person | None = None
     history: tuple[HistoryEntry, ...] = ()
+
+
+# ------------------------------------------------------------------------- non-connected mode, mail
+class Challenge(_Model):
+    """A captcha challenge: its answer is kept only as a salted hash, it expires, and dies after three
+    wrong answers (``failures``) or one right one (deleted)."""
+
+    id: str
+    answer_hash: str
+    salt: str
+    expires_at: datetime
+    failures: int = 0
+
+
+class OutgoingMail(_Model):
+    """A mail ready to leave: one recipient, a subject, a plain-text and an HTML body (both French)."""
+
+    to: str
+    subject: str
+    text: str
+    html: str
+    key: str  # the history event it announces (ticket number and sequence): sent once per key

@@ -5,21 +5,27 @@ Adapters implement them: ``adapters.dynamodb`` (AWS, the only place that imports
 assertions against both. Use cases receive a ``Ports`` bundle built once per cold start
 (``bootstrap``); they never look an adapter up by themselves.
 
-The issues after this one add their ports here: file storage (S3), mail (SES), workflow start (Step
-Functions), company registry (INSEE Sirene).
+The non-connected form added captchas, rate limits, the mail journal (table-backed, in ``Ports``), the
+mailer (SES) and the signing key (Secrets Manager), given to the use cases that need them. The issues
+after this one add theirs here: file storage (S3), workflow start (Step Functions), company registry
+(INSEE Sirene).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
 from typing import Protocol
 
 from chorus_desk.models import (
+    Challenge,
     HistoryEntry,
     Membership,
     ObjectType,
     OrgRef,
+    OutgoingMail,
     PaymentRequest,
     Structure,
     Team,
@@ -87,6 +93,71 @@ class ReferenceData(Protocol):
     ) -> None: ...
 
 
+class Captchas(Protocol):
+    """Captcha challenges. Expiry is the reader's business (``expires_at``): nothing is assumed deleted on
+    time (DynamoDB's TTL deletes within days, moto never)."""
+
+    def put_challenge(self, challenge: Challenge) -> None: ...
+
+    def load_challenge(self, challenge_id: str) -> Challenge | None: ...
+
+    def record_failure(self, challenge_id: str, max_failures: int) -> int | None:
+        """Count one wrong answer, atomically; the new count, or ``None`` if the challenge is gone or
+        already had ``max_failures`` (it is then deleted)."""
+        ...
+
+    def consume_challenge(self, challenge_id: str, max_failures: int) -> bool:
+        """Delete the challenge if it is still there with fewer than ``max_failures`` failures: ``True``
+        for exactly one of any number of concurrent callers."""
+        ...
+
+
+class RateLimits(Protocol):
+    """Counters of requests per key and time window (the public routes' abuse limits)."""
+
+    def hit(self, key: str, expires_at: datetime) -> int:
+        """Add one to the counter ``key`` (created if needed, kept until ``expires_at``); its new value."""
+        ...
+
+
+class Claim(Enum):
+    CLAIMED = "CLAIMED"  # this caller sends the mail now
+    SENT = "SENT"  # it went out already: nothing to do
+    BUSY = "BUSY"  # another consumer is sending it (its lease runs): try again later
+
+
+class MailJournal(Protocol):
+    """Which history events had their mail sent: the idempotency record of the mail consumer."""
+
+    def claim(self, key: str, now: datetime, lease_until: datetime) -> Claim:
+        """Take the right to send the mail of ``key`` until ``lease_until`` (a crashed sender's lease lapses)."""
+        ...
+
+    def mark_sent(self, key: str, message_id: str, now: datetime) -> None: ...
+
+    def release(self, key: str) -> None:
+        """Give a claim back after a failed send, so that a retry may claim it at once."""
+        ...
+
+
+class Mailer(Protocol):
+    """Sends one mail; returns the provider's message id, or raises ``MailUnavailable``."""
+
+    def send(self, mail: OutgoingMail) -> str: ...
+
+
+class SigningKey(Protocol):
+    """The secret that signs the non-connected status links (read once per execution environment)."""
+
+    def key(self) -> bytes: ...
+
+
+class CaptchaArtist(Protocol):
+    """Draws a captcha answer: a PNG image and a WAV recording of it (a heavy library: the public function's)."""
+
+    def draw(self, text: str) -> tuple[bytes, bytes]: ...
+
+
 @dataclass(frozen=True)
 class Ports:
     """Everything a use case may reach, built once per execution environment."""
@@ -95,3 +166,6 @@ class Ports:
     directory: Directory
     payments: PaymentRequests
     reference: ReferenceData
+    captchas: Captchas
+    rate_limits: RateLimits
+    mail_journal: MailJournal

@@ -44,3 +44,32 @@ def load_settings(kind: type[S]) -> S:
             for e in exc.errors()
         )
         raise SettingsError(f"{kind.__name__}: invalid environment: {problems}") from None
+
+
+class SigningSettings(BaseModel):
+    """Functions that sign or check the status links of non-connected tickets."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    signing_secret_name: str = Field(alias="SIGNING_SECRET_NAME", min_length=1)
+    status_link_days: int = Field(alias="STATUS_LINK_DAYS", default=90, ge=1, le=365)
+
+
+class PublicSettings(TableSettings, SigningSettings):
+    """The public function (no authorizer): captcha, non-connected tickets, status links, abuse limits."""
+
+    captcha_seconds: int = Field(alias="CAPTCHA_SECONDS", default=300, ge=30, le=3600)
+    tickets_per_hour: int = Field(alias="PUBLIC_TICKETS_PER_HOUR", default=5, ge=1)
+    tickets_per_day: int = Field(alias="PUBLIC_TICKETS_PER_DAY", default=20, ge=1)
+    captchas_per_hour: int = Field(alias="PUBLIC_CAPTCHAS_PER_HOUR", default=30, ge=1)
+    captchas_per_day: int = Field(alias="PUBLIC_CAPTCHAS_PER_DAY", default=100, ge=1)
+
+
+class MailSettings(SigningSettings):
+    """The mail function (the table's stream consumer): the table, the SES sender, the status-link page."""
+
+    stage: str = Field(alias="STAGE", min_length=1)
+    table_name: str = Field(alias="TABLE_NAME", min_length=3)
+    mail_sender: str = Field(alias="MAIL_SENDER", pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    mail_configuration_set: str = Field(alias="MAIL_CONFIGURATION_SET", default="")
+    status_page_url: str = Field(alias="STATUS_PAGE_URL", pattern=r"^https?://\S+$")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 import boto3
@@ -23,6 +24,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from chorus_desk import messages
 from chorus_desk.errors import ConcurrentModification, StorageUnavailable
 from chorus_desk.models import (
+    Challenge,
     HistoryEntry,
     Membership,
     ObjectType,
@@ -34,7 +36,7 @@ from chorus_desk.models import (
     Ticket,
     UserProfile,
 )
-from chorus_desk.ports import Ports
+from chorus_desk.ports import Claim, Ports
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -129,6 +131,17 @@ class Table:
     def get(self, key: Mapping[str, str], consistent: bool = False) -> dict[str, Any] | None:
         result = self.call("get_item", TableName=self.name, Key=_to_item(key), ConsistentRead=consistent)
         return _from_item(result["Item"]) if "Item" in result else None
+
+    def conditional(self, operation: str, **kwargs: Any) -> Any | None:
+        """A write with a ConditionExpression: its result, or ``None`` when the condition failed."""
+        try:
+            return getattr(self.client, operation)(TableName=self.name, **kwargs)
+        except ClientError as exc:
+            if _is_condition_failure(exc):
+                return None
+            raise StorageUnavailable(messages.STORAGE_UNAVAILABLE) from exc
+        except BotoCoreError as exc:
+            raise StorageUnavailable(messages.STORAGE_UNAVAILABLE) from exc
 
     def transact(self, items: list[dict[str, Any]], token: str) -> bool:
         """Run a transaction; ``False`` when a condition failed (nothing applied), ``True`` when it applied."""
@@ -375,6 +388,135 @@ class DynamoReference:
         self._table.batch_write(items, deletes=stale)
 
 
+def _epoch(moment: datetime) -> int:
+    return int(moment.timestamp())
+
+
+class DynamoCaptchas:
+    """``Captchas``: ``CAPTCHA#<id>`` / ``CHALLENGE``, with ``expires_at`` for the table's TTL."""
+
+    def __init__(self, table: Table) -> None:
+        self._table = table
+
+    @staticmethod
+    def _key(challenge_id: str) -> dict[str, Any]:
+        return _to_item({"PK": f"CAPTCHA#{challenge_id}", "SK": "CHALLENGE"})
+
+    def put_challenge(self, challenge: Challenge) -> None:
+        item = {
+            "PK": f"CAPTCHA#{challenge.id}",
+            "SK": "CHALLENGE",
+            "entity": "CAPTCHA",
+            **challenge.model_dump(mode="json"),
+            "expires_at": _epoch(challenge.expires_at),
+        }
+        self._table.call("put_item", TableName=self._table.name, Item=_to_item(item))
+
+    def load_challenge(self, challenge_id: str) -> Challenge | None:
+        item = self._table.get({"PK": f"CAPTCHA#{challenge_id}", "SK": "CHALLENGE"}, consistent=True)
+        if item is None:
+            return None
+        expires = datetime.fromtimestamp(int(item["expires_at"]), tz=UTC)
+        return Challenge.model_validate({**item, "expires_at": expires})
+
+    def record_failure(self, challenge_id: str, max_failures: int) -> int | None:
+        result = self._table.conditional(
+            "update_item",
+            Key=self._key(challenge_id),
+            UpdateExpression="ADD failures :one",
+            ConditionExpression="attribute_exists(PK) AND failures < :max",
+            ExpressionAttributeValues=_to_item({":one": 1, ":max": max_failures}),
+            ReturnValues="UPDATED_NEW",
+        )
+        if result is None:
+            return None
+        failures = int(result["Attributes"]["failures"]["N"])
+        if failures >= max_failures:
+            self._table.call("delete_item", TableName=self._table.name, Key=self._key(challenge_id))
+        return failures
+
+    def consume_challenge(self, challenge_id: str, max_failures: int) -> bool:
+        result = self._table.conditional(
+            "delete_item",
+            Key=self._key(challenge_id),
+            ConditionExpression="attribute_exists(PK) AND failures < :max",
+            ExpressionAttributeValues=_to_item({":max": max_failures}),
+        )
+        return result is not None
+
+
+class DynamoRateLimits:
+    """``RateLimits``: ``RATE#<key>`` / ``COUNTER``, one atomic ADD per hit, expired by the table's TTL."""
+
+    def __init__(self, table: Table) -> None:
+        self._table = table
+
+    def hit(self, key: str, expires_at: datetime) -> int:
+        result = self._table.call(
+            "update_item",
+            TableName=self._table.name,
+            Key=_to_item({"PK": f"RATE#{key}", "SK": "COUNTER"}),
+            UpdateExpression="ADD hits :one SET expires_at = if_not_exists(expires_at, :expires)",
+            ExpressionAttributeValues=_to_item({":one": 1, ":expires": _epoch(expires_at)}),
+            ReturnValues="UPDATED_NEW",
+        )
+        return int(result["Attributes"]["hits"]["N"])
+
+
+MAIL_RECORD_DAYS = 30  # how long a sent mail's record is kept (replays older than that are impossible anyway)
+
+
+class DynamoMailJournal:
+    """``MailJournal``: ``MAIL#<key>`` / ``MAIL``: ``SENDING`` with a lease, then ``SENT`` with the message id."""
+
+    def __init__(self, table: Table) -> None:
+        self._table = table
+
+    @staticmethod
+    def _key(key: str) -> dict[str, Any]:
+        return _to_item({"PK": f"MAIL#{key}", "SK": "MAIL"})
+
+    def claim(self, key: str, now: datetime, lease_until: datetime) -> Claim:
+        item = {
+            "PK": f"MAIL#{key}",
+            "SK": "MAIL",
+            "entity": "MAIL",
+            "state": "SENDING",
+            "lease_until": _epoch(lease_until),
+            "expires_at": _epoch(now) + MAIL_RECORD_DAYS * 86400,
+        }
+        claimed = self._table.conditional(
+            "put_item",
+            Item=_to_item(item),
+            ConditionExpression="attribute_not_exists(PK) OR (#state = :sending AND lease_until < :now)",
+            ExpressionAttributeNames={"#state": "state"},
+            ExpressionAttributeValues=_to_item({":sending": "SENDING", ":now": _epoch(now)}),
+        )
+        if claimed is not None:
+            return Claim.CLAIMED
+        stored = self._table.get({"PK": f"MAIL#{key}", "SK": "MAIL"}, consistent=True)
+        return Claim.SENT if stored is not None and stored.get("state") == "SENT" else Claim.BUSY
+
+    def mark_sent(self, key: str, message_id: str, now: datetime) -> None:
+        self._table.call(
+            "update_item",
+            TableName=self._table.name,
+            Key=self._key(key),
+            UpdateExpression="SET #state = :sent, message_id = :id, sent_at = :at REMOVE lease_until",
+            ExpressionAttributeNames={"#state": "state"},
+            ExpressionAttributeValues=_to_item({":sent": "SENT", ":id": message_id, ":at": now.isoformat()}),
+        )
+
+    def release(self, key: str) -> None:
+        self._table.conditional(
+            "delete_item",
+            Key=self._key(key),
+            ConditionExpression="#state = :sending",
+            ExpressionAttributeNames={"#state": "state"},
+            ExpressionAttributeValues=_to_item({":sending": "SENDING"}),
+        )
+
+
 def client(service: str = "dynamodb") -> Any:
     """A client with short timeouts and bounded retries (endpoint from AWS_ENDPOINT_URL if set)."""
     config = Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=2, read_timeout=5)
@@ -388,4 +530,7 @@ def dynamodb_ports(table_name: str, dynamodb_client: Any | None = None) -> Ports
         directory=DynamoDirectory(table),
         payments=DynamoPayments(table),
         reference=DynamoReference(table),
+        captchas=DynamoCaptchas(table),
+        rate_limits=DynamoRateLimits(table),
+        mail_journal=DynamoMailJournal(table),
     )

@@ -5,22 +5,26 @@ winner per race, no number taken twice), kept in dictionaries under one lock. Fo
 from __future__ import annotations
 
 import threading
+import uuid
 from collections.abc import Iterable
+from datetime import datetime
 
 from chorus_desk import messages
-from chorus_desk.errors import ConcurrentModification
+from chorus_desk.errors import ConcurrentModification, MailUnavailable
 from chorus_desk.models import (
+    Challenge,
     HistoryEntry,
     Membership,
     ObjectType,
     OrgRef,
+    OutgoingMail,
     PaymentRequest,
     Structure,
     Team,
     Ticket,
     UserProfile,
 )
-from chorus_desk.ports import Ports
+from chorus_desk.ports import Claim, Ports
 
 
 class MemoryStore:
@@ -35,6 +39,10 @@ class MemoryStore:
         self.structures: dict[str, Structure] = {}
         self.teams: dict[str, Team] = {}
         self.payments: dict[tuple[str, ObjectType, str], PaymentRequest] = {}
+        self.challenges: dict[str, Challenge] = {}
+        self.counters: dict[str, tuple[int, datetime]] = {}  # key → hits, kept until
+        self.mail_records: dict[str, tuple[str, int | None]] = {}  # key → state, lease end (epoch seconds)
+        self.sent_mails: dict[str, tuple[str, datetime]] = {}  # key → message id, sent at
 
 
 class MemoryTickets:
@@ -135,6 +143,97 @@ class MemoryReference:
             self._store.payments.update({(p.emitter_siret, p.object_type, p.number): p for p in payment_requests})
 
 
+class MemoryCaptchas:
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+
+    def put_challenge(self, challenge: Challenge) -> None:
+        with self._store.lock:
+            self._store.challenges[challenge.id] = challenge
+
+    def load_challenge(self, challenge_id: str) -> Challenge | None:
+        with self._store.lock:
+            return self._store.challenges.get(challenge_id)
+
+    def record_failure(self, challenge_id: str, max_failures: int) -> int | None:
+        with self._store.lock:
+            challenge = self._store.challenges.get(challenge_id)
+            if challenge is None or challenge.failures >= max_failures:
+                return None
+            failures = challenge.failures + 1
+            if failures >= max_failures:
+                del self._store.challenges[challenge_id]
+            else:
+                self._store.challenges[challenge_id] = challenge.model_copy(update={"failures": failures})
+            return failures
+
+    def consume_challenge(self, challenge_id: str, max_failures: int) -> bool:
+        with self._store.lock:
+            challenge = self._store.challenges.get(challenge_id)
+            if challenge is None or challenge.failures >= max_failures:
+                return False
+            del self._store.challenges[challenge_id]
+            return True
+
+
+class MemoryRateLimits:
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+
+    def hit(self, key: str, expires_at: datetime) -> int:
+        with self._store.lock:
+            hits, kept_until = self._store.counters.get(key, (0, expires_at))
+            self._store.counters[key] = (hits + 1, kept_until)
+            return hits + 1
+
+
+class MemoryMailJournal:
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+
+    def claim(self, key: str, now: datetime, lease_until: datetime) -> Claim:
+        with self._store.lock:
+            state, lease = self._store.mail_records.get(key, (None, None))
+            if state == "SENT":
+                return Claim.SENT
+            if state == "SENDING" and lease is not None and lease >= int(now.timestamp()):
+                return Claim.BUSY
+            self._store.mail_records[key] = ("SENDING", int(lease_until.timestamp()))
+            return Claim.CLAIMED
+
+    def mark_sent(self, key: str, message_id: str, now: datetime) -> None:
+        with self._store.lock:
+            self._store.mail_records[key] = ("SENT", None)
+            self._store.sent_mails[key] = (message_id, now)
+
+    def release(self, key: str) -> None:
+        with self._store.lock:
+            if self._store.mail_records.get(key, (None, None))[0] == "SENDING":
+                del self._store.mail_records[key]
+
+
+class MemoryMailer:
+    """A mailer that keeps what it sends in ``sent``; ``available = False`` makes it fail as SES would."""
+
+    def __init__(self) -> None:
+        self.sent: list[OutgoingMail] = []
+        self.available = True
+
+    def send(self, mail: OutgoingMail) -> str:
+        if not self.available:
+            raise MailUnavailable(messages.MAIL_UNAVAILABLE)
+        self.sent.append(mail)
+        return str(uuid.uuid4())
+
+
+class FixedSigningKey:
+    def __init__(self, secret: bytes = b"memory-signing-key-for-tests-only") -> None:
+        self._secret = secret
+
+    def key(self) -> bytes:
+        return self._secret
+
+
 def memory_ports(store: MemoryStore | None = None) -> Ports:
     store = store or MemoryStore()
     return Ports(
@@ -142,4 +241,7 @@ def memory_ports(store: MemoryStore | None = None) -> Ports:
         directory=MemoryDirectory(store),
         payments=MemoryPayments(store),
         reference=MemoryReference(store),
+        captchas=MemoryCaptchas(store),
+        rate_limits=MemoryRateLimits(store),
+        mail_journal=MemoryMailJournal(store),
     )

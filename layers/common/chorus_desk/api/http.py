@@ -37,9 +37,12 @@ from chorus_desk.errors import (
     FieldError,
     Forbidden,
     InvalidInput,
+    MailUnavailable,
     NotAuthenticated,
     NotFound,
+    SecretUnavailable,
     StorageUnavailable,
+    TooManyRequests,
     TransitionNotAllowed,
     UnsupportedContentType,
 )
@@ -58,7 +61,10 @@ STATUS_OF: dict[type[DeskError], HTTPStatus] = {
     TransitionNotAllowed: HTTPStatus.CONFLICT,
     ConcurrentModification: HTTPStatus.CONFLICT,
     UnsupportedContentType: HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+    TooManyRequests: HTTPStatus.TOO_MANY_REQUESTS,
     StorageUnavailable: HTTPStatus.SERVICE_UNAVAILABLE,
+    MailUnavailable: HTTPStatus.SERVICE_UNAVAILABLE,
+    SecretUnavailable: HTTPStatus.SERVICE_UNAVAILABLE,
 }
 
 CORS_HEADERS = ("Authorization", "Content-Type")
@@ -98,6 +104,13 @@ def identity_from_claims(claims: Mapping[str, Any] | None) -> Identity:
     )
 
 
+def source_ip(request: Request) -> str:
+    """The caller's address as API Gateway saw it (not a header the caller could write)."""
+    event = request.resolved_event
+    ip = event.request_context.identity.source_ip if isinstance(event, APIGatewayProxyEvent) else None
+    return ip or "unknown"
+
+
 def signed_in(request: Request, ports: Annotated[Ports, Depends(bootstrap.ports)]) -> SignedInUser:
     """The caller, from the claims the Cognito authorizer put in the request context (and only from them)."""
     event = request.resolved_event
@@ -106,8 +119,13 @@ def signed_in(request: Request, ports: Annotated[Ports, Depends(bootstrap.ports)
 
 
 # ------------------------------------------------------------------------------------------ errors
-def _error(status: HTTPStatus, error: ErrorResponse) -> Response[str]:
-    return Response(status_code=status.value, content_type=content_types.APPLICATION_JSON, body=error.model_dump_json())
+def _error(status: HTTPStatus, error: ErrorResponse, headers: dict[str, str] | None = None) -> Response[str]:
+    return Response(
+        status_code=status.value,
+        content_type=content_types.APPLICATION_JSON,
+        body=error.model_dump_json(),
+        headers=headers,
+    )
 
 
 def desk_error(exc: DeskError) -> Response[str]:
@@ -116,7 +134,8 @@ def desk_error(exc: DeskError) -> Response[str]:
     details = [ErrorDetail(field=e.field, message=e.message) for e in getattr(exc, "errors", [])]
     log = logger.info if status < 500 else logger.error  # a refused request is not a service problem
     log("request refused", error_code=exc.code, http_status=status.value, fields=[d.field for d in details])
-    return _error(status, ErrorResponse(code=exc.code, message=exc.message, errors=details))
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyRequests) else None
+    return _error(status, ErrorResponse(code=exc.code, message=exc.message, errors=details), headers)
 
 
 def _invalid(*errors: FieldError) -> Response[str]:

@@ -169,6 +169,7 @@ class TicketDetail(View):
     description: str | None
     emitter: EmitterView
     created_by: PersonView
+    anonymous: bool = Field(description="Saisi en mode non connecté : l'émetteur est joint par courriel seulement.")
     object: ObjectView | None = Field(description="Type d'objet et numéro de la demande de paiement concernée.")
     requested_recipient: RequestedRecipientView | None = Field(
         description="Destinataire saisi par l'émetteur (question pour une entité publique)."
@@ -192,6 +193,7 @@ class TicketDetail(View):
             updated_at=ticket.updated_at,
             submitted_at=ticket.submitted_at,
             closed_at=ticket.closed_at,
+            anonymous=ticket.anonymous,
             category=CodeLabel(code=content.category, label=category_label or content.category)
             if content.category
             else None,

@@ -1,0 +1,70 @@
+"""Mail: the consumer of the table's stream that sends every mail of a ticket's life through SES, once.
+
+Each stream record of a new history event (the template's filter lets only those through) is one item of
+a Powertools batch: a record whose mail could not leave (SES down) is reported as failed, so Lambda
+retries from it (bounded, then the on-failure queue), while the journal makes the records already mailed
+no-ops when the batch comes again.
+"""
+
+from collections.abc import Mapping
+from datetime import timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from chorus_desk import bootstrap
+from chorus_desk.observability import logger, metrics, tracer
+from chorus_desk.settings import MailSettings, load_settings
+from chorus_desk.usecases.mail import MailKind, StatusLinks, deliver_event
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+class JinjaComposer:
+    """The bodies of a mail from templates/<kind>.txt.j2 and .html.j2; HTML is autoescaped (a title with
+    markup arrives as text), plain text is not (it is not HTML)."""
+
+    def __init__(self, folder: Path = TEMPLATES) -> None:
+        loader = FileSystemLoader(folder)
+        self._html = Environment(
+            loader=loader, autoescape=select_autoescape(["html.j2"]), undefined=StrictUndefined, trim_blocks=True
+        )
+        self._text = Environment(loader=loader, autoescape=False, undefined=StrictUndefined, trim_blocks=True)  # noqa: S701 - plain text
+
+    def compose(self, kind: MailKind, values: Mapping[str, Any]) -> tuple[str, str]:
+        name = kind.value.lower()
+        text = self._text.get_template(f"{name}.txt.j2").render(values)
+        html = self._html.get_template(f"{name}.html.j2").render(values)
+        return text, html
+
+
+settings = load_settings(MailSettings)
+composer = JinjaComposer()
+processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+
+
+@lru_cache(maxsize=1)
+def status_links() -> StatusLinks:
+    return StatusLinks(bootstrap.signing_key(), settings.status_page_url, timedelta(days=settings.status_link_days))
+
+
+def record_handler(record: DynamoDBRecord) -> None:
+    image = record.dynamodb.new_image if record.dynamodb else None
+    if record.event_name is None or record.event_name.name != "INSERT" or not image or image.get("entity") != "EVENT":
+        return  # not a new history event: no mail (the template's filter already keeps these out)
+    deliver_event(
+        bootstrap.ports(), bootstrap.mailer(), composer, status_links(), int(image["number"]), int(image["seq"])
+    )
+
+
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)

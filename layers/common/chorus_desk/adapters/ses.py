@@ -1,0 +1,54 @@
+"""The SES v2 adapter of the ``Mailer`` port: one MIME message (plain text and HTML alternatives, UTF-8),
+sent from the configured identity, in the configured configuration set if any."""
+
+from __future__ import annotations
+
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+from chorus_desk import messages
+from chorus_desk.errors import MailUnavailable
+from chorus_desk.models import OutgoingMail, utc_now
+
+
+def mime_message(mail: OutgoingMail, sender: str) -> bytes:
+    """The mail as SES sends it: multipart/alternative, text first then HTML, UTF-8 throughout."""
+    message = EmailMessage()
+    local, _, domain = sender.partition("@")
+    message["From"] = Address(messages.MAIL_SENDER_NAME, local, domain)
+    message["To"] = mail.to
+    message["Subject"] = mail.subject
+    message["Date"] = format_datetime(utc_now())
+    message["Message-ID"] = make_msgid(idstring=mail.key.replace("#", "."), domain=domain or None)
+    message["Content-Language"] = "fr"
+    message.set_content(mail.text, charset="utf-8")
+    message.add_alternative(mail.html, subtype="html", charset="utf-8")
+    return message.as_bytes()
+
+
+class SesMailer:
+    def __init__(self, sender: str, configuration_set: str | None = None, client: Any | None = None) -> None:
+        self._sender = sender
+        self._configuration_set = configuration_set or None
+        config = Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=2, read_timeout=5)
+        self._client = client or boto3.client("sesv2", config=config)
+
+    def send(self, mail: OutgoingMail) -> str:
+        request: dict[str, Any] = {
+            "FromEmailAddress": self._sender,
+            "Destination": {"ToAddresses": [mail.to]},
+            "Content": {"Raw": {"Data": mime_message(mail, self._sender)}},
+        }
+        if self._configuration_set:
+            request["ConfigurationSetName"] = self._configuration_set
+        try:
+            reply = self._client.send_email(**request)
+        except (ClientError, BotoCoreError) as exc:
+            raise MailUnavailable(messages.MAIL_UNAVAILABLE) from exc
+        return str(reply["MessageId"])

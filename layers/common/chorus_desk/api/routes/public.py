@@ -1,0 +1,96 @@
+"""Public routes (no authorizer): the captcha, the non-connected ticket, the signed status link.
+
+The captcha drawing is a heavy library's: only the public function has it, and it provides the artist
+(``bootstrap.captcha_artist``) when it starts.
+"""
+
+from datetime import timedelta
+from functools import lru_cache
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.depends import Depends
+from aws_lambda_powertools.event_handler.openapi.params import Path
+
+from chorus_desk import bootstrap
+from chorus_desk.actors import AnonymousRequester
+from chorus_desk.observability import tracer
+from chorus_desk.ports import CaptchaArtist, Ports, SigningKey
+from chorus_desk.settings import PublicSettings, load_settings
+from chorus_desk.usecases import public
+
+from ..http import documented, source_ip
+from ..schemas.public import AnonymousTicketCreated, AnonymousTicketRequest, ChallengeView, TicketStatusView
+
+router = Router()  # type: ignore[no-untyped-call]
+
+
+@lru_cache(maxsize=1)
+def settings() -> PublicSettings:
+    return load_settings(PublicSettings)
+
+
+Wired = Annotated[Ports, Depends(bootstrap.ports)]
+Artist = Annotated[CaptchaArtist, Depends(bootstrap.captcha_artist)]
+Key = Annotated[SigningKey, Depends(bootstrap.signing_key)]
+Settings = Annotated[PublicSettings, Depends(settings)]
+SourceIp = Annotated[str, Depends(source_ip)]
+# Any text: a malformed link is answered like a forged one (404), never with a hint of what is wrong.
+StatusToken = Annotated[str, Path(description="Le jeton du lien de suivi reçu par courriel.")]
+
+
+@router.post(
+    "/public/captcha",
+    summary="Nouveau code de vérification (image et son)",
+    tags=["Mode non connecté"],
+    responses=documented(201, ChallengeView, "Le défi : image PNG, version sonore WAV, identifiant.", 429),
+)
+@tracer.capture_method
+def new_captcha(ports: Wired, artist: Artist, config: Settings, ip: SourceIp) -> Response[ChallengeView]:
+    public.check_rate(ports, "captcha", ip, public.Limits(config.captchas_per_hour, config.captchas_per_day))
+    issued = public.new_challenge(ports, artist, timedelta(seconds=config.captcha_seconds))
+    return Response(
+        status_code=201,
+        content_type=content_types.APPLICATION_JSON,
+        body=ChallengeView.of(issued),
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+@router.post(
+    "/public/tickets",
+    summary="Saisir un ticket en mode non connecté",
+    tags=["Mode non connecté"],
+    responses=documented(
+        201, AnonymousTicketCreated, "Le ticket est ouvert ; son numéro est à montrer.", 400, 415, 429
+    ),
+)
+@tracer.capture_method
+def create_anonymous_ticket(
+    body: AnonymousTicketRequest, ports: Wired, config: Settings, ip: SourceIp
+) -> Response[AnonymousTicketCreated]:
+    public.check_rate(ports, "ticket", ip, public.Limits(config.tickets_per_hour, config.tickets_per_day))
+    command = public.CreateAnonymousTicket(body.content(), body.captcha_id, body.captcha_answer)
+    requester = AnonymousRequester(contact_email=body.contact_email or "")
+    ticket = public.create_anonymous_ticket(ports, requester, command)
+    return Response(
+        status_code=201, content_type=content_types.APPLICATION_JSON, body=AnonymousTicketCreated.of(ticket)
+    )
+
+
+@router.get(
+    "/public/status/<token>",
+    summary="Suivre un ticket non connecté (lien signé reçu par courriel)",
+    tags=["Mode non connecté"],
+    responses=documented(200, TicketStatusView, "Statut, étapes, questions et réponses du ticket.", 404),
+)
+@tracer.capture_method
+def ticket_status(token: StatusToken, ports: Wired, key: Key) -> Response[TicketStatusView]:
+    ticket = public.ticket_behind_link(ports, key, token)
+    return Response(
+        status_code=200,
+        content_type=content_types.APPLICATION_JSON,
+        body=TicketStatusView.of(ticket),
+        headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"},
+    )
