@@ -19,7 +19,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 PY313 := $(or $(lastword $(wildcard $(shell pyenv root 2>/dev/null)/versions/3.13*/bin/python3.13)),$(shell command -v python3.13 2>/dev/null | grep -v /shims/))
 
 
-.PHONY: help dev token bench test check lint format typecheck openapi openapi-check validate build unit e2e fuzz pytest clean
+.PHONY: help dev token mail bench test check lint format typecheck openapi openapi-check validate build unit e2e fuzz pytest clean
 
 help: ## List the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -41,6 +41,9 @@ dev: $(VENV)/.installed ## Start the local stack with demo data on http://127.0.
 
 token: $(VENV)/.installed ## Print an IdToken of a demo user of the running stack: TOKEN=$$(make -s token WHO=marie)
 	@$(PY) -m local_stack token $(WHO) $(if $(STATE),--state-file $(STATE))
+
+mail: $(VENV)/.installed ## List the mails the local stack sent (SES), with their text (LAST=n: the last n only)
+	@$(PY) -m local_stack mail $(if $(LAST),--last $(LAST)) $(if $(STATE),--state-file $(STATE))
 
 test: lint typecheck openapi-check validate build pytest fuzz ## Every check and test (what CI runs)
 

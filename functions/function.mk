@@ -15,7 +15,7 @@ define build_function
 	# Heavy libraries go only in the function that uses them: most functions list none (comments only).
 	if grep -qvE '^[[:space:]]*(#|$$)' requirements.txt; then \
 		$(PYTHON) -m pip install --quiet --disable-pip-version-check \
-			--platform manylinux2014_aarch64 --python-version 3.13 --implementation cp --only-binary=:all: \
+			--platform manylinux2014_aarch64 --platform manylinux_2_28_aarch64 --python-version 3.13 --implementation cp --only-binary=:all: \
 			--target "$(ARTIFACTS_DIR)" -r requirements.txt \
 		&& cd "$(ARTIFACTS_DIR)" \
 		&& rm -rf botocore* boto3* s3transfer* jmespath* urllib3* dateutil python_dateutil* six.py six-* bin; \

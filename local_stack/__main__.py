@@ -2,6 +2,7 @@
 
 python -m local_stack serve [--port 3000]      start the stack with demo data (Ctrl-C stops it)
 python -m local_stack token marie              print an IdToken for a demo user of the running stack
+python -m local_stack mail [--last 3]          print the mails the running stack sent (SES), with their text
 python -m local_stack openapi [--check]        write (or check) docs/openapi.json
 """
 
@@ -32,6 +33,15 @@ def _local_environment() -> dict[str, str]:
         "POWERTOOLS_TRACE_DISABLED": "true",  # no X-Ray daemon here
         "POWERTOOLS_METRICS_DISABLED": "true",  # EMF lines would only clutter the console
     }
+
+
+def _functions_environment(template: dict[str, Any], resolver: Resolver, log_level: str) -> None:
+    """The functions' environment as the template gives it, with the local stack's settings on top."""
+    from local_stack.template import prepare_environment
+
+    prepare_environment(template, resolver)
+    os.environ.update(_local_environment())
+    os.environ["POWERTOOLS_LOG_LEVEL"] = log_level
 
 
 class StateError(Exception):
@@ -184,7 +194,6 @@ def serve(args: argparse.Namespace) -> int:
     from werkzeug.serving import make_server
 
     from local_stack import aws
-    from local_stack.template import prepare_environment
 
     # The port and the state file first: a second stack stops here, before moto, and touches nothing.
     listener = _listen(args.host, args.port)
@@ -192,26 +201,34 @@ def serve(args: argparse.Namespace) -> int:
     _claim_state_file(state_file)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # the gateway prints its own access log
     template = load_template()
-    # The functions' environment first: the domain package reads it when it is imported.
-    resolver = Resolver(template, parameters={"Stage": "dev"}, names=dict(aws.LOCAL_NAMES))
-    prepare_environment(template, resolver)
-    os.environ.update(_local_environment())
-    os.environ["POWERTOOLS_LOG_LEVEL"] = args.log_level
+    api_url = f"http://{args.host}:{listener.getsockname()[1]}"
+    # The functions' environment first: the domain package reads it when it is imported. The status links
+    # of the mails point at this stack's own status route.
+    parameters = {"Stage": "dev", "StatusPageUrl": f"{api_url}/public/status/"}
+    resolver = Resolver(template, parameters=parameters, names=dict(aws.LOCAL_NAMES))
+    _functions_environment(template, resolver, args.log_level)
     moto_port = aws.free_port()
     endpoint = f"http://127.0.0.1:{moto_port}"
     os.environ["MOTO_PORT"] = str(moto_port)  # moto's Step Functions interpreter calls back on this port
     aws.patch_moto()
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)
     moto.start()
+    pollers: list[Any] = []
     try:
         aws.use_dummy_credentials(endpoint)
         aws.create_tables(template, resolver, endpoint)
         identities = aws.create_identities(template, resolver, endpoint)
+        aws.create_secrets(template, resolver, endpoint)
+        aws.create_queues(template, resolver, endpoint)
+        aws.create_mail_identity(resolver, endpoint)
+        _functions_environment(template, resolver, args.log_level)  # again: with the secret's local name
 
         from chorus_desk import bootstrap
-        from local_stack import demo
-        from local_stack.gateway import CognitoVerifier, Gateway
+        from local_stack import demo, streams
+        from local_stack.gateway import CognitoVerifier, Gateway, LambdaContext
+        from local_stack.local_routes import CaptchaAnswers, LocalRoutes, sent_mails
         from local_stack.openapi import build_document
+        from local_stack.template import handler_of, load_handler_module
 
         user_ids = {
             u.alias: aws.ensure_user(identities.user_pool_id, u.email, u.name, demo.DEMO_PASSWORD, aws.REGION)
@@ -228,10 +245,28 @@ def serve(args: argparse.Namespace) -> int:
             jwks, f"https://cognito-idp.{aws.REGION}.amazonaws.com/{identities.user_pool_id}", identities.client_id
         )
         ((_, api_spec),) = resources_of_type(template, "AWS::Serverless::Api").items()
-        gateway = Gateway(template, resolver.resolve(api_spec["Properties"]), verifier, build_document(template), "dev")
+        answers = CaptchaAnswers()
+        gateway = Gateway(
+            template,
+            resolver.resolve(api_spec["Properties"]),
+            verifier,
+            build_document(template),
+            "dev",
+            local_routes=LocalRoutes(answers, lambda: sent_mails(aws.REGION)),
+        )
+        for function in resources_of_type(template, "AWS::Serverless::Function"):
+            answers.install(load_handler_module(template, function))  # the public function's captcha artist
+        # The table's stream consumers (the mail function), their handlers called in-process like the API's.
+        pollers = streams.start_pollers(
+            template,
+            resolver,
+            handler_of=lambda function: handler_of(template, function),
+            lock_of=gateway.lock,
+            context_of=lambda function: LambdaContext.of(template, function),
+            client=lambda service: aws.client(service, endpoint),
+        )
         server = make_server(args.host, args.port, gateway, threaded=True, fd=listener.fileno())
         listener.close()  # the server listens on its own duplicate of the socket
-        api_url = f"http://{args.host}:{server.port}"
         _write_state(
             state_file,
             {
@@ -260,6 +295,8 @@ def serve(args: argparse.Namespace) -> int:
             server.server_close()
     finally:
         listener.close()
+        for poller in pollers:
+            poller.stop()
         moto.stop()
         _remove_own_state(state_file)
     print("Local stack stopped.", flush=True)
@@ -281,13 +318,15 @@ def _banner(api_url: str, endpoint: str, numbers: list[int], state_file: Path) -
         "Chorus Pro support desk – local stack",
         f"  API            {api_url}",
         f"  Swagger UI     {api_url}/docs   (OpenAPI: {api_url}/openapi.json)",
-        f"  Embedded AWS   {endpoint}   (moto: DynamoDB, Cognito)",
+        f"  Embedded AWS   {endpoint}   (moto: DynamoDB, Cognito, SES, Secrets Manager, SQS, streams)",
+        f"  Mails sent     make mail{_state_option(state_file, 'STATE=')}   (JSON: {api_url}/_local/mails; local only)",
+        f"  Captcha answer {api_url}/_local/captcha/<id>   (local only)",
         f"  Demo tickets   {', '.join(f'n° {n}' for n in numbers) or 'none'}",
         "",
         f"Demo users (password {demo.DEMO_PASSWORD}):",
     ]
     lines += [f"  {u.alias:<7} {u.email:<45} {u.summary}" for u in demo.USERS]
-    state_arg = "" if state_file == DEFAULT_STATE else f" --state-file {state_file}"
+    state_arg = _state_option(state_file, "--state-file ")
     lines += [
         "",
         "Get a token for a user (IdToken, valid 1 h), then call the API:",
@@ -299,25 +338,37 @@ def _banner(api_url: str, endpoint: str, numbers: list[int], state_file: Path) -
     print("\n".join(lines), flush=True)
 
 
+def _state_option(state_file: Path, option: str) -> str:
+    return "" if state_file == DEFAULT_STATE else f" {option}{state_file}"
+
+
+def _live_state(state_file: Path) -> dict[str, Any] | None:
+    """The state of the running stack, or None once the reason why there is none is printed."""
+    try:
+        state = read_state(state_file)
+    except StateError as error:
+        print(f"The local stack's state file is unusable ({error}): start the stack with `make dev`.", file=sys.stderr)
+        return None
+    if state is None:
+        print("The local stack is not running: start it with `make dev`.", file=sys.stderr)
+        return None
+    if not running(state):
+        print(
+            f"The local stack is not running ({_process(state)}; {state_file} is left from a crash): "
+            "start it with `make dev`.",
+            file=sys.stderr,
+        )
+        return None
+    return state
+
+
 def token(args: argparse.Namespace) -> int:
     from botocore.exceptions import BotoCoreError, ClientError
 
     from local_stack import aws
 
-    try:
-        state = read_state(args.state_file)
-    except StateError as error:
-        print(f"The local stack's state file is unusable ({error}): start the stack with `make dev`.", file=sys.stderr)
-        return 1
+    state = _live_state(args.state_file)
     if state is None:
-        print("The local stack is not running: start it with `make dev`.", file=sys.stderr)
-        return 1
-    if not running(state):
-        print(
-            f"The local stack is not running ({_process(state)}; {args.state_file} is left from a crash): "
-            "start it with `make dev`.",
-            file=sys.stderr,
-        )
         return 1
     email = state["users"].get(args.user, args.user)
     if email not in state["users"].values():
@@ -329,6 +380,26 @@ def token(args: argparse.Namespace) -> int:
     except (BotoCoreError, ClientError) as error:
         print(f"Cannot sign {email} in on the local stack: {error}", file=sys.stderr)
         return 1
+    return 0
+
+
+def mail(args: argparse.Namespace) -> int:
+    """The mails the running stack sent, as a person reads them (GET /_local/mails)."""
+    import urllib.error
+    import urllib.request
+
+    from local_stack.local_routes import render_mails
+
+    state = _live_state(args.state_file)
+    if state is None:
+        return 1
+    try:
+        with urllib.request.urlopen(f"{state['api']}/_local/mails", timeout=10) as reply:
+            mails = json.load(reply)
+    except (urllib.error.URLError, OSError, json.JSONDecodeError) as error:
+        print(f"Cannot read the mails of the local stack at {state['api']}: {error}", file=sys.stderr)
+        return 1
+    print(render_mails(mails, args.last), end="")
     return 0
 
 
@@ -388,6 +459,10 @@ def main(argv: list[str] | None = None) -> int:
     p_token.add_argument("--password")
     p_token.add_argument("--state-file", type=Path, default=DEFAULT_STATE)
     p_token.set_defaults(run=token)
+    p_mail = commands.add_parser("mail", help="print the mails the running stack sent (SES), with their text")
+    p_mail.add_argument("--last", type=int, metavar="N", help="only the last N mails")
+    p_mail.add_argument("--state-file", type=Path, default=DEFAULT_STATE)
+    p_mail.set_defaults(run=mail)
     p_openapi = commands.add_parser("openapi", help="write docs/openapi.json from the code")
     p_openapi.add_argument("--check", action="store_true", help="fail if docs/openapi.json differs from the code")
     p_openapi.set_defaults(run=openapi)

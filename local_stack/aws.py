@@ -5,8 +5,11 @@ from __future__ import annotations
 import copy
 import functools
 import inspect
+import json
 import os
+import secrets
 import socket
+import string
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +24,8 @@ LOCAL_NAMES = {"DeskTable": "chorus-desk-local", "UserPool": "chorus-desk-local"
 
 _WRITE_LOCK = threading.RLock()
 STREAM_RECORDS_KEPT = 10_000  # per table; a DynamoDB stream keeps 24 hours of them
+SHARD_ITERATORS_KEPT = 1_000  # a shard iterator lives 15 minutes on AWS; the pollers use the latest only
+MAILS_KEPT = 1_000  # the latest mails moto's SES keeps (GET /_local/mails)
 _MUTATIONS = ("transact_write_items", "put_item", "update_item", "delete_item", "batch_write_item")
 
 
@@ -49,11 +54,14 @@ def serialize_dynamodb_writes() -> None:
 
 def patch_moto() -> None:
     """What a long-running moto server needs: no instance tracking, item-level transaction rollback, serialized
-    writes, queries that do not sort the whole table, streams that keep their latest records only."""
+    writes, queries that do not sort the whole table, streams that keep their latest records only (and their
+    readers' latest iterators), SES that keeps the latest mails only."""
     stop_tracking_model_instances()
     roll_back_transactions_item_by_item()
     query_one_partition()
     trim_streams()
+    forget_old_shard_iterators()
+    keep_latest_mails()
 
 
 def _untracked_new(cls: type, *_args: Any, **_kwargs: Any) -> Any:
@@ -80,7 +88,7 @@ def trim_streams() -> None:
     """
     from moto.dynamodb.models.table import StreamShard
 
-    original = StreamShard.add
+    original, original_get = StreamShard.add, StreamShard.get
     if getattr(original, "_trimmed", False):
         return
 
@@ -92,8 +100,76 @@ def trim_streams() -> None:
             del self.items[:excess]
             self.starting_sequence_number += excess
 
+    @functools.wraps(original_get)
+    def get(self: Any, start: int, quantity: int) -> list[dict[str, Any]]:
+        # An iterator behind the trimmed records reads on from the oldest one kept (moto would fail an assert;
+        # AWS answers TrimmedDataAccessException, and an event source mapping goes on from the trim horizon).
+        return list(original_get(self, max(start, self.starting_sequence_number), quantity))
+
     add._trimmed = True  # type: ignore[attr-defined]
     StreamShard.add = add  # type: ignore[method-assign]
+    StreamShard.get = get  # type: ignore[method-assign]
+
+
+def forget_old_shard_iterators() -> None:
+    """Keep the latest SHARD_ITERATORS_KEPT shard iterators of each streams backend.
+
+    moto keeps every iterator it hands out (GetShardIterator, and each GetRecords answer's next one) for ever:
+    a stream poller asking a few times a second would fill the memory. AWS lets an iterator expire after 15
+    minutes; a poller only ever uses the one it was given last.
+    """
+    from moto.dynamodbstreams.models import DynamoDBStreamsBackend, ShardIterator
+
+    original = ShardIterator.get
+    if getattr(original, "_bounded", False):
+        return
+
+    @functools.wraps(original)
+    def get(self: Any, limit: int = 1000) -> dict[str, Any]:
+        answer: dict[str, Any] = original(self, limit)
+        _forget_oldest(self.streams_backend.shard_iterators, SHARD_ITERATORS_KEPT)
+        return answer
+
+    original_issue = DynamoDBStreamsBackend.get_shard_iterator
+
+    @functools.wraps(original_issue)
+    def get_shard_iterator(self: Any, *args: Any, **kwargs: Any) -> Any:
+        iterator = original_issue(self, *args, **kwargs)
+        _forget_oldest(self.shard_iterators, SHARD_ITERATORS_KEPT)
+        return iterator
+
+    get._bounded = True  # type: ignore[attr-defined]
+    ShardIterator.get = get  # type: ignore[method-assign]
+    DynamoDBStreamsBackend.get_shard_iterator = get_shard_iterator  # type: ignore[method-assign]
+
+
+def _forget_oldest(entries: dict[str, Any], kept: int) -> None:
+    """Drop the oldest entries of an insertion-ordered dict beyond ``kept``, by tenths (not on every call)."""
+    excess = len(entries) - kept
+    if excess > kept // 10:
+        for key in list(entries)[:excess]:  # list(dict) copies at once: other threads may add meanwhile
+            entries.pop(key, None)
+
+
+def keep_latest_mails() -> None:
+    """Keep the latest MAILS_KEPT mails in moto's SES (it keeps every mail sent, for ever)."""
+    from moto.ses.models import SESBackend
+
+    for name in ("send_email", "send_raw_email", "send_templated_email"):
+        original = getattr(SESBackend, name)
+        if getattr(original, "_bounded", False):
+            continue
+
+        @functools.wraps(original)
+        def send(self: Any, *args: Any, _original: Any = original, **kwargs: Any) -> Any:
+            message = _original(self, *args, **kwargs)
+            excess = len(self.sent_messages) - MAILS_KEPT
+            if excess > MAILS_KEPT // 10:
+                del self.sent_messages[:excess]
+            return message
+
+        send._bounded = True  # type: ignore[attr-defined]
+        setattr(SESBackend, name, send)
 
 
 @dataclass
@@ -307,7 +383,71 @@ class Identities:
 def create_tables(template: dict[str, Any], resolver: Resolver, endpoint: str) -> None:
     dynamodb = client("dynamodb", endpoint)
     for logical_id in resources_of_type(template, "AWS::DynamoDB::Table"):
-        dynamodb.create_table(**table_definition(template, logical_id, resolver.ref(logical_id)))
+        table = dynamodb.create_table(**table_definition(template, logical_id, resolver.ref(logical_id)))
+        if table["TableDescription"].get("LatestStreamArn"):
+            resolver.attributes[f"{logical_id}.StreamArn"] = table["TableDescription"]["LatestStreamArn"]
+
+
+def generate_secret_string(spec: dict[str, Any]) -> str:
+    """A value as Secrets Manager generates it for a secret's ``GenerateSecretString`` (32 characters of every
+    kind by default), put under ``GenerateStringKey`` of ``SecretStringTemplate`` if the template asks."""
+    kinds = [
+        ("ExcludeLowercase", string.ascii_lowercase),
+        ("ExcludeUppercase", string.ascii_uppercase),
+        ("ExcludeNumbers", string.digits),
+        ("ExcludePunctuation", string.punctuation),
+    ]
+    alphabet = "".join(chars for flag, chars in kinds if not spec.get(flag)) + (" " if spec.get("IncludeSpace") else "")
+    alphabet = "".join(c for c in alphabet if c not in str(spec.get("ExcludeCharacters", "")))
+    value = "".join(secrets.choice(alphabet) for _ in range(int(spec.get("PasswordLength", 32))))
+    if "GenerateStringKey" not in spec:
+        return value
+    document = json.loads(spec.get("SecretStringTemplate", "{}"))
+    document[spec["GenerateStringKey"]] = value
+    return json.dumps(document)
+
+
+def create_secrets(template: dict[str, Any], resolver: Resolver, endpoint: str) -> None:
+    """The template's secrets, named as it names them, with a value generated as it asks; Ref gives the ARN."""
+    manager = client("secretsmanager", endpoint)
+    for logical_id, spec in resources_of_type(template, "AWS::SecretsManager::Secret").items():
+        props = resolver.resolve(spec.get("Properties", {}))
+        value = props.get("SecretString") or generate_secret_string(props.get("GenerateSecretString", {}))
+        created = manager.create_secret(
+            Name=props.get("Name", logical_id), Description=props.get("Description", ""), SecretString=value
+        )
+        resolver.names[logical_id] = created["ARN"]
+
+
+_QUEUE_ATTRIBUTES = (
+    "DelaySeconds",
+    "MaximumMessageSize",
+    "MessageRetentionPeriod",
+    "ReceiveMessageWaitTimeSeconds",
+    "SqsManagedSseEnabled",
+    "VisibilityTimeout",
+)
+
+
+def create_queues(template: dict[str, Any], resolver: Resolver, endpoint: str) -> None:
+    """The template's SQS queues (the on-failure destinations); Ref gives the URL, GetAtt the ARN and name."""
+    sqs = client("sqs", endpoint)
+    for logical_id, spec in resources_of_type(template, "AWS::SQS::Queue").items():
+        props = resolver.resolve(spec.get("Properties", {}))
+        attributes = {
+            k: str(props[k]).lower() if isinstance(props[k], bool) else str(props[k])
+            for k in _QUEUE_ATTRIBUTES
+            if k in props
+        }
+        name = props.get("QueueName", logical_id)
+        resolver.names[logical_id] = sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
+
+
+def create_mail_identity(resolver: Resolver, endpoint: str) -> str:
+    """The SES identity the mail function sends as (MailIdentity, else the MailSender address), verified."""
+    identity = resolver.ref("MailIdentity") or resolver.ref("MailSender")
+    client("sesv2", endpoint).create_email_identity(EmailIdentity=identity)
+    return identity
 
 
 def create_identities(template: dict[str, Any], resolver: Resolver, endpoint: str) -> Identities:

@@ -8,7 +8,7 @@ import json
 import threading
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from local_stack.template import Route, api_routes, handler_of, resources_of_type
+from local_stack.template import Route, api_routes, function_limits, handler_of, resources_of_type
 
 SWAGGER_PAGE = """<!doctype html>
 <html lang="fr"><head><meta charset="utf-8"><title>Support Chorus Pro – API</title>
@@ -40,6 +40,19 @@ class LambdaContext:
 
     def get_remaining_time_in_millis(self) -> int:
         return max(0, int((self.deadline - time.monotonic()) * 1000))
+
+    @classmethod
+    def of(cls, template: dict[str, Any], function: str, request_id: str | None = None) -> LambdaContext:
+        """The context of one invocation of a function of the template, its limits as declared."""
+        memory, timeout = function_limits(template, function)
+        return cls(
+            function_name=function,
+            memory_limit_in_mb=memory,
+            timeout_seconds=timeout,
+            aws_request_id=request_id or str(uuid.uuid4()),
+            invoked_function_arn=f"arn:aws:lambda:eu-west-3:123456789012:function:{function}",
+            deadline=time.monotonic() + timeout,
+        )
 
 
 class CognitoVerifier:
@@ -88,8 +101,10 @@ class Gateway:
         openapi_document: dict[str, Any],
         stage: str,
         access_log: bool = True,
+        local_routes: Callable[[Request], Response | None] | None = None,
     ) -> None:
         self._access_log = access_log
+        self._local_routes = local_routes
         self._verifier = verifier
         self._openapi = json.dumps(openapi_document, ensure_ascii=False).encode()
         self._stage = stage
@@ -98,9 +113,11 @@ class Gateway:
             [Rule(r.path.replace("{", "<").replace("}", ">"), methods=[r.method], endpoint=r) for r in self._routes],
             strict_slashes=False,
         )
+        self._template = template
         self._handlers = {f: handler_of(template, f) for f in {r.function for r in self._routes}}
-        # One request at a time per function, like one Lambda execution environment.
-        self._locks = {f: threading.Lock() for f in self._handlers}
+        # One request at a time per function, like one Lambda execution environment (the stream pollers
+        # take the same locks: ``lock``).
+        self._locks = {f: threading.Lock() for f in resources_of_type(template, "AWS::Serverless::Function")}
         cors = resolved_api.get("Cors", {})
         self._cors = {
             "Access-Control-Allow-Origin": _unquote(cors.get("AllowOrigin")),
@@ -109,20 +126,15 @@ class Gateway:
             "Access-Control-Max-Age": _unquote(cors.get("MaxAge")),
         }
         self._gateway_responses = resolved_api.get("GatewayResponses", {})
-        functions = resources_of_type(template, "AWS::Serverless::Function")
-        globals_ = template.get("Globals", {}).get("Function", {})
-        self._limits = {
-            f: (
-                int(spec["Properties"].get("MemorySize", globals_.get("MemorySize", 128))),
-                int(spec["Properties"].get("Timeout", globals_.get("Timeout", 3))),
-            )
-            for f, spec in functions.items()
-        }
         swagger = Path(swagger_ui.__file__ or "").parent
         self._assets = {
             "/docs/swagger-ui-bundle.js": (swagger / "swagger-ui-bundle.min.js", "application/javascript"),
             "/docs/swagger-ui.css": (swagger / "swagger-ui.min.css", "text/css"),
         }
+
+    def lock(self, function: str) -> threading.Lock:
+        """The lock that lets one invocation of ``function`` run at a time (one execution environment)."""
+        return self._locks[function]
 
     # ------------------------------------------------------------------------------------ WSGI
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
@@ -145,6 +157,10 @@ class Gateway:
         if request.method == "GET" and request.path in self._assets:
             file, kind = self._assets[request.path]
             return Response(file.read_bytes(), content_type=kind)
+        if self._local_routes is not None and request.path.startswith("/_local/"):
+            answer = self._local_routes(request)  # the local stack's own routes, absent from the template
+            if answer is not None:
+                return answer
         adapter = self._map.bind("localhost")
         if request.method == "OPTIONS":
             try:
@@ -218,15 +234,7 @@ class Gateway:
         self, route: Route, arguments: Mapping[str, Any], request: Request, claims: dict[str, str] | None
     ) -> Response:
         event = self._event(route, arguments, request, claims)
-        memory, timeout = self._limits[route.function]
-        context = LambdaContext(
-            function_name=route.function,
-            memory_limit_in_mb=memory,
-            timeout_seconds=timeout,
-            aws_request_id=event["requestContext"]["requestId"],
-            invoked_function_arn=f"arn:aws:lambda:eu-west-3:123456789012:function:{route.function}",
-            deadline=time.monotonic() + timeout,
-        )
+        context = LambdaContext.of(self._template, route.function, event["requestContext"]["requestId"])
         with self._locks[route.function]:
             result = self._handlers[route.function](event, context)
         body = result.get("body") or ""

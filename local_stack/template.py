@@ -1,4 +1,4 @@
-"""Read template.yaml: functions and their API routes, environment, table definitions, handler modules."""
+"""Read template.yaml: functions and their API routes, environment, limits, table definitions, handler modules."""
 
 from __future__ import annotations
 
@@ -60,9 +60,11 @@ class Resolver:
 
     template: dict[str, Any]
     parameters: dict[str, str] = field(default_factory=dict)
-    names: dict[str, str] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)  # what Ref gives, per logical id
     region: str = "eu-west-3"
     account: str = "123456789012"
+    # What Fn::GetAtt gives, known once the resource exists ("DeskTable.StreamArn": the stream's label).
+    attributes: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for name, spec in self.template.get("Parameters", {}).items():
@@ -92,9 +94,7 @@ class Resolver:
             if isinstance(text, list):
                 text, given = text
                 variables = {k: str(self.resolve(v)) for k, v in given.items()}
-            return re.sub(
-                r"\$\{([^}]+)\}", lambda m: variables.get(m.group(1)) or self._sub_var(m.group(1)), str(text)
-            )
+            return re.sub(r"\$\{([^}]+)\}", lambda m: variables.get(m.group(1)) or self._sub_var(m.group(1)), str(text))
         if set(value) == {"Fn::GetAtt"}:
             resource, attribute = value["Fn::GetAtt"]
             return self._attribute(resource, attribute)
@@ -115,10 +115,16 @@ class Resolver:
         return self.ref(expression)
 
     def _attribute(self, resource: str, attribute: str) -> str:
+        if f"{resource}.{attribute}" in self.attributes:
+            return self.attributes[f"{resource}.{attribute}"]
         name = self.ref(resource)
-        kind = self.template["Resources"][resource]["Type"]
+        spec = self.template["Resources"][resource]
+        kind = spec["Type"]
         if kind == "AWS::DynamoDB::Table" and attribute == "Arn":
             return f"arn:aws:dynamodb:{self.region}:{self.account}:table/{name}"
+        if kind == "AWS::SQS::Queue" and attribute in ("Arn", "QueueName"):
+            queue = str(self.resolve(spec.get("Properties", {}).get("QueueName", resource)))
+            return f"arn:aws:sqs:{self.region}:{self.account}:{queue}" if attribute == "Arn" else queue
         return f"arn:aws:local:{self.region}:{self.account}:{resource}/{name}/{attribute}"
 
 
@@ -178,6 +184,15 @@ def table_definition(template: dict[str, Any], logical_id: str, table_name: str)
     if props.get("SSESpecification", {}).get("SSEEnabled"):
         definition["SSESpecification"] = {"Enabled": True}
     return definition
+
+
+def function_limits(template: dict[str, Any], function: str) -> tuple[int, int]:
+    """A function's memory (MB) and timeout (seconds): its own, else the Globals', else Lambda's defaults."""
+    globals_ = template.get("Globals", {}).get("Function", {})
+    props = template["Resources"][function]["Properties"]
+    return int(props.get("MemorySize", globals_.get("MemorySize", 128))), int(
+        props.get("Timeout", globals_.get("Timeout", 3))
+    )
 
 
 def use_layers(template: dict[str, Any]) -> None:

@@ -79,12 +79,16 @@ def dynamo(aws: CallLog) -> Ports:
 
 
 @pytest.fixture
-def api(memory: Ports, template: dict[str, Any]) -> Api:
+def api(memory: Ports, template: dict[str, Any]) -> Iterator[Api]:
     """The real handlers on in-memory ports: the HTTP contract and the rules, fast."""
-    return Api(template, memory)
+    api = Api(template, memory)
+    yield api
+    api.close()
 
 
 @pytest.fixture
-def aws_api(dynamo: Ports, template: dict[str, Any]) -> Api:
+def aws_api(dynamo: Ports, template: dict[str, Any]) -> Iterator[Api]:
     """The real handlers on the DynamoDB adapters (moto), as deployed."""
-    return Api(template, dynamo)
+    api = Api(template, dynamo)
+    yield api
+    api.close()

@@ -17,7 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from chorus_desk import bootstrap
-from chorus_desk.ports import Ports
+from chorus_desk.adapters.memory import FixedSigningKey
+from chorus_desk.api.routes import public as public_routes
+from chorus_desk.ports import CaptchaArtist, Ports, SigningKey
+from chorus_desk.settings import PublicSettings, load_settings
 from local_stack.gateway import LambdaContext
 from local_stack.template import Route, api_routes, handler_of, load_handler_module
 from tests.fixtures import EMAILS, NAMES, USER_IDS
@@ -59,8 +62,26 @@ def sample_event(name: str) -> dict[str, Any]:
     return event
 
 
+class RecordingArtist:
+    """The public function's own captcha artist, recording each text it draws: what a visitor reads in the
+    image (the desk keeps only a salted hash of it). The real artist is built on the first drawing."""
+
+    def __init__(self, provider: Callable[[], CaptchaArtist]) -> None:
+        self._provider = provider
+        self.drawn: list[str] = []
+
+    def draw(self, text: str) -> tuple[bytes, bytes]:
+        image, audio = self._provider().draw(text)
+        self.drawn.append(text)
+        return image, audio
+
+
 class Api:
-    """Calls the real handlers with the sample events of events/, as API Gateway would, on ``ports``."""
+    """Calls the real handlers with the sample events of events/, as API Gateway would, on ``ports``.
+
+    The public function signs its status links with ``signing_key`` (a fixed test key) and draws its
+    captchas with its own artist, recorded in ``artist.drawn``; its settings are the environment's until
+    ``public_settings`` changes them."""
 
     def __init__(self, template: dict[str, Any], ports: Ports) -> None:
         self.template = template
@@ -68,9 +89,41 @@ class Api:
         self.routes: dict[str, Route] = {snake(r.name): r for r in api_routes(template)}
         for function in {r.function for r in self.routes.values()}:
             load_handler_module(template, function).app.dependency_overrides[bootstrap.ports] = self._ports
+        self.signing_key: SigningKey = FixedSigningKey()
+        public_function = load_handler_module(template, "PublicFunction")
+        self.artist = RecordingArtist(public_function.artist)
+        self._public_overrides: dict[Callable[..., Any], Callable[..., Any]] = public_function.app.dependency_overrides
+        self._public_overrides.pop(public_routes.settings, None)
+        self._saved = dict(self._public_overrides)
+        self._public_overrides[bootstrap.signing_key] = self._signing_key
+        self._public_overrides[bootstrap.captcha_artist] = self._artist
+
+    def close(self) -> None:
+        """Give the public function back its own key, artist and settings (the ports stay overridden)."""
+        for provider in (bootstrap.signing_key, bootstrap.captcha_artist, public_routes.settings):
+            if provider in self._saved:
+                self._public_overrides[provider] = self._saved[provider]
+            else:
+                self._public_overrides.pop(provider, None)
 
     def _ports(self) -> Ports:
         return self.ports
+
+    def _signing_key(self) -> SigningKey:
+        return self.signing_key
+
+    def _artist(self) -> CaptchaArtist:
+        return self.artist
+
+    def public_settings(self, **changes: int) -> PublicSettings:
+        """The public function's settings from now on: the environment's with ``changes`` (by field name),
+        validated as the environment would be."""
+        aliases = {name: PublicSettings.model_fields[name].alias or name for name in changes}
+        settings = PublicSettings.model_validate(
+            {**load_settings(PublicSettings).model_dump(by_alias=True), **{aliases[k]: v for k, v in changes.items()}}
+        )
+        self._public_overrides[public_routes.settings] = lambda: settings
+        return settings
 
     def call(
         self,
@@ -82,13 +135,18 @@ class Api:
         query: Any = _KEEP,
         headers: dict[str, str] | None = None,
         binary_body: bytes | None = None,
+        token: str | None = None,
+        ip: str | None = None,
     ) -> Reply:
         spec = self.routes[route]
         event = copy.deepcopy(sample_event(route))
-        if number is not None:
-            event["path"] = spec.path.replace("{number}", str(number))
-            event["pathParameters"] = {"number": str(number)}
-            event["requestContext"]["path"] = "/dev" + event["path"]
+        for name, value in (("number", number), ("token", token)):
+            if value is not None:
+                event["path"] = spec.path.replace(f"{{{name}}}", str(value))
+                event["pathParameters"] = {name: str(value)}
+                event["requestContext"]["path"] = "/dev" + event["path"]
+        if ip is not None:
+            event["requestContext"]["identity"]["sourceIp"] = ip
         if user is None:
             event["requestContext"]["authorizer"] = None
         else:
@@ -142,6 +200,25 @@ class Api:
         final = self.call("get_ticket", emitter, number)
         assert final.body["status"]["code"] == status
         return int(number)
+
+    # ------------------------------------------------------------------------ non-connected tickets
+    def captcha(self, ip: str | None = None) -> tuple[str, str]:
+        """POST /public/captcha: the challenge's id and the text its image shows."""
+        reply = self.call("new_captcha", None, ip=ip)
+        assert reply.status == 201, reply.body
+        return reply.body["id"], self.artist.drawn[-1]
+
+    def create_anonymous(
+        self, captcha: tuple[str, str] | None = None, ip: str | None = None, **overrides: Any
+    ) -> Reply:
+        """POST /public/tickets with the sample event's fields, ``overrides`` applied (``DROP`` removes a
+        field), answering ``captcha`` (a new one, answered right, if none is given)."""
+        captcha_id, answer = captcha or self.captcha(ip)
+        fields = {**json.loads(sample_event("create_anonymous_ticket")["body"]), "captcha_id": captcha_id}
+        fields.update({"captcha_answer": answer, **overrides})
+        return self.call(
+            "create_anonymous_ticket", None, body={k: v for k, v in fields.items() if v is not DROP}, ip=ip
+        )
 
 
 @contextmanager

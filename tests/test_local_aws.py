@@ -1,20 +1,32 @@
 """The local stack's patches of moto (local_stack/aws.py): TransactWriteItems undone item by item, still
 all-or-nothing, with moto's errors and cancellation reasons; no model instance kept for ever; Query reads
-one partition and answers as moto does; a stream keeps its latest records."""
+one partition and answers as moto does; a stream keeps its latest records, its readers' latest iterators,
+SES its latest mails. The template's other resources in moto (secret, queue, SES identity); the stream
+consumer (local_stack/streams.py): filters, Lambda's event shape, batches, partial failures, retries and
+the on-failure queue; the local-only routes' mails and captcha answers (local_stack/local_routes.py)."""
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import threading
+import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 import boto3
 import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
+from werkzeug.test import create_environ
+from werkzeug.wrappers import Request
 
 from local_stack import aws
-from local_stack.template import table_definition
+from local_stack.local_routes import CaptchaAnswers, LocalRoutes, render_mails, sent_mails
+from local_stack.streams import PatternError, StreamPoller, StreamSource, check_pattern, matches, stream_sources
+from local_stack.template import Resolver, function_environment, table_definition
 
 TABLE = "chorus-desk-patch-test"
 Transaction = list[dict[str, Any]]
@@ -68,8 +80,18 @@ def patches(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
     for name in ("transact_write_items", "put_item", "update_item", "delete_item", "batch_write_item"):
         monkeypatch.setattr(DynamoDBBackend, name, DynamoDBBackend.__dict__[name])  # restored at teardown
     monkeypatch.setattr(BaseModel, "__new__", BaseModel.__dict__["__new__"])
+    from moto.dynamodbstreams.models import DynamoDBStreamsBackend, ShardIterator
+    from moto.ses.models import SESBackend
+
     monkeypatch.setattr(Table, "query", Table.__dict__["query"])
     monkeypatch.setattr(StreamShard, "add", StreamShard.__dict__["add"])
+    monkeypatch.setattr(StreamShard, "get", StreamShard.__dict__["get"])
+    monkeypatch.setattr(ShardIterator, "get", ShardIterator.__dict__["get"])
+    monkeypatch.setattr(
+        DynamoDBStreamsBackend, "get_shard_iterator", DynamoDBStreamsBackend.__dict__["get_shard_iterator"]
+    )
+    for name in ("send_email", "send_raw_email", "send_templated_email"):
+        monkeypatch.setattr(SESBackend, name, SESBackend.__dict__[name])
     return aws.patch_moto
 
 
@@ -352,3 +374,484 @@ def test_a_stream_keeps_its_latest_records(
     assert int(shard.items[-1].record["dynamodb"]["SequenceNumber"]) == first + 44
     table.transact_write_items(TransactItems=[put("new", n=1), increment("ticket#1")])
     assert int(shard.items[-1].record["dynamodb"]["SequenceNumber"]) == first + 46
+
+
+# ------------------------------------------------------------------------------ stream records and mails kept
+def streams_client() -> Any:
+    # botocore addresses streams through an account endpoint that moto does not intercept; the regional one works.
+    return boto3.client(
+        "dynamodbstreams", region_name="eu-west-3", endpoint_url="https://streams.dynamodb.eu-west-3.amazonaws.com"
+    )
+
+
+def test_an_iterator_behind_the_trimmed_records_reads_on_from_the_oldest_kept(
+    patches: Callable[[], None], table: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(aws, "STREAM_RECORDS_KEPT", 20)
+    patches()
+    streams = streams_client()
+    arn = table.describe_table(TableName=TABLE)["Table"]["LatestStreamArn"]
+    shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+    iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")
+    for number in range(45):
+        table.put_item(TableName=TABLE, Item=key(f"ticket#{number}"))
+    records = streams.get_records(ShardIterator=iterator["ShardIterator"])["Records"]
+    oldest_kept = int(moto_table().stream_shard.items[0].record["dynamodb"]["SequenceNumber"])
+    assert int(records[0]["dynamodb"]["SequenceNumber"]) == oldest_kept
+    assert records[-1]["dynamodb"]["Keys"]["PK"] == {"S": "ticket#44"}
+
+
+def test_moto_keeps_the_latest_shard_iterators_only(
+    patches: Callable[[], None], table: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from moto.dynamodbstreams.models import dynamodbstreams_backends
+
+    monkeypatch.setattr(aws, "SHARD_ITERATORS_KEPT", 10)
+    patches()
+    streams = streams_client()
+    arn = table.describe_table(TableName=TABLE)["Table"]["LatestStreamArn"]
+    shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+    iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")
+    iterator = iterator["ShardIterator"]
+    for number in range(50):
+        table.put_item(TableName=TABLE, Item=key(f"ticket#{number}"))
+        answer = streams.get_records(ShardIterator=iterator)
+        assert [r["dynamodb"]["Keys"]["PK"]["S"] for r in answer["Records"]] == [f"ticket#{number}"]
+        iterator = answer["NextShardIterator"]
+    assert len(dynamodbstreams_backends["123456789012"]["eu-west-3"].shard_iterators) <= 12
+
+
+def test_ses_keeps_the_latest_mails_only(patches: Callable[[], None], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(aws, "MAILS_KEPT", 10)
+    patches()
+    with mock_aws():
+        ses = boto3.client("sesv2", region_name="eu-west-3")
+        ses.create_email_identity(EmailIdentity="desk@example.fr")
+        for number in range(30):
+            ses.send_email(
+                FromEmailAddress="desk@example.fr",
+                Destination={"ToAddresses": ["someone@example.fr"]},
+                Content={"Simple": {"Subject": {"Data": f"n° {number}"}, "Body": {"Text": {"Data": "x"}}}},
+            )
+        mails = sent_mails("eu-west-3")
+    assert 10 <= len(mails) <= 11
+    assert mails[-1]["subject"] == "n° 29"
+
+
+# -------------------------------------------------------------------------- the template's other resources
+def test_secret_queue_and_mail_identity_as_the_template_declares_them(
+    template: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(aws, "client", lambda service, _endpoint: boto3.client(service, region_name="eu-west-3"))
+    with mock_aws():
+        resolver = Resolver(template, parameters={"Stage": "dev"}, names=dict(aws.LOCAL_NAMES))
+        aws.create_tables(template, resolver, "unused")
+        aws.create_secrets(template, resolver, "unused")
+        aws.create_queues(template, resolver, "unused")
+        identity = aws.create_mail_identity(resolver, "unused")
+
+        environment = function_environment(template, "MailFunction", resolver)
+        secret = boto3.client("secretsmanager", region_name="eu-west-3").get_secret_value(
+            SecretId=environment["SIGNING_SECRET_NAME"]
+        )
+        assert secret["Name"] == "chorus-desk/dev/status-link-key"
+        value = secret["SecretString"]
+        assert len(value) == 64 and value.isascii() and value.isalnum()
+        assert function_environment(template, "PublicFunction", resolver)["SIGNING_SECRET_NAME"] == secret["ARN"]
+
+        (source,) = stream_sources(template, resolver)
+        sqs = boto3.client("sqs", region_name="eu-west-3")
+        url = sqs.get_queue_url(QueueName="chorus-desk-dev-mail-failures")["QueueUrl"]
+        attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+        assert source.on_failure == attributes["QueueArn"]
+        assert attributes["MessageRetentionPeriod"] == "1209600"
+        assert (
+            source.stream_arn
+            == boto3.client("dynamodb").describe_table(TableName="chorus-desk-local")["Table"]["LatestStreamArn"]
+        )
+
+        assert identity == environment["MAIL_SENDER"] == "ne-pas-repondre@support-chorus.example.fr"
+        identities = boto3.client("sesv2", region_name="eu-west-3").list_email_identities()["EmailIdentities"]
+        assert [i["IdentityName"] for i in identities] == [identity]
+
+
+def test_generated_secret_strings() -> None:
+    first = aws.generate_secret_string({"PasswordLength": 64, "ExcludePunctuation": True})
+    second = aws.generate_secret_string({"PasswordLength": 64, "ExcludePunctuation": True})
+    assert len(first) == 64 and first.isalnum() and first != second
+    assert len(aws.generate_secret_string({})) == 32
+    digits = aws.generate_secret_string(
+        {"ExcludeLowercase": True, "ExcludeUppercase": True, "ExcludePunctuation": True}
+    )
+    assert digits.isdigit()
+    assert "a" not in aws.generate_secret_string({"PasswordLength": 500, "ExcludeCharacters": "a"})
+    document = json.loads(
+        aws.generate_secret_string({"SecretStringTemplate": '{"user": "desk"}', "GenerateStringKey": "password"})
+    )
+    assert document["user"] == "desk" and len(document["password"]) == 32
+
+
+# ------------------------------------------------------------------------------ the stream consumer: filters
+TEMPLATE_PATTERN_CASES = {
+    "an answer": (("INSERT", "EVENT", "ANSWER"), True),
+    "a submission": (("INSERT", "EVENT", "SUBMIT"), True),
+    "taken in charge: no mail": (("INSERT", "EVENT", "TAKE_IN_CHARGE"), False),
+    "a ticket item": (("INSERT", "TICKET", "ANSWER"), False),
+    "a modified event": (("MODIFY", "EVENT", "ANSWER"), False),
+}
+
+
+def stream_record(event_name: str, entity: str | None, action: str | None) -> dict[str, Any]:
+    image = {"PK": {"S": "TICKET#1"}}
+    if entity is not None:
+        image["entity"] = {"S": entity}
+    if action is not None:
+        image["action"] = {"S": action}
+    return {"eventName": event_name, "eventSource": "aws:dynamodb", "dynamodb": {"NewImage": image}}
+
+
+def resolver_with_stream(template: dict[str, Any]) -> Resolver:
+    arn = "arn:aws:dynamodb:eu-west-3:123456789012:table/chorus-desk-local/stream/2026-11-25T00:00:00.000"
+    return Resolver(
+        template, parameters={"Stage": "dev"}, names=dict(aws.LOCAL_NAMES), attributes={"DeskTable.StreamArn": arn}
+    )
+
+
+def test_the_mail_functions_event_source_as_the_template_declares_it(template: dict[str, Any]) -> None:
+    (source,) = stream_sources(template, resolver_with_stream(template))
+    assert (source.function, source.event, source.starting_position) == ("MailFunction", "TicketEvents", "TRIM_HORIZON")
+    assert source.stream_arn.endswith("/stream/2026-11-25T00:00:00.000")
+    assert (source.batch_size, source.maximum_retry_attempts) == (10, 10)
+    assert source.bisect_on_error and source.report_item_failures
+    assert source.on_failure == "arn:aws:sqs:eu-west-3:123456789012:chorus-desk-dev-mail-failures"
+
+
+@pytest.mark.parametrize("case", TEMPLATE_PATTERN_CASES)
+def test_the_templates_filter_lets_only_mailed_history_events_through(template: dict[str, Any], case: str) -> None:
+    (source,) = stream_sources(template, resolver_with_stream(template))
+    fields, expected = TEMPLATE_PATTERN_CASES[case]
+    assert source.accepts(stream_record(*fields)) is expected
+    assert source.accepts(stream_record("INSERT", None, "ANSWER")) is False  # no entity attribute at all
+
+
+def test_filter_values_and_operators() -> None:
+    data = {"a": "x", "n": 1, "b": True, "tags": ["red", "blue"], "m": {"s": "prefix-1"}}
+    assert matches({"a": ["x", "y"]}, data)
+    assert not matches({"a": ["y"]}, data)
+    assert matches({"tags": ["blue"]}, data)  # an array matches if one of its elements does
+    assert not matches({"n": [True]}, data) and matches({"b": [True]}, data)  # a boolean is not a number
+    assert matches({"m": {"s": [{"prefix": "prefix-"}]}}, data)
+    assert matches({"z": [{"exists": False}], "a": [{"exists": True}]}, data)
+    assert not matches({"a": [{"exists": False}]}, data)
+    assert matches({"a": [{"anything-but": ["y", "z"]}]}, data) and not matches({"a": [{"anything-but": "x"}]}, data)
+    assert not matches({"z": [{"anything-but": "x"}]}, data)  # absent: matches nothing but exists: false
+    assert not matches({"m": {"s": ["prefix-1"], "t": ["x"]}}, data)  # every key must match
+    assert not matches({"a": {"s": ["x"]}}, data)  # an object pattern needs an object
+
+
+@pytest.mark.parametrize(
+    "pattern", [{"a": [{"numeric": [">", 1]}]}, {"a": "x"}, {"a": [{"prefix": "p", "exists": True}]}]
+)
+def test_an_unsupported_filter_is_refused_at_start(pattern: dict[str, Any]) -> None:
+    with pytest.raises(PatternError):
+        check_pattern(pattern, "F.E")
+
+
+# ------------------------------------------------------------------------- the stream consumer: delivery
+@dataclass
+class Stream:
+    dynamodb: Any
+    arn: str
+    sqs: Any
+    queue_url: str
+
+    def put(self, *numbers: int) -> None:
+        for number in numbers:
+            self.dynamodb.put_item(TableName=TABLE, Item=key(f"ticket#{number}"))
+
+
+@pytest.fixture
+def stream(template: dict[str, Any]) -> Iterator[Stream]:
+    """A table with its stream in a fresh in-process moto, and a queue for the given-up batches."""
+    with mock_aws():
+        dynamodb = boto3.client("dynamodb", region_name="eu-west-3")
+        arn = dynamodb.create_table(**table_definition(template, "DeskTable", TABLE))["TableDescription"]
+        sqs = boto3.client("sqs", region_name="eu-west-3")
+        yield Stream(dynamodb, arn["LatestStreamArn"], sqs, sqs.create_queue(QueueName="failures")["QueueUrl"])
+
+
+class Recorder:
+    """A handler that records the batches it gets and fails as told (None: no failure)."""
+
+    def __init__(self, fail: Callable[[list[str]], Any] | None = None) -> None:
+        self.batches: list[list[str]] = []
+        self.events: list[dict[str, Any]] = []
+        self._fail = fail
+
+    def __call__(self, event: dict[str, Any], _context: Any) -> Any:
+        self.events.append(event)
+        names = [r["dynamodb"]["Keys"]["PK"]["S"] for r in event["Records"]]
+        self.batches.append(names)
+        failed = self._fail(names) if self._fail else None
+        if failed is None:
+            return {"batchItemFailures": []}
+        sequence = event["Records"][names.index(failed)]["dynamodb"]["SequenceNumber"]
+        return {"batchItemFailures": [{"itemIdentifier": sequence}]}
+
+
+def poller(stream: Stream, handler: Callable[..., Any], log: list[str], **source: Any) -> StreamPoller:
+    declared = StreamSource(
+        function="F",
+        event="E",
+        stream_arn=stream.arn,
+        starting_position="TRIM_HORIZON",
+        batch_size=3,
+        maximum_retry_attempts=2,
+        bisect_on_error=True,
+        report_item_failures=True,
+        filters=({"eventName": ["INSERT"]},),
+        on_failure="arn:aws:sqs:eu-west-3:123456789012:failures",
+    )
+    made = StreamPoller(
+        dataclasses.replace(declared, **source),
+        handler,
+        threading.Lock(),
+        lambda: "context",
+        streams_client(),
+        stream.sqs,
+        "eu-west-3",
+        log=log.append,
+        backoff_seconds=(0, 0),
+    )
+    made.open()
+    return made
+
+
+def drain(each: StreamPoller) -> None:
+    for _ in range(100):
+        if not each.step():
+            return
+    raise AssertionError("the poller never ran out of work")
+
+
+def given_up(stream: Stream) -> list[dict[str, Any]]:
+    messages = stream.sqs.receive_message(QueueUrl=stream.queue_url, MaxNumberOfMessages=10)
+    return [json.loads(m["Body"]) for m in messages.get("Messages", [])]
+
+
+def test_records_reach_the_handler_in_lambdas_shape_in_batches(stream: Stream) -> None:
+    from aws_lambda_powertools.utilities.data_classes import DynamoDBStreamEvent
+
+    stream.put(0, 1, 2, 3, 4)
+    stream.dynamodb.put_item(TableName=TABLE, Item={**key("ticket#1"), "n": {"N": "2"}})  # MODIFY: filtered out
+    handler, log = Recorder(), list[str]()
+    drain(poller(stream, handler, log))
+    assert handler.batches == [["ticket#0", "ticket#1", "ticket#2"], ["ticket#3", "ticket#4"]]
+    record = handler.events[0]["Records"][0]
+    assert set(record) == {
+        "eventID",
+        "eventName",
+        "eventVersion",
+        "eventSource",
+        "awsRegion",
+        "dynamodb",
+        "eventSourceARN",
+    }
+    assert (record["eventSource"], record["awsRegion"], record["eventSourceARN"]) == (
+        "aws:dynamodb",
+        "eu-west-3",
+        stream.arn,
+    )
+    assert set(record["dynamodb"]) == {
+        "ApproximateCreationDateTime",
+        "Keys",
+        "NewImage",
+        "SequenceNumber",
+        "SizeBytes",
+        "StreamViewType",
+    }
+    assert isinstance(record["dynamodb"]["ApproximateCreationDateTime"], int)
+    parsed = list(DynamoDBStreamEvent(handler.events[1]).records)
+    assert [
+        (r.event_name.name if r.event_name else None, r.dynamodb.new_image["PK"]) for r in parsed if r.dynamodb
+    ] == [
+        ("INSERT", "ticket#3"),
+        ("INSERT", "ticket#4"),
+    ]
+    numbers = [int(r["dynamodb"]["SequenceNumber"]) for e in handler.events for r in e["Records"]]
+    assert numbers == sorted(numbers)
+    assert log[0].startswith("STREAM F (3 records)") and " ok " in log[0]
+
+    stream.put(5)  # read later: the poller goes on from where it stopped
+    drain(poller_again := poller(stream, Recorder(), [], starting_position="LATEST"))
+    assert poller_again.step() is False
+    handler_later = Recorder()
+    later = poller(stream, handler_later, [], starting_position="LATEST")
+    stream.put(6)
+    drain(later)
+    assert handler_later.batches == [["ticket#6"]]
+
+
+def test_a_partial_failure_is_retried_from_the_first_failed_record(stream: Stream) -> None:
+    stream.put(0, 1, 2, 3, 4)
+    failed_once: set[str] = set()
+
+    def fail(names: list[str]) -> str | None:
+        if "ticket#1" in names and "ticket#1" not in failed_once:
+            failed_once.add("ticket#1")
+            return "ticket#1"
+        return None
+
+    handler = Recorder(fail)
+    drain(poller(stream, handler, []))
+    assert handler.batches == [
+        ["ticket#0", "ticket#1", "ticket#2"],
+        ["ticket#1", "ticket#2", "ticket#3"],  # from the failed one on, ticket#0 is not sent again
+        ["ticket#4"],
+    ]
+    assert given_up(stream) == []
+
+
+def test_records_given_up_after_the_retries_go_to_the_on_failure_queue(stream: Stream) -> None:
+    stream.put(0, 1, 2, 3, 4)
+    handler, log = Recorder(lambda names: "ticket#1" if "ticket#1" in names else None), list[str]()
+    drain(poller(stream, handler, log))
+    assert handler.batches == [
+        ["ticket#0", "ticket#1", "ticket#2"],  # ticket#1's first attempt
+        *[["ticket#1", "ticket#2", "ticket#3"]] * 2,  # its 2 retries
+        ["ticket#4"],  # the failed batch is given up, reading goes on
+    ]
+    (document,) = given_up(stream)
+    failed = [r["dynamodb"]["SequenceNumber"] for r in handler.events[1]["Records"]]
+    assert document["requestContext"]["condition"] == "RetryAttemptsExhausted"
+    assert document["requestContext"]["approximateInvokeCount"] == 3
+    info = document["DDBStreamBatchInfo"]
+    assert (info["startSequenceNumber"], info["endSequenceNumber"], info["batchSize"]) == (failed[0], failed[-1], 3)
+    assert info["streamArn"] == stream.arn
+    assert any("given up after 3 attempts, sent to failures" in line for line in log)
+
+
+def test_a_handler_error_fails_the_whole_batch_and_halves_it(stream: Stream) -> None:
+    stream.put(0, 1, 2, 3, 4, 5, 6)
+
+    def crash(names: list[str]) -> None:
+        if "ticket#2" in names:
+            raise RuntimeError("boom")
+
+    handler = Recorder(crash)
+    drain(poller(stream, handler, [], batch_size=4))
+    assert handler.batches == [
+        ["ticket#0", "ticket#1", "ticket#2", "ticket#3"],
+        ["ticket#0", "ticket#1"],  # halved
+        ["ticket#2", "ticket#3"],
+        ["ticket#2"],  # halved again
+        ["ticket#2"],  # the last retry
+        ["ticket#3"],  # ticket#2 given up, the rest of the halved batch at the halved size
+        ["ticket#4", "ticket#5", "ticket#6"],  # then full batches again (3 records were left)
+    ]
+    assert given_up(stream)[0]["DDBStreamBatchInfo"]["batchSize"] == 1
+
+
+def test_an_unknown_failure_identifier_fails_the_whole_batch(stream: Stream) -> None:
+    stream.put(0, 1)
+    calls: list[int] = []
+
+    def handler(event: dict[str, Any], context: Any) -> Any:
+        calls.append(len(event["Records"]))
+        return {"batchItemFailures": [{"itemIdentifier": "42" if len(calls) == 1 else ""}]} if len(calls) < 3 else {}
+
+    drain(poller(stream, handler, []))
+    assert calls == [2, 2, 2]  # "42" and "" are not in the batch: all of it again
+
+
+def test_without_report_batch_item_failures_the_answer_is_ignored(stream: Stream) -> None:
+    stream.put(0, 1)
+    handler = Recorder(lambda names: names[0])
+    drain(poller(stream, handler, [], report_item_failures=False))
+    assert handler.batches == [["ticket#0", "ticket#1"]]
+
+
+def test_a_poller_thread_stops_promptly(stream: Stream) -> None:
+    handler = Recorder()
+    running = poller(stream, handler, [])
+    running.start()
+    stream.put(0)
+    deadline = time.monotonic() + 10
+    while not handler.batches and time.monotonic() < deadline:
+        time.sleep(0.05)
+    started = time.monotonic()
+    running.stop()
+    assert time.monotonic() - started < 2
+    assert handler.batches == [["ticket#0"]]
+    assert not any(t.name == "stream-F-E" and t.is_alive() for t in threading.enumerate())
+
+
+# ----------------------------------------------------------------------------------- the local-only routes
+def test_a_mail_sent_through_the_ses_adapter_reads_back_whole() -> None:
+    from chorus_desk.adapters.ses import SesMailer
+    from chorus_desk.models import OutgoingMail
+
+    mail = OutgoingMail(
+        to="jeanne.martin@example.fr",
+        subject="Chorus Pro – votre ticket n° 12 a bien été enregistré",
+        text="Bonjour,\n\nMontant : 120 € « réglé ».\n" + "Une ligne longue, accentuée : éèàç. " * 10,
+        html="<p>Bonjour, <b>120 €</b> « réglé »</p>",
+        key="12#1",
+    )
+    with mock_aws():
+        ses = boto3.client("sesv2", region_name="eu-west-3")
+        ses.create_email_identity(EmailIdentity="desk@example.fr")
+        SesMailer("desk@example.fr", client=ses).send(mail)
+        (read,) = sent_mails("eu-west-3")
+    assert read["to"] == mail.to
+    assert read["subject"] == mail.subject
+    assert read["from"] == "Support Chorus Pro <desk@example.fr>"
+    assert read["text"].strip() == mail.text.strip()
+    assert read["html"].strip() == mail.html
+    assert read["date"]
+    shown = render_mails([read, {**read, "subject": "second"}], last=1)
+    assert "── mail 2 of 2 " in shown and "Subject: second" in shown and "mail 1 of 2" not in shown
+    assert "Montant : 120 € « réglé »." in shown
+    assert render_mails([]).startswith("No mail sent yet")
+
+
+class Artist:
+    def __init__(self) -> None:
+        self.drawn: list[str] = []
+
+    def draw(self, text: str) -> tuple[bytes, bytes]:
+        self.drawn.append(text)
+        return b"png", b"wav"
+
+
+def test_the_answer_of_a_captcha_the_public_function_drew() -> None:
+    from datetime import timedelta
+
+    from chorus_desk import bootstrap
+    from chorus_desk.adapters.memory import memory_ports
+    from chorus_desk.usecases import public
+
+    ports, artist = memory_ports(), Artist()
+    module = SimpleNamespace(app=SimpleNamespace(dependency_overrides={bootstrap.captcha_artist: lambda: artist}))
+    answers = CaptchaAnswers(ports=lambda: ports, kept=5)
+    assert answers.install(module)
+    assert not answers.install(SimpleNamespace())  # a function without a captcha artist
+    drawing = module.app.dependency_overrides[bootstrap.captcha_artist]
+    issued = [public.new_challenge(ports, drawing(), timedelta(minutes=5)) for _ in range(3)]
+    assert [answers.answer(c.id) for c in issued] == artist.drawn  # the function's artist drew them
+    assert answers.answer("unknown") is None
+    for _ in range(5):
+        public.new_challenge(ports, drawing(), timedelta(minutes=5))
+    assert answers.answer(issued[0].id) is None  # only the latest texts are kept
+
+    routes = LocalRoutes(answers, lambda: [{"to": "x"}])
+    latest = public.new_challenge(ports, drawing(), timedelta(minutes=5))
+    reply = routes(Request(create_environ(f"/_local/captcha/{latest.id}")))
+    assert reply is not None and reply.status_code == 200
+    assert json.loads(reply.get_data()) == {"id": latest.id, "answer": artist.drawn[-1]}
+    missing = routes(Request(create_environ("/_local/captcha/a%20b")))
+    assert missing is not None and missing.status_code == 404
+    listed = routes(Request(create_environ("/_local/mails")))
+    assert listed is not None and json.loads(listed.get_data()) == [{"to": "x"}]
+    assert routes(Request(create_environ("/_local/mails", method="POST"))) is None  # the gateway's 403
+    assert routes(Request(create_environ("/_local/other"))) is None

@@ -6,15 +6,20 @@ tickets are built here, with the people, structures and payment requests of test
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta, timezone
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
+from chorus_desk import captcha
 from chorus_desk.catalogue import SUPPORT_TEAM_ID
 from chorus_desk.errors import ConcurrentModification
 from chorus_desk.lifecycle import Action, Side, Status
 from chorus_desk.models import (
+    Challenge,
     Emitter,
     HistoryEntry,
     Membership,
@@ -30,7 +35,8 @@ from chorus_desk.models import (
     TicketContent,
     UserProfile,
 )
-from chorus_desk.ports import Ports
+from chorus_desk.ports import Claim, Ports
+from local_stack.aws import serialize_dynamodb_writes
 from tests.fixtures import (
     CH_VIENNE,
     DUPONT,
@@ -49,6 +55,7 @@ from tests.fixtures import (
 T0 = datetime(2026, 3, 2, 9, 15, 30, 123456, tzinfo=UTC)
 PARIS_SUMMER = timezone(timedelta(hours=2))
 NEW_SIRET = "44290600400001"  # not in the tests' world
+T = TypeVar("T")
 
 
 @pytest.fixture(params=["memory", "dynamo"])
@@ -478,3 +485,166 @@ def test_a_new_user_with_a_membership(ports: Ports) -> None:
 
     assert ports.directory.load_user(newcomer.id) == (newcomer, [membership])
     assert (newcomer, membership) in ports.directory.list_members(org(GREL))
+
+
+# ------------------------------------------------------------------------------------------ Captchas
+# Whole seconds: the table keeps a challenge's expiry as epoch seconds (its TTL attribute).
+EXPIRY = datetime(2026, 3, 2, 9, 20, 30, tzinfo=UTC)
+
+
+def challenge(challenge_id: str = "defi-1", failures: int = 0) -> Challenge:
+    return Challenge(
+        id=challenge_id,
+        answer_hash=captcha.answer_hash("K7MPX", "sel-1"),
+        salt="sel-1",
+        expires_at=EXPIRY,
+        failures=failures,
+    )
+
+
+def in_parallel(calls: int, call: Callable[[], T]) -> list[T]:
+    """``call`` made ``calls`` times at once, from as many threads (as many Lambda environments)."""
+    serialize_dynamodb_writes()  # DynamoDB applies each conditional write atomically; moto needs a lock
+    barrier = threading.Barrier(calls)
+
+    def started_together() -> T:
+        barrier.wait()
+        return call()
+
+    with ThreadPoolExecutor(calls) as pool:
+        return list(pool.map(lambda _: started_together(), range(calls)))
+
+
+def test_put_then_load_a_challenge(ports: Ports) -> None:
+    stored = challenge()
+
+    ports.captchas.put_challenge(stored)
+
+    loaded = ports.captchas.load_challenge(stored.id)
+    assert loaded == stored
+    assert loaded is not None
+    assert loaded.expires_at.utcoffset() == timedelta(0)
+    assert captcha.matches("k7mpx", loaded.salt, loaded.answer_hash)
+
+
+def test_load_an_unknown_challenge_is_none(ports: Ports) -> None:
+    ports.captchas.put_challenge(challenge("defi-1"))
+
+    assert ports.captchas.load_challenge("defi-2") is None
+
+
+def test_each_failure_is_counted_and_the_last_allowed_one_deletes_the_challenge(ports: Ports) -> None:
+    ports.captchas.put_challenge(challenge("defi-1"))
+    ports.captchas.put_challenge(challenge("defi-2"))
+
+    assert ports.captchas.record_failure("defi-1", 3) == 1
+    assert ports.captchas.load_challenge("defi-1") == challenge("defi-1", failures=1)
+    assert ports.captchas.record_failure("defi-1", 3) == 2
+    assert ports.captchas.load_challenge("defi-1") == challenge("defi-1", failures=2)
+    assert ports.captchas.record_failure("defi-1", 3) == 3
+
+    assert ports.captchas.load_challenge("defi-1") is None
+    assert ports.captchas.record_failure("defi-1", 3) is None
+    assert ports.captchas.consume_challenge("defi-1", 3) is False
+    assert ports.captchas.load_challenge("defi-2") == challenge("defi-2")  # the others are untouched
+
+
+def test_a_failure_on_an_unknown_or_already_dead_challenge_is_none(ports: Ports) -> None:
+    ports.captchas.put_challenge(challenge("usé", failures=3))
+
+    assert ports.captchas.record_failure("inconnu", 3) is None
+    assert ports.captchas.record_failure("usé", 3) is None
+    assert ports.captchas.consume_challenge("usé", 3) is False
+
+
+def test_a_challenge_is_consumed_once(ports: Ports) -> None:
+    ports.captchas.put_challenge(challenge("defi-1", failures=2))
+
+    assert ports.captchas.consume_challenge("defi-1", 3) is True
+    assert ports.captchas.load_challenge("defi-1") is None
+    assert ports.captchas.consume_challenge("defi-1", 3) is False
+    assert ports.captchas.consume_challenge("inconnu", 3) is False
+    assert ports.captchas.record_failure("defi-1", 3) is None
+
+
+def test_of_concurrent_consumes_exactly_one_wins(ports: Ports) -> None:
+    ports.captchas.put_challenge(challenge())
+
+    results = in_parallel(8, lambda: ports.captchas.consume_challenge("defi-1", 3))
+
+    assert sorted(results) == [False] * 7 + [True]
+    assert ports.captchas.load_challenge("defi-1") is None
+
+
+def test_concurrent_failures_are_each_counted_and_stop_at_the_maximum(ports: Ports) -> None:
+    ports.captchas.put_challenge(challenge())
+
+    results = in_parallel(6, lambda: ports.captchas.record_failure("defi-1", 3))
+
+    assert sorted(results, key=lambda r: (r is None, r)) == [1, 2, 3, None, None, None]
+    assert ports.captchas.load_challenge("defi-1") is None
+
+
+# ---------------------------------------------------------------------------------------- RateLimits
+def test_each_rate_counter_counts_its_own_hits(ports: Ports) -> None:
+    end = EXPIRY + timedelta(hours=1)
+
+    assert [ports.rate_limits.hit("ticket#abc#H2026030209", end) for _ in range(3)] == [1, 2, 3]
+    assert ports.rate_limits.hit("ticket#abc#D20260302", end) == 1
+    assert ports.rate_limits.hit("ticket#def#H2026030209", end) == 1
+    assert ports.rate_limits.hit("captcha#abc#H2026030209", end) == 1
+    assert ports.rate_limits.hit("ticket#abc#H2026030209", end + timedelta(hours=1)) == 4
+
+
+def test_concurrent_hits_are_all_counted(ports: Ports) -> None:
+    results = in_parallel(8, lambda: ports.rate_limits.hit("ticket#abc#H2026030209", EXPIRY))
+
+    assert sorted(results) == list(range(1, 9))
+
+
+# --------------------------------------------------------------------------------------- MailJournal
+LEASE = timedelta(minutes=5)
+
+
+def test_a_mail_is_claimed_then_busy_while_its_lease_runs(ports: Ports) -> None:
+    assert ports.mail_journal.claim("42#1", T0, T0 + LEASE) is Claim.CLAIMED
+
+    assert ports.mail_journal.claim("42#1", T0 + timedelta(seconds=1), T0 + LEASE * 2) is Claim.BUSY
+    assert ports.mail_journal.claim("42#1", T0 + LEASE - timedelta(seconds=1), T0 + LEASE * 2) is Claim.BUSY
+    assert ports.mail_journal.claim("42#2", T0, T0 + LEASE) is Claim.CLAIMED  # another event: its own claim
+
+
+def test_a_sent_mail_is_never_claimed_again(ports: Ports) -> None:
+    ports.mail_journal.claim("42#1", T0, T0 + LEASE)
+
+    ports.mail_journal.mark_sent("42#1", "message-1", T0 + timedelta(seconds=2))
+
+    assert ports.mail_journal.claim("42#1", T0 + timedelta(seconds=3), T0 + LEASE) is Claim.SENT
+    assert ports.mail_journal.claim("42#1", T0 + timedelta(days=2), T0 + timedelta(days=2) + LEASE) is Claim.SENT
+    ports.mail_journal.release("42#1")  # a late release does not undo a sent mail
+    assert ports.mail_journal.claim("42#1", T0 + timedelta(seconds=4), T0 + LEASE) is Claim.SENT
+
+
+def test_a_released_claim_can_be_taken_at_once(ports: Ports) -> None:
+    ports.mail_journal.claim("42#1", T0, T0 + LEASE)
+
+    ports.mail_journal.release("42#1")
+
+    assert ports.mail_journal.claim("42#1", T0 + timedelta(seconds=1), T0 + LEASE) is Claim.CLAIMED
+    assert ports.mail_journal.claim("42#1", T0 + timedelta(seconds=2), T0 + LEASE) is Claim.BUSY
+    ports.mail_journal.release("inconnu")  # nothing to give back: no error
+
+
+def test_a_lapsed_lease_can_be_claimed_by_another_sender(ports: Ports) -> None:
+    """A sender that crashed after its claim: once its lease is over, another takes the mail."""
+    ports.mail_journal.claim("42#1", T0, T0 + LEASE)
+
+    after = T0 + LEASE + timedelta(seconds=1)
+    assert ports.mail_journal.claim("42#1", after, after + LEASE) is Claim.CLAIMED
+    assert ports.mail_journal.claim("42#1", after + timedelta(seconds=1), after + LEASE * 2) is Claim.BUSY
+
+
+def test_of_concurrent_claims_exactly_one_is_taken(ports: Ports) -> None:
+    results = in_parallel(8, lambda: ports.mail_journal.claim("42#1", T0, T0 + LEASE))
+
+    assert sorted(results, key=lambda c: c.value) == [Claim.BUSY] * 7 + [Claim.CLAIMED]

@@ -1,11 +1,19 @@
 """template.yaml keeps its promises: runtime, tracing, least privilege, no catch-all, explicit CORS,
-log retention, a protected table."""
+log retention, a protected table; the mail consumer's stream, filter, retries and SES rights; the abuse limits
+of the public routes."""
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime
 from typing import Any
 
-from local_stack.template import api_routes, resources_of_type
+import pytest
+
+from chorus_desk import lifecycle
+from chorus_desk.models import HistoryEntry, Person
+from chorus_desk.usecases.mail import kind_of
+from local_stack.template import Resolver, api_routes, resources_of_type
 
 
 def functions(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -29,33 +37,78 @@ def test_every_function_logs_to_its_own_group_with_retention(template: dict[str,
         assert props["RetentionInDays"] == {"Ref": "LogRetentionDays"}, name
 
 
+# SAM policy templates the functions may use, each with the one parameter naming the template's own resource.
+POLICY_TEMPLATES = {
+    "AWSSecretsManagerGetSecretValuePolicy": {"SecretArn": {"Ref": "StatusLinkSecret"}},
+    "SQSSendMessagePolicy": {"QueueName": {"Fn::GetAtt": ["MailDeadLetterQueue", "QueueName"]}},
+}
+SERVICES = ("dynamodb:", "ses:")  # what the inline statements may grant
+
+
+def statements(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """The inline policy statements of a function (SAM policy templates left out)."""
+    return [s for policy in spec["Properties"].get("Policies", []) for s in policy.get("Statement", [])]
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
 def test_policies_name_their_resources_and_never_allow_scan(template: dict[str, Any]) -> None:
     for name, spec in functions(template).items():
         for policy in spec["Properties"].get("Policies", []):
-            for statement in policy["Statement"]:
-                resources = (
-                    statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
-                )
-                assert "*" not in resources, name
-                actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
-                assert all(a.startswith("dynamodb:") and "*" not in a for a in actions), name
-                assert "dynamodb:Scan" not in actions, name
+            if "Statement" in policy:
+                continue
+            ((kind, parameters),) = policy.items()
+            assert POLICY_TEMPLATES.get(kind) == parameters, (name, policy)
+        for statement in statements(spec):
+            assert statement["Effect"] == "Allow", name
+            assert "*" not in as_list(statement["Resource"]), name
+            actions = as_list(statement["Action"])
+            assert all(a.startswith(SERVICES) and "*" not in a for a in actions), name
+            assert "dynamodb:Scan" not in actions, name
 
 
-# The only routes open without a token: reading the catalogue (the non-connected form needs it).
-PUBLIC_ROUTES = {("GET", "/catalogue")}
+# The only routes open without a token: reading the catalogue (the non-connected form needs it), and the
+# non-connected mode: a captcha, a ticket, the status behind a signed link.
+PUBLIC_ROUTES = {
+    ("GET", "/catalogue"),
+    ("POST", "/public/captcha"),
+    ("POST", "/public/tickets"),
+    ("GET", "/public/status/{token}"),
+}
+# What a function open without a token may do on the table: single items and one partition, never a Scan, never
+# an index (they hold other users' lists), never a batch read.
+PUBLIC_TABLE_ACTIONS = {
+    "dynamodb:GetItem",
+    "dynamodb:Query",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:ConditionCheckItem",
+}
 
 
 def test_no_catch_all_route_and_every_route_but_the_public_ones_is_authorized(template: dict[str, Any]) -> None:
-    for route in api_routes(template):
+    routes = api_routes(template)
+    for route in routes:
         assert "+" not in route.path and route.method != "ANY", route
         assert route.authorized is ((route.method, route.path) not in PUBLIC_ROUTES), route
+    assert {(r.method, r.path) for r in routes} >= PUBLIC_ROUTES
 
 
-def test_public_functions_have_no_table_access(template: dict[str, Any]) -> None:
+def test_public_functions_reach_the_table_item_by_item_only(template: dict[str, Any]) -> None:
     public = {r.function for r in api_routes(template) if not r.authorized}
+    assert public == {"CatalogueFunction", "PublicFunction"}
     for function in public:
-        assert "Policies" not in template["Resources"][function]["Properties"], function
+        spec = template["Resources"][function]
+        assert all(not r.authorized for r in api_routes(template) if r.function == function), function
+        for statement in statements(spec):
+            assert set(as_list(statement["Action"])) <= PUBLIC_TABLE_ACTIONS, function
+            assert as_list(statement["Resource"]) == [{"Fn::GetAtt": ["DeskTable", "Arn"]}], function
+    assert "Policies" not in template["Resources"]["CatalogueFunction"]["Properties"]  # the catalogue is code
+    public_policies = template["Resources"]["PublicFunction"]["Properties"]["Policies"]
+    assert [set(p) for p in public_policies] == [{"Statement"}, {"AWSSecretsManagerGetSecretValuePolicy"}]
 
 
 def test_cors_origin_is_explicit(template: dict[str, Any]) -> None:
@@ -69,3 +122,168 @@ def test_table_is_recoverable_and_encrypted(template: dict[str, Any]) -> None:
     assert props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
     assert props["SSESpecification"]["SSEEnabled"] is True
     assert template["Resources"]["DeskTable"]["DeletionPolicy"] == "Retain"
+
+
+def test_every_function_has_its_own_log_group(template: dict[str, Any]) -> None:
+    groups = {
+        name: spec["Properties"]["LoggingConfig"]["LogGroup"]["Ref"] for name, spec in functions(template).items()
+    }
+    assert len(set(groups.values())) == len(groups), groups
+    for group in groups.values():
+        assert template["Resources"][group]["Type"] == "AWS::Logs::LogGroup", group
+
+
+# ------------------------------------------------------------------------------------------------ mail
+def mail_stream_event(template: dict[str, Any]) -> dict[str, Any]:
+    events = template["Resources"]["MailFunction"]["Properties"]["Events"]
+    (event,) = [e for e in events.values() if e["Type"] == "DynamoDB"]
+    return dict(event["Properties"])
+
+
+def mailed_actions() -> set[str]:
+    """The actions whose history event calls for a mail (usecases.mail.kind_of), from the transition table."""
+    mailed = set()
+    for action, transition in lifecycle.TRANSITIONS.items():
+        for source in transition.sources:
+            target = transition.target_from(source)
+            if target is None:
+                continue  # no ticket left (a deleted draft): no history event
+            entry = HistoryEntry(
+                seq=2,
+                at=datetime.now(UTC),
+                actor=Person(id="x", name="x"),
+                side=transition.side,
+                action=action,
+                from_status=source,
+                to_status=target,
+            )
+            if kind_of(entry) is not None:
+                mailed.add(action.value)
+    return mailed
+
+
+def test_the_mail_consumer_reads_the_table_stream_with_bounded_retries_and_a_dead_letter_queue(
+    template: dict[str, Any],
+) -> None:
+    props = mail_stream_event(template)
+    assert props["Stream"] == {"Fn::GetAtt": ["DeskTable", "StreamArn"]}
+    assert template["Resources"]["DeskTable"]["Properties"]["StreamSpecification"] == {"StreamViewType": "NEW_IMAGE"}
+    assert props["StartingPosition"] == "TRIM_HORIZON"
+    assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert props["BisectBatchOnFunctionError"] is True
+    assert 0 <= props["MaximumRetryAttempts"] <= 20  # -1 (the default) retries until the records expire
+    assert 60 <= props["MaximumRecordAgeInSeconds"] <= 86400
+    on_failure = props["DestinationConfig"]["OnFailure"]
+    assert on_failure == {"Type": "SQS", "Destination": {"Fn::GetAtt": ["MailDeadLetterQueue", "Arn"]}}
+    assert template["Resources"]["MailDeadLetterQueue"]["Type"] == "AWS::SQS::Queue"
+    policies = template["Resources"]["MailFunction"]["Properties"]["Policies"]
+    assert {"SQSSendMessagePolicy": POLICY_TEMPLATES["SQSSendMessagePolicy"]} in policies
+
+
+def test_the_mail_filter_lets_through_exactly_the_new_history_events_that_are_mailed(
+    template: dict[str, Any],
+) -> None:
+    (only,) = mail_stream_event(template)["FilterCriteria"]["Filters"]
+    pattern = json.loads(only["Pattern"])
+    assert pattern["eventName"] == ["INSERT"]
+    image = pattern["dynamodb"]["NewImage"]
+    assert image["entity"] == {"S": ["EVENT"]}
+    assert set(image["action"]["S"]) == mailed_actions()
+    assert len(image["action"]["S"]) == len(set(image["action"]["S"]))
+    assert set(pattern) == {"eventName", "dynamodb"} and set(image) == {"entity", "action"}
+    assert mailed_actions() == {
+        "CREATE_AND_SUBMIT",
+        "SUBMIT",
+        "REQUEST_INFORMATION",
+        "ANSWER",
+        "ACCEPT_SOLUTION",
+        "CLOSE",
+    }
+
+
+def ses_statements(template: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    return {
+        name: [s for s in statements(spec) if any(a.startswith("ses:") for a in as_list(s["Action"]))]
+        for name, spec in functions(template).items()
+    }
+
+
+@pytest.mark.parametrize(
+    ("parameters", "resources"),
+    [
+        ({}, ["identity/ne-pas-repondre@support-chorus.example.fr"]),
+        (
+            {"MailIdentity": "support-chorus.example.fr", "MailConfigurationSet": "desk-mails"},
+            ["identity/support-chorus.example.fr", "configuration-set/desk-mails"],
+        ),
+    ],
+)
+def test_only_the_mail_function_sends_mail_and_only_as_the_desk_identity(
+    template: dict[str, Any], parameters: dict[str, str], resources: list[str]
+) -> None:
+    found = {name: found for name, found in ses_statements(template).items() if found}
+    assert set(found) == {"MailFunction"}
+    (statement,) = found["MailFunction"]
+    assert set(as_list(statement["Action"])) == {"ses:SendEmail", "ses:SendRawEmail"}
+    resolver = Resolver(template, parameters=dict(parameters))
+    granted = [r for r in resolver.resolve(as_list(statement["Resource"])) if r != "AWS::NoValue"]
+    assert granted == [f"arn:aws:ses:{resolver.region}:{resolver.account}:{r}" for r in resources]
+    sender = resolver.ref("MailSender")
+    assert resolver.resolve(statement["Condition"]) == {"StringEquals": {"ses:FromAddress": sender}}
+    environment = template["Resources"]["MailFunction"]["Properties"]["Environment"]["Variables"]
+    assert environment["MAIL_SENDER"] == {"Ref": "MailSender"}
+    assert environment["MAIL_CONFIGURATION_SET"] == {"Ref": "MailConfigurationSet"}
+
+
+def test_the_status_link_secret_is_generated_by_the_template_and_read_by_its_two_users(
+    template: dict[str, Any],
+) -> None:
+    secret = template["Resources"]["StatusLinkSecret"]
+    assert secret["Type"] == "AWS::SecretsManager::Secret"
+    assert "SecretString" not in secret["Properties"]  # no key in the template or its parameters
+    assert secret["Properties"]["GenerateSecretString"]["PasswordLength"] >= 32  # the adapter's minimum
+    readers = {
+        name
+        for name, spec in functions(template).items()
+        if {"AWSSecretsManagerGetSecretValuePolicy": {"SecretArn": {"Ref": "StatusLinkSecret"}}}
+        in spec["Properties"].get("Policies", [])
+    }
+    assert readers == {"PublicFunction", "MailFunction"}
+    for name in readers:
+        variables = template["Resources"][name]["Properties"]["Environment"]["Variables"]
+        assert variables["SIGNING_SECRET_NAME"] == {"Ref": "StatusLinkSecret"}, name
+
+
+# ------------------------------------------------------------------------------------------- abuse
+def test_public_post_routes_have_their_own_lower_throttling(template: dict[str, Any]) -> None:
+    (api,) = resources_of_type(template, "AWS::Serverless::Api").values()
+    settings = {(s["ResourcePath"], s["HttpMethod"]): s for s in api["Properties"]["MethodSettings"]}
+    stage = settings[("/*", "*")]
+    posts = [r for r in api_routes(template) if not r.authorized and r.method == "POST"]
+    assert {r.path for r in posts} == {"/public/captcha", "/public/tickets"}
+    for route in posts:
+        own = settings[("/" + route.path.replace("/", "~1"), "POST")]  # API Gateway escapes "/" as "~1"
+        resolver = Resolver(template)
+        for limit in ("ThrottlingBurstLimit", "ThrottlingRateLimit"):
+            assert 0 < int(resolver.resolve(own[limit])) < int(stage[limit]), (route.path, limit)
+
+
+def test_waf_is_an_option_with_a_rate_based_rule_on_the_public_routes(template: dict[str, Any]) -> None:
+    assert template["Conditions"]["WafEnabled"] == {"Fn::Equals": [{"Ref": "WafProtection"}, "Enabled"]}
+    assert template["Parameters"]["WafProtection"]["Default"] == "Disabled"  # billed: chosen per stage
+    acls = resources_of_type(template, "AWS::WAFv2::WebACL")
+    associations = resources_of_type(template, "AWS::WAFv2::WebACLAssociation")
+    assert set(acls) == {"PublicWebAcl"} and set(associations) == {"PublicWebAclAssociation"}
+    for resource in (*acls.values(), *associations.values()):
+        assert resource["Condition"] == "WafEnabled"
+    props = acls["PublicWebAcl"]["Properties"]
+    assert props["Scope"] == "REGIONAL"
+    (rule,) = props["Rules"]
+    assert "Block" in rule["Action"]
+    rate = rule["Statement"]["RateBasedStatement"]
+    assert rate["AggregateKeyType"] == "IP"
+    assert rate["Limit"] == {"Ref": "WafRateLimit"}
+    assert rate["ScopeDownStatement"]["ByteMatchStatement"]["SearchString"] == "/public/"
+    association = associations["PublicWebAclAssociation"]["Properties"]
+    assert association["WebACLArn"] == {"Fn::GetAtt": ["PublicWebAcl", "Arn"]}
+    assert "${DeskApi}" in association["ResourceArn"]["Fn::Sub"]

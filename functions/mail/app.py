@@ -8,7 +8,7 @@ no-ops when the batch comes again.
 
 from collections.abc import Mapping
 from datetime import timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,6 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from chorus_desk import bootstrap
 from chorus_desk.observability import logger, metrics, tracer
@@ -28,25 +27,34 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 class JinjaComposer:
     """The bodies of a mail from templates/<kind>.txt.j2 and .html.j2; HTML is autoescaped (a title with
-    markup arrives as text), plain text is not (it is not HTML)."""
+    markup arrives as text), plain text is not (it is not HTML). Jinja2 is imported on the first mail,
+    not when the function starts."""
 
     def __init__(self, folder: Path = TEMPLATES) -> None:
-        loader = FileSystemLoader(folder)
-        self._html = Environment(
+        self._folder = folder
+
+    @cached_property
+    def _environments(self) -> tuple[Any, Any]:
+        from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+        loader = FileSystemLoader(self._folder)
+        text = Environment(loader=loader, autoescape=False, undefined=StrictUndefined, trim_blocks=True)  # noqa: S701 - plain text
+        html = Environment(
             loader=loader, autoescape=select_autoescape(["html.j2"]), undefined=StrictUndefined, trim_blocks=True
         )
-        self._text = Environment(loader=loader, autoescape=False, undefined=StrictUndefined, trim_blocks=True)  # noqa: S701 - plain text
+        return text, html
 
     def compose(self, kind: MailKind, values: Mapping[str, Any]) -> tuple[str, str]:
         name = kind.value.lower()
-        text = self._text.get_template(f"{name}.txt.j2").render(values)
-        html = self._html.get_template(f"{name}.html.j2").render(values)
-        return text, html
+        text, html = self._environments
+        return text.get_template(f"{name}.txt.j2").render(values), html.get_template(f"{name}.html.j2").render(values)
 
 
 settings = load_settings(MailSettings)
 composer = JinjaComposer()
-processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+# A batch whose every record failed (SES down) is answered with the list of failures too, not raised: Lambda
+# retries from the first one all the same, and an outage does not count as errors of the function.
+processor = BatchProcessor(event_type=EventType.DynamoDBStreams, raise_on_entire_batch_failure=False)
 
 
 @lru_cache(maxsize=1)

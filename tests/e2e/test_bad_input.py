@@ -32,7 +32,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.test_local_stack import Stack, start_stack
+from tests.e2e.stack import Stack, start_stack
 
 pytestmark = [pytest.mark.e2e, pytest.mark.enable_socket]
 

@@ -111,6 +111,8 @@ REFUSAL_REASON_REQUIRED = "La raison du refus est obligatoire."
 CLOSING_COMMENT_REQUIRED = "Un commentaire est obligatoire pour fermer un ticket qui n'a pas encore reçu de réponse."
 
 # The non-connected form: captcha, abuse limits, the signed status link
+CAPTCHA_ID_REQUIRED = "Demandez un code de vérification (image ou son) et renvoyez son identifiant."
+CAPTCHA_ANSWER_REQUIRED = "Le code de vérification est obligatoire : recopiez les caractères de l'image (ou du son)."
 CAPTCHA_WRONG = "Le code de vérification est incorrect : recopiez les caractères de l'image (ou du son)."
 CAPTCHA_EXPIRED = (
     "Le code de vérification a expiré, a déjà servi ou a reçu trop de réponses erronées : demandez-en un nouveau."

@@ -102,8 +102,8 @@ def solve_challenge(ports: Ports, challenge_id: str, answer: str) -> None:
 @dataclass(frozen=True)
 class CreateAnonymousTicket:
     content: TicketContent
-    captcha_id: str
-    captcha_answer: str
+    captcha_id: str | None
+    captcha_answer: str | None
 
 
 def anonymous_content_errors(content: TicketContent) -> list[FieldError]:
@@ -126,6 +126,10 @@ def create_anonymous_ticket(ports: Ports, requester: AnonymousRequester, command
     transition = lifecycle.authorize(Action.CREATE_AND_SUBMIT, frozenset({Side.EMITTER}), None)
     content = command.content.model_copy(update={"contact_email": requester.contact_email or None})
     errors = anonymous_content_errors(content)
+    if not command.captcha_id:
+        errors.append(FieldError("captcha_id", messages.CAPTCHA_ID_REQUIRED))
+    if not command.captcha_answer:
+        errors.append(FieldError("captcha_answer", messages.CAPTCHA_ANSWER_REQUIRED))
     now = utc_now()
     ticket = Ticket(
         number=1,  # placeholder: a number is taken only once everything is right
@@ -141,7 +145,7 @@ def create_anonymous_ticket(ports: Ports, requester: AnonymousRequester, command
     errors += found.errors if found else []
     if errors or found is None or found.recipient is None:
         raise InvalidInput(errors)
-    assert transition.target is not None
+    assert transition.target is not None and command.captcha_id and command.captcha_answer
     solve_challenge(ports, command.captcha_id, command.captcha_answer)
     ticket = ticket.model_copy(
         update={

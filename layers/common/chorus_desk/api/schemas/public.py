@@ -13,7 +13,7 @@ from chorus_desk.models import Email, Text, Ticket, TicketContent
 from chorus_desk.usecases.public import IssuedChallenge
 
 from .common import CodeLabel, Request, View
-from .tickets import FIELD_DOCS, NOT_BLANK
+from .tickets import FIELD_DOCS
 
 
 class ChallengeView(View):
@@ -43,13 +43,11 @@ class AnonymousTicketRequest(Request):
     )
     title: Text = Field(None, max_length=150, description=FIELD_DOCS["title"])
     description: Text = Field(None, max_length=10000, description=FIELD_DOCS["description"])
-    captcha_id: str = Field(
-        max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="L'identifiant du défi (POST /captcha)."
+    captcha_id: Text = Field(
+        None, max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="L'identifiant du défi (POST /public/captcha)."
     )
-    captcha_answer: str = Field(
-        max_length=32,
-        description="Les caractères de l'image, sans tenir compte de la casse.",
-        json_schema_extra=NOT_BLANK,
+    captcha_answer: Text = Field(
+        None, max_length=32, description="Les caractères de l'image (ou du son), sans tenir compte de la casse."
     )
 
     def content(self) -> TicketContent:

@@ -1,0 +1,181 @@
+"""The local stack's own routes, which the deployed API never has (they are not in template.yaml):
+
+GET /_local/mails               the mails SES sent (moto's), oldest first: to, subject, date, text and HTML parts
+GET /_local/captcha/{id}        the answer of a captcha challenge the public function drew, so that the
+                                walk-through and the end-to-end tests can file a non-connected ticket
+
+The gateway asks them first for any path under /_local/; they answer None for the paths they do not have.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+import re
+import threading
+from collections import deque
+from collections.abc import Callable
+from email.message import EmailMessage
+from types import ModuleType
+from typing import Any
+
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import Map, Rule
+from werkzeug.wrappers import Request, Response
+
+CHALLENGE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")  # as the public route accepts it
+
+
+# ------------------------------------------------------------------------------------------------ captcha
+class RecordingArtist:
+    """A captcha artist that remembers the texts it draws, then draws them with the function's own artist."""
+
+    def __init__(self, artist: Any, texts: deque[str], lock: threading.Lock) -> None:
+        self._artist = artist
+        self._texts = texts
+        self._lock = lock
+
+    def draw(self, text: str) -> tuple[bytes, bytes]:
+        with self._lock:
+            self._texts.append(text)
+        drawn: tuple[bytes, bytes] = self._artist.draw(text)
+        return drawn
+
+
+class CaptchaAnswers:
+    """The texts the public function drew lately (bounded), and which one answers a given challenge."""
+
+    def __init__(self, ports: Callable[[], Any] | None = None, kept: int = 1000) -> None:
+        self._ports = ports  # the ports the public function stores its challenges in (default: bootstrap's)
+        self._texts: deque[str] = deque(maxlen=kept)
+        self._lock = threading.Lock()
+
+    def install(self, module: ModuleType | Any) -> bool:
+        """Wrap the captcha artist a function module provides (``app.dependency_overrides``); False if none."""
+        from chorus_desk import bootstrap
+
+        overrides = getattr(getattr(module, "app", None), "dependency_overrides", None)
+        if not isinstance(overrides, dict) or bootstrap.captcha_artist not in overrides:
+            return False
+        original = overrides[bootstrap.captcha_artist]
+
+        def recording_artist() -> RecordingArtist:
+            return RecordingArtist(original(), self._texts, self._lock)
+
+        overrides[bootstrap.captcha_artist] = recording_artist
+        return True
+
+    def answer(self, challenge_id: str) -> str | None:
+        """The text drawn for that challenge, if it is still stored and was drawn by this stack."""
+        from chorus_desk import bootstrap, captcha
+
+        challenge = (self._ports or bootstrap.ports)().captchas.load_challenge(challenge_id)
+        if challenge is None:
+            return None
+        with self._lock:
+            texts = list(self._texts)
+        return next((t for t in reversed(texts) if captcha.matches(t, challenge.salt, challenge.answer_hash)), None)
+
+
+# -------------------------------------------------------------------------------------------------- mails
+def sent_mails(region: str, account: str | None = None) -> list[dict[str, Any]]:
+    """The mails moto's SES sent in this process, oldest first (SES v1 and v2 share them)."""
+    from moto.core.models import DEFAULT_ACCOUNT_ID
+    from moto.ses.models import ses_backends
+
+    backend = ses_backends[account or DEFAULT_ACCOUNT_ID][region]
+    return [mail_of(message) for message in list(backend.sent_messages)]
+
+
+def mail_of(message: Any) -> dict[str, Any]:
+    """One sent message: its raw MIME parsed (text and HTML parts decoded), or a simple message's fields."""
+    raw = getattr(message, "raw_data", None)
+    if raw is None:  # SendEmail with Simple content
+        body = getattr(message, "body", "") or ""
+        return {
+            "id": message.id,
+            "from": message.source,
+            "to": ", ".join(getattr(message, "destinations", {}).get("ToAddresses", [])),
+            "subject": getattr(message, "subject", ""),
+            "date": "",
+            "text": body,
+            "html": "",
+        }
+    parsed = email.message_from_bytes(raw.encode("utf-8"), policy=email.policy.default)
+    assert isinstance(parsed, EmailMessage)
+    return {
+        "id": message.id,
+        "from": str(parsed.get("From", "")),
+        "to": str(parsed.get("To", "")),
+        "subject": str(parsed.get("Subject", "")),
+        "date": str(parsed.get("Date", "")),
+        "text": _part(parsed, "plain"),
+        "html": _part(parsed, "html"),
+    }
+
+
+def _part(message: EmailMessage, subtype: str) -> str:
+    part = message.get_body(preferencelist=(subtype,))
+    if part is None or part.get_content_subtype() != subtype:
+        return ""
+    content: str = part.get_content()
+    return content
+
+
+def render_mails(mails: list[dict[str, Any]], last: int | None = None) -> str:
+    """The mails as a person reads them: To, Subject, Date, then the text part."""
+    if not mails:
+        return "No mail sent yet (the stream consumer sends them a moment after the action that calls for one)."
+    shown = list(enumerate(mails, 1))[-last:] if last else list(enumerate(mails, 1))
+    blocks = []
+    for index, mail in shown:
+        header = f"── mail {index} of {len(mails)} "
+        blocks.append(
+            "\n".join(
+                [
+                    header + "─" * max(0, 100 - len(header)),
+                    f"From:    {mail['from']}",
+                    f"To:      {mail['to']}",
+                    f"Subject: {mail['subject']}",
+                    f"Date:    {mail['date']}",
+                    "",
+                    mail["text"].rstrip(),
+                ]
+            )
+        )
+    return "\n\n".join(blocks) + "\n"
+
+
+# ------------------------------------------------------------------------------------------------- routes
+class LocalRoutes:
+    """The WSGI side of the local-only routes, called by the gateway for paths under /_local/."""
+
+    def __init__(self, answers: CaptchaAnswers, mails: Callable[[], list[dict[str, Any]]]) -> None:
+        self._answers = answers
+        self._mails = mails
+        self._map = Map(
+            [
+                Rule("/_local/mails", methods=["GET"], endpoint="mails"),
+                Rule("/_local/captcha/<challenge_id>", methods=["GET"], endpoint="captcha"),
+            ],
+            strict_slashes=False,
+        )
+
+    def __call__(self, request: Request) -> Response | None:
+        try:
+            endpoint, arguments = self._map.bind("localhost").match(request.path, method=request.method)
+        except HTTPException:
+            return None
+        if endpoint == "mails":
+            return _json(self._mails())
+        challenge_id = str(arguments["challenge_id"])
+        answer = self._answers.answer(challenge_id) if CHALLENGE_ID.match(challenge_id) else None
+        if answer is None:
+            return _json({"message": f"No captcha challenge {challenge_id} drawn by this stack is stored."}, 404)
+        return _json({"id": challenge_id, "answer": answer})
+
+
+def _json(value: Any, status: int = 200) -> Response:
+    body = json.dumps(value, ensure_ascii=False, indent=1 if isinstance(value, list) else None)
+    return Response(body, status=status, content_type="application/json; charset=utf-8")

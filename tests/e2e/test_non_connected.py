@@ -1,0 +1,142 @@
+"""End to end, without an account: a visitor asks for a captcha over HTTP, reads its answer from the local-only
+route (the deployed API has no such route), files a ticket, receives the confirmation mail with a status
+link (the stack's stream consumer runs the mail function, which sends through SES in moto), follows the
+link, and receives the support's answer by mail and on the status page. A wrong answer is refused and
+mails nothing."""
+
+from __future__ import annotations
+
+import re
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+from chorus_desk import messages
+from tests.e2e.stack import Stack, start_stack
+from tests.support import ROOT
+
+pytestmark = [pytest.mark.e2e, pytest.mark.enable_socket]
+
+VISITOR = "jeanne.martin@example.fr"
+FORM = {
+    "category": "FACTURES_EMISES",
+    "subcategory": "MANDAT_DE_FACTURATION",
+    "title": "Déclarer un mandat de facturation",
+    "description": "Notre sous-traitant doit facturer en notre nom : comment déclarer le mandat ?",
+}
+ANSWER = "Déclarez le mandat dans l'espace « Mandats de facturation » de votre structure."
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    started = start_stack(tmp_path_factory.mktemp("non-connected"), "--no-demo-tickets")
+    yield started
+    if started.process.poll() is None:
+        started.process.kill()
+
+
+def captcha(stack: Stack) -> tuple[str, str]:
+    """A challenge asked over HTTP, and its answer from the local stack."""
+    status, challenge, headers = stack.http("POST", "/public/captcha")
+    assert status == 201, challenge
+    assert challenge["image"].startswith("data:image/png;base64,")
+    assert headers["Cache-Control"] == "no-store"
+    status, solved, _ = stack.http("GET", f"/_local/captcha/{challenge['id']}")
+    assert status == 200, solved
+    return challenge["id"], solved["answer"]
+
+
+def status_link(text: str) -> str:
+    """The path of the status link a mail carries (the stack's own /public/status/ route)."""
+    found = re.search(r"(http://127\.0\.0\.1:\d+)(/public/status/\S+)", text)
+    assert found, text
+    return found.group(2)
+
+
+def test_a_visitor_files_a_ticket_and_follows_it_by_mail(stack: Stack) -> None:
+    captcha_id, answer = captcha(stack)
+    status, created, _ = stack.http(
+        "POST",
+        "/public/tickets",
+        body={**FORM, "contact_email": VISITOR, "captcha_id": captcha_id, "captcha_answer": answer.lower()},
+    )
+    assert status == 201, created
+    number = created["number"]
+    assert (created["status"]["label"], created["recipient"]) == ("Ouvert", "Support technique Chorus Pro")
+
+    confirmation = stack.wait_for_mail(VISITOR, f"n° {number} a bien été enregistré")
+    assert confirmation["subject"] == f"Chorus Pro – votre ticket n° {number} a bien été enregistré"
+    assert confirmation["from"] == "Support Chorus Pro <ne-pas-repondre@support-chorus.example.fr>"
+    assert f"Votre ticket n° {number} a bien été enregistré" in confirmation["text"]
+    assert f"n° {number}" in confirmation["html"]
+    link = status_link(confirmation["text"])
+    assert link in confirmation["html"]
+
+    status, page, headers = stack.http("GET", link)
+    assert (status, page["number"], page["status"]["label"]) == (200, number, "Ouvert")
+    assert headers["Cache-Control"] == "no-store"
+    assert stack.http("GET", link[:-3] + ("AAA" if not link.endswith("AAA") else "BBB"))[0] == 404  # forged
+
+    # An agent of the support answers through the API; the visitor gets it by mail and on the status page.
+    status, answered, _ = stack.http("POST", f"/tickets/{number}/answer", "sophie", {"text": ANSWER})
+    assert (status, answered["status"]["label"]) == (200, "Résolu")
+    answer_mail = stack.wait_for_mail(VISITOR, f"n° {number} : une réponse vous a été apportée")
+    assert ANSWER in answer_mail["text"]
+    assert "Support technique Chorus Pro a répondu" in answer_mail["text"]
+    assert status_link(answer_mail["text"]).startswith("/public/status/")
+    status, page, _ = stack.http("GET", link)
+    assert (status, page["status"]["label"]) == (200, "Résolu")
+    assert [(h["by"], h["text"]) for h in page["history"]][-1] == ("Support technique Chorus Pro", ANSWER)
+
+    assert [m["subject"] for m in stack.mails() if m["to"] == VISITOR] == [
+        confirmation["subject"],
+        answer_mail["subject"],
+    ]
+
+    # `make mail`: the same mails, as a person reads them.
+    command = [sys.executable, "-m", "local_stack", "mail", "--last", "2", "--state-file", str(stack.state)]
+    printed = subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    assert f"To:      {VISITOR}" in printed
+    assert f"Subject: {answer_mail['subject']}" in printed
+    assert ANSWER in printed
+    assert printed.count("── mail ") == 2
+
+
+def test_a_wrong_captcha_answer_is_refused_and_mails_nothing(stack: Stack) -> None:
+    visitor = "paul.lemaire@example.fr"
+    captcha_id, answer = captcha(stack)
+    wrong = "XXXXX" if answer != "XXXXX" else "YYYYY"
+    form = {**FORM, "contact_email": visitor, "captcha_id": captcha_id}
+    status, refused, _ = stack.http("POST", "/public/tickets", body={**form, "captcha_answer": wrong})
+    assert status == 400
+    assert refused["errors"] == [{"field": "captcha_answer", "message": messages.CAPTCHA_WRONG}]
+
+    # The same challenge, answered right: that ticket is mailed. The stream is read in order, so a mail of
+    # the refused attempt would have left before this one.
+    status, created, _ = stack.http("POST", "/public/tickets", body={**form, "captcha_answer": answer})
+    assert status == 201, created
+    stack.wait_for_mail(visitor, f"n° {created['number']} a bien été enregistré")
+    assert [m["subject"] for m in stack.mails() if m["to"] == visitor] == [
+        f"Chorus Pro – votre ticket n° {created['number']} a bien été enregistré"
+    ]
+
+
+def test_the_local_routes_are_not_in_the_api(stack: Stack) -> None:
+    assert "_local" not in (ROOT / "template.yaml").read_text(encoding="utf-8")
+    assert "_local" not in (ROOT / "docs" / "openapi.json").read_text(encoding="utf-8")
+    status, document, _ = stack.http("GET", "/openapi.json")
+    assert status == 200
+    assert not [path for path in document["paths"] if "_local" in path]
+    assert stack.http("GET", "/_local/captcha/not-a-challenge")[0] == 404
+    assert stack.http("GET", "/_local/captcha/bad%20id")[0] == 404
+    assert stack.http("DELETE", "/_local/mails")[:2] == (403, {"message": "Missing Authentication Token"})
+
+
+def test_the_stack_stops_cleanly_with_its_stream_consumer(stack: Stack) -> None:
+    stack.process.send_signal(signal.SIGINT)
+    assert stack.process.wait(timeout=30) == 0, stack.log.read_text()
+    assert "Local stack stopped." in stack.log.read_text()
+    assert "Traceback" not in stack.log.read_text()
