@@ -249,16 +249,16 @@ class StreamPoller:
 
     # ------------------------------------------------------------------ work
     def step(self) -> bool:
-        """Read the stream if nothing is pending, deliver one batch; False when there was nothing to do."""
+        """Read the stream if nothing is pending, deliver one batch; False when the stream had nothing new."""
         if not self._pending:
             if self._iterator is None:
                 return False  # the shard is closed
             answer = self._streams.get_records(ShardIterator=self._iterator, Limit=1000)
             self._iterator = answer.get("NextShardIterator")
-            records = (lambda_record(r, self.source.stream_arn, self._region) for r in answer["Records"])
+            records = [lambda_record(r, self.source.stream_arn, self._region) for r in answer["Records"]]
             self._pending = [r for r in records if self.source.accepts(r)]
             if not self._pending:
-                return False
+                return bool(records)  # records all filtered out: read on at once
         batch = self._pending[: self._size]
         outcome = self._invoke(batch)
         if outcome.failed_at is None:

@@ -145,7 +145,9 @@ def create_anonymous_ticket(ports: Ports, requester: AnonymousRequester, command
     errors += found.errors if found else []
     if errors or found is None or found.recipient is None:
         raise InvalidInput(errors)
-    assert transition.target is not None and command.captcha_id and command.captcha_answer
+    assert transition.target is not None
+    assert command.captcha_id  # else in errors above
+    assert command.captcha_answer
     solve_challenge(ports, command.captcha_id, command.captcha_answer)
     ticket = ticket.model_copy(
         update={
