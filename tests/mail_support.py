@@ -220,8 +220,8 @@ class MailDesk:
         return filtered(self.template, records)
 
     def invoke(self, records: Iterable[dict[str, Any]]) -> Delivery:
-        """One invocation of the mail function with ``records`` as they are (no filter applied). When every
-        record fails, the function raises (Powertools' BatchProcessor): Lambda retries the whole batch."""
+        """One invocation of the mail function with ``records`` as they are (no filter applied); the records
+        that failed are reported (even when all did), and Lambda retries from the first one."""
         before = len(sent_mails())
         failed = self.consumer.invoke(records)
         return Delivery(failed, sent_mails()[before:])

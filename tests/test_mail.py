@@ -7,6 +7,7 @@ made through the real API handlers, so the stream records are the product's own.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
@@ -33,7 +34,7 @@ from tests.mail_support import (
     ses_outage,
     verify_sender,
 )
-from tests.support import Api
+from tests.support import ROOT, Api
 
 SENDER = os.environ["MAIL_SENDER"]
 STATUS_PAGE = os.environ["STATUS_PAGE_URL"]
@@ -352,3 +353,20 @@ def test_a_mail_whose_sender_crashed_is_sent_once_its_lease_ends(aws_api: Api, d
 
     assert_mail(only_mail(desk.invoke(batch)), "CONFIRMATION", number)
     assert desk.invoke(batch) == Delivery([], [])
+
+
+def test_the_sample_stream_event_passes_the_filter_and_mails_its_ticket(aws_api: Api, desk: MailDesk) -> None:
+    """events/streams/ticket_submitted.json (for `sam local invoke MailFunction`) is a record the template's
+    filter lets through and the handler reads: once its ticket exists, its confirmation leaves."""
+    sample = json.loads((ROOT / "events" / "streams" / "ticket_submitted.json").read_text(encoding="utf-8"))
+    records = sample["Records"]
+    assert desk.handed(records) == records
+    assert desk.invoke(records) == Delivery([], [])  # no ticket n° 43784 here: nothing to mail, nothing failed
+    number = open_ticket(aws_api)
+    image = records[0]["dynamodb"]["NewImage"]
+    mine = [{**records[0], "dynamodb": {**records[0]["dynamodb"], "NewImage": {**image, "number": {"N": str(number)}}}}]
+    delivery = desk.invoke(mine)
+    assert delivery.failed == []
+    assert [(m.to, m.subject) for m in delivery.mails] == [
+        (CONTACT, messages.MAIL_SUBJECTS["CONFIRMATION"].format(number=number))
+    ]
