@@ -21,7 +21,7 @@ from chorus_desk.lifecycle import Action, Side, Status
 from chorus_desk.models import Challenge, Need, Ticket, TicketContent, content_forms, utc_now
 from chorus_desk.observability import logger, mask_email, metrics
 from chorus_desk.ports import CaptchaArtist, Ports, SigningKey
-from chorus_desk.usecases.tickets import _entry
+from chorus_desk.usecases.tickets import history_entry
 
 
 # ------------------------------------------------------------------------------------- abuse limits
@@ -157,7 +157,7 @@ def create_anonymous_ticket(ports: Ports, requester: AnonymousRequester, command
             "submitted_at": now,
         }
     )
-    entry = _entry(ticket, requester.person, Side.EMITTER, Action.CREATE_AND_SUBMIT, transition.target, None)
+    entry = history_entry(ticket, requester.person, Side.EMITTER, Action.CREATE_AND_SUBMIT, transition.target, None)
     ports.tickets.insert_ticket(ticket, entry)
     logger.info(
         "ticket action applied",

@@ -153,7 +153,7 @@ def _with_content(
     return candidate
 
 
-def _entry(
+def history_entry(
     ticket: Ticket,
     actor: Person,
     side: Side,
@@ -194,7 +194,7 @@ def create_ticket(ports: Ports, user: SignedInUser, command: CreateTicket) -> Ti
     ticket = _with_content(ports, blank, user, content, submitting=command.submit)
     assert transition.target is not None
     ticket = ticket.model_copy(update={"number": ports.tickets.next_ticket_number(), "status": transition.target})
-    entry = _entry(ticket, user.person, Side.EMITTER, action, transition.target, None)
+    entry = history_entry(ticket, user.person, Side.EMITTER, action, transition.target, None)
     ports.tickets.insert_ticket(ticket, entry)
     _record(action, ticket.number, contact=mask_email(ticket.content.contact_email))
     return TicketSeen(ticket.model_copy(update={"history": (entry,)}), frozenset({Side.EMITTER}))
@@ -240,7 +240,7 @@ def act(ports: Ports, actor: Actor, command: ActOnTicket) -> TicketSeen:
         update["assignee"] = _assignee(ports, actor, ticket, command.assignee_id)
     if target is Status.CLOSED:
         update["closed_at"] = now
-    entry = _entry(ticket, actor.person, transition.side, action, target, comment, update.get("assignee"))
+    entry = history_entry(ticket, actor.person, transition.side, action, target, comment, update.get("assignee"))
     updated = ticket.model_copy(update={**update, "history": (*ticket.history, entry)})
     ports.tickets.save_ticket(updated, ticket.version, entry)
     _record(action, command.number)
