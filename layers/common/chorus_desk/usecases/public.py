@@ -18,10 +18,10 @@ from chorus_desk import captcha, catalogue, lifecycle, links, messages, routing
 from chorus_desk.actors import AnonymousRequester
 from chorus_desk.errors import FieldError, InvalidInput, NotFound, TooManyRequests
 from chorus_desk.lifecycle import Action, Side, Status
-from chorus_desk.models import Challenge, Need, Ticket, TicketContent, content_forms, utc_now
+from chorus_desk.models import Challenge, Ticket, TicketContent, utc_now
 from chorus_desk.observability import logger, mask_email, metrics
 from chorus_desk.ports import CaptchaArtist, Ports, SigningKey
-from chorus_desk.usecases.tickets import history_entry
+from chorus_desk.usecases.tickets import history_entry, missing_fields
 
 
 # ------------------------------------------------------------------------------------- abuse limits
@@ -108,11 +108,7 @@ class CreateAnonymousTicket:
 
 def anonymous_content_errors(content: TicketContent) -> list[FieldError]:
     """The non-connected form's checks: its required fields, a known pair, offered in that mode."""
-    errors = [
-        FieldError(name, messages.SUBMISSION_REQUIRED[name])
-        for name, form in content_forms().items()
-        if form.anonymous is Need.REQUIRED and getattr(content, name) is None
-    ]
+    errors = missing_fields(content, anonymous=True)
     pair_errors = catalogue.validate_pair(content.category, content.subcategory)
     errors += [e for e in pair_errors if all(e.field != known.field for known in errors)]
     pair = catalogue.find(content.category, content.subcategory)

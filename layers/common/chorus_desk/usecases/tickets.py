@@ -112,12 +112,17 @@ def _resolve_emitter(
     return content.model_copy(update={"contact_email": contact}), emitter, []
 
 
-def _submission_errors(content: TicketContent) -> list[FieldError]:
-    errors = [
+def missing_fields(content: TicketContent, anonymous: bool = False) -> list[FieldError]:
+    """The fields the form (connected, or non-connected) requires that ``content`` lacks, each with its message."""
+    return [
         FieldError(name, messages.SUBMISSION_REQUIRED[name])
         for name, form in content_forms().items()
-        if form.connected is Need.REQUIRED and getattr(content, name) is None
+        if (form.anonymous if anonymous else form.connected) is Need.REQUIRED and getattr(content, name) is None
     ]
+
+
+def _submission_errors(content: TicketContent) -> list[FieldError]:
+    errors = missing_fields(content)
     # The contact e-mail comes from the structure: it can only be missing once a structure is chosen.
     if content.emitter_siret and not content.contact_email:
         errors.append(FieldError("contact_email", messages.SUBMISSION_REQUIRED["contact_email"]))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from chorus_desk import catalogue
 from chorus_desk.lifecycle import Action, Status
-from chorus_desk.models import Person, Service
+from chorus_desk.models import Person, Service, TicketContent
 
 
 class Request(BaseModel):
@@ -29,6 +30,16 @@ class CodeLabel(View):
     @classmethod
     def of_action(cls, action: Action) -> CodeLabel:
         return cls(code=action.value, label=action.label)
+
+    @classmethod
+    def of_pair(cls, content: TicketContent) -> tuple[CodeLabel | None, CodeLabel | None]:
+        """A ticket's category and sub-category with their catalogue labels (the code when it has none)."""
+        labels = catalogue.labels(content.category, content.subcategory)
+        codes = (content.category, content.subcategory)
+        return (
+            cls(code=codes[0], label=labels[0] or codes[0]) if codes[0] else None,
+            cls(code=codes[1], label=labels[1] or codes[1]) if codes[1] else None,
+        )
 
 
 class PersonView(View):

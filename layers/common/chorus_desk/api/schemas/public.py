@@ -7,7 +7,7 @@ from datetime import datetime
 
 from pydantic import Field
 
-from chorus_desk import catalogue, messages
+from chorus_desk import messages
 from chorus_desk.lifecycle import Action, Side
 from chorus_desk.models import Email, Text, Ticket, TicketContent
 from chorus_desk.usecases.public import IssuedChallenge
@@ -98,15 +98,13 @@ class TicketStatusView(View):
     @classmethod
     def of(cls, ticket: Ticket) -> TicketStatusView:
         content = ticket.content
-        category, subcategory = catalogue.labels(content.category, content.subcategory)
+        category, subcategory = CodeLabel.of_pair(content)
         recipient = ticket.recipient.name if ticket.recipient else None
         return cls(
             number=ticket.number,
             title=content.title,
-            category=CodeLabel(code=content.category, label=category or content.category) if content.category else None,
-            subcategory=CodeLabel(code=content.subcategory, label=subcategory or content.subcategory)
-            if content.subcategory
-            else None,
+            category=category,
+            subcategory=subcategory,
             status=CodeLabel.of_status(ticket.status),
             created_at=ticket.created_at,
             recipient=recipient,

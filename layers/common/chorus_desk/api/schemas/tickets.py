@@ -8,7 +8,6 @@ from typing import Any
 from pydantic import ConfigDict, Field, StrictBool
 from pydantic.config import JsonDict
 
-from chorus_desk import catalogue
 from chorus_desk.commands import ContentChanges
 from chorus_desk.lifecycle import Side, allowed_actions
 from chorus_desk.models import OrgKind, Role, Text, TicketContent, UserProfile
@@ -183,7 +182,7 @@ class TicketDetail(View):
     @classmethod
     def of(cls, seen: TicketSeen) -> TicketDetail:
         ticket, content = seen.ticket, seen.ticket.content
-        category_label, subcategory_label = catalogue.labels(content.category, content.subcategory)
+        category, subcategory = CodeLabel.of_pair(content)
         emitter = ticket.emitter
         return cls(
             number=ticket.number,
@@ -194,12 +193,8 @@ class TicketDetail(View):
             submitted_at=ticket.submitted_at,
             closed_at=ticket.closed_at,
             anonymous=ticket.anonymous,
-            category=CodeLabel(code=content.category, label=category_label or content.category)
-            if content.category
-            else None,
-            subcategory=CodeLabel(code=content.subcategory, label=subcategory_label or content.subcategory)
-            if content.subcategory
-            else None,
+            category=category,
+            subcategory=subcategory,
             title=content.title,
             description=content.description,
             emitter=EmitterView(
