@@ -1,4 +1,4 @@
-"""Tickets: creation, drafts and the lifecycle actions of both sides (emitter and recipient)."""
+"""Tickets: creation, drafts, the lifecycle actions of both sides (emitter and recipient), attachments."""
 
 from typing import Any
 
@@ -6,12 +6,13 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from chorus_desk.api.http import create_app, prepare_event
-from chorus_desk.api.routes import tickets
+from chorus_desk.api.routes import attachments, tickets
 from chorus_desk.observability import logger, metrics, tracer
-from chorus_desk.settings import TableSettings, load_settings
+from chorus_desk.settings import TicketsSettings, load_settings
 
-app = create_app(load_settings(TableSettings))
+app = create_app(load_settings(TicketsSettings))
 app.include_router(tickets.router)
+app.include_router(attachments.router)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)

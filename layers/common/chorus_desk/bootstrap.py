@@ -11,8 +11,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 from chorus_desk.observability import trace_aws_calls
-from chorus_desk.ports import CaptchaArtist, Mailer, Ports, SigningKey
-from chorus_desk.settings import MailSettings, SigningSettings, TableSettings, load_settings
+from chorus_desk.ports import CaptchaArtist, FileStorage, Mailer, Ports, SigningKey
+from chorus_desk.settings import FilesSettings, MailSettings, SigningSettings, TableSettings, load_settings
 
 
 @lru_cache(maxsize=1)
@@ -39,6 +39,18 @@ def signing_key() -> SigningKey:
     return SecretSigningKey(load_settings(SigningSettings).signing_secret_name)
 
 
+@lru_cache(maxsize=1)
+def files_settings() -> FilesSettings:
+    return load_settings(FilesSettings)
+
+
+@lru_cache(maxsize=1)
+def file_storage() -> FileStorage:
+    from chorus_desk.adapters.s3 import S3Files
+
+    return S3Files(files_settings().bucket)
+
+
 def captcha_artist() -> CaptchaArtist:
     """Overridden by the public function (``app.dependency_overrides``), the only one with the library."""
     raise NotImplementedError("only the public function draws captchas")
@@ -46,5 +58,5 @@ def captcha_artist() -> CaptchaArtist:
 
 def clear() -> None:
     """Forget the adapters built so far (tests that start a fresh moto account)."""
-    for provider in (ports, mailer, signing_key):
+    for provider in (ports, mailer, signing_key, files_settings, file_storage):
         provider.cache_clear()

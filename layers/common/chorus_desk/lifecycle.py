@@ -47,6 +47,9 @@ class Action(StrEnum):
     ACCEPT_SOLUTION = "ACCEPT_SOLUTION"
     REFUSE_SOLUTION = "REFUSE_SOLUTION"
     CLOSE = "CLOSE"
+    # Attachments: history entries only, the status stays (who may, from which status: ``FILES_FROM``).
+    ADD_ATTACHMENT = "ADD_ATTACHMENT"
+    REMOVE_ATTACHMENT = "REMOVE_ATTACHMENT"
 
     @property
     def label(self) -> str:
@@ -180,6 +183,24 @@ def require_text(transition: Transition, status: Status | None, text: str | None
     if not cleaned and status in transition.text_required_in:
         raise InvalidInput([FieldError(transition.text_field, transition.text_missing_message)])
     return cleaned or None
+
+
+# Who adds (and removes their own) files, in which statuses: the emitter on a draft and while answering an
+# information request; the recipient with its questions and answers (before it sends them).
+FILES_FROM: dict[Side, frozenset[Status]] = {
+    Side.EMITTER: frozenset({Status.DRAFT, Status.AWAITING_INFO}),
+    Side.RECIPIENT: frozenset({Status.OPEN, Status.IN_PROGRESS}),
+}
+
+
+def authorize_files(action: Action, sides: frozenset[Side], status: Status, number: int) -> Side:
+    """The side on which a user adds or removes a file of a ticket in ``status``, or ``TransitionNotAllowed``."""
+    for side in sorted(sides):
+        if status in FILES_FROM[side]:
+            return side
+    raise TransitionNotAllowed(
+        messages.TRANSITION_NOT_ALLOWED.format(action=action.label, number=number, status=status.label)
+    )
 
 
 def allowed_actions(sides: frozenset[Side], status: Status) -> list[Action]:

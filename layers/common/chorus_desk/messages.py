@@ -135,6 +135,34 @@ ANONYMOUS_TICKET_CREATED = (
     "la réponse vous parviendra à cette adresse."
 )
 
+# Attachments
+FILE_NAME_REQUIRED = "Le nom du fichier est obligatoire."
+FILE_NAME_INVALID = (
+    "Ce nom de fichier n'est pas accepté : ni « / », ni « \\ », ni caractère de contrôle, et au plus {max} caractères."
+)
+FILE_TYPE_NOT_ALLOWED = "Les fichiers « .{extension} » ne sont pas acceptés. Formats acceptés : {allowed}."
+FILE_TYPE_MISMATCH = "Le type « {content_type} » ne correspond pas à un fichier « .{extension} »."
+FILE_TOO_LARGE = "Le fichier dépasse la taille maximale de {max} par fichier."
+FILE_EMPTY = "Le fichier est vide."
+TICKET_FILES_TOO_LARGE = "Les pièces jointes du ticket dépasseraient {max} au total ({used} déjà utilisés)."
+TICKET_FILES_TOO_MANY = "Un ticket compte au plus {max} pièces jointes."
+ATTACHMENT_NOT_FOUND = "La pièce jointe « {id} » du ticket n° {number} est introuvable."
+ATTACHMENT_NOT_AVAILABLE = "La pièce jointe « {name} » n'est pas téléchargeable : {state}."
+ATTACHMENT_OTHER_SIDE = "Seule la partie qui a ajouté la pièce jointe « {name} » peut la supprimer."
+FILES_UNAVAILABLE = "Le stockage des pièces jointes est momentanément indisponible. Veuillez réessayer."
+# Why an uploaded file was refused after the check (shown on the ticket)
+REFUSAL_NOT_UPLOADED = "le fichier n'a pas été reçu"
+REFUSAL_TOO_LARGE = "le fichier reçu dépasse {max}"
+REFUSAL_SIZE_MISMATCH = "le fichier reçu ({actual}) n'a pas la taille annoncée ({declared})"
+REFUSAL_CONTENT_MISMATCH = "le contenu du fichier ne correspond pas à un fichier « .{extension} »"
+REFUSAL_MALWARE = "l'analyse antivirus a détecté une menace"
+ATTACHMENT_STATE_LABELS: dict[str, str] = {
+    "PENDING": "en attente du fichier",
+    "SCANNING": "analyse antivirus en cours",
+    "AVAILABLE": "disponible",
+    "REFUSED": "refusé",
+}
+
 # Mails (the bodies are template files of the mail function; subjects here)
 MAIL_SUBJECTS: dict[str, str] = {
     "CONFIRMATION": "Chorus Pro – votre ticket n° {number} a bien été enregistré",
@@ -174,6 +202,10 @@ FIELD_LABELS: dict[str, str] = {
     "captcha_id": "identifiant du code de vérification",
     "captcha_answer": "code de vérification",
     "token": "lien de suivi",
+    "name": "nom du fichier",
+    "content_type": "type du fichier",
+    "size": "taille",
+    "attachment_id": "pièce jointe",
 }
 
 
@@ -206,6 +238,8 @@ ACTION_LABELS: dict[str, str] = {
     "ACCEPT_SOLUTION": "Accepter la solution",
     "REFUSE_SOLUTION": "Refuser la solution",
     "CLOSE": "Fermer le ticket",
+    "ADD_ATTACHMENT": "Ajouter un fichier",
+    "REMOVE_ATTACHMENT": "Supprimer un fichier",
 }
 
 ROLE_LABELS: dict[str, str] = {

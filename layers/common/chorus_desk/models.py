@@ -244,6 +244,39 @@ class HistoryEntry(_Model):
     assignee: Person | None = None  # taking in charge, assigning: the agent the ticket was given to
 
 
+class AttachmentState(StrEnum):
+    PENDING = "PENDING"  # an upload form was handed out; the file is not checked yet (not shown)
+    SCANNING = "SCANNING"  # checked, waiting for the malware scan (when it is on)
+    AVAILABLE = "AVAILABLE"
+    REFUSED = "REFUSED"  # the stored object failed the check or the scan: deleted, the reason kept
+
+    @property
+    def label(self) -> str:
+        return messages.ATTACHMENT_STATE_LABELS[self.value]
+
+
+class Attachment(_Model):
+    """A file of a ticket. Its object key is random (``upload_key`` until checked, then ``file_key``)."""
+
+    id: str
+    name: str
+    content_type: str
+    declared_size: int
+    size: int | None = None  # as stored, once checked
+    side: Side
+    step: Status  # the ticket's status when the file was added
+    added_by: Person
+    added_at: datetime
+    state: AttachmentState = AttachmentState.PENDING
+    refusal: str | None = None
+
+    def upload_key(self, number: int) -> str:
+        return f"uploads/{number}/{self.id}"
+
+    def file_key(self, number: int) -> str:
+        return f"files/{number}/{self.id}"
+
+
 class Ticket(_Model):
     number: int
     status: Status
@@ -260,6 +293,7 @@ class Ticket(_Model):
     # Where the ticket was routed, set on submission from the rule of its category pair.
     recipient: Recipient | None = None
     assignee: Person | None = None
+    attachments: tuple[Attachment, ...] = ()
     history: tuple[HistoryEntry, ...] = ()
 
 

@@ -152,6 +152,41 @@ class SigningKey(Protocol):
     def key(self) -> bytes: ...
 
 
+@dataclass(frozen=True)
+class UploadForm:
+    """A presigned S3 POST: the form the client sends, with the file last, to ``url``."""
+
+    url: str
+    fields: dict[str, str]
+    expires_at: datetime
+
+
+class FileStorage(Protocol):
+    """Where attachments are kept (S3): presigned forms and links, and what the check reads and moves."""
+
+    def upload_form(self, key: str, content_type: str, max_bytes: int, expires_at: datetime) -> UploadForm:
+        """A POST form fixing the key, the content type and the size range (1 to ``max_bytes``)."""
+        ...
+
+    def size_of(self, key: str) -> int | None:
+        """The stored object's size, or ``None`` if there is no such object."""
+        ...
+
+    def first_bytes(self, key: str, count: int) -> bytes: ...
+
+    def move(self, source: str, target: str) -> None:
+        """Put the object at ``target`` and remove ``source``."""
+        ...
+
+    def delete(self, keys: Iterable[str]) -> None: ...
+
+    def delete_prefix(self, prefix: str) -> None:
+        """Delete every object under ``prefix`` (a deleted draft's uploads and files)."""
+        ...
+
+    def download_link(self, key: str, disposition: str, content_type: str, expires_at: datetime) -> str: ...
+
+
 class CaptchaArtist(Protocol):
     """Draws a captcha answer: a PNG image and a WAV recording of it (a heavy library: the public function's)."""
 

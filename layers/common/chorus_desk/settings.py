@@ -73,3 +73,28 @@ class MailSettings(SigningSettings):
     mail_sender: str = Field(alias="MAIL_SENDER", pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     mail_configuration_set: str = Field(alias="MAIL_CONFIGURATION_SET", default="")
     status_page_url: str = Field(alias="STATUS_PAGE_URL", pattern=r"^https?://\S+$")
+
+
+class FilesSettings(BaseModel):
+    """Functions that hand out, check or serve attachments: the bucket and the limits."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    bucket: str = Field(alias="ATTACHMENTS_BUCKET", min_length=3)
+    max_bytes: int = Field(alias="ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024, ge=1)
+    max_ticket_bytes: int = Field(alias="ATTACHMENT_MAX_TICKET_BYTES", default=50 * 1024 * 1024, ge=1)
+    max_count: int = Field(alias="ATTACHMENT_MAX_COUNT", default=20, ge=1, le=100)
+    types: str = Field(
+        alias="ATTACHMENT_TYPES",
+        default="pdf,png,jpg,jpeg,gif,tif,tiff,xml,csv,txt,odt,ods,doc,docx,xls,xlsx,zip",
+        pattern=r"^[a-z0-9]+(,[a-z0-9]+)*$",
+    )
+    malware_scanning: bool = Field(alias="MALWARE_SCANNING", default=False)
+
+    @property
+    def extensions(self) -> frozenset[str]:
+        return frozenset(self.types.split(","))
+
+
+class TicketsSettings(TableSettings, FilesSettings):
+    """The tickets function: the table, and the attachments it hands out and serves."""

@@ -30,7 +30,7 @@ from chorus_desk.models import (
     utc_now,
 )
 from chorus_desk.observability import logger, mask_email, metrics
-from chorus_desk.ports import Ports
+from chorus_desk.ports import FileStorage, Ports
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ def sides_of(actor: Actor, ticket: Ticket) -> frozenset[Side]:
     return frozenset(sides)
 
 
-def _load_visible(ports: Ports, actor: Actor, number: int) -> TicketSeen:
+def load_visible(ports: Ports, actor: Actor, number: int) -> TicketSeen:
     ticket = ports.tickets.load_ticket(number)
     sides = sides_of(actor, ticket) if ticket else frozenset()
     if ticket is None or not sides:
@@ -69,7 +69,7 @@ def _load_visible(ports: Ports, actor: Actor, number: int) -> TicketSeen:
 
 
 def get_ticket(ports: Ports, actor: Actor, number: int) -> TicketSeen:
-    return _load_visible(ports, actor, number)
+    return load_visible(ports, actor, number)
 
 
 # ---------------------------------------------------------------------------------------- drafting
@@ -206,7 +206,7 @@ def create_ticket(ports: Ports, user: SignedInUser, command: CreateTicket) -> Ti
 
 
 def update_draft(ports: Ports, user: SignedInUser, command: UpdateDraft) -> TicketSeen:
-    seen = _load_visible(ports, user, command.number)
+    seen = load_visible(ports, user, command.number)
     ticket = seen.ticket
     lifecycle.authorize(Action.EDIT_DRAFT, seen.sides, ticket.status, command.number)
     updated = _with_content(ports, ticket, user, _merged(ticket.content, command.changes))
@@ -216,10 +216,14 @@ def update_draft(ports: Ports, user: SignedInUser, command: UpdateDraft) -> Tick
     return TicketSeen(updated, sides_of(user, updated))
 
 
-def delete_draft(ports: Ports, user: SignedInUser, number: int) -> None:
-    seen = _load_visible(ports, user, number)
+def delete_draft(ports: Ports, user: SignedInUser, number: int, storage: FileStorage) -> None:
+    """Delete a draft, and every file uploaded for it (an upload that lands later finds no ticket and is
+    deleted by the check)."""
+    seen = load_visible(ports, user, number)
     lifecycle.authorize(Action.DELETE_DRAFT, seen.sides, seen.ticket.status, number)
     ports.tickets.delete_ticket(seen.ticket)
+    storage.delete_prefix(f"uploads/{number}/")
+    storage.delete_prefix(f"files/{number}/")
     _record(Action.DELETE_DRAFT, number)
 
 
@@ -229,7 +233,7 @@ def act(ports: Ports, actor: Actor, command: ActOnTicket) -> TicketSeen:
     refuse, close): authorized, its text checked, written with a history entry, or refused unchanged."""
     if command.action is Action.ASSIGN and command.assignee_id is None:
         raise InvalidInput([FieldError("assignee_id", messages.ASSIGNEE_REQUIRED)])
-    seen = _load_visible(ports, actor, command.number)
+    seen = load_visible(ports, actor, command.number)
     ticket, action = seen.ticket, command.action
     transition = lifecycle.authorize(action, seen.sides, ticket.status, command.number)
     comment = lifecycle.require_text(transition, ticket.status, command.text)
@@ -266,7 +270,7 @@ def _assignee(ports: Ports, actor: Actor, ticket: Ticket, assignee_id: str | Non
 def list_agents(ports: Ports, actor: Actor, number: int) -> list[tuple[UserProfile, Membership]]:
     """The agents a ticket can be assigned to: the members of its recipient organisation (recipient side
     only), by name."""
-    seen = _load_visible(ports, actor, number)
+    seen = load_visible(ports, actor, number)
     if Side.RECIPIENT not in seen.sides:
         raise Forbidden(messages.RECIPIENT_ONLY.format(action=messages.LIST_AGENTS_ACTION))
     assert seen.ticket.recipient is not None

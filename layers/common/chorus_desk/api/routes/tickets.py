@@ -12,7 +12,7 @@ from chorus_desk.actors import SignedInUser
 from chorus_desk.commands import ActOnTicket, CreateTicket, UpdateDraft
 from chorus_desk.lifecycle import Action
 from chorus_desk.observability import tracer
-from chorus_desk.ports import Ports
+from chorus_desk.ports import FileStorage, Ports
 from chorus_desk.usecases import tickets
 
 from ..http import documented, signed_in
@@ -86,8 +86,10 @@ def update_draft(number: TicketNumber, body: UpdateDraftRequest, user: User, por
     responses=documented(204, None, "Brouillon supprimé, avec son historique.", 400, 401, 403, 404, 409),
 )
 @tracer.capture_method
-def delete_draft(number: TicketNumber, user: User, ports: Wired) -> Response[None]:
-    tickets.delete_draft(ports, user, int(number))
+def delete_draft(
+    number: TicketNumber, user: User, ports: Wired, storage: Annotated[FileStorage, Depends(bootstrap.file_storage)]
+) -> Response[None]:
+    tickets.delete_draft(ports, user, int(number), storage)
     return Response(status_code=204)
 
 

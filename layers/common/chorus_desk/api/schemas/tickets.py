@@ -10,7 +10,7 @@ from pydantic.config import JsonDict
 
 from chorus_desk.commands import ContentChanges
 from chorus_desk.lifecycle import Side, allowed_actions
-from chorus_desk.models import OrgKind, Role, Text, TicketContent, UserProfile
+from chorus_desk.models import Attachment, AttachmentState, OrgKind, Role, Text, TicketContent, UserProfile
 from chorus_desk.usecases.tickets import TicketSeen
 
 from .common import CodeLabel, PersonView, Request, ServiceView, View
@@ -154,6 +154,34 @@ class HistoryEntryView(View):
     assignee: PersonView | None
 
 
+class AttachmentView(View):
+    id: str
+    name: str = Field(description="Le nom du fichier tel qu'il a été déposé.")
+    content_type: str
+    size: int = Field(description="Taille en octets (annoncée, puis celle du fichier reçu).")
+    side: Side = Field(description="Qui l'a ajouté : l'émetteur ou le destinataire.")
+    added_by: PersonView
+    added_at: datetime
+    step: CodeLabel = Field(description="Le statut du ticket quand le fichier a été ajouté.")
+    state: CodeLabel = Field(description="SCANNING (analyse en cours), AVAILABLE ou REFUSED (avec la raison).")
+    refusal: str | None
+
+    @classmethod
+    def of(cls, attachment: Attachment) -> AttachmentView:
+        return cls(
+            id=attachment.id,
+            name=attachment.name,
+            content_type=attachment.content_type,
+            size=attachment.size if attachment.size is not None else attachment.declared_size,
+            side=attachment.side,
+            added_by=PersonView(id=attachment.added_by.id, name=attachment.added_by.name),
+            added_at=attachment.added_at,
+            step=CodeLabel.of_status(attachment.step),
+            state=CodeLabel(code=attachment.state.value, label=attachment.state.label),
+            refusal=attachment.refusal,
+        )
+
+
 class TicketDetail(View):
     number: int
     status: CodeLabel
@@ -175,6 +203,9 @@ class TicketDetail(View):
     )
     recipient: RecipientView | None = Field(description="Organisation destinataire (connue à la soumission).")
     assignee: PersonView | None = Field(description="« Assigné à » : l'agent du destinataire en charge.")
+    attachments: list[AttachmentView] = Field(
+        description="Les pièces jointes des deux parties, une fois le fichier reçu et contrôlé."
+    )
     history: list[HistoryEntryView]
     sides: list[Side] = Field(description="À quel titre l'appelant voit ce ticket : émetteur et/ou destinataire.")
     allowed_actions: list[CodeLabel] = Field(description="Les actions que l'appelant peut faire maintenant.")
@@ -217,6 +248,7 @@ class TicketDetail(View):
             if ticket.recipient
             else None,
             assignee=PersonView.of(ticket.assignee),
+            attachments=[AttachmentView.of(a) for a in ticket.attachments if a.state is not AttachmentState.PENDING],
             history=[
                 HistoryEntryView(
                     seq=e.seq,
