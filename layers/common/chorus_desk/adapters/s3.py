@@ -28,8 +28,7 @@ class S3Files:
             retries={"max_attempts": 3, "mode": "standard"},
             connect_timeout=2,
             read_timeout=10,
-            signature_version="s3v4",
-            s3={"addressing_style": "virtual"},
+            signature_version="s3v4",  # presigned POST policies and GET links are SigV4 in every region
         )
         self._client = client or boto3.client("s3", config=config)
 
