@@ -42,7 +42,7 @@ POLICY_TEMPLATES = {
     "AWSSecretsManagerGetSecretValuePolicy": {"SecretArn": {"Ref": "StatusLinkSecret"}},
     "SQSSendMessagePolicy": {"QueueName": {"Fn::GetAtt": ["MailDeadLetterQueue", "QueueName"]}},
 }
-SERVICES = ("dynamodb:", "ses:")  # what the inline statements may grant
+SERVICES = ("dynamodb:", "ses:", "s3:")  # what the inline statements may grant
 
 
 def statements(spec: dict[str, Any]) -> list[dict[str, Any]]:
@@ -64,6 +64,9 @@ def test_policies_name_their_resources_and_never_allow_scan(template: dict[str, 
         for statement in statements(spec):
             assert statement["Effect"] == "Allow", name
             assert "*" not in as_list(statement["Resource"]), name
+            for resource in as_list(statement["Resource"]):  # objects: under one of the two prefixes only
+                if isinstance(resource, dict) and "Fn::Sub" in resource and "AttachmentsBucket" in str(resource):
+                    assert resource["Fn::Sub"].endswith(("/uploads/*", "/files/*")), (name, resource)
             actions = as_list(statement["Action"])
             assert all(a.startswith(SERVICES) and "*" not in a for a in actions), name
             assert "dynamodb:Scan" not in actions, name
@@ -287,3 +290,68 @@ def test_waf_is_an_option_with_a_rate_based_rule_on_the_public_routes(template: 
     association = associations["PublicWebAclAssociation"]["Properties"]
     assert association["WebACLArn"] == {"Fn::GetAtt": ["PublicWebAcl", "Arn"]}
     assert "${DeskApi}" in association["ResourceArn"]["Fn::Sub"]
+
+
+# ------------------------------------------------------------------------------------------ attachments
+def bucket(template: dict[str, Any]) -> dict[str, Any]:
+    props: dict[str, Any] = template["Resources"]["AttachmentsBucket"]["Properties"]
+    return props
+
+
+def test_the_attachments_bucket_is_private_encrypted_and_forgets_unconfirmed_uploads(template: dict[str, Any]) -> None:
+    props = bucket(template)
+    assert all(props["PublicAccessBlockConfiguration"].values())
+    assert len(props["PublicAccessBlockConfiguration"]) == 4
+    (rule,) = props["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    assert rule["ServerSideEncryptionByDefault"]["SSEAlgorithm"] in ("AES256", "aws:kms")
+    (lifecycle_rule,) = props["LifecycleConfiguration"]["Rules"]
+    assert (lifecycle_rule["Prefix"], lifecycle_rule["ExpirationInDays"]) == ("uploads/", 1)
+    assert props["NotificationConfiguration"]["EventBridgeConfiguration"]["EventBridgeEnabled"] is True
+    (cors,) = props["CorsConfiguration"]["CorsRules"]
+    assert cors["AllowedOrigins"] == [{"Ref": "CorsOrigin"}]
+
+
+def test_the_bucket_refuses_requests_without_tls(template: dict[str, Any]) -> None:
+    policy = template["Resources"]["AttachmentsBucketPolicy"]["Properties"]
+    assert policy["Bucket"] == {"Ref": "AttachmentsBucket"}
+    deny = policy["PolicyDocument"]["Statement"][0]
+    assert (deny["Effect"], deny["Action"]) == ("Deny", "s3:*")
+    assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+
+
+def test_the_check_runs_on_each_stored_upload_and_on_each_scan_result(template: dict[str, Any]) -> None:
+    events = functions(template)["AttachmentsFunction"]["Properties"]["Events"]
+    stored = events["UploadStored"]["Properties"]["Pattern"]
+    assert (stored["source"], stored["detail-type"]) == (["aws.s3"], ["Object Created"])
+    assert stored["detail"] == {
+        "bucket": {"name": [{"Ref": "AttachmentsBucket"}]},
+        "object": {"key": [{"prefix": "uploads/"}]},
+    }
+    scanned = events["ScanResult"]["Properties"]["Pattern"]
+    assert scanned["detail-type"] == ["GuardDuty Malware Protection Object Scan Result"]
+    for event in events.values():
+        assert event["Type"] == "EventBridgeRule"
+        assert event["Properties"]["RetryPolicy"]["MaximumRetryAttempts"] <= 185
+        assert event["Properties"]["DeadLetterConfig"] == {"Type": "SQS"}
+
+
+@pytest.mark.parametrize("scanning", ["Enabled", "Disabled"])
+def test_malware_scanning_is_an_option_that_gates_downloads(template: dict[str, Any], scanning: str) -> None:
+    resolver = Resolver(template, parameters={"MalwareScanning": scanning})
+    on = scanning == "Enabled"
+    assert resolver.condition("MalwareScanningEnabled") is on
+    for name in ("MalwareProtectionPlan", "MalwareProtectionRole"):
+        assert template["Resources"][name]["Condition"] == "MalwareScanningEnabled"
+    plan = template["Resources"]["MalwareProtectionPlan"]["Properties"]
+    assert plan["ProtectedResource"]["S3Bucket"]["ObjectPrefixes"] == ["files/"]
+    assert plan["Actions"]["Tagging"]["Status"] == "ENABLED"
+    statements_ = resolver.resolve(template["Resources"]["AttachmentsBucketPolicy"]["Properties"])["PolicyDocument"]
+    gate = [
+        s
+        for s in statements_["Statement"]
+        if isinstance(s, dict) and s.get("Sid") == "DownloadOnlyWhatGuardDutyFoundClean"
+    ]
+    assert bool(gate) is on
+    for name in ("TicketsFunction", "AttachmentsFunction"):
+        environment = resolver.resolve(functions(template)[name]["Properties"]["Environment"]["Variables"])
+        assert environment["MALWARE_SCANNING"] == ("true" if on else "false")
