@@ -21,13 +21,15 @@ from moto import mock_aws
 import tests.conftest  # noqa: F401  # the tests' environment: dummy credentials, table name, Powertools quiet
 from bench import coldstart
 from chorus_desk import links
+from chorus_desk.actors import SystemActor
 from chorus_desk.adapters.dynamodb import dynamodb_ports
-from chorus_desk.adapters.memory import FixedSigningKey, MemoryMailer
+from chorus_desk.adapters.memory import FixedSigningKey, MemoryFiles, MemoryMailer
 from chorus_desk.commands import ContentChanges, CreateTicket
 from chorus_desk.models import TicketContent, utc_now
 from chorus_desk.observability import metrics
 from chorus_desk.ports import Ports
 from chorus_desk.usecases import tickets
+from chorus_desk.usecases.attachments import check_upload
 from chorus_desk.usecases.mail import StatusLinks, deliver_event
 from local_stack.template import api_routes, load_handler_module, load_template, table_definition
 from tests import fixtures
@@ -47,7 +49,11 @@ ROUTE_STATUS = {  # the status a ticket must be in for the route's sample event 
     "close_ticket": "OPEN",
     "assign_ticket": "IN_PROGRESS",
     "list_agents": "OPEN",
+    "request_upload": "DRAFT",
+    "download_attachment": "DRAFT",
+    "remove_attachment": "DRAFT",
 }
+PDF = b"%PDF-1.7\n" + bytes(range(256)) * 40  # a 10 ko file for the attachment routes
 ROUTE_USER = {
     "new_captcha": None,
     "create_anonymous_ticket": None,
@@ -111,6 +117,9 @@ def calls_per_route(template: dict[str, Any]) -> list[tuple[str, str, Counter[st
             body = sample_event(name)["body"]
             fields = json.loads(body) if body else None
             token = None
+            attachment_id = None
+            if name in ("download_attachment", "remove_attachment"):  # a file already received and checked
+                attachment_id = api.attach("marie", number or 0, "facture.pdf", PDF).id
             if name == "create_anonymous_ticket":  # a challenge first, answered right
                 fields = {**(fields or {}), **dict(zip(("captcha_id", "captcha_answer"), api.captcha(), strict=True))}
             if name == "ticket_status":  # the link a non-connected ticket's mail carries
@@ -118,7 +127,7 @@ def calls_per_route(template: dict[str, Any]) -> list[tuple[str, str, Counter[st
                 token = links.sign(api.signing_key.key(), created.body["number"], utc_now() + timedelta(days=90))
             log.operations.clear()
             user = ROUTE_USER.get(name, "marie")
-            reply = api.call(name, user, number, body=fields, token=token)
+            reply = api.call(name, user, number, body=fields, token=token, attachment_id=attachment_id)
             api.close()
             rows.append((f"{route.method} {route.path}", name, log.counts(), reply.status))
     for label, fields in ROUTED_CREATIONS.items():
@@ -146,6 +155,42 @@ def mail_cost(template: dict[str, Any]) -> list[tuple[str, Counter[str], int]]:
             deliver_event(ports, mailer, composer, status_links, number, 1)
             rows.append((label, log.counts(), len(mailer.sent) - before))
         api.close()
+    return rows
+
+
+class CountedFiles:
+    """A FileStorage that counts the calls made to it (each is one S3 request but the presigning ones)."""
+
+    def __init__(self) -> None:
+        self.store = MemoryFiles()
+        self.calls: Counter[str] = Counter()
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(self.store, name)
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            self.calls[name] += 1
+            return method(*args, **kwargs)
+
+        return counted
+
+
+def check_cost(template: dict[str, Any]) -> list[tuple[str, Counter[str], Counter[str]]]:
+    """What the attachments function does for one stored upload: DynamoDB calls and storage calls."""
+    rows = []
+    for label, data in (("accepted", PDF), ("refused (bytes of another type)", b"GIF89a" + PDF)):
+        with mock_aws():
+            ports, log = fresh_table(template)
+            api = Api(template, ports)
+            number = api.ticket_in("DRAFT")
+            reply = api.request_upload("marie", number, "facture.pdf", len(data))
+            key = f"uploads/{number}/{reply.body['attachment']['id']}"
+            files = CountedFiles()
+            files.store.put(key, data)
+            log.operations.clear()
+            check_upload(ports, files, SystemActor(), key, scanning=False)
+            rows.append((label, log.counts(), files.calls))
+            api.close()
     return rows
 
 
@@ -194,6 +239,11 @@ def main() -> None:
             f"| {label} | {counts['Query']} | {counts['GetItem']} | {counts['PutItem']} | {counts['UpdateItem']} "
             f"| {counts['DeleteItem']} | {sent} |"
         )
+    print("\n## The check of one upload (attachments function, on S3's event)\n")
+    print("| upload | DynamoDB calls | storage calls (S3 requests) |")
+    print("|---|---|---|")
+    for label, dynamo, storage in check_cost(template):
+        print(f"| {label} | {dict(sorted(dynamo.items()))} | {dict(sorted(storage.items()))} |")
     small, large = read_cost(template, 10), read_cost(template, 300)
     print("\n## Read cost versus table size\n")
     print("| tickets of other structures | items examined for one ticket detail |")

@@ -214,17 +214,19 @@ def serve(args: argparse.Namespace) -> int:
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)
     moto.start()
     pollers: list[Any] = []
+    stop_bus: Callable[[], None] = _nothing
     try:
         aws.use_dummy_credentials(endpoint)
         aws.create_tables(template, resolver, endpoint)
         identities = aws.create_identities(template, resolver, endpoint)
         aws.create_secrets(template, resolver, endpoint)
         aws.create_queues(template, resolver, endpoint)
+        buckets = aws.create_buckets(template, resolver, endpoint)
         aws.create_mail_identity(resolver, endpoint)
-        _functions_environment(template, resolver, args.log_level)  # again: with the secret's local name
+        _functions_environment(template, resolver, args.log_level)  # again: with the secret's and buckets' names
 
         from chorus_desk import bootstrap
-        from local_stack import demo, streams
+        from local_stack import demo, events, streams
         from local_stack.gateway import CognitoVerifier, Gateway, LambdaContext
         from local_stack.local_routes import CaptchaAnswers, LocalRoutes, sent_mails
         from local_stack.openapi import build_document
@@ -265,6 +267,15 @@ def serve(args: argparse.Namespace) -> int:
             context_of=lambda function: LambdaContext.of(template, function),
             client=lambda service: aws.client(service, endpoint),
         )
+        # S3 → EventBridge: an object created in a bucket that notifies EventBridge reaches the functions whose
+        # EventBridgeRule matches it (the attachments check), their handlers called in-process as well.
+        _, stop_bus = events.start_bus(
+            template,
+            resolver,
+            handler_of=lambda function: handler_of(template, function),
+            lock_of=gateway.lock,
+            context_of=lambda function: LambdaContext.of(template, function),
+        )
         server = make_server(args.host, args.port, gateway, threaded=True, fd=listener.fileno())
         listener.close()  # the server listens on its own duplicate of the socket
         _write_state(
@@ -278,6 +289,7 @@ def serve(args: argparse.Namespace) -> int:
                 "client_id": identities.client_id,
                 "password": demo.DEMO_PASSWORD,
                 "users": {u.alias: u.email for u in demo.USERS},
+                "buckets": buckets,
             },
         )
         # Ctrl-C (SIGINT) and SIGTERM stop the stack cleanly, even when a shell started it in the
@@ -287,7 +299,7 @@ def serve(args: argparse.Namespace) -> int:
         if args.stop_with_parent:
             _watch_parent(server.shutdown)
         try:
-            _banner(api_url, endpoint, numbers, state_file)
+            _banner(api_url, endpoint, numbers, state_file, buckets, resolver.ref("MalwareScanning"))
             server.serve_forever()
         except KeyboardInterrupt:
             pass
@@ -295,12 +307,17 @@ def serve(args: argparse.Namespace) -> int:
             server.server_close()
     finally:
         listener.close()
+        stop_bus()
         for poller in pollers:
             poller.stop()
         moto.stop()
         _remove_own_state(state_file)
     print("Local stack stopped.", flush=True)
     return 0
+
+
+def _nothing() -> None:
+    """What stops a part of the stack that never started."""
 
 
 def _interrupt(_signum: int, _frame: Any) -> None:
@@ -310,17 +327,24 @@ def _interrupt(_signum: int, _frame: Any) -> None:
     raise KeyboardInterrupt
 
 
-def _banner(api_url: str, endpoint: str, numbers: list[int], state_file: Path) -> None:
+def _banner(
+    api_url: str, endpoint: str, numbers: list[int], state_file: Path, buckets: dict[str, str], scanning: str
+) -> None:
     from local_stack import demo
+
+    attachments = buckets.get("AttachmentsBucket")
+    scan = "checked after upload, then GuardDuty" if scanning == "Enabled" else "checked after upload; no malware scan"
 
     lines = [
         "",
         "Chorus Pro support desk – local stack",
         f"  API            {api_url}",
         f"  Swagger UI     {api_url}/docs   (OpenAPI: {api_url}/openapi.json)",
-        f"  Embedded AWS   {endpoint}   (moto: DynamoDB, Cognito, SES, Secrets Manager, SQS, streams)",
+        f"  Embedded AWS   {endpoint}   (moto: DynamoDB, Cognito, SES, Secrets Manager, SQS, S3; streams and "
+        "S3 → EventBridge in-process)",
         f"  Mails sent     make mail{_state_option(state_file, 'STATE=')}   (JSON: {api_url}/_local/mails; local only)",
         f"  Captcha answer {api_url}/_local/captcha/<id>   (local only)",
+        *([f"  Attachments    s3://{attachments}   ({scan})"] if attachments else []),
         f"  Demo tickets   {', '.join(f'n° {n}' for n in numbers) or 'none'}",
         "",
         f"Demo users (password {demo.DEMO_PASSWORD}):",

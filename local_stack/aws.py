@@ -19,7 +19,12 @@ import boto3
 from local_stack.template import Resolver, resources_of_type, table_definition
 
 REGION = "eu-west-3"
-LOCAL_NAMES = {"DeskTable": "chorus-desk-local", "UserPool": "chorus-desk-local", "DeskApi": "chorus-desk-local"}
+LOCAL_NAMES = {
+    "DeskTable": "chorus-desk-local",
+    "UserPool": "chorus-desk-local",
+    "DeskApi": "chorus-desk-local",
+    "AttachmentsBucket": "chorus-desk-local-attachments",
+}
 
 
 _WRITE_LOCK = threading.RLock()
@@ -441,6 +446,86 @@ def create_queues(template: dict[str, Any], resolver: Resolver, endpoint: str) -
         }
         name = props.get("QueueName", logical_id)
         resolver.names[logical_id] = sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
+
+
+def _lifecycle_rule(rule: dict[str, Any]) -> dict[str, Any]:
+    """A lifecycle rule as CloudFormation writes it, as the S3 API takes it (the properties the desk uses)."""
+    translated: dict[str, Any] = {"Status": rule["Status"], "Filter": {"Prefix": rule.get("Prefix", "")}}
+    if "Id" in rule:
+        translated["ID"] = rule["Id"]
+    if "ExpirationInDays" in rule:
+        translated["Expiration"] = {"Days": int(rule["ExpirationInDays"])}
+    if "AbortIncompleteMultipartUpload" in rule:
+        days = int(rule["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"])
+        translated["AbortIncompleteMultipartUpload"] = {"DaysAfterInitiation": days}
+    if "NoncurrentVersionExpirationInDays" in rule:
+        translated["NoncurrentVersionExpiration"] = {"NoncurrentDays": int(rule["NoncurrentVersionExpirationInDays"])}
+    return translated
+
+
+def _cors_rule(rule: dict[str, Any]) -> dict[str, Any]:
+    """A CORS rule as CloudFormation writes it, as the S3 API takes it."""
+    names = {
+        "Id": "ID",
+        "AllowedOrigins": "AllowedOrigins",
+        "AllowedMethods": "AllowedMethods",
+        "AllowedHeaders": "AllowedHeaders",
+        "ExposedHeaders": "ExposeHeaders",
+        "MaxAge": "MaxAgeSeconds",
+    }
+    return {names[k]: int(v) if k == "MaxAge" else v for k, v in rule.items() if k in names}
+
+
+def bucket_configuration(props: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """The S3 calls that give a new bucket the configuration its template declares (resolved), in order.
+
+    Not applied: anything else the template may declare (the bucket policy included: moto does not enforce
+    one, and its DenyNonTls would refuse the local endpoint's plain HTTP anyway). moto stores lifecycle rules
+    but never expires an object.
+    """
+    calls: list[tuple[str, dict[str, Any]]] = []
+    if "PublicAccessBlockConfiguration" in props:
+        block = props["PublicAccessBlockConfiguration"]
+        calls.append(("put_public_access_block", {"PublicAccessBlockConfiguration": block}))
+    if "OwnershipControls" in props:
+        calls.append(("put_bucket_ownership_controls", {"OwnershipControls": props["OwnershipControls"]}))
+    if "BucketEncryption" in props:
+        rules = [
+            {
+                "ApplyServerSideEncryptionByDefault": r["ServerSideEncryptionByDefault"],
+                **({"BucketKeyEnabled": bool(r["BucketKeyEnabled"])} if "BucketKeyEnabled" in r else {}),
+            }
+            for r in props["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+        ]
+        calls.append(("put_bucket_encryption", {"ServerSideEncryptionConfiguration": {"Rules": rules}}))
+    if "VersioningConfiguration" in props:
+        calls.append(("put_bucket_versioning", {"VersioningConfiguration": props["VersioningConfiguration"]}))
+    if "LifecycleConfiguration" in props:
+        rules = [_lifecycle_rule(r) for r in props["LifecycleConfiguration"]["Rules"]]
+        calls.append(("put_bucket_lifecycle_configuration", {"LifecycleConfiguration": {"Rules": rules}}))
+    if "CorsConfiguration" in props:
+        rules = [_cors_rule(r) for r in props["CorsConfiguration"]["CorsRules"]]
+        calls.append(("put_bucket_cors", {"CORSConfiguration": {"CORSRules": rules}}))
+    if props.get("NotificationConfiguration", {}).get("EventBridgeConfiguration", {}).get("EventBridgeEnabled"):
+        # What the local stack's EventBridge (local_stack/events.py) reads on the bucket to publish its events.
+        notification: dict[str, Any] = {"EventBridgeConfiguration": {}}
+        calls.append(("put_bucket_notification_configuration", {"NotificationConfiguration": notification}))
+    return calls
+
+
+def create_buckets(template: dict[str, Any], resolver: Resolver, endpoint: str) -> dict[str, str]:
+    """The template's S3 buckets, configured as declared; Ref gives the name (``BucketName``, else the local
+    name, else one made from the logical id). Returns the names by logical id."""
+    s3 = client("s3", endpoint)
+    names = {}
+    for logical_id, spec in resources_of_type(template, "AWS::S3::Bucket").items():
+        props = resolver.resolve(spec.get("Properties", {}))
+        name = props.get("BucketName") or resolver.names.get(logical_id) or f"chorus-desk-local-{logical_id.lower()}"
+        s3.create_bucket(Bucket=str(name), CreateBucketConfiguration={"LocationConstraint": resolver.region})
+        for operation, arguments in bucket_configuration(props):
+            getattr(s3, operation)(Bucket=str(name), **arguments)
+        resolver.names[logical_id] = names[logical_id] = str(name)
+    return names
 
 
 def create_mail_identity(resolver: Resolver, endpoint: str) -> str:

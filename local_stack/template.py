@@ -122,6 +122,8 @@ class Resolver:
         kind = spec["Type"]
         if kind == "AWS::DynamoDB::Table" and attribute == "Arn":
             return f"arn:aws:dynamodb:{self.region}:{self.account}:table/{name}"
+        if kind == "AWS::S3::Bucket" and attribute == "Arn":
+            return f"arn:aws:s3:::{name}"
         if kind == "AWS::SQS::Queue" and attribute in ("Arn", "QueueName"):
             queue = str(self.resolve(spec.get("Properties", {}).get("QueueName", resource)))
             return f"arn:aws:sqs:{self.region}:{self.account}:{queue}" if attribute == "Arn" else queue

@@ -1,6 +1,7 @@
 """Shared fixtures: the tests' world (tests/fixtures.py) in in-memory ports or in moto-backed DynamoDB
-ports (the table created from template.yaml), and the ``api`` helpers (tests/support.py) that invoke the
-real handlers with the sample events of events/ on either."""
+ports (the table created from template.yaml), the attachments in memory or in a moto S3 bucket, and the
+``api`` helpers (tests/support.py) that invoke the real handlers with the sample events of events/ on
+either."""
 
 from __future__ import annotations
 
@@ -39,10 +40,11 @@ from moto import mock_aws
 
 from chorus_desk.adapters.dynamodb import dynamodb_ports
 from chorus_desk.adapters.memory import memory_ports
+from chorus_desk.adapters.s3 import S3Files
 from chorus_desk.ports import Ports
 from local_stack.template import load_template, table_definition
 from tests import fixtures
-from tests.support import Api, CallLog
+from tests.support import Api, BucketObjects, CallLog
 
 
 @pytest.fixture(scope="session")
@@ -60,10 +62,15 @@ def memory() -> Ports:
 
 @pytest.fixture
 def aws(template: dict[str, Any]) -> Iterator[CallLog]:
-    """A fresh moto account with the table of template.yaml; fails the test if anything used a Scan."""
+    """A fresh moto account with the table of template.yaml and the attachments' bucket; fails the test if
+    anything used a Scan."""
     with mock_aws():
         client = boto3.client("dynamodb")
         client.create_table(**table_definition(template, "DeskTable", os.environ["TABLE_NAME"]))
+        boto3.client("s3").create_bucket(
+            Bucket=os.environ["ATTACHMENTS_BUCKET"],
+            CreateBucketConfiguration={"LocationConstraint": os.environ["AWS_DEFAULT_REGION"]},
+        )
         log = CallLog(client=client)
         client.meta.events.register("before-call.dynamodb.*", log.record)
         yield log
@@ -89,7 +96,8 @@ def api(memory: Ports, template: dict[str, Any]) -> Iterator[Api]:
 
 @pytest.fixture
 def aws_api(dynamo: Ports, template: dict[str, Any]) -> Iterator[Api]:
-    """The real handlers on the DynamoDB adapters (moto), as deployed."""
-    api = Api(template, dynamo)
+    """The real handlers on the DynamoDB and S3 adapters (moto), as deployed."""
+    bucket = os.environ["ATTACHMENTS_BUCKET"]
+    api = Api(template, dynamo, S3Files(bucket), BucketObjects(boto3.client("s3"), bucket))
     yield api
     api.close()

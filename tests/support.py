@@ -1,6 +1,7 @@
 """Test helpers: the ``Api`` that invokes the real handlers with the sample events of events/ (the ports
-they use injected through Powertools' ``dependency_overrides``), and the DynamoDB call log used to check
-access patterns."""
+and the file storage they use injected through Powertools' ``dependency_overrides``), the attachments'
+journey (upload form, upload straight to the store, the check S3 → EventBridge triggers), and the DynamoDB
+call log used to check access patterns."""
 
 from __future__ import annotations
 
@@ -11,16 +12,17 @@ import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
+from unittest import mock
 
-from chorus_desk import bootstrap
-from chorus_desk.adapters.memory import FixedSigningKey
+from chorus_desk import bootstrap, files
+from chorus_desk.adapters.memory import FixedSigningKey, MemoryFiles
 from chorus_desk.api.routes import public as public_routes
-from chorus_desk.ports import CaptchaArtist, Ports, SigningKey
-from chorus_desk.settings import PublicSettings, load_settings
+from chorus_desk.ports import CaptchaArtist, FileStorage, Ports, SigningKey
+from chorus_desk.settings import FilesSettings, PublicSettings, load_settings
 from local_stack.gateway import LambdaContext
 from local_stack.template import Route, api_routes, handler_of, load_handler_module
 from tests.fixtures import EMAILS, NAMES, USER_IDS
@@ -62,6 +64,128 @@ def sample_event(name: str) -> dict[str, Any]:
     return event
 
 
+def settings_with(kind: type[FilesSettings] | type[PublicSettings], changes: dict[str, Any]) -> Any:
+    """The environment's settings of ``kind`` with ``changes`` (by field name), validated as the environment
+    would be."""
+    aliases = {name: kind.model_fields[name].alias or name for name in changes}
+    return kind.model_validate(
+        {**load_settings(kind).model_dump(by_alias=True), **{aliases[k]: v for k, v in changes.items()}}
+    )
+
+
+# ------------------------------------------------------------------------------------- attachments
+class Objects(Protocol):
+    """The attachments' store as a client and the tests reach it directly, not through the desk: the
+    upload a form allows (nothing of the form's policy is enforced: neither moto nor S3 itself would
+    check the bytes), and what is stored."""
+
+    def upload(self, key: str, content_type: str, data: bytes) -> None: ...
+
+    def read(self, key: str) -> bytes | None: ...
+
+    def keys(self) -> list[str]: ...
+
+
+class MemoryObjects:
+    """The ``MemoryFiles`` a memory ``Api`` hands to the functions, through its test API."""
+
+    def __init__(self, store: MemoryFiles) -> None:
+        self.store = store
+
+    def upload(self, key: str, content_type: str, data: bytes) -> None:  # noqa: ARG002 (no type kept in memory)
+        self.store.put(key, data)
+
+    def read(self, key: str) -> bytes | None:
+        return self.store.read(key)
+
+    def keys(self) -> list[str]:
+        return self.store.keys()
+
+
+class BucketObjects:
+    """An S3 bucket (moto) through a plain client: ``upload`` is the client's PUT to the form's key with the
+    form's Content-Type."""
+
+    def __init__(self, client: Any, bucket: str) -> None:
+        self.client = client
+        self.bucket = bucket
+
+    def upload(self, key: str, content_type: str, data: bytes) -> None:
+        self.client.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=content_type)
+
+    def read(self, key: str) -> bytes | None:
+        try:
+            return bytes(self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read())
+        except self.client.exceptions.NoSuchKey:
+            return None
+
+    def keys(self) -> list[str]:
+        pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket)
+        return sorted(o["Key"] for page in pages for o in page.get("Contents", []))
+
+
+def object_created(bucket: str, key: str, size: int) -> dict[str, Any]:
+    """What EventBridge hands the attachments function when S3 stored an object."""
+    return {
+        "version": "0",
+        "id": "17793124-05d4-b198-2fde-7ededc63b103",
+        "detail-type": "Object Created",
+        "source": "aws.s3",
+        "account": "123456789012",
+        "time": "2026-03-02T09:15:30Z",
+        "region": "eu-west-3",
+        "resources": [f"arn:aws:s3:::{bucket}"],
+        "detail": {
+            "version": "0",
+            "bucket": {"name": bucket},
+            "object": {"key": key, "size": size, "etag": "b1946ac92492d2347c6235b4d2611184", "sequencer": "00617F"},
+            "request-id": "N4N7GDK58NMKJ12R",
+            "requester": "123456789012",
+            "source-ip-address": "198.51.100.7",
+            "reason": "POST Object",
+        },
+    }
+
+
+def scan_result(bucket: str, key: str, clean: bool) -> dict[str, Any]:
+    """What EventBridge hands the attachments function when GuardDuty scanned an object."""
+    return {
+        "version": "0",
+        "id": "72c7d362-737a-6dce-fc78-9e27a0171419",
+        "detail-type": "GuardDuty Malware Protection Object Scan Result",
+        "source": "aws.guardduty",
+        "account": "123456789012",
+        "time": "2026-03-02T09:16:02Z",
+        "region": "eu-west-3",
+        "resources": [],
+        "detail": {
+            "schemaVersion": "1.0",
+            "scanStatus": "COMPLETED",
+            "resourceType": "S3_OBJECT",
+            "s3ObjectDetails": {"bucketName": bucket, "objectKey": key, "eTag": "b1946ac9", "s3Throttled": False},
+            "scanResultDetails": {
+                "scanResultStatus": "NO_THREATS_FOUND" if clean else "THREATS_FOUND",
+                "threats": None if clean else [{"name": "EICAR-Test-File (not a virus)"}],
+            },
+        },
+    }
+
+
+@dataclass
+class Attached:
+    """One pass through the attachments' journey: the reply to the upload request and, if it was granted,
+    the key the file went to and what the check said."""
+
+    reply: Reply
+    key: str | None = None
+    outcome: str | None = None
+
+    @property
+    def id(self) -> str:
+        assert self.reply.status == 201, self.reply.body
+        return str(self.reply.body["attachment"]["id"])
+
+
 class RecordingArtist:
     """The public function's own captcha artist, recording each text it draws: what a visitor reads in the
     image (the desk keeps only a salted hash of it). The real artist is built on the first drawing."""
@@ -81,14 +205,34 @@ class Api:
 
     The public function signs its status links with ``signing_key`` (a fixed test key) and draws its
     captchas with its own artist, recorded in ``artist.drawn``; its settings are the environment's until
-    ``public_settings`` changes them."""
+    ``public_settings`` changes them.
 
-    def __init__(self, template: dict[str, Any], ports: Ports) -> None:
+    The attachments are kept in ``storage`` (a ``MemoryFiles`` unless given), which ``objects`` reaches
+    directly as a client would; the limits are the environment's until ``files_settings`` changes them."""
+
+    def __init__(
+        self,
+        template: dict[str, Any],
+        ports: Ports,
+        storage: FileStorage | None = None,
+        objects: Objects | None = None,
+    ) -> None:
         self.template = template
         self.ports = ports
+        if storage is None:
+            storage = MemoryFiles()
+            objects = MemoryObjects(storage)
+        assert objects is not None, "an Api given a storage is given the objects it holds"
+        self.storage, self.objects = storage, objects
+        self._files_settings: FilesSettings | None = None
         self.routes: dict[str, Route] = {snake(r.name): r for r in api_routes(template)}
-        for function in {r.function for r in self.routes.values()}:
-            load_handler_module(template, function).app.dependency_overrides[bootstrap.ports] = self._ports
+        self._overrides: list[dict[Callable[..., Any], Callable[..., Any]]] = []
+        for function in sorted({r.function for r in self.routes.values()}):
+            overrides = load_handler_module(template, function).app.dependency_overrides
+            overrides[bootstrap.ports] = self._ports
+            overrides[bootstrap.file_storage] = self._storage
+            overrides.pop(bootstrap.files_settings, None)
+            self._overrides.append(overrides)
         self.signing_key: SigningKey = FixedSigningKey()
         public_function = load_handler_module(template, "PublicFunction")
         self.artist = RecordingArtist(public_function.artist)
@@ -99,15 +243,21 @@ class Api:
         self._public_overrides[bootstrap.captcha_artist] = self._artist
 
     def close(self) -> None:
-        """Give the public function back its own key, artist and settings (the ports stay overridden)."""
+        """Give the public function back its own key, artist and settings, and every function its limits
+        on files (the ports and the file storage stay overridden)."""
         for provider in (bootstrap.signing_key, bootstrap.captcha_artist, public_routes.settings):
             if provider in self._saved:
                 self._public_overrides[provider] = self._saved[provider]
             else:
                 self._public_overrides.pop(provider, None)
+        for overrides in self._overrides:
+            overrides.pop(bootstrap.files_settings, None)
 
     def _ports(self) -> Ports:
         return self.ports
+
+    def _storage(self) -> FileStorage:
+        return self.storage
 
     def _signing_key(self) -> SigningKey:
         return self.signing_key
@@ -118,11 +268,17 @@ class Api:
     def public_settings(self, **changes: int) -> PublicSettings:
         """The public function's settings from now on: the environment's with ``changes`` (by field name),
         validated as the environment would be."""
-        aliases = {name: PublicSettings.model_fields[name].alias or name for name in changes}
-        settings = PublicSettings.model_validate(
-            {**load_settings(PublicSettings).model_dump(by_alias=True), **{aliases[k]: v for k, v in changes.items()}}
-        )
+        settings: PublicSettings = settings_with(PublicSettings, changes)
         self._public_overrides[public_routes.settings] = lambda: settings
+        return settings
+
+    def files_settings(self, **changes: Any) -> FilesSettings:
+        """The limits on files from now on, of the functions that hand out forms and of the check: the
+        environment's with ``changes`` (by field name: ``max_count=2``, ``malware_scanning=True``…)."""
+        settings: FilesSettings = settings_with(FilesSettings, changes)
+        self._files_settings = settings
+        for overrides in self._overrides:
+            overrides[bootstrap.files_settings] = lambda: settings
         return settings
 
     def call(
@@ -137,14 +293,19 @@ class Api:
         binary_body: bytes | None = None,
         token: str | None = None,
         ip: str | None = None,
+        attachment_id: str | None = None,
     ) -> Reply:
         spec = self.routes[route]
         event = copy.deepcopy(sample_event(route))
-        for name, value in (("number", number), ("token", token)):
-            if value is not None:
-                event["path"] = spec.path.replace(f"{{{name}}}", str(value))
-                event["pathParameters"] = {name: str(value)}
-                event["requestContext"]["path"] = "/dev" + event["path"]
+        parameters = {"number": number, "token": token, "attachment_id": attachment_id}
+        if any(value is not None for value in parameters.values()):
+            given = {name: str(value) for name, value in parameters.items() if value is not None}
+            path_parameters = {**(event.get("pathParameters") or {}), **given}
+            event["path"] = spec.path
+            for name, value in path_parameters.items():
+                event["path"] = event["path"].replace(f"{{{name}}}", value)
+            event["pathParameters"] = path_parameters
+            event["requestContext"]["path"] = "/dev" + event["path"]
         if ip is not None:
             event["requestContext"]["identity"]["sourceIp"] = ip
         if user is None:
@@ -219,6 +380,63 @@ class Api:
         return self.call(
             "create_anonymous_ticket", None, body={k: v for k, v in fields.items() if v is not DROP}, ip=ip
         )
+
+    # ---------------------------------------------------------------------------------- attachments
+    def request_upload(self, user: str, number: int, name: str, size: int, content_type: str | None = None) -> Reply:
+        """POST /tickets/{number}/attachments: « Ajouter un fichier » (the type is the extension's unless
+        given)."""
+        body = {"name": name, "content_type": content_type or type_of(name), "size": size}
+        return self.call("request_upload", user, number, body=body)
+
+    def attach(
+        self,
+        user: str,
+        number: int,
+        name: str,
+        data: bytes,
+        content_type: str | None = None,
+        size: int | None = None,
+    ) -> Attached:
+        """The whole journey of a file: the upload form (for ``size`` bytes, the data's own size unless
+        given), the upload of ``data`` to the form's key with the form's Content-Type, then the check S3
+        triggers through EventBridge. Stops after the request when no form was handed out."""
+        reply = self.request_upload(user, number, name, len(data) if size is None else size, content_type)
+        if reply.status != 201:
+            return Attached(reply)
+        fields = reply.body["upload"]["fields"]
+        self.objects.upload(fields["key"], fields["Content-Type"], data)
+        return Attached(reply, fields["key"], self.stored(fields["key"], len(data)))
+
+    def stored(self, key: str, size: int) -> str:
+        """S3 stored an object at ``key``: the attachments function's real handler, as EventBridge calls it.
+        Returns what it did (``accepted``, ``refused``, ``orphan deleted``)."""
+        return self._attachments_event(object_created(self._bucket(), key, size))
+
+    def scanned(self, key: str, clean: bool) -> str:
+        """GuardDuty scanned the object at ``key``: the attachments function's handler with its verdict."""
+        return self._attachments_event(scan_result(self._bucket(), key, clean))
+
+    def _bucket(self) -> str:
+        return (self._files_settings or load_settings(FilesSettings)).bucket
+
+    def _attachments_event(self, event: dict[str, Any]) -> str:
+        """The attachments function takes its ports and storage from ``bootstrap`` and its settings at cold
+        start: for this call they are this Api's."""
+        function = "AttachmentsFunction"
+        module = load_handler_module(self.template, function)
+        with ExitStack() as stack:
+            stack.enter_context(mock.patch.object(bootstrap, "ports", self._ports))
+            stack.enter_context(mock.patch.object(bootstrap, "file_storage", self._storage))
+            if self._files_settings is not None:
+                stack.enter_context(mock.patch.object(module, "files_settings", self._files_settings))
+            result = handler_of(self.template, function)(event, LambdaContext.of(self.template, function))
+        return str(result["outcome"])
+
+
+def type_of(name: str) -> str:
+    """The content type a browser declares for a file named ``name``."""
+    known = files.FILE_TYPES.get(files.extension_of(name))
+    return known.content_types[0] if known else "application/octet-stream"
 
 
 @contextmanager

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from chorus_desk.adapters.memory import MemoryFiles
 from chorus_desk.commands import ActOnTicket, ContentChanges, UpdateDraft
 from chorus_desk.errors import DeskError, Forbidden, NotFound, TransitionNotAllowed
 from chorus_desk.lifecycle import Action
@@ -108,7 +109,7 @@ def perform(ports: Ports, alias: str, number: int, action: str) -> None:
     if action == "EDIT_DRAFT":
         tickets.update_draft(ports, user, UpdateDraft(number, ContentChanges.of(TicketContent(title="Titre corrigé"))))
     elif action == "DELETE_DRAFT":
-        tickets.delete_draft(ports, user, number)
+        tickets.delete_draft(ports, user, number, MemoryFiles())
     else:
         values = dict(body or {})
         assignee = values.pop("assignee_id", None)

@@ -1,9 +1,11 @@
 """The local stack's patches of moto (local_stack/aws.py): TransactWriteItems undone item by item, still
 all-or-nothing, with moto's errors and cancellation reasons; no model instance kept for ever; Query reads
 one partition and answers as moto does; a stream keeps its latest records, its readers' latest iterators,
-SES its latest mails. The template's other resources in moto (secret, queue, SES identity); the stream
+SES its latest mails. The template's other resources in moto (secret, queue, SES identity, bucket); the stream
 consumer (local_stack/streams.py): filters, Lambda's event shape, batches, partial failures, retries and
-the on-failure queue; the local-only routes' mails and captcha answers (local_stack/local_routes.py)."""
+the on-failure queue; S3 → EventBridge (local_stack/events.py): the rules' patterns, the event's shape, one
+event per object created, asynchronous delivery and Lambda's retries; the local-only routes' mails and
+captcha answers (local_stack/local_routes.py)."""
 
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ from moto import mock_aws
 from werkzeug.test import create_environ
 from werkzeug.wrappers import Request
 
-from local_stack import aws
+from local_stack import aws, events
 from local_stack.local_routes import CaptchaAnswers, LocalRoutes, render_mails, sent_mails
 from local_stack.streams import PatternError, StreamPoller, StreamSource, check_pattern, matches, stream_sources
 from local_stack.template import Resolver, function_environment, table_definition
@@ -781,6 +783,326 @@ def test_a_poller_thread_stops_promptly(stream: Stream) -> None:
     assert time.monotonic() - started < 2
     assert handler.batches == [["ticket#0"]]
     assert not any(t.name == "stream-F-E" and t.is_alive() for t in threading.enumerate())
+
+
+# ---------------------------------------------------------------------------- the template's bucket
+BUCKET = "chorus-desk-local-attachments"
+
+
+def attachments_resolver(template: dict[str, Any]) -> Resolver:
+    return Resolver(template, parameters={"Stage": "dev"}, names=dict(aws.LOCAL_NAMES))
+
+
+def test_the_bucket_as_the_template_declares_it(template: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(aws, "client", lambda service, _endpoint: boto3.client(service, region_name="eu-west-3"))
+    with mock_aws():
+        resolver = attachments_resolver(template)
+        assert aws.create_buckets(template, resolver, "unused") == {"AttachmentsBucket": BUCKET}
+        s3 = boto3.client("s3", region_name="eu-west-3")
+        assert s3.get_bucket_location(Bucket=BUCKET)["LocationConstraint"] == "eu-west-3"
+        (cors,) = s3.get_bucket_cors(Bucket=BUCKET)["CORSRules"]
+        assert (cors["AllowedOrigins"], sorted(cors["AllowedMethods"]), cors["MaxAgeSeconds"]) == (
+            ["http://localhost:3000"],
+            ["GET", "POST"],
+            600,
+        )
+        (rule,) = s3.get_bucket_lifecycle_configuration(Bucket=BUCKET)["Rules"]
+        assert (rule["ID"], rule["Status"], rule["Filter"], rule["Expiration"]) == (
+            "unconfirmed-uploads",
+            "Enabled",
+            {"Prefix": "uploads/"},
+            {"Days": 1},
+        )
+        assert rule["AbortIncompleteMultipartUpload"] == {"DaysAfterInitiation": 1}
+        (encryption,) = s3.get_bucket_encryption(Bucket=BUCKET)["ServerSideEncryptionConfiguration"]["Rules"]
+        assert encryption["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
+        assert all(s3.get_public_access_block(Bucket=BUCKET)["PublicAccessBlockConfiguration"].values())
+        from moto.s3.models import s3_backends
+
+        # moto keeps the EventBridge configuration (what the local bus reads) but leaves it out of its answer.
+        notifications = s3_backends["123456789012"]["aws"].get_bucket(BUCKET).notification_configuration
+        assert notifications is not None and notifications.event_bridge is not None
+
+        for function in ("TicketsFunction", "AttachmentsFunction"):
+            assert function_environment(template, function, resolver)["ATTACHMENTS_BUCKET"] == BUCKET
+        assert resolver.resolve({"Fn::Sub": "${AttachmentsBucket.Arn}/uploads/*"}) == f"arn:aws:s3:::{BUCKET}/uploads/*"
+
+
+# ------------------------------------------------------------------------------ S3 → EventBridge: rules
+def created(key: str, bucket: str = BUCKET, **changes: Any) -> dict[str, Any]:
+    event = events.object_created(
+        bucket=bucket, key=key, size=3, etag='"abc"', reason="POST Object", account="123456789012", region="eu-west-3"
+    )
+    return {**event, **changes}
+
+
+def scan_result(key: str, bucket: str = BUCKET) -> dict[str, Any]:
+    """What GuardDuty Malware Protection for S3 puts on the default bus once it scanned an object."""
+    return {
+        "version": "0",
+        "id": "72c7d362-737a-6dce-fc78-9e27a0171419",
+        "detail-type": "GuardDuty Malware Protection Object Scan Result",
+        "source": "aws.guardduty",
+        "account": "123456789012",
+        "time": "2026-11-25T09:16:02Z",
+        "region": "eu-west-3",
+        "resources": [],
+        "detail": {
+            "schemaVersion": "1.0",
+            "scanStatus": "COMPLETED",
+            "resourceType": "S3_OBJECT",
+            "s3ObjectDetails": {"bucketName": bucket, "objectKey": key, "eTag": "abc", "s3Throttled": False},
+            "scanResultDetails": {"scanResultStatus": "NO_THREATS_FOUND", "threats": None},
+        },
+    }
+
+
+def test_the_attachments_functions_rules_as_the_template_declares_them(template: dict[str, Any]) -> None:
+    rules = {r.event: r for r in events.event_rules(template, attachments_resolver(template))}
+    assert set(rules) == {"UploadStored", "ScanResult"}
+    upload, scan = rules["UploadStored"], rules["ScanResult"]
+    assert (upload.function, upload.bus, scan.function) == ("AttachmentsFunction", "default", "AttachmentsFunction")
+    assert upload.pattern["detail"]["bucket"] == {"name": [BUCKET]}  # the Ref resolved to the local bucket
+    # Lambda's asynchronous retries of a function error; the rule's own policy is for delivery failures.
+    assert (upload.maximum_retry_attempts, upload.maximum_event_age) == (2, 3600)  # EventInvokeConfig
+    assert upload.retry_policy == {"MaximumRetryAttempts": 8, "MaximumEventAgeInSeconds": 3600}
+
+    assert upload.accepts(created("uploads/12/abc"))
+    assert not upload.accepts(created("files/12/abc"))  # the check's own copy under files/
+    assert not upload.accepts(created("x/uploads/12/abc"))  # a prefix, not a substring
+    assert not upload.accepts(created("uploads/12/abc", bucket="another-bucket"))
+    assert not upload.accepts(created("uploads/12/abc", **{"detail-type": "Object Deleted"}))
+    assert not upload.accepts(created("uploads/12/abc", source="aws.guardduty"))
+    assert not upload.accepts({k: v for k, v in created("uploads/12/abc").items() if k != "detail"})
+
+    assert scan.accepts(scan_result("files/12/abc"))
+    assert not scan.accepts(scan_result("files/12/abc", bucket="another-bucket"))
+    assert not scan.accepts(created("files/12/abc")) and not upload.accepts(scan_result("uploads/12/abc"))
+
+
+def one_rule_template(**properties: Any) -> dict[str, Any]:
+    event = {"Type": "EventBridgeRule", "Properties": {"Pattern": {"source": ["aws.s3"]}, **properties}}
+    return {"Resources": {"F": {"Type": "AWS::Serverless::Function", "Properties": {"Events": {"E": event}}}}}
+
+
+def test_what_the_local_bus_does_not_implement_is_refused_at_start() -> None:
+    (rule,) = events.event_rules(one_rule_template(), Resolver(one_rule_template()))
+    assert (rule.function, rule.event, rule.pattern) == ("F", "E", {"source": ["aws.s3"]})
+    as_text = one_rule_template(Pattern='{"source": ["aws.s3"]}')
+    assert events.event_rules(as_text, Resolver(as_text))[0].pattern == {"source": ["aws.s3"]}
+    disabled = one_rule_template(State="DISABLED")
+    assert events.event_rules(disabled, Resolver(disabled)) == []
+    for unsupported in (
+        one_rule_template(InputTransformer={"InputTemplate": "{}"}),
+        one_rule_template(Input="{}"),
+        one_rule_template(Pattern={"detail": {"size": [{"numeric": [">", 0]}]}}),
+    ):
+        with pytest.raises(PatternError):
+            events.event_rules(unsupported, Resolver(unsupported))
+
+
+# ------------------------------------------------------------------------- S3 → EventBridge: the hook
+@pytest.fixture
+def s3_events(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[dict[str, Any]]]:
+    """The EventBridge events of the objects created in this test's moto; moto is as it was afterwards."""
+    from moto.s3 import notifications
+    from moto.s3.models import S3Backend
+
+    monkeypatch.setattr(notifications, "send_event", notifications.send_event)
+    monkeypatch.setattr(S3Backend, "complete_multipart_upload", S3Backend.__dict__["complete_multipart_upload"])
+    monkeypatch.setattr(events, "_s3_listeners", [])
+    published: list[dict[str, Any]] = []
+    stop = events.listen_to_s3(published.append)
+    yield published
+    stop()
+
+
+def test_one_event_per_object_created_in_aws_shape(
+    template: dict[str, Any], monkeypatch: pytest.MonkeyPatch, s3_events: list[dict[str, Any]]
+) -> None:
+    import hashlib
+    import re
+
+    import requests
+
+    monkeypatch.setattr(aws, "client", lambda service, _endpoint: boto3.client(service, region_name="eu-west-3"))
+    with mock_aws():
+        aws.create_buckets(template, attachments_resolver(template), "unused")
+        s3 = boto3.client("s3", region_name="eu-west-3")
+        s3.create_bucket(Bucket="quiet", CreateBucketConfiguration={"LocationConstraint": "eu-west-3"})
+
+        s3.put_object(Bucket=BUCKET, Key="uploads/1/put", Body=b"hello")
+        s3.put_object(Bucket="quiet", Key="uploads/1/put", Body=b"hello")  # no EventBridge notification
+        form = s3.generate_presigned_post(BUCKET, "uploads/1/post", Fields={"Content-Type": "application/pdf"})
+        posted = requests.post(form["url"], data=form["fields"], files={"file": ("a.pdf", b"%PDF-1.4")}, timeout=5)
+        assert posted.status_code == 204
+        s3.copy_object(Bucket=BUCKET, Key="files/1/put", CopySource={"Bucket": BUCKET, "Key": "uploads/1/put"})
+        upload_id = s3.create_multipart_upload(Bucket=BUCKET, Key="uploads/1/parts")["UploadId"]
+        part = s3.upload_part(Bucket=BUCKET, Key="uploads/1/parts", UploadId=upload_id, PartNumber=1, Body=b"x")
+        s3.complete_multipart_upload(
+            Bucket=BUCKET,
+            Key="uploads/1/parts",
+            UploadId=upload_id,
+            MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": part["ETag"]}]},
+        )
+        s3.put_object_tagging(Bucket=BUCKET, Key="files/1/put", Tagging={"TagSet": [{"Key": "a", "Value": "b"}]})
+        s3.delete_object(Bucket=BUCKET, Key="uploads/1/put")
+
+    assert [(e["detail"]["object"]["key"], e["detail"]["reason"]) for e in s3_events] == [
+        ("uploads/1/put", "PutObject"),
+        ("uploads/1/post", "POST Object"),
+        ("files/1/put", "CopyObject"),
+        ("uploads/1/parts", "CompleteMultipartUpload"),
+    ]
+    first = s3_events[0]
+    assert set(first) == {"version", "id", "detail-type", "source", "account", "time", "region", "resources", "detail"}
+    assert (first["version"], first["detail-type"], first["source"]) == ("0", "Object Created", "aws.s3")
+    assert (first["account"], first["region"], first["resources"]) == (
+        "123456789012",
+        "eu-west-3",
+        [f"arn:aws:s3:::{BUCKET}"],
+    )
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", first["time"])
+    detail = first["detail"]
+    assert set(detail) == {"version", "bucket", "object", "request-id", "requester", "source-ip-address", "reason"}
+    assert (detail["version"], detail["bucket"], detail["requester"]) == ("0", {"name": BUCKET}, "123456789012")
+    assert detail["object"] == {
+        "key": "uploads/1/put",
+        "size": 5,
+        "etag": hashlib.md5(b"hello").hexdigest(),  # noqa: S324 - S3's ETag of a single-part object
+        "sequencer": detail["object"]["sequencer"],
+    }
+    sequencers = [int(e["detail"]["object"]["sequencer"], 16) for e in s3_events]
+    assert sequencers == sorted(set(sequencers))  # increasing, as S3's are for one key
+    assert len({e["id"] for e in s3_events}) == len(s3_events)
+
+
+# ------------------------------------------------------------------------- S3 → EventBridge: delivery
+class Flaky:
+    """A handler that fails its first ``failures`` calls, and records the events it got and whether the lock
+    was held."""
+
+    def __init__(self, failures: int, lock: threading.Lock) -> None:
+        self.failures = failures
+        self.calls: list[tuple[dict[str, Any], Any, bool]] = []
+        self._lock = lock
+
+    def __call__(self, event: dict[str, Any], context: Any) -> dict[str, str]:
+        self.calls.append((event, context, self._lock.locked()))
+        if len(self.calls) <= self.failures:
+            raise RuntimeError(f"boom {len(self.calls)}")
+        return {"outcome": "accepted"}
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def bus_of(handler: Flaky, lock: threading.Lock, log: list[str], **rule: Any) -> tuple[events.EventBus, Clock]:
+    clock = Clock()
+    bus = events.EventBus(
+        [events.EventRule(function="F", event="E", pattern={"source": ["aws.s3"]}, **rule)],
+        handler_of=lambda _function: handler,
+        lock_of=lambda _function: lock,
+        context_of=lambda function: f"context of {function}",
+        log=log.append,
+        retry_waits=(1.0, 2.0),
+        clock=clock,
+    )
+    return bus, clock
+
+
+def run_due(bus: events.EventBus) -> int:
+    delivered = 0
+    while bus.step():
+        delivered += 1
+    return delivered
+
+
+def test_a_matching_event_reaches_the_handler_under_the_functions_lock() -> None:
+    lock, log = threading.Lock(), list[str]()
+    handler = Flaky(0, lock)
+    bus, _ = bus_of(handler, lock, log)
+    assert bus.put({"source": "aws.guardduty"}) == []  # matches no rule
+    assert [r.event for r in bus.put(created("uploads/1/a"))] == ["E"]
+    assert bus.put(created("uploads/1/b"), bus="another-bus") == []  # rules of the default bus only
+    assert run_due(bus) == 1
+    ((event, context, locked),) = handler.calls
+    assert (event["detail"]["object"]["key"], context, locked) == ("uploads/1/a", "context of F", True)
+    assert bus.idle()
+    assert log[0].startswith("EVENT  F (Object Created uploads/1/a)") and " ok " in log[0]
+
+
+def test_a_function_error_is_retried_as_lambda_retries_an_asynchronous_invocation() -> None:
+    lock, log = threading.Lock(), list[str]()
+    handler = Flaky(2, lock)
+    bus, clock = bus_of(handler, lock, log)
+    bus.put(created("uploads/1/a"))
+    assert run_due(bus) == 1  # the first attempt fails
+    assert run_due(bus) == 0 and not bus.idle()  # the retry waits (Lambda: a minute; here a second)
+    clock.now += 1.0
+    assert run_due(bus) == 1  # the second attempt fails
+    clock.now += 1.0
+    assert run_due(bus) == 0  # then two seconds
+    clock.now += 1.0
+    assert run_due(bus) == 1
+    assert len(handler.calls) == 3 and bus.idle()
+    assert [c[0] for c in handler.calls] == [handler.calls[0][0]] * 3  # the same event each time
+    assert "error (RuntimeError: boom 1)" in log[0]
+    assert any(line.startswith("EVENT  F (Object Created uploads/1/a, attempt 3)") and " ok " in line for line in log)
+
+
+def test_an_event_is_given_up_after_the_retries_or_once_too_old() -> None:
+    lock, log = threading.Lock(), list[str]()
+    always = Flaky(100, lock)
+    bus, clock = bus_of(always, lock, log)
+    bus.put(created("uploads/1/a"))
+    for _ in range(5):
+        run_due(bus)
+        clock.now += 2.0
+    assert len(always.calls) == 3 and bus.idle()  # the first attempt and Lambda's 2 retries
+    assert "EVENT  F: Object Created uploads/1/a given up after 3 attempts" in log
+
+    none, log = Flaky(100, lock), []
+    bus, clock = bus_of(none, lock, log, maximum_retry_attempts=0)
+    bus.put(created("uploads/1/b"))
+    run_due(bus)
+    assert len(none.calls) == 1 and bus.idle()
+
+    old, log = Flaky(100, lock), []
+    bus, clock = bus_of(old, lock, log, maximum_event_age=60)
+    bus.put(created("uploads/1/c"))
+    clock.now += 61  # the event waited in the queue longer than its maximum age
+    run_due(bus)
+    assert len(old.calls) == 1 and bus.idle()
+    assert "given up after 1 attempt" in log[-1]
+
+
+def test_the_worker_delivers_in_the_background_and_stops_promptly() -> None:
+    lock = threading.Lock()
+    handler = Flaky(1, lock)
+    bus = events.EventBus(
+        [events.EventRule(function="F", event="E", pattern={"source": ["aws.s3"]})],
+        handler_of=lambda _function: handler,
+        lock_of=lambda _function: lock,
+        context_of=lambda _function: None,
+        log=lambda _line: None,
+        retry_waits=(0.05,),
+    )
+    bus.start()
+    bus.put(created("uploads/1/a"))
+    deadline = time.monotonic() + 10
+    while not (len(handler.calls) == 2 and bus.idle()) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert len(handler.calls) == 2 and all(locked for _, _, locked in handler.calls)
+    started = time.monotonic()
+    bus.stop()
+    assert time.monotonic() - started < 2
+    assert not any(t.name == "eventbridge" and t.is_alive() for t in threading.enumerate())
 
 
 # ----------------------------------------------------------------------------------- the local-only routes

@@ -1,4 +1,5 @@
-"""The ports' contract: the same assertions against the in-memory adapters and the DynamoDB ones (moto).
+"""The ports' contract: the same assertions against the in-memory adapters and the DynamoDB ones (moto),
+and for the file storage, against the in-memory one and S3 (moto).
 
 Everything goes through the ports (``chorus_desk.ports``): no adapter attribute, no private name. The
 tickets are built here, with the people, structures and payment requests of tests/fixtures.py.
@@ -6,19 +7,25 @@ tickets are built here, with the people, structures and payment requests of test
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, TypeVar
 
+import boto3
 import pytest
 
 from chorus_desk import captcha
+from chorus_desk.adapters.memory import MemoryFiles
+from chorus_desk.adapters.s3 import S3Files
 from chorus_desk.catalogue import SUPPORT_TEAM_ID
 from chorus_desk.errors import ConcurrentModification
 from chorus_desk.lifecycle import Action, Side, Status
 from chorus_desk.models import (
+    Attachment,
+    AttachmentState,
     Challenge,
     Emitter,
     HistoryEntry,
@@ -35,7 +42,7 @@ from chorus_desk.models import (
     TicketContent,
     UserProfile,
 )
-from chorus_desk.ports import Claim, Ports
+from chorus_desk.ports import Claim, FileStorage, Ports
 from local_stack.aws import serialize_dynamodb_writes
 from tests.fixtures import (
     CH_VIENNE,
@@ -51,6 +58,7 @@ from tests.fixtures import (
     TEAMS,
     USER_IDS,
 )
+from tests.support import BucketObjects, MemoryObjects, Objects
 
 T0 = datetime(2026, 3, 2, 9, 15, 30, 123456, tzinfo=UTC)
 PARIS_SUMMER = timezone(timedelta(hours=2))
@@ -63,6 +71,18 @@ def ports(request: pytest.FixtureRequest) -> Ports:
     """The tests' world in one implementation of the ports: in memory, then DynamoDB (moto)."""
     seeded: Ports = request.getfixturevalue(request.param)
     return seeded
+
+
+@pytest.fixture(params=["memory", "s3"])
+def storage(request: pytest.FixtureRequest) -> tuple[FileStorage, Objects]:
+    """One implementation of the file storage (in memory, then S3 on moto), and its objects as a client
+    reaches them directly."""
+    if request.param == "memory":
+        files = MemoryFiles()
+        return files, MemoryObjects(files)
+    request.getfixturevalue("aws")
+    bucket = os.environ["ATTACHMENTS_BUCKET"]
+    return S3Files(bucket), BucketObjects(boto3.client("s3"), bucket)
 
 
 # ------------------------------------------------------------------------------------------- factory
@@ -202,6 +222,56 @@ def test_insert_then_load_returns_the_same_ticket_with_its_first_entry(ports: Po
     assert (loaded.emitter, loaded.recipient, loaded.assignee) == (ticket.emitter, ticket.recipient, ticket.assignee)
     assert loaded.history == (entry,)
     assert_same_datetimes(loaded, expected)
+
+
+def test_a_tickets_attachments_come_back_as_saved(ports: Ports) -> None:
+    """Every state of a file, its optional fields set or not, its name and times as given."""
+    ticket, _ = inserted(ports, status=Status.AWAITING_INFO)
+    attachments = (
+        Attachment(
+            id="hV3kq9ZpTnE2xW7bLcR4mA8s",
+            name="Relevé d'échéance – mars.pdf",
+            content_type="application/pdf",
+            declared_size=48213,
+            size=48213,
+            side=Side.EMITTER,
+            step=Status.DRAFT,
+            added_by=person("marie"),
+            added_at=(T0 + timedelta(minutes=1)).astimezone(PARIS_SUMMER),
+            state=AttachmentState.AVAILABLE,
+        ),
+        Attachment(
+            id="pending-1",
+            name="scan.png",
+            content_type="image/png",
+            declared_size=1,
+            side=Side.RECIPIENT,
+            step=Status.IN_PROGRESS,
+            added_by=person("hugo"),
+            added_at=T0 + timedelta(hours=1),
+        ),
+        Attachment(
+            id="refused-1",
+            name="faux.pdf",
+            content_type="application/pdf",
+            declared_size=10,
+            side=Side.EMITTER,
+            step=Status.AWAITING_INFO,
+            added_by=person("paul"),
+            added_at=T0 + timedelta(hours=2),
+            state=AttachmentState.REFUSED,
+            refusal="le contenu du fichier ne correspond pas à un fichier « .pdf »",
+        ),
+    )
+    changed = ticket.model_copy(update={"version": 2, "attachments": attachments})
+
+    ports.tickets.save_ticket(changed, expected_version=1, entry=None)
+
+    loaded = ports.tickets.load_ticket(ticket.number)
+    assert loaded is not None
+    assert loaded.attachments == attachments
+    assert loaded == changed
+    assert [a.added_at.utcoffset() for a in loaded.attachments] == [a.added_at.utcoffset() for a in attachments]
 
 
 def test_insert_then_load_a_bare_draft(ports: Ports) -> None:
@@ -648,3 +718,88 @@ def test_of_concurrent_claims_exactly_one_is_taken(ports: Ports) -> None:
     results = in_parallel(8, lambda: ports.mail_journal.claim("42#1", T0, T0 + LEASE))
 
     assert sorted(results, key=lambda c: c.value) == [Claim.BUSY] * 7 + [Claim.CLAIMED]
+
+
+# --------------------------------------------------------------------------------------- FileStorage
+def test_the_size_of_a_missing_object_is_none(storage: tuple[FileStorage, Objects]) -> None:
+    files, _ = storage
+    assert files.size_of("uploads/1/absent") is None
+
+
+def test_the_size_and_first_bytes_of_a_stored_object(storage: tuple[FileStorage, Objects]) -> None:
+    files, objects = storage
+    data = b"%PDF-1.7\n" + bytes(range(256)) * 20
+    objects.upload("uploads/1/a", "application/pdf", data)
+
+    assert files.size_of("uploads/1/a") == len(data)
+    assert files.first_bytes("uploads/1/a", 2048) == data[:2048]
+    assert files.first_bytes("uploads/1/a", 1) == b"%"
+    assert files.first_bytes("uploads/1/a", 100_000) == data
+
+
+def test_move_puts_the_object_at_the_target_and_removes_the_source(storage: tuple[FileStorage, Objects]) -> None:
+    files, objects = storage
+    data = "Facture payée ? Non.".encode()
+    objects.upload("uploads/7/a", "text/plain", data)
+    objects.upload("uploads/7/b", "text/plain", b"other")
+
+    files.move("uploads/7/a", "files/7/a")
+
+    assert objects.read("files/7/a") == data
+    assert files.size_of("uploads/7/a") is None
+    assert objects.keys() == ["files/7/a", "uploads/7/b"]
+
+
+def test_delete_removes_the_given_keys_only(storage: tuple[FileStorage, Objects]) -> None:
+    files, objects = storage
+    for key in ("files/1/a", "files/1/b", "files/1/c"):
+        objects.upload(key, "text/plain", key.encode())
+
+    files.delete(["files/1/a", "files/1/c", "files/1/absent"])
+    files.delete([])
+
+    assert objects.keys() == ["files/1/b"]
+
+
+def test_delete_prefix_removes_that_prefix_only(storage: tuple[FileStorage, Objects]) -> None:
+    files, objects = storage
+    kept = ["files/1", "files/10/a", "files/100/b", "uploads/1/c", "files/2/d"]
+    for key in ["files/1/a", "files/1/b", *kept]:
+        objects.upload(key, "text/plain", b"x")
+
+    files.delete_prefix("files/1/")
+
+    assert objects.keys() == sorted(kept)
+
+
+def test_delete_prefix_goes_past_a_page_of_a_thousand(storage: tuple[FileStorage, Objects]) -> None:
+    files, objects = storage
+    for index in range(1003):
+        objects.upload(f"uploads/3/{index:04}", "text/plain", b"x")
+    objects.upload("uploads/30/kept", "text/plain", b"x")
+
+    files.delete_prefix("uploads/3/")
+
+    assert objects.keys() == ["uploads/30/kept"]
+
+
+def test_a_download_link_for_an_object(storage: tuple[FileStorage, Objects]) -> None:
+    files, objects = storage
+    objects.upload("files/4/a", "application/pdf", b"%PDF-1.7")
+    disposition = "attachment; filename=\"facture.pdf\"; filename*=UTF-8''facture.pdf"
+
+    link = files.download_link("files/4/a", disposition, "application/pdf", datetime.now(UTC) + timedelta(minutes=5))
+
+    assert "files/4/a" in link
+
+
+def test_an_upload_form_binds_the_key_and_the_type(storage: tuple[FileStorage, Objects]) -> None:
+    files, _ = storage
+    expires_at = datetime.now(UTC) + timedelta(minutes=15)
+
+    form = files.upload_form("uploads/5/a", "image/png", 1024, expires_at)
+
+    assert form.url
+    assert form.fields["key"] == "uploads/5/a"
+    assert form.fields["Content-Type"] == "image/png"
+    assert form.expires_at == expires_at

@@ -333,6 +333,12 @@ def test_the_check_runs_on_each_stored_upload_and_on_each_scan_result(template: 
         assert event["Type"] == "EventBridgeRule"
         assert event["Properties"]["RetryPolicy"]["MaximumRetryAttempts"] <= 185
         assert event["Properties"]["DeadLetterConfig"] == {"Type": "SQS"}
+    invoke = functions(template)["AttachmentsFunction"]["Properties"]["EventInvokeConfig"]
+    assert invoke["MaximumRetryAttempts"] <= 2
+    assert invoke["DestinationConfig"]["OnFailure"] == {
+        "Type": "SQS",
+        "Destination": {"Fn::GetAtt": ["AttachmentsFailureQueue", "Arn"]},
+    }
 
 
 @pytest.mark.parametrize("scanning", ["Enabled", "Disabled"])

@@ -105,10 +105,11 @@ def type_errors(name: str, content_type: str, allowed: frozenset[str]) -> list[F
 def human_size(size: int) -> str:
     """« 10 Mo », « 512 ko », « 12 octets »: sizes as French users read them (powers of 1024)."""
     for unit, scale in (("Go", 1 << 30), ("Mo", 1 << 20), ("ko", 1 << 10)):
-        if size >= scale:
-            value = size / scale
+        value = round(size / scale, 1)
+        # 1,048,575 bytes is « 1 Mo », not « 1024,0 ko »; under 1 ko, bytes are counted as they are.
+        if size >= scale or (value >= 1 and unit != "ko"):
             return f"{value:.0f} {unit}" if value == int(value) else f"{value:.1f} {unit}".replace(".", ",")
-    return f"{size} octets"
+    return f"{size} octet" if size < 2 else f"{size} octets"  # « 0 octet », « 1 octet » (French singular)
 
 
 def content_disposition(name: str) -> str:

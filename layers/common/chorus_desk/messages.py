@@ -143,7 +143,6 @@ FILE_NAME_INVALID = (
 FILE_TYPE_NOT_ALLOWED = "Les fichiers « .{extension} » ne sont pas acceptés. Formats acceptés : {allowed}."
 FILE_TYPE_MISMATCH = "Le type « {content_type} » ne correspond pas à un fichier « .{extension} »."
 FILE_TOO_LARGE = "Le fichier dépasse la taille maximale de {max} par fichier."
-FILE_EMPTY = "Le fichier est vide."
 TICKET_FILES_TOO_LARGE = "Les pièces jointes du ticket dépasseraient {max} au total ({used} déjà utilisés)."
 TICKET_FILES_TOO_MANY = "Un ticket compte au plus {max} pièces jointes."
 ATTACHMENT_NOT_FOUND = "La pièce jointe « {id} » du ticket n° {number} est introuvable."
@@ -152,7 +151,6 @@ ATTACHMENT_OTHER_SIDE = "Seule la partie qui a ajouté la pièce jointe « {name
 FILES_UNAVAILABLE = "Le stockage des pièces jointes est momentanément indisponible. Veuillez réessayer."
 # Why an uploaded file was refused after the check (shown on the ticket)
 REFUSAL_NOT_UPLOADED = "le fichier n'a pas été reçu"
-REFUSAL_TOO_LARGE = "le fichier reçu dépasse {max}"
 REFUSAL_SIZE_MISMATCH = "le fichier reçu ({actual}) n'a pas la taille annoncée ({declared})"
 REFUSAL_CONTENT_MISMATCH = "le contenu du fichier ne correspond pas à un fichier « .{extension} »"
 REFUSAL_MALWARE = "l'analyse antivirus a détecté une menace"

@@ -164,8 +164,8 @@ class UploadForm:
 class FileStorage(Protocol):
     """Where attachments are kept (S3): presigned forms and links, and what the check reads and moves."""
 
-    def upload_form(self, key: str, content_type: str, max_bytes: int, expires_at: datetime) -> UploadForm:
-        """A POST form fixing the key, the content type and the size range (1 to ``max_bytes``)."""
+    def upload_form(self, key: str, content_type: str, size: int, expires_at: datetime) -> UploadForm:
+        """A POST form fixing the key, the content type and the size (S3 refuses any other length)."""
         ...
 
     def size_of(self, key: str) -> int | None:

@@ -234,8 +234,8 @@ class MemoryFiles:
         self._objects: dict[str, bytes] = {}
         self._lock = threading.Lock()
 
-    def upload_form(self, key: str, content_type: str, max_bytes: int, expires_at: datetime) -> UploadForm:
-        fields = {"key": key, "Content-Type": content_type, "content-length-range": f"1,{max_bytes}"}
+    def upload_form(self, key: str, content_type: str, size: int, expires_at: datetime) -> UploadForm:
+        fields = {"key": key, "Content-Type": content_type, "content-length-range": f"{size},{size}"}
         return UploadForm("memory://attachments", fields, expires_at)
 
     def put(self, key: str, data: bytes) -> None:

@@ -38,7 +38,7 @@ class S3Files:
         except (ClientError, BotoCoreError) as exc:
             raise StorageUnavailable(messages.FILES_UNAVAILABLE) from exc
 
-    def upload_form(self, key: str, content_type: str, max_bytes: int, expires_at: datetime) -> UploadForm:
+    def upload_form(self, key: str, content_type: str, size: int, expires_at: datetime) -> UploadForm:
         try:
             post = self._client.generate_presigned_post(
                 Bucket=self._bucket,
@@ -47,7 +47,7 @@ class S3Files:
                 Conditions=[
                     {"bucket": self._bucket},
                     {"Content-Type": content_type},
-                    ["content-length-range", 1, max_bytes],
+                    ["content-length-range", size, size],  # exactly the declared size
                 ],
                 ExpiresIn=_seconds_until(expires_at),
             )

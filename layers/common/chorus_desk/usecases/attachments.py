@@ -81,8 +81,32 @@ def _limit_errors(ticket: Ticket, size: int, limits: FilesSettings, now: datetim
 def request_upload(
     ports: Ports, storage: FileStorage, actor: Actor, command: RequestUpload, limits: FilesSettings
 ) -> Upload:
-    """« Ajouter un fichier »: a place on the ticket (pending) and the form to upload the file to S3."""
-    seen = load_visible(ports, actor, command.number)
+    """« Ajouter un fichier »: a place on the ticket (pending) and the form to upload the file to S3. A write
+    that another one overtook is tried again on the new version (its limits checked again)."""
+    for attempt in range(1, WRITE_ATTEMPTS + 1):
+        seen = load_visible(ports, actor, command.number)
+        attachment, updated = _with_pending_file(seen, actor, command, limits)
+        try:
+            ports.tickets.save_ticket(updated, seen.ticket.version, None)
+        except ConcurrentModification:
+            if attempt == WRITE_ATTEMPTS:
+                raise
+            continue
+        form = storage.upload_form(
+            attachment.upload_key(command.number),
+            attachment.content_type,
+            attachment.declared_size,
+            attachment.added_at + UPLOAD_WINDOW,
+        )
+        logger.info("upload form handed out", ticket_number=command.number, attachment=attachment.id, size=command.size)
+        return Upload(attachment, form)
+    raise AssertionError("unreachable")
+
+
+def _with_pending_file(
+    seen: TicketSeen, actor: Actor, command: RequestUpload, limits: FilesSettings
+) -> tuple[Attachment, Ticket]:
+    """The ticket with a new pending file, or the refusal: who may add now, the file, the ticket's limits."""
     ticket = seen.ticket
     side = lifecycle.authorize_files(Action.ADD_ATTACHMENT, seen.sides, ticket.status, ticket.number)
     errors = files.name_errors(command.name) or files.type_errors(command.name, command.content_type, limits.extensions)
@@ -103,22 +127,18 @@ def request_upload(
         added_at=now,
     )
     kept = tuple(a for a in ticket.attachments if a.state is not AttachmentState.PENDING or _holding(a, now))
-    updated = ticket.model_copy(
-        update={"attachments": (*kept, attachment), "version": ticket.version + 1, "updated_at": now}
-    )
-    ports.tickets.save_ticket(updated, ticket.version, None)
-    form = storage.upload_form(
-        attachment.upload_key(ticket.number), attachment.content_type, limits.max_bytes, now + UPLOAD_WINDOW
-    )
-    logger.info("upload form handed out", ticket_number=ticket.number, attachment=attachment.id, size=command.size)
-    return Upload(attachment, form)
+    update = {"attachments": (*kept, attachment), "version": ticket.version + 1, "updated_at": now}
+    return attachment, ticket.model_copy(update=update)
 
 
 # ------------------------------------------------------------------------------------ after upload
-def _edit(ports: Ports, number: int, change: Callable[[Ticket], Ticket | None]) -> Ticket | None:
-    """Apply ``change`` to the ticket's latest version, again if another write came first."""
-    for _ in range(WRITE_ATTEMPTS):
-        ticket = ports.tickets.load_ticket(number)
+def _edit(
+    ports: Ports, number: int, change: Callable[[Ticket], Ticket | None], read: Ticket | None = None
+) -> Ticket | None:
+    """Apply ``change`` to the ticket's latest version (``read`` if the caller just read it), again on the
+    next one if another write came first."""
+    for attempt in range(WRITE_ATTEMPTS):
+        ticket = read if attempt == 0 and read is not None else ports.tickets.load_ticket(number)
         if ticket is None:
             return None
         updated = change(ticket)
@@ -171,8 +191,10 @@ def _refusal(storage: FileStorage, number: int, attachment: Attachment) -> str |
 def check_upload(ports: Ports, storage: FileStorage, _system: SystemActor, key: str, scanning: bool) -> str:
     """S3 says an object was created under ``uploads/``: keep it (moved under ``files/``) if it is the file
     that was declared, else delete it and say why on the ticket. Returns what was done (for the logs)."""
+    if not key.startswith("uploads/"):
+        return "ignored"  # only uploads are checked: a kept file (files/) or any other object is not the check's
     parsed = parse_key(key)
-    found = None
+    found = ticket = None
     if parsed is not None and parsed[0] == "uploads":
         ticket = ports.tickets.load_ticket(parsed[1])
         found = next((a for a in ticket.attachments if a.id == parsed[2]), None) if ticket else None
@@ -197,8 +219,13 @@ def check_upload(ports: Ports, storage: FileStorage, _system: SystemActor, key: 
         kept = current.model_copy(update={"state": state, "size": current.declared_size})
         return _replace(ticket, kept, Action.ADD_ATTACHMENT)
 
-    if _edit(ports, number, settle) is None:
-        storage.delete([attachment.file_key(number)])  # the ticket was deleted meanwhile
+    settled = _edit(ports, number, settle, ticket)
+    kept = settled is not None and any(
+        a.id == attachment.id and a.state in (AttachmentState.AVAILABLE, AttachmentState.SCANNING)
+        for a in settled.attachments
+    )
+    if reason is None and not kept:
+        storage.delete([attachment.file_key(number)])  # the ticket was deleted, or the place given up, meanwhile
     outcome = "refused" if reason else "accepted"
     metrics.add_metric(name=f"Attachment{outcome.title()}", unit="Count", value=1)
     logger.info("upload checked", ticket_number=number, attachment=attachment.id, outcome=outcome, reason=reason)
