@@ -23,6 +23,7 @@ from chorus_desk.adapters.memory import FixedSigningKey, MemoryFiles
 from chorus_desk.api.routes import public as public_routes
 from chorus_desk.ports import CaptchaArtist, FileStorage, Ports, SigningKey
 from chorus_desk.settings import FilesSettings, PublicSettings, load_settings
+from local_stack import events
 from local_stack.gateway import LambdaContext
 from local_stack.template import Route, api_routes, handler_of, load_handler_module
 from tests.fixtures import EMAILS, NAMES, USER_IDS
@@ -125,26 +126,16 @@ class BucketObjects:
 
 
 def object_created(bucket: str, key: str, size: int) -> dict[str, Any]:
-    """What EventBridge hands the attachments function when S3 stored an object."""
-    return {
-        "version": "0",
-        "id": "17793124-05d4-b198-2fde-7ededc63b103",
-        "detail-type": "Object Created",
-        "source": "aws.s3",
-        "account": "123456789012",
-        "time": "2026-03-02T09:15:30Z",
-        "region": "eu-west-3",
-        "resources": [f"arn:aws:s3:::{bucket}"],
-        "detail": {
-            "version": "0",
-            "bucket": {"name": bucket},
-            "object": {"key": key, "size": size, "etag": "b1946ac92492d2347c6235b4d2611184", "sequencer": "00617F"},
-            "request-id": "N4N7GDK58NMKJ12R",
-            "requester": "123456789012",
-            "source-ip-address": "198.51.100.7",
-            "reason": "POST Object",
-        },
-    }
+    """What EventBridge hands the attachments function when S3 stored an object (the local stack's builder)."""
+    return events.object_created(
+        bucket=bucket,
+        key=key,
+        size=size,
+        etag="b1946ac92492d2347c6235b4d2611184",
+        reason="POST Object",
+        account="123456789012",
+        region="eu-west-3",
+    )
 
 
 def scan_result(bucket: str, key: str, clean: bool) -> dict[str, Any]:

@@ -29,6 +29,7 @@ from local_stack import aws, events
 from local_stack.local_routes import CaptchaAnswers, LocalRoutes, render_mails, sent_mails
 from local_stack.streams import PatternError, StreamPoller, StreamSource, check_pattern, matches, stream_sources
 from local_stack.template import Resolver, function_environment, table_definition
+from tests.support import scan_result
 
 TABLE = "chorus-desk-patch-test"
 Transaction = list[dict[str, Any]]
@@ -836,27 +837,6 @@ def created(key: str, bucket: str = BUCKET, **changes: Any) -> dict[str, Any]:
     return {**event, **changes}
 
 
-def scan_result(key: str, bucket: str = BUCKET) -> dict[str, Any]:
-    """What GuardDuty Malware Protection for S3 puts on the default bus once it scanned an object."""
-    return {
-        "version": "0",
-        "id": "72c7d362-737a-6dce-fc78-9e27a0171419",
-        "detail-type": "GuardDuty Malware Protection Object Scan Result",
-        "source": "aws.guardduty",
-        "account": "123456789012",
-        "time": "2026-11-25T09:16:02Z",
-        "region": "eu-west-3",
-        "resources": [],
-        "detail": {
-            "schemaVersion": "1.0",
-            "scanStatus": "COMPLETED",
-            "resourceType": "S3_OBJECT",
-            "s3ObjectDetails": {"bucketName": bucket, "objectKey": key, "eTag": "abc", "s3Throttled": False},
-            "scanResultDetails": {"scanResultStatus": "NO_THREATS_FOUND", "threats": None},
-        },
-    }
-
-
 def test_the_attachments_functions_rules_as_the_template_declares_them(template: dict[str, Any]) -> None:
     rules = {r.event: r for r in events.event_rules(template, attachments_resolver(template))}
     assert set(rules) == {"UploadStored", "ScanResult"}
@@ -875,9 +855,11 @@ def test_the_attachments_functions_rules_as_the_template_declares_them(template:
     assert not upload.accepts(created("uploads/12/abc", source="aws.guardduty"))
     assert not upload.accepts({k: v for k, v in created("uploads/12/abc").items() if k != "detail"})
 
-    assert scan.accepts(scan_result("files/12/abc"))
-    assert not scan.accepts(scan_result("files/12/abc", bucket="another-bucket"))
-    assert not scan.accepts(created("files/12/abc")) and not upload.accepts(scan_result("uploads/12/abc"))
+    assert scan.accepts(scan_result(BUCKET, "files/12/abc", clean=True))
+    assert not scan.accepts(scan_result("another-bucket", "files/12/abc", clean=True))
+    assert not scan.accepts(created("files/12/abc")) and not upload.accepts(
+        scan_result(BUCKET, "uploads/12/abc", clean=True)
+    )
 
 
 def one_rule_template(**properties: Any) -> dict[str, Any]:
