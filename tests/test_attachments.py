@@ -19,6 +19,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from chorus_desk import files, messages
+from chorus_desk.lifecycle import FILES_FROM, Side, Status
 from chorus_desk.models import utc_now
 from chorus_desk.ports import Ports
 from tests.support import TEST_IDS, Api, Attached, BucketObjects, overtaken
@@ -859,3 +860,17 @@ def test_attached_reports_a_refused_request(api: Api) -> None:
     assert attached == Attached(attached.reply)
     assert attached.reply.status == 400
     assert api.objects.keys() == []
+
+
+@pytest.mark.parametrize("status", ["DRAFT", "OPEN", "IN_PROGRESS", "AWAITING_INFO", "RESOLVED", "CLOSED"])
+def test_the_detail_offers_to_add_a_file_exactly_when_the_caller_may(api: Api, status: str) -> None:
+    number = api.ticket_in(status)
+    for user, side in (("marie", Side.EMITTER), ("lucas", Side.RECIPIENT)):
+        detail = api.call("get_ticket", user, number)
+        if detail.status == 404:  # a draft is its emitter's only
+            assert (status, side) == ("DRAFT", Side.RECIPIENT)
+            continue
+        offered = "ADD_ATTACHMENT" in {a["code"] for a in detail.body["allowed_actions"]}
+        assert offered is (Status(status) in FILES_FROM[side]), (status, user)
+        granted = api.request_upload(user, number, "facture.pdf", 10).status == 201
+        assert granted is offered, (status, user)

@@ -98,4 +98,5 @@ def test_a_user_on_both_sides_acts_as_both(api: Api) -> None:
         "REQUEST_INFORMATION",
         "ANSWER",
         "CLOSE",
+        "ADD_ATTACHMENT",  # as the recipient, while the ticket is open
     }

@@ -168,7 +168,12 @@ def test_draft_may_miss_mandatory_fields_and_is_completed_then_submitted(api: Ap
     number = draft.body["number"]
     assert draft.body["status"]["code"] == "DRAFT"
     assert draft.body["recipient"] is None
-    assert {a["code"] for a in draft.body["allowed_actions"]} == {"EDIT_DRAFT", "DELETE_DRAFT", "SUBMIT"}
+    assert {a["code"] for a in draft.body["allowed_actions"]} == {
+        "EDIT_DRAFT",
+        "DELETE_DRAFT",
+        "SUBMIT",
+        "ADD_ATTACHMENT",
+    }
 
     refused = api.call("submit_draft", "julie", number)
     assert refused.status == 400

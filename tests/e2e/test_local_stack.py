@@ -80,6 +80,7 @@ def test_walk_a_ticket_from_draft_to_closed(stack: Stack) -> None:
     assert {a["code"] for a in stack.http("GET", f"/tickets/{number}", "julie")[1]["allowed_actions"]} == {
         "PROVIDE_INFORMATION",
         "CLOSE",
+        "ADD_ATTACHMENT",  # files may come with the answer
     }
 
     status, answered_info, _ = stack.http(

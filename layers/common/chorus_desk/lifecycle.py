@@ -204,5 +204,9 @@ def authorize_files(action: Action, sides: frozenset[Side], status: Status, numb
 
 
 def allowed_actions(sides: frozenset[Side], status: Status) -> list[Action]:
-    """The actions the table offers to a user acting on ``sides`` for a ticket in ``status``."""
-    return [a for a in TICKET_ACTIONS if TRANSITIONS[a].side in sides and status in TRANSITIONS[a].sources]
+    """The actions the table offers to a user acting on ``sides`` for a ticket in ``status``, then
+    « Ajouter un fichier » when one of those sides may add files now (``FILES_FROM``)."""
+    actions = [a for a in TICKET_ACTIONS if TRANSITIONS[a].side in sides and status in TRANSITIONS[a].sources]
+    if any(status in FILES_FROM[side] for side in sides):
+        actions.append(Action.ADD_ATTACHMENT)
+    return actions
