@@ -419,3 +419,11 @@ def test_the_download_link_names_the_file_and_expires(s3_files: S3Files) -> None
     assert query["response-content-type"] == "application/pdf"
     assert query["X-Amz-Algorithm"] == "AWS4-HMAC-SHA256"
     assert 295 <= int(query["X-Amz-Expires"]) <= 300
+
+
+@pytest.mark.parametrize(
+    ("name", "fallback"),
+    [("Œuvre ½.pdf", "OEuvre 1_2.pdf"), ("Cœur d'été.pdf", "Coeur d'ete.pdf"), ("Straße.txt", "Strasse.txt")],
+)
+def test_the_ascii_fallback_spells_ligatures_and_fractions(name: str, fallback: str) -> None:
+    assert parsed_name(files.content_disposition(name)) == (fallback, name)

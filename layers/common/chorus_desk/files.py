@@ -112,8 +112,23 @@ def human_size(size: int) -> str:
     return f"{size} octet" if size < 2 else f"{size} octets"  # « 0 octet », « 1 octet » (French singular)
 
 
+# Letters NFKD does not decompose, spelled as French writes them in ASCII.
+_LIGATURES = str.maketrans(  # Œ œ Æ æ ß Ø ø, by code point: letters, not a text of the desk
+    {
+        chr(0x152): "OE",
+        chr(0x153): "oe",
+        chr(0xC6): "AE",
+        chr(0xE6): "ae",
+        chr(0xDF): "ss",
+        chr(0xD8): "O",
+        chr(0xF8): "o",
+    }
+)
+
+
 def content_disposition(name: str) -> str:
     """``attachment`` with an ASCII fallback name and the exact name in UTF-8 (RFC 6266, RFC 5987)."""
-    fallback = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    fallback = "".join(c if c.isprintable() and c not in '"\\;' else "_" for c in fallback) or "fichier"
+    spelled = unicodedata.normalize("NFKD", name.translate(_LIGATURES)).replace("\u2044", "/")
+    fallback = spelled.encode("ascii", "ignore").decode()
+    fallback = "".join(c if c.isprintable() and c not in '"\\;/' else "_" for c in fallback) or "fichier"
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
