@@ -42,8 +42,8 @@ dev: $(VENV)/.installed ## Start the local stack with demo data on http://127.0.
 token: $(VENV)/.installed ## Print an IdToken of a demo user of the running stack: TOKEN=$$(make -s token WHO=marie)
 	@$(PY) -m local_stack token $(WHO) $(if $(STATE),--state-file $(STATE))
 
-mail: $(VENV)/.installed ## List the mails the local stack sent (SES), with their text (LAST=n: the last n only)
-	@$(PY) -m local_stack mail $(if $(LAST),--last $(LAST)) $(if $(STATE),--state-file $(STATE))
+mail: $(VENV)/.installed ## List the mails the local stack sent (SES), with their text (LAST=n: the last n only; WAIT=text: wait for it)
+	@$(PY) -m local_stack mail $(if $(LAST),--last $(LAST)) $(if $(WAIT),--wait-for "$(WAIT)") $(if $(STATE),--state-file $(STATE))
 
 test: lint typecheck openapi-check validate build pytest fuzz ## Every check and test (what CI runs)
 

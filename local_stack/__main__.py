@@ -417,11 +417,22 @@ def mail(args: argparse.Namespace) -> int:
     state = _live_state(args.state_file)
     if state is None:
         return 1
-    try:
-        with urllib.request.urlopen(f"{state['api']}/_local/mails", timeout=10) as reply:
-            mails = json.load(reply)
-    except (urllib.error.URLError, OSError, json.JSONDecodeError) as error:
-        print(f"Cannot read the mails of the local stack at {state['api']}: {error}", file=sys.stderr)
+    # The mails leave after the action, through the table's stream: --wait-for waits (a few seconds at most)
+    # until the last one's subject holds the text, so that a script reads the mail its last call caused.
+    deadline = time.monotonic() + args.wait_seconds
+    while True:
+        try:
+            with urllib.request.urlopen(f"{state['api']}/_local/mails", timeout=10) as reply:
+                mails = json.load(reply)
+        except (urllib.error.URLError, OSError, json.JSONDecodeError) as error:
+            print(f"Cannot read the mails of the local stack at {state['api']}: {error}", file=sys.stderr)
+            return 1
+        arrived = not args.wait_for or (mails and args.wait_for in mails[-1].get("subject", ""))
+        if arrived or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    if not arrived:
+        print(f"No mail about « {args.wait_for} » after {args.wait_seconds} s.", file=sys.stderr)
         return 1
     print(render_mails(mails, args.last), end="")
     return 0
@@ -485,6 +496,8 @@ def main(argv: list[str] | None = None) -> int:
     p_token.set_defaults(run=token)
     p_mail = commands.add_parser("mail", help="print the mails the running stack sent (SES), with their text")
     p_mail.add_argument("--last", type=int, metavar="N", help="only the last N mails")
+    p_mail.add_argument("--wait-for", metavar="TEXT", help="first wait until the last mail's subject holds TEXT")
+    p_mail.add_argument("--wait-seconds", type=float, default=10.0, help=argparse.SUPPRESS)
     p_mail.add_argument("--state-file", type=Path, default=DEFAULT_STATE)
     p_mail.set_defaults(run=mail)
     p_openapi = commands.add_parser("openapi", help="write docs/openapi.json from the code")

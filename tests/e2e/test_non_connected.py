@@ -103,6 +103,14 @@ def test_a_visitor_files_a_ticket_and_follows_it_by_mail(stack: Stack) -> None:
     assert f"Subject: {answer_mail['subject']}" in printed
     assert ANSWER in printed
     assert printed.count("── mail ") == 2
+    # --wait-for (make mail WAIT=…): the mail the last call caused, or a clear failure when none comes.
+    waited = subprocess.run(
+        [*command, "--wait-for", f"n° {number} : une réponse"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert waited.returncode == 0 and ANSWER in waited.stdout
+    never = [*command, "--wait-for", "n° 0 :", "--wait-seconds", "0.3"]
+    missing = subprocess.run(never, cwd=ROOT, capture_output=True, text=True, check=False)
+    assert missing.returncode == 1 and "No mail about « n° 0 : »" in missing.stderr
 
 
 def test_a_wrong_captcha_answer_is_refused_and_mails_nothing(stack: Stack) -> None:
