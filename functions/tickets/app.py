@@ -1,4 +1,5 @@
-"""Tickets: creation, drafts, the lifecycle actions of both sides (emitter and recipient), attachments."""
+"""Tickets: creation, drafts, the lifecycle actions of both sides (emitter and recipient), attachments, and
+following them: tabs, search, dashboard."""
 
 from typing import Any
 
@@ -6,13 +7,14 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from chorus_desk.api.http import create_app, prepare_event
-from chorus_desk.api.routes import attachments, tickets
+from chorus_desk.api.routes import attachments, following, tickets
 from chorus_desk.observability import logger, metrics, tracer
 from chorus_desk.settings import TicketsSettings, load_settings
 
 app = create_app(load_settings(TicketsSettings))
 app.include_router(tickets.router)
 app.include_router(attachments.router)
+app.include_router(following.router)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
+from typing import ClassVar
 
 from chorus_desk.lifecycle import Action
 from chorus_desk.models import TicketContent
@@ -47,3 +49,65 @@ class ActOnTicket:
     action: Action
     text: str | None = None
     assignee_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Ordering:
+    """How a list is sorted and paged: a column, a direction, a page size and the cursor of the last page."""
+
+    sort: str | None = None  # a ``listing.Sort``; ``None``: the list's default
+    direction: str | None = None
+    size: int = 25
+    cursor: str | None = None
+
+
+@dataclass(frozen=True)
+class ListTab:
+    """A tab of « Sollicitations émises » / « Sollicitations reçues » (``listing.Tab``)."""
+
+    side: str
+    tab: str
+    ordering: Ordering = Ordering()
+    assigned_to_me: bool = False
+
+
+@dataclass(frozen=True)
+class SearchTickets:
+    """« Rechercher »: at least one criterion; the dates are French calendar days."""
+
+    side: str
+    ordering: Ordering = Ordering()
+    number: int | None = None
+    words: str | None = None
+    category: str | None = None
+    subcategory: str | None = None
+    object_number: str | None = None
+    opened_from: date | None = None
+    opened_to: date | None = None
+    emitter: str | None = None  # the emitter structure's SIRET
+    recipient: str | None = None  # the recipient structure's SIRET, or a team's id
+    recipient_service: str | None = None  # a service code, or ``-`` for « Non renseigné »
+    emitter_service: str | None = None
+    created_by: str | None = None  # a user id
+    status: str | None = None
+    assigned_to_me: bool = False
+
+    CRITERIA: ClassVar[tuple[str, ...]] = (
+        "number",
+        "words",
+        "category",
+        "subcategory",
+        "object_number",
+        "opened_from",
+        "opened_to",
+        "emitter",
+        "recipient",
+        "recipient_service",
+        "emitter_service",
+        "created_by",
+        "status",
+        "assigned_to_me",
+    )
+
+    def has_criterion(self) -> bool:
+        return any(getattr(self, name) not in (None, False, "") for name in self.CRITERIA)

@@ -113,7 +113,7 @@ def human_size(size: int) -> str:
 
 
 # Letters NFKD does not decompose, spelled as French writes them in ASCII.
-_LIGATURES = str.maketrans(  # Œ œ Æ æ ß Ø ø, by code point: letters, not a text of the desk
+LIGATURES = str.maketrans(  # Œ œ Æ æ ß Ø ø, by code point: letters, not a text of the desk
     {
         chr(0x152): "OE",
         chr(0x153): "oe",
@@ -128,7 +128,7 @@ _LIGATURES = str.maketrans(  # Œ œ Æ æ ß Ø ø, by code point: letters, not
 
 def content_disposition(name: str) -> str:
     """``attachment`` with an ASCII fallback name and the exact name in UTF-8 (RFC 6266, RFC 5987)."""
-    spelled = unicodedata.normalize("NFKD", name.translate(_LIGATURES)).replace("\u2044", "/")
+    spelled = unicodedata.normalize("NFKD", name.translate(LIGATURES)).replace("\u2044", "/")
     fallback = spelled.encode("ascii", "ignore").decode()
     fallback = "".join(c if c.isprintable() and c not in '"\\;/' else "_" for c in fallback) or "fichier"
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"

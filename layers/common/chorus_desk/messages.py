@@ -304,3 +304,44 @@ GATEWAY_RESPONSES: dict[str, tuple[str, str]] = {
     "THROTTLED": ("TROP_DE_REQUETES", TOO_MANY_REQUESTS),
     "DEFAULT_5XX": ("ERREUR_INTERNE", INTERNAL_ERROR),
 }
+
+# ---------------------------------------------------------------------------- following: lists, search
+TAB_LABELS: dict[str, str] = {
+    "ACTION": "Actions requises",
+    "ONGOING": "Tous sauf fermés",
+    "CLOSED": "Fermés",
+    "DRAFTS": "Brouillons",
+}
+SIDE_LABELS: dict[str, str] = {"EMITTER": "Sollicitations émises", "RECIPIENT": "Sollicitations reçues"}
+SORT_LABELS: dict[str, str] = {
+    "NUMBER": "Numéro",
+    "TITLE": "Titre",
+    "CATEGORY": "Catégorie",
+    "SUBCATEGORY": "Sous-catégorie",
+    "STATUS": "Statut",
+    "OPENED": "Date d'ouverture",
+}
+NO_SERVICE_LABEL = "Non renseigné"
+LIST_SIDE_INVALID = "Le côté « {value} » n'existe pas : choisissez parmi {allowed}."
+TAB_INVALID = "L'onglet « {value} » n'existe pas : choisissez parmi {allowed}."
+TAB_NOT_ON_SIDE = "L'onglet « {tab} » n'existe que pour les sollicitations émises."
+SORT_INVALID = "Le tri « {value} » n'existe pas : choisissez parmi {allowed}."
+ORDER_INVALID = "Le sens de tri « {value} » n'existe pas : choisissez parmi {allowed}."
+PAGE_SIZE_INVALID = "Le nombre de lignes par page doit être l'une des valeurs {sizes}."
+CURSOR_INVALID = (
+    "Le curseur de pagination n'est pas valide pour cette liste : recommencez depuis la première page (sans curseur)."
+)
+ASSIGNED_ONLY_RECEIVED = "Le filtre « Qui me sont assignées » ne s'applique qu'aux sollicitations reçues."
+SEARCH_CRITERION_REQUIRED = (
+    "Renseignez au moins un critère de recherche (numéro, mots du titre ou de la description, catégorie, "
+    "sous-catégorie, numéro d'objet, période de création, structure émettrice, structure destinataire, "
+    "service destinataire, créateur ou statut)."
+)
+STATUS_CRITERION_INVALID = "Le statut « {value} » n'existe pas : choisissez parmi {allowed}."
+STATUS_NOT_ON_SIDE = "Les sollicitations reçues ne comptent aucun ticket au statut « {status} »."
+PERIOD_REVERSED = "La date de fin de la période doit être postérieure ou égale à sa date de début."
+WORDS_INVALID = "Indiquez au moins un mot (lettres ou chiffres) à rechercher."
+NOT_YOUR_ORGANISATION = "Vous n'êtes pas membre de cette structure : la recherche porte sur vos structures."
+NUMBER_CRITERION_INVALID = "Le numéro « {value} » n'est pas valide : indiquez un nombre entier positif."
+DATE_INVALID = "La date « {value} » n'est pas valide : indiquez-la au format AAAA-MM-JJ."
+QUERY_PARAMETER_UNKNOWN = "Paramètre inconnu. Paramètres acceptés : {allowed}."

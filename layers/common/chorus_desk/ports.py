@@ -19,6 +19,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Protocol
 
+from chorus_desk.listing import Counts, ListQuery, Page, RowKind
 from chorus_desk.models import (
     Challenge,
     HistoryEntry,
@@ -50,12 +51,30 @@ class TicketStore(Protocol):
         """Store a new ticket and its first history entry together."""
         ...
 
-    def save_ticket(self, ticket: Ticket, expected_version: int, entry: HistoryEntry | None) -> None:
-        """Replace the ticket if its stored version is still ``expected_version``, with its new entry."""
+    def save_ticket(
+        self, ticket: Ticket, expected_version: int, entry: HistoryEntry | None, previous: Ticket | None = None
+    ) -> None:
+        """Replace the ticket if its stored version is still ``expected_version``, with its new entry.
+
+        ``previous`` is the ticket as read (at ``expected_version``): its list rows and dashboard counts are
+        replaced by the new ones in the same write. Without it, the adapter reads the stored ticket first."""
         ...
 
     def delete_ticket(self, ticket: Ticket) -> None:
         """Delete the ticket and its history if it is still the version that was read."""
+        ...
+
+
+class TicketLists(Protocol):
+    """The lists, searches and dashboard counts of the following screens (``chorus_desk.listing``): rows
+    and counters written with the tickets, read by key and index only."""
+
+    def page(self, query: ListQuery) -> Page:
+        """One page of rows of ``query.partitions`` in the query's order, after ``query.after``."""
+        ...
+
+    def counts(self, kind: RowKind, owner: str) -> Counts:
+        """The dashboard counters of one follower (``listing.counts_partition``)."""
         ...
 
 
@@ -91,6 +110,11 @@ class ReferenceData(Protocol):
         memberships: Iterable[tuple[str, Membership]] = (),
         payment_requests: Iterable[PaymentRequest] = (),
     ) -> None: ...
+
+    def import_tickets(self, tickets: Iterable[Ticket]) -> None:
+        """Load whole tickets (history, list rows, counters) in bulk: seeding a stack, benchmarks. Not for
+        tickets that already exist."""
+        ...
 
 
 class Captchas(Protocol):
@@ -198,6 +222,7 @@ class Ports:
     """Everything a use case may reach, built once per execution environment."""
 
     tickets: TicketStore
+    lists: TicketLists
     directory: Directory
     payments: PaymentRequests
     reference: ReferenceData

@@ -10,9 +10,10 @@ adapter sees its own token on the item and reports success instead of a false co
 
 from __future__ import annotations
 
+import random
 import time
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,8 +22,9 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from chorus_desk import messages
+from chorus_desk import listing, messages
 from chorus_desk.errors import ConcurrentModification, StorageUnavailable
+from chorus_desk.listing import ListQuery, Page, Row
 from chorus_desk.models import (
     Challenge,
     HistoryEntry,
@@ -80,6 +82,21 @@ def ticket_index_keys(ticket: Ticket) -> dict[str, str]:
     return keys
 
 
+def row_key(number: int, kind: listing.RowKind) -> dict[str, str]:
+    """A ticket's list row for one follower (``listing``): ``ROWS#<n>`` / ``E`` | ``R`` | ``A``."""
+    return {"PK": f"ROWS#{number}", "SK": kind.value}
+
+
+def counter_update(pk: str, sk: str, deltas: Mapping[str, int]) -> dict[str, Any]:
+    """An ``UpdateItem`` (or transaction ``Update``) adding ``deltas`` to a dashboard counter item, per status."""
+    return {
+        "Key": _to_item({"PK": pk, "SK": sk}),
+        "UpdateExpression": "ADD " + ", ".join(f"#s{i} :v{i}" for i in range(len(deltas))),
+        "ExpressionAttributeNames": {f"#s{i}": status for i, status in enumerate(deltas)},
+        "ExpressionAttributeValues": _to_item({f":v{i}": delta for i, delta in enumerate(deltas.values())}),
+    }
+
+
 def _to_item(values: Mapping[str, Any]) -> dict[str, Any]:
     return {k: _serializer.serialize(v) for k, v in values.items() if v is not None}
 
@@ -98,6 +115,20 @@ def _is_condition_failure(exc: ClientError) -> bool:
             error.get("Message", "")
         )
     return False
+
+
+APPLIED, CONDITION, CONFLICT = "APPLIED", "CONDITION", "CONFLICT"
+CONFLICT_ATTEMPTS = 6  # a transaction that met another on a shared counter is tried again, with backoff
+
+
+def _is_conflict(exc: ClientError) -> bool:
+    error = exc.response.get("Error", {})
+    if error.get("Code") in {"TransactionConflictException", "TransactionInProgressException"}:
+        return True
+    reasons = exc.response.get("CancellationReasons") or []
+    return any(r.get("Code") == "TransactionConflict" for r in reasons) or "TransactionConflict" in str(
+        error.get("Message", "")
+    )
 
 
 class Table:
@@ -143,17 +174,21 @@ class Table:
         except BotoCoreError as exc:
             raise StorageUnavailable(messages.STORAGE_UNAVAILABLE) from exc
 
-    def transact(self, items: list[dict[str, Any]], token: str) -> bool:
-        """Run a transaction; ``False`` when a condition failed (nothing applied), ``True`` when it applied."""
+    def transact(self, items: list[dict[str, Any]], token: str) -> str:
+        """Run a transaction: ``APPLIED``; ``CONDITION`` when a condition failed; ``CONFLICT`` when another
+        transaction held one of its items (the dashboard counters are shared). Nothing applied unless
+        ``APPLIED``."""
         try:
             self.client.transact_write_items(TransactItems=items, ClientRequestToken=token)
         except ClientError as exc:
             if _is_condition_failure(exc):
-                return False
+                return CONDITION
+            if _is_conflict(exc):
+                return CONFLICT
             raise StorageUnavailable(messages.STORAGE_UNAVAILABLE) from exc
         except BotoCoreError as exc:
             raise StorageUnavailable(messages.STORAGE_UNAVAILABLE) from exc
-        return True
+        return APPLIED
 
     def batch_write(self, items: list[dict[str, Any]], deletes: list[dict[str, str]] | None = None) -> None:
         """Put ``items`` and delete the ``deletes`` keys, 25 requests per batch, unprocessed ones again."""
@@ -219,57 +254,266 @@ class DynamoTickets:
             }
         }
 
-    def _write(self, number: int, items: list[dict[str, Any]], token: str, marker: str = TICKET_SK) -> None:
+    def _list_items(self, before: Ticket | None, after: Ticket | None) -> list[dict[str, Any]]:
+        """The list rows and dashboard counters that follow a ticket from ``before`` to ``after``."""
+        ticket = after or before
+        assert ticket is not None
+        items: list[dict[str, Any]] = []
+        rows = listing.rows_of(after)
+        for kind in listing.rows_of(before):
+            if kind not in rows:
+                items.append({"Delete": {"TableName": self._table.name, "Key": _to_item(row_key(ticket.number, kind))}})
+        for kind, row in rows.items():
+            item = {**row_key(ticket.number, kind), "entity": "ROW", **row.to_item()}
+            items.append({"Put": {"TableName": self._table.name, "Item": _to_item(item)}})
+        for (pk, sk), deltas in listing.counter_deltas(before, after).items():
+            items.append({"Update": {"TableName": self._table.name, **counter_update(pk, sk, deltas)}})
+        return items
+
+    def _write(
+        self,
+        number: int,
+        build: Callable[[str], list[dict[str, Any]]],
+        token: str | None,
+        marker: str = TICKET_SK,
+    ) -> None:
         """Run a ticket's transaction; a failed condition is a conflict unless our own write is already there
-        (the ticket item, or the tombstone of a delete, carries our token)."""
-        if self._table.transact(items, token):
-            return
+        (the ticket item, or the tombstone of a delete, carries our token). A transaction that met another
+        one on a shared item (a counter) is built again with a new token and retried after a short pause."""
+        token = token or str(uuid.uuid4())
+        for attempt in range(CONFLICT_ATTEMPTS):
+            outcome = self._table.transact(build(token), token)
+            if outcome == APPLIED:
+                return
+            if outcome == CONDITION:
+                break
+            time.sleep(random.uniform(0, 0.02 * 2**attempt))  # noqa: S311 (a jitter, not a secret)
+            token = str(uuid.uuid4())
+        else:
+            raise StorageUnavailable(messages.STORAGE_UNAVAILABLE)
         stored = self._table.get({"PK": ticket_pk(number), "SK": marker}, consistent=True)
         if stored is not None and stored.get(LAST_WRITE) == token:
             return  # a re-sent transaction whose first attempt applied: done, not a conflict
         raise ConcurrentModification(messages.CONCURRENT_MODIFICATION.format(number=number))
 
     def insert_ticket(self, ticket: Ticket, entry: HistoryEntry, token: str | None = None) -> None:
-        token = token or str(uuid.uuid4())
-        items = [self._ticket_put(ticket, token, "attribute_not_exists(PK)"), self._event_put(ticket.number, entry)]
-        self._write(ticket.number, items, token)
+        def build(token: str) -> list[dict[str, Any]]:
+            return [
+                self._ticket_put(ticket, token, "attribute_not_exists(PK)"),
+                self._event_put(ticket.number, entry),
+                *self._list_items(None, ticket),
+            ]
+
+        self._write(ticket.number, build, token)
 
     def save_ticket(
-        self, ticket: Ticket, expected_version: int, entry: HistoryEntry | None, token: str | None = None
+        self,
+        ticket: Ticket,
+        expected_version: int,
+        entry: HistoryEntry | None,
+        previous: Ticket | None = None,
+        token: str | None = None,
     ) -> None:
         """The condition on the version (and so on the status read with it) makes two concurrent actions on
-        one ticket mutually exclusive: exactly one wins, the other gets ``ConcurrentModification``."""
-        token = token or str(uuid.uuid4())
-        items = [self._ticket_put(ticket, token, "version = :expected", {":expected": expected_version})]
-        if entry is not None:
-            items.append(self._event_put(ticket.number, entry))
-        self._write(ticket.number, items, token)
+        one ticket mutually exclusive: exactly one wins, the other gets ``ConcurrentModification``. The rows
+        and counters move from ``previous`` (the version read) to ``ticket`` in the same transaction."""
+        if previous is None or previous.version != expected_version:
+            previous = self.load_ticket(ticket.number)
+            if previous is None or previous.version != expected_version:
+                raise ConcurrentModification(messages.CONCURRENT_MODIFICATION.format(number=ticket.number))
+
+        def build(token: str) -> list[dict[str, Any]]:
+            items = [self._ticket_put(ticket, token, "version = :expected", {":expected": expected_version})]
+            if entry is not None:
+                items.append(self._event_put(ticket.number, entry))
+            return items + self._list_items(previous, ticket)
+
+        self._write(ticket.number, build, token)
 
     def delete_ticket(self, ticket: Ticket, token: str | None = None) -> None:
         key = {"PK": ticket_pk(ticket.number), "SK": TICKET_SK}
-        items: list[dict[str, Any]] = [
-            {
-                "Delete": {
-                    "TableName": self._table.name,
-                    "Key": _to_item(key),
-                    "ConditionExpression": "version = :expected",
-                    "ExpressionAttributeValues": _to_item({":expected": ticket.version}),
+
+        def build(token: str) -> list[dict[str, Any]]:
+            items: list[dict[str, Any]] = [
+                {
+                    "Delete": {
+                        "TableName": self._table.name,
+                        "Key": _to_item(key),
+                        "ConditionExpression": "version = :expected",
+                        "ExpressionAttributeValues": _to_item({":expected": ticket.version}),
+                    }
                 }
+            ]
+            items += [
+                {"Delete": {"TableName": self._table.name, "Key": _to_item({"PK": key["PK"], "SK": event_sk(e.seq)})}}
+                for e in ticket.history
+            ]
+            tombstone = {
+                "PK": key["PK"],
+                "SK": DELETED_SK,
+                LAST_WRITE: token,
+                "expires_at": int(time.time()) + TOMBSTONE_SECONDS,
             }
-        ]
-        items += [
-            {"Delete": {"TableName": self._table.name, "Key": _to_item({"PK": key["PK"], "SK": event_sk(e.seq)})}}
-            for e in ticket.history
-        ]
-        token = token or str(uuid.uuid4())
-        tombstone = {
-            "PK": key["PK"],
-            "SK": DELETED_SK,
-            LAST_WRITE: token,
-            "expires_at": int(time.time()) + TOMBSTONE_SECONDS,
+            items.append({"Put": {"TableName": self._table.name, "Item": _to_item(tombstone)}})
+            return items + self._list_items(ticket, None)
+
+        self._write(ticket.number, build, token, marker=DELETED_SK)
+
+
+class _Stream:
+    """One partition of a page, read lazily in index order: its rows that pass the filters, buffered."""
+
+    def __init__(self, lists: DynamoLists, query: ListQuery, partition: str, bounds: tuple[str | None, str | None]):
+        self.lists, self.query, self.partition = lists, query, partition
+        self.buffer: list[tuple[str, Row]] = []
+        self.start: dict[str, Any] | None = None
+        self.done = False
+        self.frontier: str | None = None  # the last value evaluated (ordered), filtered out or not
+        low, high = bounds
+        attribute = query.attribute
+        names = {"#pk": "LPK"}
+        if low is not None or high is not None:
+            names["#sk"] = attribute
+        values: dict[str, Any] = {":pk": partition}
+        condition = "#pk = :pk"
+        if low is not None and high is not None:
+            condition += " AND #sk BETWEEN :low AND :high"
+            values |= {":low": low, ":high": high}
+        elif low is not None:
+            condition += " AND #sk >= :low"
+            values[":low"] = low
+        elif high is not None:
+            condition += " AND #sk <= :high"
+            values[":high"] = high
+        expression, filter_names, filter_values = _filter_expression(query.filters)
+        self.request: dict[str, Any] = {
+            "IndexName": listing.INDEX_OF[attribute],
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeNames": names | filter_names,
+            "ExpressionAttributeValues": _to_item(values | filter_values),
+            "ScanIndexForward": query.direction is listing.Direction.ASC,
         }
-        items.append({"Put": {"TableName": self._table.name, "Item": _to_item(tombstone)}})
-        self._write(ticket.number, items, token, marker=DELETED_SK)
+        if expression:
+            self.request["FilterExpression"] = expression
+
+    def fetch(self, limit: int) -> int:
+        """Read up to ``limit`` more rows; how many were evaluated."""
+        request = dict(self.request, Limit=limit)
+        if self.start:
+            request["ExclusiveStartKey"] = self.start
+        page = self.lists.table.call("query", TableName=self.lists.table.name, **request)
+        attribute = self.query.attribute
+        for raw in page.get("Items", []):
+            item = _from_item(raw)
+            if self.query.keeps(self.partition, item[attribute]):
+                self.buffer.append((self.query.ordered(self.partition, item[attribute]), Row.from_item(item)))
+        self.start = page.get("LastEvaluatedKey")
+        if self.start:
+            self.frontier = self.query.ordered(self.partition, _from_item(self.start)[attribute])
+        else:
+            self.done = True
+        return int(page.get("ScannedCount", len(page.get("Items", []))))
+
+
+def _filter_expression(filters: listing.Filters) -> tuple[str, dict[str, str], dict[str, Any]]:
+    """The criteria the index keys do not answer, as a FilterExpression (same rules as ``Filters.matches``)."""
+    clauses: list[str] = []
+    names: dict[str, str] = {}
+    values: dict[str, Any] = {}
+
+    def equal(attribute: str, value: str | None) -> None:
+        if value is not None:
+            i = len(values)
+            names[f"#f{i}"], values[f":f{i}"] = attribute, value
+            clauses.append(f"#f{i} = :f{i}")
+
+    equal("category", filters.category)
+    equal("subcategory", filters.subcategory)
+    equal("object_key", filters.object_key)
+    equal("emitter_siret", filters.emitter_siret)
+    equal("recipient_org", filters.recipient_org)
+    if filters.recipient_service is not None:
+        equal("recipient_service_key", filters.recipient_service)
+    if filters.emitter_service is not None:
+        equal("emitter_service_key", filters.emitter_service)
+    if filters.created_by is not None:
+        equal("created_by_id", filters.created_by)
+    for bound, operator in ((filters.opened_from, ">="), (filters.opened_to, "<=")):
+        if bound is not None:
+            i = len(values)
+            names[f"#f{i}"], values[f":f{i}"] = "opened", bound
+            clauses.append(f"#f{i} {operator} :f{i}")
+    for word in filters.words:
+        i = len(values)
+        names[f"#f{i}"], values[f":f{i}"] = "words", f" {word}"
+        clauses.append(f"contains(#f{i}, :f{i})")
+    return " AND ".join(clauses), names, values
+
+
+class DynamoLists:
+    """``TicketLists``: rows ``ROWS#<n>`` / ``E|R|A`` found through five sparse indexes keyed on the row's
+    partition (``LPK``) and one sort value each; counters ``COUNTS#<kind>#<owner>`` / ``ALL`` and
+    ``SERVICE#<code>``. A page merges its partitions (several statuses, several organisations) in order,
+    reading each a little ahead; filters cost the rows they evaluate, up to ``query.budget`` per request."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+
+    def page(self, query: ListQuery) -> Page:
+        if query.number is not None:
+            return self._by_number(query)
+        streams = []
+        for partition in dict.fromkeys(query.partitions):
+            bounds = query.bounds(partition)
+            if bounds is not None:
+                streams.append(_Stream(self, query, partition, bounds))
+        ascending = query.direction is listing.Direction.ASC
+        chunk = query.size + 1 if query.filters.empty else max(query.size * 2, 50)
+        chunk = max(1, min(chunk, query.budget // max(1, len(streams))))
+        read = sum(stream.fetch(chunk) for stream in streams)  # every partition gets a first look
+
+        def beyond(value: str, frontier: str | None) -> bool:
+            return frontier is None or (value > frontier if ascending else value < frontier)
+
+        chosen: list[tuple[str, Row]] = []
+        while True:
+            for stream in streams:
+                while not stream.buffer and not stream.done and read < query.budget:
+                    read += stream.fetch(min(chunk, query.budget - read))
+            blocked = [s for s in streams if not s.buffer and not s.done]
+            ready = [s for s in streams if s.buffer]
+            if not ready:
+                break
+            best = (min if ascending else max)(ready, key=lambda s: s.buffer[0][0])
+            if any(beyond(best.buffer[0][0], s.frontier) for s in blocked):
+                break  # a partition not read that far could still hold an earlier row
+            if len(chosen) == query.size:
+                return Page(rows=tuple(r for _, r in chosen), after=chosen[-1][0], items_read=read)
+            chosen.append(best.buffer.pop(0))
+        rows = tuple(r for _, r in chosen)
+        if not blocked:
+            return Page(rows=rows, after=None, items_read=read)
+        # The budget ran out: every row up to the nearest frontier was returned or filtered out.
+        frontiers = [s.frontier for s in blocked if s.frontier is not None]
+        resume = (min if ascending else max)(frontiers) if frontiers else (chosen[-1][0] if chosen else query.after)
+        return Page(rows=rows, after=resume, items_read=read)
+
+    def _by_number(self, query: ListQuery) -> Page:
+        """A search by number: the ticket's rows by key (at most three), kept if one is in the partitions."""
+        rows = []
+        for kind in listing.RowKind:
+            item = self.table.get(row_key(query.number or 0, kind))
+            if item is not None:
+                rows.append(Row.from_item(item))
+        kept = [r for r in rows if r.partition in query.partitions and query.filters.matches(r)]
+        return Page(rows=tuple(kept[:1]), after=None, items_read=len(rows))
+
+    def counts(self, kind: listing.RowKind, owner: str) -> listing.Counts:
+        pk = listing.counts_partition(kind, owner)
+        items = self.table.query(KeyConditionExpression="PK = :pk", ExpressionAttributeValues={":pk": {"S": pk}})
+        return listing.counts_from_items(
+            (item["SK"], {k: int(v) for k, v in item.items() if k not in {"PK", "SK"}}) for item in items
+        )
 
 
 class DynamoDirectory:
@@ -386,6 +630,55 @@ class DynamoReference:
                 }
             )
         self._table.batch_write(items, deletes=stale)
+
+    def import_tickets(self, tickets: Iterable[Ticket]) -> None:
+        """Tickets, their history and list rows by batches of 25 puts; the counters added up in memory and
+        written once each (``ADD``). Moto copies the whole table for each transaction: batches keep loading
+        50,000 tickets practical."""
+        items: list[dict[str, Any]] = []
+        totals: dict[tuple[str, str], dict[str, int]] = {}
+        highest = 0
+        for ticket in tickets:
+            highest = max(highest, ticket.number)
+            body = ticket.model_dump(mode="json", exclude={"history"}, exclude_none=True)
+            items.append(
+                {
+                    "PK": ticket_pk(ticket.number),
+                    "SK": TICKET_SK,
+                    "entity": "TICKET",
+                    **body,
+                    **ticket_index_keys(ticket),
+                }
+            )
+            for entry in ticket.history:
+                event = entry.model_dump(mode="json", exclude_none=True)
+                items.append(
+                    {
+                        "PK": ticket_pk(ticket.number),
+                        "SK": event_sk(entry.seq),
+                        "entity": "EVENT",
+                        "number": ticket.number,
+                        **event,
+                    }
+                )
+            for kind, row in listing.rows_of(ticket).items():
+                items.append({**row_key(ticket.number, kind), "entity": "ROW", **row.to_item()})
+            for key, deltas in listing.counter_deltas(None, ticket).items():
+                tally = totals.setdefault(key, {})
+                for status, delta in deltas.items():
+                    tally[status] = tally.get(status, 0) + delta
+        self._table.batch_write(items)
+        for (pk, sk), deltas in totals.items():
+            self._table.call("update_item", TableName=self._table.name, **counter_update(pk, sk, deltas))
+        if highest:  # the next number taken after an import follows the imported ones
+            self._table.conditional(
+                "update_item",
+                Key=_to_item(COUNTER_KEY),
+                UpdateExpression="SET #n = :top",
+                ConditionExpression="attribute_not_exists(#n) OR #n < :top",
+                ExpressionAttributeNames={"#n": "value"},
+                ExpressionAttributeValues=_to_item({":top": highest}),
+            )
 
 
 def _epoch(moment: datetime) -> int:
@@ -527,6 +820,7 @@ def dynamodb_ports(table_name: str, dynamodb_client: Any | None = None) -> Ports
     table = Table(dynamodb_client or client(), table_name)
     return Ports(
         tickets=DynamoTickets(table),
+        lists=DynamoLists(table),
         directory=DynamoDirectory(table),
         payments=DynamoPayments(table),
         reference=DynamoReference(table),

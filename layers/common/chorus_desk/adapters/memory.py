@@ -9,8 +9,9 @@ import uuid
 from collections.abc import Iterable
 from datetime import datetime
 
-from chorus_desk import messages
+from chorus_desk import listing, messages
 from chorus_desk.errors import ConcurrentModification, MailUnavailable
+from chorus_desk.listing import Counts, ListQuery, Page, Row, RowKind
 from chorus_desk.models import (
     Challenge,
     HistoryEntry,
@@ -43,6 +44,20 @@ class MemoryStore:
         self.counters: dict[str, tuple[int, datetime]] = {}  # key → hits, kept until
         self.mail_records: dict[str, tuple[str, int | None]] = {}  # key → state, lease end (epoch seconds)
         self.sent_mails: dict[str, tuple[str, datetime]] = {}  # key → message id, sent at
+        self.rows: dict[tuple[int, RowKind], Row] = {}  # the lists' rows, as the DynamoDB adapter keeps them
+        self.tallies: dict[tuple[str, str], dict[str, int]] = {}  # dashboard counters, by the same deltas
+
+    def relist(self, before: Ticket | None, after: Ticket | None) -> None:
+        """Replace a ticket's rows and move its counts (the caller holds the lock)."""
+        number = (after or before).number  # type: ignore[union-attr]
+        for kind in RowKind:
+            self.rows.pop((number, kind), None)
+        for kind, row in listing.rows_of(after).items():
+            self.rows[(number, kind)] = row
+        for key, deltas in listing.counter_deltas(before, after).items():
+            tally = self.tallies.setdefault(key, {})
+            for status, delta in deltas.items():
+                tally[status] = tally.get(status, 0) + delta
 
 
 class MemoryTickets:
@@ -63,8 +78,15 @@ class MemoryTickets:
             if ticket.number in self._store.tickets:
                 raise ConcurrentModification(messages.CONCURRENT_MODIFICATION.format(number=ticket.number))
             self._store.tickets[ticket.number] = ticket.model_copy(update={"history": (entry,)})
+            self._store.relist(None, ticket)
 
-    def save_ticket(self, ticket: Ticket, expected_version: int, entry: HistoryEntry | None) -> None:
+    def save_ticket(
+        self,
+        ticket: Ticket,
+        expected_version: int,
+        entry: HistoryEntry | None,
+        previous: Ticket | None = None,  # noqa: ARG002 (the stored ticket is at hand: its rows move from it)
+    ) -> None:
         with self._store.lock:
             stored = self._store.tickets.get(ticket.number)
             if stored is None or stored.version != expected_version:
@@ -73,6 +95,7 @@ class MemoryTickets:
                 raise ConcurrentModification(messages.CONCURRENT_MODIFICATION.format(number=ticket.number))
             history = (*stored.history, entry) if entry is not None else stored.history
             self._store.tickets[ticket.number] = ticket.model_copy(update={"history": history})
+            self._store.relist(stored, ticket)
 
     def delete_ticket(self, ticket: Ticket) -> None:
         with self._store.lock:
@@ -80,6 +103,40 @@ class MemoryTickets:
             if stored is None or stored.version != ticket.version:
                 raise ConcurrentModification(messages.CONCURRENT_MODIFICATION.format(number=ticket.number))
             del self._store.tickets[ticket.number]
+            self._store.relist(stored, None)
+
+
+class MemoryLists:
+    """``TicketLists`` over the same rows and counters the DynamoDB adapter keeps, sorted in memory."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+
+    def page(self, query: ListQuery) -> Page:
+        wanted = set(query.partitions)
+        with self._store.lock:
+            rows = [r for r in self._store.rows.values() if r.partition in wanted]
+        if query.number is not None:
+            rows = [r for r in rows if r.number == query.number]
+        candidates: list[tuple[str, Row]] = []
+        for row in rows:
+            bounds = query.bounds(row.partition)
+            value = row.sort_value(query.attribute)
+            if bounds is None or (bounds[0] is not None and value < bounds[0]):
+                continue
+            if (bounds[1] is not None and value > bounds[1]) or not query.keeps(row.partition, value):
+                continue
+            candidates.append((query.ordered(row.partition, value), row))
+        ordered = [pair for pair in listing.merge_order(candidates, query.direction) if query.filters.matches(pair[1])]
+        chosen = ordered[: query.size]
+        after = chosen[-1][0] if len(ordered) > query.size else None
+        return Page(rows=tuple(r for _, r in chosen), after=after, items_read=len(candidates))
+
+    def counts(self, kind: RowKind, owner: str) -> Counts:
+        pk = listing.counts_partition(kind, owner)
+        with self._store.lock:
+            items = [(sk, dict(v)) for (p, sk), v in self._store.tallies.items() if p == pk]
+        return listing.counts_from_items(items)
 
 
 class MemoryDirectory:
@@ -141,6 +198,13 @@ class MemoryReference:
             for user_id, m in memberships:
                 self._store.memberships.setdefault(user_id, {})[m.org.key] = m
             self._store.payments.update({(p.emitter_siret, p.object_type, p.number): p for p in payment_requests})
+
+    def import_tickets(self, tickets: Iterable[Ticket]) -> None:
+        with self._store.lock:
+            for ticket in tickets:
+                self._store.tickets[ticket.number] = ticket
+                self._store.counter = max(self._store.counter, ticket.number)
+                self._store.relist(None, ticket)
 
 
 class MemoryCaptchas:
@@ -286,6 +350,7 @@ def memory_ports(store: MemoryStore | None = None) -> Ports:
     store = store or MemoryStore()
     return Ports(
         tickets=MemoryTickets(store),
+        lists=MemoryLists(store),
         directory=MemoryDirectory(store),
         payments=MemoryPayments(store),
         reference=MemoryReference(store),

@@ -8,7 +8,7 @@ reaching a 500: a body that is not UTF-8, not JSON, nested too deep, or sent wit
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import partial
 from http import HTTPStatus
 from typing import Annotated, Any
@@ -109,6 +109,22 @@ def source_ip(request: Request) -> str:
     event = request.resolved_event
     ip = event.request_context.identity.source_ip if isinstance(event, APIGatewayProxyEvent) else None
     return ip or "unknown"
+
+
+def known_query(allowed: frozenset[str]) -> Callable[[Request], None]:
+    """A dependency refusing query parameters a route does not take: a misspelt criterion is a 400, not a
+    silently wider search."""
+
+    def check(request: Request) -> None:
+        given = request.resolved_event.query_string_parameters or {}
+        unknown = sorted(set(given) - allowed)
+        if unknown:
+            names = ", ".join(sorted(allowed))
+            raise InvalidInput(
+                [FieldError(n[:64], messages.QUERY_PARAMETER_UNKNOWN.format(allowed=names)) for n in unknown]
+            )
+
+    return check
 
 
 def signed_in(request: Request, ports: Annotated[Ports, Depends(bootstrap.ports)]) -> SignedInUser:

@@ -87,7 +87,7 @@ def request_upload(
         seen = load_visible(ports, actor, command.number)
         attachment, updated = _with_pending_file(seen, actor, command, limits)
         try:
-            ports.tickets.save_ticket(updated, seen.ticket.version, None)
+            ports.tickets.save_ticket(updated, seen.ticket.version, None, previous=seen.ticket)
         except ConcurrentModification:
             if attempt == WRITE_ATTEMPTS:
                 raise
@@ -146,7 +146,7 @@ def _edit(
             return ticket
         entry = updated.history[-1] if len(updated.history) > len(ticket.history) else None
         try:
-            ports.tickets.save_ticket(updated, ticket.version, entry)
+            ports.tickets.save_ticket(updated, ticket.version, entry, previous=ticket)
         except ConcurrentModification:
             continue
         return updated
@@ -295,7 +295,7 @@ def remove_attachment(ports: Ports, storage: FileStorage, actor: Actor, number: 
             "history": (*ticket.history, entry),
         }
     )
-    ports.tickets.save_ticket(updated, ticket.version, entry)
+    ports.tickets.save_ticket(updated, ticket.version, entry, previous=ticket)
     storage.delete([attachment.file_key(number), attachment.upload_key(number)])
     metrics.add_metric(name="AttachmentRemoved", unit="Count", value=1)
     return TicketSeen(updated, seen.sides)

@@ -211,7 +211,7 @@ def update_draft(ports: Ports, user: SignedInUser, command: UpdateDraft) -> Tick
     lifecycle.authorize(Action.EDIT_DRAFT, seen.sides, ticket.status, command.number)
     updated = _with_content(ports, ticket, user, _merged(ticket.content, command.changes))
     updated = updated.model_copy(update={"version": ticket.version + 1, "updated_at": utc_now()})
-    ports.tickets.save_ticket(updated, ticket.version, None)
+    ports.tickets.save_ticket(updated, ticket.version, None, previous=ticket)
     _record(Action.EDIT_DRAFT, command.number)
     return TicketSeen(updated, sides_of(user, updated))
 
@@ -251,7 +251,7 @@ def act(ports: Ports, actor: Actor, command: ActOnTicket) -> TicketSeen:
         update["closed_at"] = now
     entry = history_entry(ticket, actor.person, transition.side, action, target, comment, update.get("assignee"))
     updated = ticket.model_copy(update={**update, "history": (*ticket.history, entry)})
-    ports.tickets.save_ticket(updated, ticket.version, entry)
+    ports.tickets.save_ticket(updated, ticket.version, entry, previous=seen.ticket)
     _record(action, command.number)
     return TicketSeen(updated, sides_of(actor, updated))  # a submission adds the recipient's side
 
