@@ -468,8 +468,9 @@ class DynamoLists:
             if bounds is not None:
                 streams.append(_Stream(self, query, partition, bounds))
         ascending = query.direction is listing.Direction.ASC
-        chunk = query.size + 1 if query.filters.empty else max(query.size * 2, 50)
-        chunk = max(1, min(chunk, query.budget // max(1, len(streams))))
+        # One row more than a page from each partition: enough when nothing is filtered; a filtered partition
+        # is read on, chunk after chunk, until it yields its next row or the budget runs out.
+        chunk = max(1, min(query.size + 1, query.budget // max(1, len(streams))))
         read = sum(stream.fetch(chunk) for stream in streams)  # every partition gets a first look
 
         def beyond(value: str, frontier: str | None) -> bool:

@@ -180,12 +180,12 @@ def search_query(user: SignedInUser, command: SearchTickets) -> tuple[ListQuery,
 
     start = day_start(command.opened_from) if command.opened_from else None
     end = day_end(command.opened_to) if command.opened_to else None
-    low, high = _key_range(sort, command, start, end)
+    low, high, answered = _key_range(sort, command, start, end)
     filters = Filters(
-        category=command.category,
+        category=None if "category" in answered else command.category,
         subcategory=command.subcategory,
-        opened_from=start,
-        opened_to=end,
+        opened_from=None if "period" in answered else start,
+        opened_to=None if "period" in answered else end,
         object_key=command.object_number.strip().upper() if command.object_number else None,
         words=words,
         emitter_siret=command.emitter if side is ListSide.RECIPIENT else None,
@@ -208,20 +208,26 @@ def search_query(user: SignedInUser, command: SearchTickets) -> tuple[ListQuery,
     return query, listing.fingerprint("search", side, sort, direction, size, user.id, *criteria)
 
 
-def _key_range(sort: Sort, command: SearchTickets, start: str | None, end: str | None) -> tuple[str | None, str | None]:
-    """The inclusive range of the sort index that holds every possible match (``None``: open end)."""
+def _key_range(
+    sort: Sort, command: SearchTickets, start: str | None, end: str | None
+) -> tuple[str | None, str | None, set[str]]:
+    """The inclusive range of the sort index that holds every possible match (``None``: open end), and the
+    criteria that range answers exactly (no filter needed for them)."""
     top = chr(0x10FFFF)
     if sort is Sort.OPENED:
-        return start, (end + top if end else None)
+        return start, (end + top if end else None), {"period"}
     category, subcategory = catalogue.labels(command.category, command.subcategory)
     if command.subcategory and not command.category:  # one label for the code in every category, or no range
         found = {s.label for c in catalogue.CATALOGUE for s in c.subcategories if s.code == command.subcategory}
         subcategory = found.pop() if len(found) == 1 else None
     leading = {Sort.CATEGORY: category, Sort.SUBCATEGORY: subcategory}.get(sort)
     if not leading:
-        return None, None
+        return None, None, set()
     prefix = collation_key(leading) + SEP
-    return prefix + (start or ""), prefix + (end or "") + top
+    # Category labels are distinct, so the category's range holds that category alone; a sub-category
+    # label may recur across categories, so its code is still checked on each row.
+    answered = {"period", "category"} if sort is Sort.CATEGORY else {"period"}
+    return prefix + (start or ""), prefix + (end or "") + top, answered
 
 
 def search(ports: Ports, user: SignedInUser, command: SearchTickets) -> ListPage:
