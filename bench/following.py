@@ -78,7 +78,7 @@ def siret_of(index: int) -> str:
 
 
 def theirs(first: int, count: int) -> list[Ticket]:
-    rng = random.Random(first)
+    rng = random.Random(first)  # noqa: S311 (reproducible test data)
     author = Person(id="filler-user", name="Filler")
     return [
         ticket(n, siret_of(n % 997 + 1), f"Entreprise {n % 997}", author, SUPPORT, rng)
@@ -87,7 +87,7 @@ def theirs(first: int, count: int) -> list[Ticket]:
 
 
 def ours() -> list[Ticket]:
-    rng = random.Random(7)
+    rng = random.Random(7)  # noqa: S311 (reproducible test data)
     marie = Person(id=fixtures.USER_IDS["marie"], name="Marie Dupont")
     return [
         ticket(n, fixtures.DUPONT, "Menuiserie Dupont", marie, SUPPORT if n % 2 else PUBLIC, rng) for n in range(1, 201)
