@@ -77,11 +77,11 @@ validate: $(SAM_VENV)/.installed ## sam validate --lint (cfn-lint)
 build: $(SAM_VENV)/.installed ## sam build for python3.13 / arm64 into .aws-sam/ (no python3.13 needed)
 	PY313="$(PY313)" PYTHON="$(abspath $(SAM_VENV))/bin/python" $(SAM) build
 
-pytest: $(VENV)/.installed ## All tests (unit, handler, end-to-end)
-	$(PY) -m pytest
+pytest: $(VENV)/.installed ## All tests (unit, handler, end-to-end), one worker per core, a file per worker
+	$(PY) -m pytest -n auto --dist loadfile
 
 unit: $(VENV)/.installed ## Tests without the end-to-end ones
-	$(PY) -m pytest -m "not e2e"
+	$(PY) -m pytest -n auto --dist loadfile -m "not e2e"
 
 e2e: $(VENV)/.installed ## End-to-end tests: start the local stack, talk HTTP with real Cognito tokens
 	$(PY) -m pytest -m e2e

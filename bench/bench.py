@@ -64,6 +64,42 @@ ROUTE_USER = {
     "assign_ticket": "sophie",
     "list_agents": "sophie",
     "get_catalogue": None,
+    "get_satisfaction": "sophie",
+    "start_public_conversation": None,
+    "get_public_conversation": None,
+    "send_public_message": None,
+    "give_public_feedback": None,
+}
+ROUTE_CONVERSATION = {  # the route that starts the conversation the route's sample event is about
+    "get_conversation": "start_conversation",
+    "send_message": "start_conversation",
+    "give_feedback": "start_conversation",
+    "get_public_conversation": "start_public_conversation",
+    "send_public_message": "start_public_conversation",
+    "give_public_feedback": "start_public_conversation",
+}
+# The assistant's costliest messages: (user, the messages that lead there, the message measured).
+SIRET_SHOWN = "21769001500011"  # the commune of Saint-Léger, which claire manages
+ASSISTANT_MESSAGES: dict[str, tuple[str, list[dict[str, str]], dict[str, str]]] = {
+    "a SIRET shown": (
+        "claire",
+        [{"choice": "TOPIC:STRUCTURE_PROCEDURE"}, {"choice": "PUBLIC"}, {"choice": "INACTIVATE"}],
+        {"text": SIRET_SHOWN},
+    ),
+    "an inactivation started": (
+        "claire",
+        [
+            {"choice": "TOPIC:STRUCTURE_PROCEDURE"},
+            {"choice": "PUBLIC"},
+            {"choice": "INACTIVATE"},
+            {"text": SIRET_SHOWN},
+            {"choice": "CONFIRM"},
+            {"choice": "YES"},
+            {"text": "13000004500018"},
+        ],
+        {"choice": "CONFIRM"},
+    ),
+    "a ticket sent to an agent": ("marie", [{"text": "je veux parler a un conseiller"}], {"choice": "SEND_TICKET"}),
 }
 # Creation for each routing rule (the sample event is a technical-support pair).
 ROUTED_CREATIONS: dict[str, dict[str, Any]] = {
@@ -125,11 +161,34 @@ def calls_per_route(template: dict[str, Any]) -> list[tuple[str, str, Counter[st
             if name == "ticket_status":  # the link a non-connected ticket's mail carries
                 created = api.create_anonymous()
                 token = links.sign(api.signing_key.key(), created.body["number"], utc_now() + timedelta(days=90))
-            log.operations.clear()
             user = ROUTE_USER.get(name, "marie")
-            reply = api.call(name, user, number, body=fields, token=token, attachment_id=attachment_id)
+            conversation_id = None
+            if name in ROUTE_CONVERSATION:  # a conversation of the user's, started first
+                conversation_id = api.call(ROUTE_CONVERSATION[name], user, body=None).body["id"]
+            log.operations.clear()
+            reply = api.call_raw(  # an export answers CSV, not JSON
+                name,
+                user,
+                number=number,
+                body=fields,
+                token=token,
+                attachment_id=attachment_id,
+                conversation_id=conversation_id,
+            )
             api.close()
             rows.append((f"{route.method} {route.path}", name, log.counts(), reply.status))
+    for label, (user, before, measured) in ASSISTANT_MESSAGES.items():
+        with mock_aws():
+            ports, log = fresh_table(template)
+            api = Api(template, ports)
+            conversation_id = api.call("start_conversation", user, body=None).body["id"]
+            for message in before:
+                assert api.call("send_message", user, conversation_id=conversation_id, body=message).status == 200
+            log.operations.clear()
+            reply = api.call("send_message", user, conversation_id=conversation_id, body=measured)
+            api.close()
+            path = "POST /assistant/conversations/{conversation_id}/messages"
+            rows.append((f"{path} ({label})", "send_message", log.counts(), reply.status))
     for label, fields in ROUTED_CREATIONS.items():
         with mock_aws():
             ports, log = fresh_table(template)

@@ -456,7 +456,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--max-examples", type=int, default=100, help="per operation and phase (st run -n)")
     parser.add_argument("--users", default=",".join(DEFAULT_USERS), help=f"one run each, among {', '.join(PEERS)}")
     parser.add_argument("--min-cases", type=int, default=1000, help="fail a run that generates fewer test cases")
-    parser.add_argument("--timeout", type=float, default=150, help="seconds allowed to each schemathesis run")
+    parser.add_argument("--timeout", type=float, default=240, help="seconds allowed to each schemathesis run")
     parser.add_argument("--report-dir", type=Path, help="where everything goes (default: a new temporary folder)")
     parser.add_argument("--stack-python", type=Path, default=DEFAULT_STACK_PYTHON, help="the app's python (.venv)")
     parser.add_argument("--st", type=Path, default=DEFAULT_ST, help="schemathesis's CLI (.venv-fuzz)")

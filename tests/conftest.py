@@ -28,6 +28,12 @@ os.environ.update(
         "ATTACHMENTS_BUCKET": "chorus-desk-test-attachments",
         "MAIL_SENDER": "ne-pas-repondre@support-chorus.example.fr",
         "STATUS_PAGE_URL": "https://support.example.fr/suivi/",
+        "COMPANY_REGISTRY": "LOCAL",
+        "SIRENE_KEY_NAME": "/chorus-desk/test/sirene-api-key",
+        "INACTIVATION_STATE_MACHINE_ARN": (
+            "arn:aws:states:eu-west-3:123456789012:stateMachine:chorus-desk-test-inactivate-structure"
+        ),
+        "USER_POOL_ID": "eu-west-3_testpool",
     }
 )
 

@@ -19,9 +19,18 @@ from typing import Any, Protocol
 from unittest import mock
 
 from chorus_desk import bootstrap, files
-from chorus_desk.adapters.memory import FixedSigningKey, MemoryFiles
+from chorus_desk.adapters.local_registry import LocalRegistry
+from chorus_desk.adapters.memory import FixedSigningKey, MemoryFiles, MemoryInvitations
 from chorus_desk.api.routes import public as public_routes
-from chorus_desk.ports import CaptchaArtist, FileStorage, Ports, SigningKey
+from chorus_desk.ports import (
+    CaptchaArtist,
+    CompanyRegistry,
+    FileStorage,
+    Invitations,
+    Ports,
+    SigningKey,
+    Workflow,
+)
 from chorus_desk.settings import FilesSettings, PublicSettings, load_settings
 from local_stack import events
 from local_stack.gateway import LambdaContext
@@ -191,6 +200,17 @@ class RecordingArtist:
         return image, audio
 
 
+class RecordedStarts:
+    """A ``Workflow`` that records the executions it is asked to start and runs none (the operation stays
+    « En cours », its lock held)."""
+
+    def __init__(self) -> None:
+        self.started: list[tuple[str, dict[str, str | None]]] = []
+
+    def start(self, operation_id: str, payload: dict[str, str | None]) -> None:
+        self.started.append((operation_id, payload))
+
+
 class Api:
     """Calls the real handlers with the sample events of events/, as API Gateway would, on ``ports``.
 
@@ -216,12 +236,22 @@ class Api:
         assert objects is not None, "an Api given a storage is given the objects it holds"
         self.storage, self.objects = storage, objects
         self._files_settings: FilesSettings | None = None
+        # The structures function's company registry (demo establishments, outages on demand) and the
+        # inactivation's state machine (recorded starts, nothing runs: tests/test_inactivation_machine.py
+        # gives a real one).
+        self.registry: LocalRegistry = LocalRegistry()
+        self.workflow: Workflow = RecordedStarts()
+        # The assistant's invitations (« renvoyer le lien d'activation »): ``pending`` and ``resent``.
+        self.invitations = MemoryInvitations()
         self.routes: dict[str, Route] = {snake(r.name): r for r in api_routes(template)}
         self._overrides: list[dict[Callable[..., Any], Callable[..., Any]]] = []
         for function in sorted({r.function for r in self.routes.values()}):
             overrides = load_handler_module(template, function).app.dependency_overrides
             overrides[bootstrap.ports] = self._ports
             overrides[bootstrap.file_storage] = self._storage
+            overrides[bootstrap.registry] = self._registry
+            overrides[bootstrap.workflow] = self._workflow
+            overrides[bootstrap.invitations] = self._invitations
             overrides.pop(bootstrap.files_settings, None)
             self._overrides.append(overrides)
         self.signing_key: SigningKey = FixedSigningKey()
@@ -249,6 +279,15 @@ class Api:
 
     def _storage(self) -> FileStorage:
         return self.storage
+
+    def _registry(self) -> CompanyRegistry:
+        return self.registry
+
+    def _workflow(self) -> Workflow:
+        return self.workflow
+
+    def _invitations(self) -> Invitations:
+        return self.invitations
 
     def _signing_key(self) -> SigningKey:
         return self.signing_key
@@ -285,10 +324,20 @@ class Api:
         token: str | None = None,
         ip: str | None = None,
         attachment_id: str | None = None,
+        siret: str | None = None,
+        operation_id: str | None = None,
+        conversation_id: str | None = None,
     ) -> Reply:
         spec = self.routes[route]
         event = copy.deepcopy(sample_event(route))
-        parameters = {"number": number, "token": token, "attachment_id": attachment_id}
+        parameters = {
+            "number": number,
+            "token": token,
+            "attachment_id": attachment_id,
+            "siret": siret,
+            "operation_id": operation_id,
+            "conversation_id": conversation_id,
+        }
         if any(value is not None for value in parameters.values()):
             given = {name: str(value) for name, value in parameters.items() if value is not None}
             path_parameters = {**(event.get("pathParameters") or {}), **given}
@@ -422,6 +471,48 @@ class Api:
                 stack.enter_context(mock.patch.object(module, "files_settings", self._files_settings))
             result = handler_of(self.template, function)(event, LambdaContext.of(self.template, function))
         return str(result["outcome"])
+
+    # ------------------------------------------------------------------------------------------- exports
+    def call_raw(self, route: str, user: str | None, **arguments: Any) -> Reply:
+        """``call`` for a route whose answer may not be JSON (a CSV): the body as the handler gave it (bytes if
+        it was base64-encoded, else text), parsed only when the answer says it is JSON."""
+        real = handler_of(self.template, self.routes[route].function)
+        given: dict[str, Any] = {}
+
+        def invoke(event: dict[str, Any], context: Any) -> dict[str, Any]:
+            result: dict[str, Any] = real(event, context)
+            given.update(result)
+            return {**result, "body": None}  # ``call`` parses no body: this one is read below
+
+        with mock.patch(f"{__name__}.handler_of", return_value=invoke):
+            reply = self.call(route, user, **arguments)
+        body: Any = given.get("body")
+        if body and given.get("isBase64Encoded"):
+            body = base64.b64decode(body)
+        elif body and "json" in reply.headers.get("Content-Type", ""):
+            body = json.loads(body)
+        return Reply(reply.status, body, reply.headers)
+
+    def exports_settings(self, **changes: Any) -> Any:
+        """The exports function's settings from now on: the environment's with ``changes`` (by field name:
+        ``inline_max_bytes=200``), until ``forget_exports_settings``."""
+        from chorus_desk.api.routes import exports as exports_routes
+        from chorus_desk.settings import ExportsSettings
+
+        aliases = {name: ExportsSettings.model_fields[name].alias or name for name in changes}
+        settings = ExportsSettings.model_validate(
+            {**load_settings(ExportsSettings).model_dump(by_alias=True), **{aliases[k]: v for k, v in changes.items()}}
+        )
+        overrides = load_handler_module(self.template, "ExportsFunction").app.dependency_overrides
+        overrides[exports_routes.settings] = lambda: settings
+        return settings
+
+    def forget_exports_settings(self) -> None:
+        """Give the exports function back the settings of its environment."""
+        from chorus_desk.api.routes import exports as exports_routes
+
+        overrides = load_handler_module(self.template, "ExportsFunction").app.dependency_overrides
+        overrides.pop(exports_routes.settings, None)
 
 
 def type_of(name: str) -> str:

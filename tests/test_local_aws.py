@@ -807,7 +807,7 @@ def test_the_bucket_as_the_template_declares_it(template: dict[str, Any], monkey
             ["GET", "POST"],
             600,
         )
-        (rule,) = s3.get_bucket_lifecycle_configuration(Bucket=BUCKET)["Rules"]
+        rule, exports = s3.get_bucket_lifecycle_configuration(Bucket=BUCKET)["Rules"]
         assert (rule["ID"], rule["Status"], rule["Filter"], rule["Expiration"]) == (
             "unconfirmed-uploads",
             "Enabled",
@@ -815,6 +815,12 @@ def test_the_bucket_as_the_template_declares_it(template: dict[str, Any], monkey
             {"Days": 1},
         )
         assert rule["AbortIncompleteMultipartUpload"] == {"DaysAfterInitiation": 1}
+        assert (exports["ID"], exports["Status"], exports["Filter"], exports["Expiration"]) == (
+            "expired-exports",
+            "Enabled",
+            {"Prefix": "exports/"},
+            {"Days": 1},
+        )
         (encryption,) = s3.get_bucket_encryption(Bucket=BUCKET)["ServerSideEncryptionConfiguration"]["Rules"]
         assert encryption["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
         assert all(s3.get_public_access_block(Bucket=BUCKET)["PublicAccessBlockConfiguration"].values())
@@ -824,7 +830,7 @@ def test_the_bucket_as_the_template_declares_it(template: dict[str, Any], monkey
         notifications = s3_backends["123456789012"]["aws"].get_bucket(BUCKET).notification_configuration
         assert notifications is not None and notifications.event_bridge is not None
 
-        for function in ("TicketsFunction", "AttachmentsFunction"):
+        for function in ("TicketsFunction", "AttachmentsFunction", "ExportsFunction"):
             assert function_environment(template, function, resolver)["ATTACHMENTS_BUCKET"] == BUCKET
         assert resolver.resolve({"Fn::Sub": "${AttachmentsBucket.Arn}/uploads/*"}) == f"arn:aws:s3:::{BUCKET}/uploads/*"
 

@@ -42,7 +42,7 @@ POLICY_TEMPLATES = {
     "AWSSecretsManagerGetSecretValuePolicy": {"SecretArn": {"Ref": "StatusLinkSecret"}},
     "SQSSendMessagePolicy": {"QueueName": {"Fn::GetAtt": ["MailDeadLetterQueue", "QueueName"]}},
 }
-SERVICES = ("dynamodb:", "ses:", "s3:")  # what the inline statements may grant
+SERVICES = ("dynamodb:", "ses:", "s3:", "states:", "ssm:", "cognito-idp:")  # what the inline statements may grant
 
 
 def statements(spec: dict[str, Any]) -> list[dict[str, Any]]:
@@ -64,9 +64,9 @@ def test_policies_name_their_resources_and_never_allow_scan(template: dict[str, 
         for statement in statements(spec):
             assert statement["Effect"] == "Allow", name
             assert "*" not in as_list(statement["Resource"]), name
-            for resource in as_list(statement["Resource"]):  # objects: under one of the two prefixes only
+            for resource in as_list(statement["Resource"]):  # objects: under one of the bucket's prefixes only
                 if isinstance(resource, dict) and "Fn::Sub" in resource and "AttachmentsBucket" in str(resource):
-                    assert resource["Fn::Sub"].endswith(("/uploads/*", "/files/*")), (name, resource)
+                    assert resource["Fn::Sub"].endswith(("/uploads/*", "/files/*", "/exports/*")), (name, resource)
             actions = as_list(statement["Action"])
             assert all(a.startswith(SERVICES) and "*" not in a for a in actions), name
             assert "dynamodb:Scan" not in actions, name
@@ -79,6 +79,10 @@ PUBLIC_ROUTES = {
     ("POST", "/public/captcha"),
     ("POST", "/public/tickets"),
     ("GET", "/public/status/{token}"),
+    ("POST", "/public/assistant/conversations"),
+    ("GET", "/public/assistant/conversations/{conversation_id}"),
+    ("POST", "/public/assistant/conversations/{conversation_id}/messages"),
+    ("POST", "/public/assistant/conversations/{conversation_id}/feedback"),
 }
 # What a function open without a token may do on the table: single items and one partition, never a Scan, never
 # an index (they hold other users' lists), never a batch read.
@@ -102,11 +106,16 @@ def test_no_catch_all_route_and_every_route_but_the_public_ones_is_authorized(te
 
 def test_public_functions_reach_the_table_item_by_item_only(template: dict[str, Any]) -> None:
     public = {r.function for r in api_routes(template) if not r.authorized}
-    assert public == {"CatalogueFunction", "PublicFunction"}
+    assert public == {"CatalogueFunction", "PublicFunction", "PublicAssistantFunction"}
     for function in public:
         spec = template["Resources"][function]
         assert all(not r.authorized for r in api_routes(template) if r.function == function), function
         for statement in statements(spec):
+            if statement.get("Sid") == "ResendInvitations":  # the public assistant's « renvoyer le lien »
+                assert function == "PublicAssistantFunction"
+                assert set(as_list(statement["Action"])) == {"cognito-idp:AdminGetUser", "cognito-idp:AdminCreateUser"}
+                assert as_list(statement["Resource"]) == [{"Fn::GetAtt": ["UserPool", "Arn"]}]
+                continue
             assert set(as_list(statement["Action"])) <= PUBLIC_TABLE_ACTIONS, function
             assert as_list(statement["Resource"]) == [{"Fn::GetAtt": ["DeskTable", "Arn"]}], function
     assert "Policies" not in template["Resources"]["CatalogueFunction"]["Properties"]  # the catalogue is code
@@ -186,8 +195,8 @@ def test_the_mail_consumer_reads_the_table_stream_with_bounded_retries_and_a_dea
 def test_the_mail_filter_lets_through_exactly_the_new_history_events_that_are_mailed(
     template: dict[str, Any],
 ) -> None:
-    (only,) = mail_stream_event(template)["FilterCriteria"]["Filters"]
-    pattern = json.loads(only["Pattern"])
+    events, _operations = mail_stream_event(template)["FilterCriteria"]["Filters"]  # tests/test_operation_mail.py
+    pattern = json.loads(events["Pattern"])
     assert pattern["eventName"] == ["INSERT"]
     image = pattern["dynamodb"]["NewImage"]
     assert image["entity"] == {"S": ["EVENT"]}
@@ -263,7 +272,13 @@ def test_public_post_routes_have_their_own_lower_throttling(template: dict[str, 
     settings = {(s["ResourcePath"], s["HttpMethod"]): s for s in api["Properties"]["MethodSettings"]}
     stage = settings[("/*", "*")]
     posts = [r for r in api_routes(template) if not r.authorized and r.method == "POST"]
-    assert {r.path for r in posts} == {"/public/captcha", "/public/tickets"}
+    assert {r.path for r in posts} == {
+        "/public/captcha",
+        "/public/tickets",
+        "/public/assistant/conversations",
+        "/public/assistant/conversations/{conversation_id}/messages",
+        "/public/assistant/conversations/{conversation_id}/feedback",
+    }
     for route in posts:
         own = settings[("/" + route.path.replace("/", "~1"), "POST")]  # API Gateway escapes "/" as "~1"
         resolver = Resolver(template)
@@ -304,8 +319,8 @@ def test_the_attachments_bucket_is_private_encrypted_and_forgets_unconfirmed_upl
     assert len(props["PublicAccessBlockConfiguration"]) == 4
     (rule,) = props["BucketEncryption"]["ServerSideEncryptionConfiguration"]
     assert rule["ServerSideEncryptionByDefault"]["SSEAlgorithm"] in ("AES256", "aws:kms")
-    (lifecycle_rule,) = props["LifecycleConfiguration"]["Rules"]
-    assert (lifecycle_rule["Prefix"], lifecycle_rule["ExpirationInDays"]) == ("uploads/", 1)
+    rules = {rule["Prefix"]: rule["ExpirationInDays"] for rule in props["LifecycleConfiguration"]["Rules"]}
+    assert rules == {"uploads/": 1, "exports/": 1}  # unconfirmed uploads, and the exports behind their links
     assert props["NotificationConfiguration"]["EventBridgeConfiguration"]["EventBridgeEnabled"] is True
     (cors,) = props["CorsConfiguration"]["CorsRules"]
     assert cors["AllowedOrigins"] == [{"Ref": "CorsOrigin"}]

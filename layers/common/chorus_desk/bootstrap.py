@@ -3,7 +3,8 @@
 Routes receive them through Powertools' ``Depends(bootstrap.ports)``; tests replace them with
 ``app.dependency_overrides[bootstrap.ports]`` (or clear the caches to rebuild against a fresh moto).
 The mailer and the signing key are built only by the functions that use them; the captcha artist is a
-heavy library's, so the public function provides it itself (``captcha_artist`` is overridden there).
+heavy library's, so the public function provides it itself (``captcha_artist`` is overridden there), and so
+does the exports function with its XLSX and PDF writer (``document_writer``).
 """
 
 from __future__ import annotations
@@ -11,8 +12,28 @@ from __future__ import annotations
 from functools import lru_cache
 
 from chorus_desk.observability import trace_aws_calls
-from chorus_desk.ports import CaptchaArtist, FileStorage, Mailer, Ports, SigningKey
-from chorus_desk.settings import FilesSettings, MailSettings, SigningSettings, TableSettings, load_settings
+from chorus_desk.ports import (
+    CaptchaArtist,
+    CompanyRegistry,
+    DocumentWriter,
+    FileStorage,
+    Invitations,
+    Mailer,
+    Ports,
+    SigningKey,
+    Workflow,
+)
+from chorus_desk.settings import (
+    FilesSettings,
+    InvitationsSettings,
+    MailSettings,
+    RegistrySettings,
+    SigningSettings,
+    SireneSettings,
+    StructuresSettings,
+    TableSettings,
+    load_settings,
+)
 
 
 @lru_cache(maxsize=1)
@@ -51,12 +72,45 @@ def file_storage() -> FileStorage:
     return S3Files(files_settings().bucket)
 
 
+@lru_cache(maxsize=1)
+def registry() -> CompanyRegistry:
+    """INSEE's Sirene API, or the local registry of demo establishments (``COMPANY_REGISTRY=LOCAL``)."""
+    if load_settings(RegistrySettings).registry == "LOCAL":
+        from chorus_desk.adapters.local_registry import LocalRegistry
+
+        return LocalRegistry()
+    from chorus_desk.adapters.sirene import ParameterApiKey, SireneRegistry
+
+    settings = load_settings(SireneSettings)
+    return SireneRegistry(settings, ParameterApiKey(settings.key_name, settings.key_source))
+
+
+@lru_cache(maxsize=1)
+def workflow() -> Workflow:
+    from chorus_desk.adapters.stepfunctions import StepFunctionsWorkflow
+
+    return StepFunctionsWorkflow(load_settings(StructuresSettings).state_machine_arn)
+
+
+@lru_cache(maxsize=1)
+def invitations() -> Invitations:
+    from chorus_desk.adapters.cognito import CognitoInvitations
+
+    return CognitoInvitations(load_settings(InvitationsSettings).user_pool_id)
+
+
 def captcha_artist() -> CaptchaArtist:
     """Overridden by the public function (``app.dependency_overrides``), the only one with the library."""
     raise NotImplementedError("only the public function draws captchas")
 
 
+def document_writer() -> DocumentWriter:
+    """Overridden by the exports function (``app.dependency_overrides``), the only one with the XLSX and PDF
+    libraries."""
+    raise NotImplementedError("only the exports function writes XLSX and PDF documents")
+
+
 def clear() -> None:
     """Forget the adapters built so far (tests that start a fresh moto account)."""
-    for provider in (ports, mailer, signing_key, files_settings, file_storage):
+    for provider in (ports, mailer, signing_key, files_settings, file_storage, registry, workflow, invitations):
         provider.cache_clear()

@@ -95,3 +95,92 @@ class SecretUnavailable(DeskError):
     """The signing key could not be read from the secret store."""
 
     code = "SERVICE_INDISPONIBLE"
+
+
+class UnknownEstablishment(DeskError):
+    """The company registry (INSEE Sirene) has no establishment with this SIRET: a fact about the caller's
+    input, answered 400 like any other unknown number the caller typed (a payment request's, a recipient's)."""
+
+    code = "SIRET_INCONNU"
+
+    def __init__(self, message: str, siret: str) -> None:
+        super().__init__(message)
+        self.siret = siret
+
+
+class RegistryUnavailable(DeskError):
+    """The company registry could not be asked: INSEE down, too slow, throttling past the retries, refusing
+    the key, or answering something that is not an establishment. Nothing was looked up; try again later."""
+
+    code = "SIRENE_INDISPONIBLE"
+
+
+class Conflict(DeskError):
+    """The resource's current state forbids the action (already done, another operation running)."""
+
+    code = "ETAT_INCOMPATIBLE"
+
+
+# Refusals of the structure procedures (« Activer / inactiver ma structure »). Their class names are also
+# the named errors of the inactivation state machine (a Lambda task's ``errorType``), so keep them stable.
+class RequesterNotManager(Forbidden):
+    code = "GESTIONNAIRE_REQUIS"
+
+
+class StructureUnknown(NotFound):
+    code = "STRUCTURE_INCONNUE"
+
+
+class StructureAlreadyActive(Conflict):
+    code = "STRUCTURE_DEJA_ACTIVE"
+
+
+class StructureAlreadyInactive(Conflict):
+    code = "STRUCTURE_DEJA_INACTIVE"
+
+
+class StructureClosedInRegistry(Conflict):
+    code = "ETABLISSEMENT_FERME"
+
+
+class OperationRunning(Conflict):
+    code = "OPERATION_EN_COURS"
+
+
+class TakeoverRefused(InvalidInput):
+    """The takeover SIRET cannot take the structure's place; the field to correct is ``takeover_siret``."""
+
+    code = "REPRISE_REFUSEE"
+
+    def __init__(self, message: str) -> None:
+        super().__init__([FieldError("takeover_siret", message)], message)
+
+
+class TakeoverRequired(TakeoverRefused):
+    pass
+
+
+class TakeoverUnknown(TakeoverRefused):
+    pass
+
+
+class TakeoverInactive(TakeoverRefused):
+    pass
+
+
+class TakeoverPrivate(TakeoverRefused):
+    pass
+
+
+class TakeoverSameStructure(TakeoverRefused):
+    pass
+
+
+class TakeoverNotManaged(TakeoverRefused):
+    pass
+
+
+class Gone(DeskError):
+    """The resource existed but is over (an expired conversation with the assistant)."""
+
+    code = "EXPIRE"

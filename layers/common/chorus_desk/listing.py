@@ -499,6 +499,15 @@ class ListQuery:
         """Whether a row read within ``bounds`` belongs to the page (the bound at ``after`` is exclusive)."""
         return self.after is None or self.ordered(partition, value) != self.after
 
+    def holds(self, partition: str, value: str) -> bool:
+        """Whether a row of ``partition`` with index value ``value`` lies in the page's key range, as a Query
+        of ``bounds`` would have read it (criteria the range answers are no longer among the filters)."""
+        bounds = self.bounds(partition)
+        if bounds is None:
+            return False
+        low, high = bounds
+        return (low is None or value >= low) and (high is None or value <= high) and self.keeps(partition, value)
+
 
 @dataclass(frozen=True)
 class Page:
@@ -521,7 +530,7 @@ def decode_cursor(cursor: str, fingerprint: str) -> str:
         after, query = data["a"], data["q"]
     except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
         raise InvalidInput([FieldError("cursor", messages.CURSOR_INVALID)]) from exc
-    if not isinstance(after, str) or query != fingerprint:
+    if not isinstance(after, str) or not after or query != fingerprint:  # a position is never empty
         raise InvalidInput([FieldError("cursor", messages.CURSOR_INVALID)])
     return after
 

@@ -238,6 +238,7 @@ ACTION_LABELS: dict[str, str] = {
     "CLOSE": "Fermer le ticket",
     "ADD_ATTACHMENT": "Ajouter un fichier",
     "REMOVE_ATTACHMENT": "Supprimer un fichier",
+    "REROUTE": "Réacheminer vers la structure reprenante",
 }
 
 ROLE_LABELS: dict[str, str] = {
@@ -275,6 +276,7 @@ TEAM_NAMES: dict[str, str] = {
 # The names the system caller signs history entries with (state machines, scheduled jobs).
 SYSTEM_ACTOR_NAMES: dict[str, str] = {
     "desk": "Support Chorus Pro (traitement automatique)",
+    "structures": "Chorus Pro (inactivation de structure)",
 }
 
 # What the emitter must fill in before a ticket can be submitted, field by field.
@@ -291,11 +293,13 @@ SUBMISSION_REQUIRED: dict[str, str] = {
 ERROR_DESCRIPTIONS: dict[int, str] = {
     400: "Champs manquants ou invalides ; rien n'a été enregistré.",
     401: "Jeton absent ou invalide.",
-    403: "Action réservée à l'autre partie du ticket.",
-    404: "Ticket inexistant, ou que l'appelant n'a pas le droit de voir.",
-    409: "Action impossible dans le statut actuel, ou ticket modifié entre-temps ; rien n'a changé.",
+    403: "Action réservée à un autre rôle (l'autre partie du ticket, un gestionnaire de la structure).",
+    404: "Ressource inexistante, ou que l'appelant n'a pas le droit de voir.",
+    409: "Action impossible dans l'état actuel, ou ressource modifiée entre-temps ; rien n'a changé.",
+    410: "La conversation a expiré : commencez-en une nouvelle.",
     415: "Le corps doit être envoyé en JSON (Content-Type: application/json).",
     429: "Trop de demandes depuis cette adresse : réessayez après le délai de l'en-tête Retry-After.",
+    503: "Service momentanément indisponible (stockage, répertoire Sirene) : réessayez plus tard.",
 }
 
 # API Gateway's own answers (template.yaml, GatewayResponses): the same error shape and texts.
@@ -345,3 +349,322 @@ NOT_YOUR_ORGANISATION = "Vous n'êtes pas membre de cette structure : la recherc
 NUMBER_CRITERION_INVALID = "Le numéro « {value} » n'est pas valide : indiquez un nombre entier positif."
 DATE_INVALID = "La date « {value} » n'est pas valide : indiquez-la au format AAAA-MM-JJ."
 QUERY_PARAMETER_UNKNOWN = "Paramètre inconnu. Paramètres acceptés : {allowed}."
+
+# ----------------------------------------------------------------- company registry (INSEE Sirene)
+ESTABLISHMENT_UNKNOWN = (
+    "Le SIRET {siret} ne correspond à aucun établissement du répertoire Sirene de l'Insee : vérifiez le numéro."
+)
+REGISTRY_UNAVAILABLE = (
+    "Le répertoire Sirene de l'Insee ne répond pas pour le moment : impossible de vérifier l'établissement. "
+    "Réessayez dans quelques minutes."
+)
+
+# ---------------------------------------------------------------------- exports: lists, the ticket's PDF
+EXPORT_COLUMNS: tuple[str, ...] = (
+    "Numéro",
+    "Titre",
+    "Catégorie",
+    "Sous-catégorie",
+    "Statut",
+    "Date d'ouverture",
+    "Dernière mise à jour",
+    "Structure émettrice",
+    "Service émetteur",
+    "Destinataire",
+    "Service destinataire",
+    "Agent assigné",
+    "Créé par",
+    "Type d'objet",
+    "Numéro d'objet",
+)
+EXPORT_SHEET_NAME = "Sollicitations"
+EXPORT_FILE_NAME = "sollicitations-{side}-{stamp}.{extension}"
+EXPORT_SIDE_SLUGS: dict[str, str] = {"EMITTER": "emises", "RECIPIENT": "recues"}
+EXPORT_EMITTER = "{name} ({siret})"
+EXPORT_TOO_MANY_ROWS = (
+    "L'export est limité à {limit} lignes : affinez la recherche (période, statut, catégorie…) pour en exporter moins."
+)
+TICKET_FILE_NAME = "sollicitation-{number}.{extension}"
+ZIP_ATTACHMENTS_FOLDER = "Pièces jointes"
+ZIP_UNNAMED_FILE = "fichier"
+
+PDF_TITLE = "Sollicitation n° {number}"
+PDF_DATE_TIME = "{date} à {time}"
+PDF_STATUS_LINE = "Statut : {status}"
+PDF_CREATED_LINE = "Date de création : {date}"
+PDF_OPENED_LINE = "Date d'ouverture : {date}"
+PDF_UPDATED_LINE = "Dernière mise à jour : {date}"
+PDF_CLOSED_LINE = "Date de fermeture : {date}"
+PDF_SECTIONS: dict[str, str] = {
+    "EMITTER": "Émetteur",
+    "RECIPIENT": "Destinataire",
+    "SUBJECT": "Catégorie et objet",
+    "REQUEST": "Demande",
+    "EXCHANGES": "Questions et réponses",
+    "HISTORY": "Historique",
+    "ATTACHMENTS": "Pièces jointes",
+}
+PDF_LABELS: dict[str, str] = {
+    "structure": "Structure",
+    "siret": "SIRET",
+    "service": "Service",
+    "contact": "Contact",
+    "created_by": "Créé par",
+    "organisation": "Organisation",
+    "assignee": "Agent assigné",
+    "category": "Catégorie",
+    "subcategory": "Sous-catégorie",
+    "object_type": "Type d'objet",
+    "object_number": "Numéro d'objet",
+    "title": "Titre",
+    "description": "Description",
+}
+PDF_NOT_GIVEN = "Non renseigné"
+PDF_ANONYMOUS_EMITTER = "Saisi en mode non connecté"
+PDF_EXCHANGE_KINDS: dict[str, str] = {
+    "REQUEST_INFORMATION": "Question du destinataire",
+    "PROVIDE_INFORMATION": "Réponse de l'émetteur",
+    "ANSWER": "Réponse du destinataire",
+    "REFUSE_SOLUTION": "Solution refusée par l'émetteur",
+}
+PDF_EXCHANGE_HEADING = "{kind} — {date} — {who}"
+PDF_NO_EXCHANGE = "Aucune question ni réponse."
+PDF_HISTORY_COLUMNS: tuple[str, ...] = ("Date", "Par", "Action", "Statut", "Commentaire")
+PDF_SIDES: dict[str, str] = {"EMITTER": "émetteur", "RECIPIENT": "destinataire"}
+PDF_ACTOR = "{name} ({side})"
+PDF_STATUS_CHANGE = "{before} → {after}"
+PDF_ASSIGNED = "Assigné à : {name}"
+PDF_ATTACHMENT_COLUMNS: tuple[str, ...] = ("Nom", "Taille", "Ajouté par", "Date", "État")
+PDF_NO_ATTACHMENT = "Aucune pièce jointe."
+PDF_REFUSED_STATE = "{state} : {reason}"
+PDF_FOOTER = "Sollicitation n° {number} — éditée le {date} — page {page} / {pages}"
+
+# ------------------------------------------------------------- structures: activation, inactivation
+OPERATION_STATE_LABELS: dict[str, str] = {
+    "RUNNING": "En cours",
+    "SUCCEEDED": "Terminée",
+    "REFUSED": "Refusée",
+    "FAILED": "Échouée",
+}
+STRUCTURE_UNKNOWN = "Aucune structure de SIRET {siret} n'est connue de Chorus Pro."
+NOT_A_MANAGER = "Seul un gestionnaire principal ou secondaire de la structure « {name} » peut l'activer ou l'inactiver."
+STRUCTURE_ALREADY_ACTIVE = "La structure « {name} » est déjà active : rien n'a été modifié."
+STRUCTURE_ALREADY_INACTIVE = "La structure « {name} » est déjà inactive : rien n'a été modifié."
+STRUCTURE_CLOSED_IN_REGISTRY = (
+    "L'établissement de SIRET {siret} est fermé dans le répertoire Sirene de l'Insee : la structure ne peut "
+    "pas être activée."
+)
+STRUCTURE_CHANGED = "La structure « {name} » a été modifiée pendant l'opération : elle sera reprise."
+CONFIRMATION_REQUIRED = "Confirmez la structure affichée (confirm : true) pour poursuivre la démarche."
+OPERATION_RUNNING = (
+    "Une inactivation de la structure de SIRET {siret} est déjà en cours : attendez son résultat avant d'en "
+    "demander une autre."
+)
+OPERATION_NOT_STARTED = "L'inactivation n'a pas pu démarrer. Veuillez réessayer dans quelques instants."
+OPERATION_NOT_FOUND = "Cette opération est introuvable."
+OPERATION_FAILED = (
+    "L'inactivation n'a pas pu aboutir (service momentanément indisponible). La structure reste active ; "
+    "ce qui a déjà été transféré à la structure reprenante le reste. Relancez l'inactivation pour la terminer."
+)
+TAKEOVER_REQUIRED = (
+    "L'établissement est toujours ouvert dans le répertoire Sirene : indiquez le SIRET de la structure qui "
+    "reprend l'activité."
+)
+TAKEOVER_SAME = "La structure reprenante doit être une autre structure que celle à inactiver."
+TAKEOVER_UNKNOWN = (
+    "Aucune structure de SIRET {siret} n'est connue de Chorus Pro : elle ne peut pas reprendre l'activité."
+)
+TAKEOVER_INACTIVE = "La structure reprenante « {name} » est inactive : activez-la d'abord."
+TAKEOVER_PRIVATE = "La structure reprenante « {name} » n'est pas une structure publique."
+TAKEOVER_NOT_MANAGED = (
+    "Vous n'êtes pas gestionnaire de la structure reprenante « {name} » : seul un gestionnaire des deux "
+    "structures peut transférer l'activité."
+)
+REROUTED_COMMENT = "Ticket transféré de « {old} » à « {new} », qui reprend l'activité de la structure inactivée."
+INACTIVATION_DONE = (
+    "La structure de SIRET {siret} est inactivée. Demandes de paiement transférées : {payments} ; "
+    "tickets transférés : {tickets}."
+)
+STRUCTURE_STATE_LABELS: dict[bool, str] = {True: "Active", False: "Inactive"}
+REGISTRY_STATE_LABELS: dict[bool, str] = {True: "Ouvert", False: "Fermé"}
+
+# ------------------------------------------------------------------- mail: the outcome of an inactivation
+OPERATION_MAIL_SUBJECT = "Chorus Pro – inactivation de la structure « {name} » (SIRET {siret}) : {state}"
+OPERATION_MAIL_HEADINGS: dict[str, str] = {
+    "SUCCEEDED": "La structure « {name} » est inactivée",
+    "REFUSED": "L'inactivation de la structure « {name} » a été refusée",
+    "FAILED": "L'inactivation de la structure « {name} » n'a pas pu aboutir",
+}
+
+# ------------------------------------------------------------------------------------ the assistant
+ASSISTANT_GREETING = "Bonjour, je suis l'assistant virtuel de Chorus Pro."
+ASSISTANT_WELCOME = "Choisissez un sujet ci-dessous, ou posez votre question avec vos mots."
+ASSISTANT_CHOICES: dict[str, str] = {
+    "PUBLIC": "Structure publique",
+    "PRIVATE": "Structure privée",
+    "ACTIVATE": "Activer une structure publique",
+    "INACTIVATE": "Inactiver une structure publique",
+    "CONFIRM": "Je confirme",
+    "YES": "Oui",
+    "NO": "Non",
+    "BACK": "Retour",
+    "CANCEL": "Annuler",
+    "REFRESH": "Où en est l'opération ?",
+    "CONTINUE": "Continuer notre conversation",
+    "AGENT": "Contacter un agent",
+    "SEND_TICKET": "Envoyer ma demande au support maintenant",
+    "DRAFT_TICKET": "Préparer un brouillon que je complète",
+}
+ASSISTANT_STRUCTURE_TYPE = "Quel type de structure souhaitez-vous activer ou inactiver ?"
+ASSISTANT_STRUCTURE_ACTION = "Quelle action souhaitez-vous réaliser ?"
+ASSISTANT_ASK_SIRET: dict[str, str] = {
+    "ACTIVATE": "Saisissez le SIRET de la structure à activer.",
+    "INACTIVATE": "Saisissez le SIRET de la structure à inactiver.",
+}
+ASSISTANT_ACTION_NAMES: dict[str, str] = {"ACTIVATE": "l'activation", "INACTIVATE": "l'inactivation"}
+ASSISTANT_CONFIRM_STRUCTURE = (
+    "Voici la structure trouvée :\n- {designation}\n- SIRET : {siret}\n- État dans Chorus Pro : {state}\n"
+    "- État dans le répertoire Sirene : {registry}\nConfirmez-vous que {action} porte sur cette structure ?"
+)
+ASSISTANT_TAKEOVER_EXISTS = (
+    "L'établissement est toujours ouvert dans le répertoire Sirene. Existe-t-il un autre SIRET reprenant "
+    "l'activité ? Il recevra désormais les factures adressées à la structure inactivée."
+)
+ASSISTANT_ASK_TAKEOVER = "Saisissez le SIRET de la structure reprenant l'activité."
+ASSISTANT_CONFIRM_ACTIVATION = "Confirmez-vous l'activation de la structure « {designation} » (SIRET {siret}) ?"
+ASSISTANT_CONFIRM_INACTIVATION = "Confirmez-vous l'inactivation de la structure « {designation} » (SIRET {siret}) ?"
+ASSISTANT_CONFIRM_TAKEOVER = (
+    "Confirmez-vous l'inactivation de la structure « {designation} » (SIRET {siret}), son activité étant "
+    "reprise par « {takeover} » (SIRET {takeover_siret}) ?"
+)
+ASSISTANT_ACTIVATED = "C'est fait : la structure « {designation} » (SIRET {siret}) est active."
+ASSISTANT_RUNNING = (
+    "L'inactivation de la structure « {designation} » est en cours. Demandez-moi où elle en est dans quelques instants."
+)
+ASSISTANT_NO_TAKEOVER = (
+    "Sans SIRET reprenant l'activité, une structure encore ouverte dans le répertoire Sirene ne peut pas être "
+    "inactivée ici. Vous pouvez contacter un agent pour étudier votre situation."
+)
+ASSISTANT_PRIVATE_STRUCTURE = (
+    "Je ne peux activer ou inactiver que des structures publiques. Pour une structure privée, contactez un "
+    "agent : il vous indiquera la marche à suivre."
+)
+ASSISTANT_SIGN_IN_REQUIRED = (
+    "Cette démarche demande d'être connecté à Chorus Pro avec le compte d'un gestionnaire de la structure."
+)
+ASSISTANT_SIRET_INVALID = (
+    "« {value} » n'est pas un SIRET valide (14 chiffres avec une clé de contrôle correcte). Saisissez-le à nouveau."
+)
+ASSISTANT_NOT_UNDERSTOOD = "Je n'ai pas compris votre demande. Voici les sujets sur lesquels je peux vous aider."
+ASSISTANT_CHOICE_NOT_OFFERED = "Le choix « {choice} » n'est pas proposé à cette étape de la conversation."
+ASSISTANT_CHOOSE = "À cette étape, choisissez l'une des réponses proposées."
+ASSISTANT_ONE_INPUT = "Envoyez soit un choix proposé (choice), soit un texte (text), l'un des deux seulement."
+ASSISTANT_CANCELLED = "C'est annulé : rien n'a été modifié."
+ASSISTANT_ANYTHING_ELSE = "Puis-je vous aider pour autre chose ?"
+ASSISTANT_ASK_EMAIL = "Indiquez l'adresse e-mail utilisée lors de votre inscription."
+ASSISTANT_EMAIL_INVALID = "Cette adresse e-mail n'est pas valide : saisissez-la à nouveau (exemple : nom@domaine.fr)."
+ASSISTANT_LINK_SENT = (
+    "Si un compte en attente d'activation existe pour cette adresse, un nouveau lien d'activation vient d'y "
+    "être envoyé. Pensez à regarder dans vos courriers indésirables."
+)
+ASSISTANT_TOO_MANY_RESENDS = (
+    "Plusieurs liens ont déjà été demandés dans cette conversation. Si vous ne recevez toujours rien, "
+    "contactez un agent."
+)
+ASSISTANT_OFFER_TICKET = (
+    "Voulez-vous que je prépare une sollicitation « {category} / {subcategory} », avec notre conversation "
+    "comme description ?"
+)
+ASSISTANT_AGENT = (
+    "Je peux transmettre notre conversation au support Chorus Pro : tout de suite, ou dans un brouillon que "
+    "vous complétez avant de l'envoyer."
+)
+ASSISTANT_AGENT_ANONYMOUS = (
+    "Pour contacter un agent sans compte, utilisez le formulaire de sollicitation en mode non connecté "
+    "(« Nous contacter » sur le portail Chorus Pro) : vous recevrez la réponse par e-mail."
+)
+ASSISTANT_USE_PUBLIC_FORM = ASSISTANT_AGENT_ANONYMOUS
+ASSISTANT_NO_STRUCTURE = (
+    "Vous n'êtes rattaché à aucune structure : je ne peux pas préparer de sollicitation pour vous. Utilisez le "
+    "formulaire en mode non connecté."
+)
+ASSISTANT_TICKET_TITLE = "Demande transmise par l'assistant virtuel"
+ASSISTANT_DRAFT_READY = (
+    "J'ai préparé le brouillon n° {number} avec notre conversation. Complétez-le dans « Sollicitations émises » "
+    "puis soumettez-le."
+)
+ASSISTANT_TICKET_SENT = (
+    "Votre demande est transmise au support : sollicitation n° {number}. Vous serez prévenu par e-mail."
+)
+ASSISTANT_SPEAKER_USER = "Vous"
+ASSISTANT_SPEAKER_ASSISTANT = "Assistant"
+CONVERSATION_NOT_FOUND = "Cette conversation est introuvable."
+CONVERSATION_EXPIRED = "Cette conversation a expiré : commencez-en une nouvelle."
+CONVERSATION_CHANGED = "Un autre message est arrivé en même temps dans cette conversation : rechargez-la."
+FEEDBACK_REASON_LABELS: dict[str, str] = {
+    "NOT_UNDERSTOOD": "La question n'a pas été comprise",
+    "IMPRECISE": "La réponse apportée était imprécise ou incomplète",
+    "COMPLICATED": "La réponse apportée était compliquée",
+    "OTHER": "Autre",
+}
+FEEDBACK_REASON_REQUIRED = "Choisissez ce qui ne va pas parmi les quatre raisons proposées."
+FEEDBACK_COMMENT_REQUIRED = "Un commentaire est demandé pour comprendre le motif de l'insatisfaction."
+FEEDBACK_REASON_ONLY_DOWN = "Une raison ne s'indique qu'avec un avis négatif."
+FEEDBACK_THANKS = "Merci pour votre avis. Que souhaitez-vous faire maintenant ?"
+SATISFACTION_SUPPORT_ONLY = "Les avis sur l'assistant sont réservés au support Chorus Pro."
+SATISFACTION_PERIOD_TOO_LONG = "La période ne peut pas dépasser un an."
+INVITATIONS_UNAVAILABLE = "Le service des comptes est momentanément indisponible. Veuillez réessayer plus tard."
+
+# ------------------------------------------------------------ the assistant: the frequent questions (faq)
+FAQ_TOPIC_TITLES: dict[str, str] = {
+    "CREATE_ACCOUNT": "Créer mon compte",
+    "ACTIVATION_LINK": "Recevoir à nouveau mon lien d'activation",
+    "ADD_SPACES": "Ajouter des espaces à mon compte",
+    "MANAGER_LEFT": "Transférer le rôle de gestionnaire principal",
+    "SUBCONTRACTING": "Factures de sous-traitance et de co-traitance",
+    "STRUCTURE_PROCEDURE": "Activer ou inactiver ma structure",
+    "HUMAN_AGENT": "Parler à un agent",
+}
+FAQ_ANSWERS: dict[str, str] = {
+    "CREATE_ACCOUNT": (
+        "Pour créer votre compte, rendez-vous sur la page d'accueil du portail Chorus Pro et descendez jusqu'au "
+        "bloc « Vous êtes nouveau sur Chorus Pro ? ». Munissez-vous de votre adresse e-mail et du numéro SIRET de "
+        "votre entreprise, et choisissez un mot de passe.\n"
+        "Chaque utilisateur se rattache au SIRET de sa propre entreprise. Une fiche pratique et des vidéos "
+        "tutoriels, sur le site de la communauté Chorus Pro, détaillent la création du compte et le rattachement "
+        "à sa structure."
+    ),
+    "ACTIVATION_LINK": (
+        "Le lien d'activation permet de finaliser votre inscription sur Chorus Pro. Je peux vous le renvoyer : "
+        "il me suffit de l'adresse e-mail utilisée lors de votre inscription."
+    ),
+    "ADD_SPACES": (
+        "Si vous êtes gestionnaire principal ou secondaire : dans l'espace « Activités du gestionnaire », "
+        "descendez jusqu'au bloc « Mes structures » et modifiez la structure en cliquant sur le stylo ; puis, "
+        "dans le bloc « Liste des espaces de la structure », cliquez sur « Ajouter des espaces ».\n"
+        "Si vous êtes utilisateur simple : votre gestionnaire principal ou secondaire doit d'abord ouvrir "
+        "l'espace sur la structure. Rendez-vous ensuite dans l'espace « Mon compte », bloc « Mes abonnements aux "
+        "espaces », et cliquez sur « Ajouter un abonnement » ; votre gestionnaire validera ensuite la demande "
+        "d'abonnement."
+    ),
+    "MANAGER_LEFT": (
+        "Si le gestionnaire principal est encore présent, il transfère lui-même son rôle à un autre utilisateur "
+        "de la structure (la marche à suivre, en quatre étapes, est décrite dans la documentation de la "
+        "communauté Chorus Pro).\n"
+        "S'il a quitté la structure sans avoir transféré son rôle, seul le support Chorus Pro peut nommer un "
+        "nouveau gestionnaire principal : il faut lui adresser une sollicitation de catégorie « Gestion des "
+        "structures et utilisateurs », sous-catégorie « Modification des droits des utilisateurs », qui explique "
+        "la situation et donne les identifiants du nouveau gestionnaire principal."
+    ),
+    "SUBCONTRACTING": (
+        "Les factures des sous-traitants et des co-traitants se transmettent elles aussi par Chorus Pro. Leur "
+        "circuit comporte une étape obligatoire : la validation de la facture par le titulaire du marché ou par "
+        "le mandataire du groupement, avant qu'elle ne parvienne à la structure publique destinataire. La "
+        "documentation de la communauté Chorus Pro détaille ce processus."
+    ),
+    "STRUCTURE_PROCEDURE": (
+        "Je vais vous guider pas à pas pour activer ou inactiver votre structure publique. Il faut être "
+        "gestionnaire de la structure et connecté à Chorus Pro avec ce compte."
+    ),
+    "HUMAN_AGENT": "Je peux vous mettre en relation avec un agent du support Chorus Pro.",
+}

@@ -317,3 +317,92 @@ class OutgoingMail(_Model):
     text: str
     html: str
     key: str  # the history event it announces (ticket number and sequence): sent once per key
+
+
+# ----------------------------------------------------------------------------- structure procedures
+class OperationState(StrEnum):
+    RUNNING = "RUNNING"
+    SUCCEEDED = "SUCCEEDED"
+    REFUSED = "REFUSED"  # a refusal of the procedure (not a manager, takeover not acceptable…)
+    FAILED = "FAILED"  # Sirene or storage unavailable past the retries: nothing half-done, start again
+
+    @property
+    def label(self) -> str:
+        return messages.OPERATION_STATE_LABELS[self.value]
+
+
+class Operation(_Model):
+    """One run of « Inactiver ma structure »: who asked, for which structure and takeover, how it went.
+
+    Its id names the state machine's execution; while it runs, a lock item keeps a second one for the same
+    structure from starting."""
+
+    id: str
+    siret: str
+    takeover_siret: str | None = None
+    requester: Person
+    state: OperationState = OperationState.RUNNING
+    started_at: datetime
+    finished_at: datetime | None = None
+    error: str | None = None  # the named error of a refusal or failure (the exception's class name)
+    message: str | None = None  # the French outcome
+    moved_payments: int = 0
+    moved_tickets: int = 0
+
+
+# ------------------------------------------------------------------------------------- the assistant
+class Speaker(StrEnum):
+    USER = "USER"
+    ASSISTANT = "ASSISTANT"
+
+
+class Turn(_Model):
+    """One line of a conversation's transcript."""
+
+    by: Speaker
+    text: str
+    at: datetime
+
+
+class Rating(StrEnum):
+    UP = "UP"
+    DOWN = "DOWN"
+
+
+class FeedbackReason(StrEnum):
+    """The four reasons of a thumbs down, as the assistant guide lists them."""
+
+    NOT_UNDERSTOOD = "NOT_UNDERSTOOD"
+    IMPRECISE = "IMPRECISE"
+    COMPLICATED = "COMPLICATED"
+    OTHER = "OTHER"
+
+    @property
+    def label(self) -> str:
+        return messages.FEEDBACK_REASON_LABELS[self.value]
+
+
+class Feedback(_Model):
+    rating: Rating
+    reason: FeedbackReason | None = None
+    comment: str | None = None
+    at: datetime
+
+
+class Conversation(_Model):
+    """A conversation with the assistant: where it stands (``step``, what it gathered in ``data``, the steps
+    it came through for « Retour »), its transcript and its feedback. It expires after a while without a
+    message (``expires_at``, checked on every read). ``owner`` is the signed-in user's id, or ``None`` for an
+    anonymous visitor (who holds the id, a 128-bit random value, as the only key)."""
+
+    id: str
+    owner: str | None
+    step: str
+    data: dict[str, str] = Field(default_factory=dict)
+    trail: tuple[str, ...] = ()
+    transcript: tuple[Turn, ...] = ()
+    feedback: tuple[Feedback, ...] = ()
+    created_at: datetime
+    updated_at: datetime
+    expires_at: datetime
+    version: int = 1

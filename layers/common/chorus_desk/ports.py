@@ -15,19 +15,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 from typing import Protocol
 
 from chorus_desk.listing import Counts, ListQuery, Page, RowKind
 from chorus_desk.models import (
     Challenge,
+    Conversation,
+    FeedbackReason,
     HistoryEntry,
     Membership,
     ObjectType,
+    Operation,
     OrgRef,
     OutgoingMail,
     PaymentRequest,
+    Rating,
     Structure,
     Team,
     Ticket,
@@ -65,6 +69,62 @@ class TicketStore(Protocol):
         ...
 
 
+class Operations(Protocol):
+    """The structure procedures' runs (``Operation``) and the lock that allows one per structure at a time."""
+
+    def begin(self, operation: Operation, lock_seconds: int) -> bool:
+        """Store the operation and take the structure's lock, together; ``False`` (nothing stored) while
+        another operation holds it (a lock older than ``lock_seconds`` is taken over)."""
+        ...
+
+    def load_operation(self, operation_id: str) -> Operation | None: ...
+
+    def count_moved(self, operation_id: str, payments: int, tickets: int) -> None:
+        """Add what one batch moved to the operation's totals."""
+        ...
+
+    def finish(self, operation: Operation) -> None:
+        """Record the outcome and release the structure's lock (if this operation still holds it)."""
+        ...
+
+
+class Conversations(Protocol):
+    """The assistant's conversations. A save is conditioned on the version that was read (two messages sent
+    at once cannot both apply); expiry is the reader's business (``expires_at``)."""
+
+    def load_conversation(self, conversation_id: str) -> Conversation | None: ...
+
+    def save_conversation(self, conversation: Conversation, expected_version: int | None) -> None:
+        """Store ``conversation`` if the stored one is still at ``expected_version`` (``None``: a new one);
+        else ``ConcurrentModification``."""
+        ...
+
+
+class Satisfaction(Protocol):
+    """The assistant's ratings, counted per day and per reason (the support team reads them)."""
+
+    def record(self, day: date, rating: Rating, reason: FeedbackReason | None) -> None: ...
+
+    def read(self, first: date, last: date) -> dict[date, dict[str, int]]:
+        """Per day in [first, last] that has ratings: ``UP``, ``DOWN`` and each reason's count."""
+        ...
+
+
+class Invitations(Protocol):
+    """The identity provider's account invitations (Cognito): sends the activation link again."""
+
+    def resend(self, email: str) -> bool:
+        """``True`` if an account waiting for activation had its invitation sent again; ``False`` for an
+        unknown or already active address (the assistant answers the same either way)."""
+        ...
+
+
+class Workflow(Protocol):
+    """Starts a structure procedure's state machine (Step Functions), named after the operation."""
+
+    def start(self, operation_id: str, payload: dict[str, str | None]) -> None: ...
+
+
 class TicketLists(Protocol):
     """The lists, searches and dashboard counts of the following screens (``chorus_desk.listing``): rows
     and counters written with the tickets, read by key and index only."""
@@ -97,6 +157,15 @@ class PaymentRequests(Protocol):
         self, emitter_siret: str, object_type: ObjectType, number: str
     ) -> PaymentRequest | None: ...
 
+    def received_by(self, siret: str, limit: int) -> list[PaymentRequest]:
+        """Up to ``limit`` payment requests addressed to the structure (read by its index, never scanned)."""
+        ...
+
+    def redirect(self, payment: PaymentRequest, to_siret: str) -> bool:
+        """Address the request to ``to_siret`` (no service) if it is still addressed to its current
+        recipient; ``False`` if it was not (moved already, or changed)."""
+        ...
+
 
 class ReferenceData(Protocol):
     """Writes reference data (seeding a stack, administration)."""
@@ -110,6 +179,10 @@ class ReferenceData(Protocol):
         memberships: Iterable[tuple[str, Membership]] = (),
         payment_requests: Iterable[PaymentRequest] = (),
     ) -> None: ...
+
+    def set_structure_active(self, siret: str, active: bool) -> bool:
+        """Activate or inactivate the structure if it is in the other state; ``False`` if it was not."""
+        ...
 
     def import_tickets(self, tickets: Iterable[Ticket]) -> None:
         """Load whole tickets (history, list rows, counters) in bulk: seeding a stack, benchmarks. Not for
@@ -177,6 +250,26 @@ class SigningKey(Protocol):
 
 
 @dataclass(frozen=True)
+class Establishment:
+    """An establishment as the company registry (INSEE Sirene) knows it today."""
+
+    siret: str
+    name: str  # the legal unit's name (company, or first name and surname), else the establishment's sign
+    open: bool  # etatAdministratifEtablissement of its current period: A (open) or F (closed)
+    closed_on: date | None = None  # a closed one: the day its closed period began
+    address: str | None = None  # one line: street, postcode and town
+
+
+class CompanyRegistry(Protocol):
+    """The company registry (INSEE Sirene): what it says of one establishment today."""
+
+    def lookup(self, siret: str) -> Establishment:
+        """The establishment, or ``UnknownEstablishment`` when the registry has none with this SIRET, or
+        ``RegistryUnavailable`` when it could not be asked (down, too slow, refusing the key, garbled answer)."""
+        ...
+
+
+@dataclass(frozen=True)
 class UploadForm:
     """A presigned S3 POST: the form the client sends, with the file last, to ``url``."""
 
@@ -210,6 +303,76 @@ class FileStorage(Protocol):
 
     def download_link(self, key: str, disposition: str, content_type: str, expires_at: datetime) -> str: ...
 
+    def read(self, key: str) -> bytes | None:
+        """The whole object, or ``None`` if there is no such object (the files a ticket's archive packs)."""
+        ...
+
+    def write(self, key: str, data: bytes, content_type: str, disposition: str) -> None:
+        """Write an object (an export) with the type and the ``Content-Disposition`` it downloads with."""
+        ...
+
+
+# ----------------------------------------------------------------------------- documents of the exports
+# What the exports hand their writer: plain values that the writer lays out and never interprets (a text
+# that looks like a formula or like markup is written as that text).
+Cell = str | int | datetime | None  # a spreadsheet cell: a text, a number, a date (naive, local time), nothing
+
+
+@dataclass(frozen=True)
+class Fields:
+    """Label / value lines (« SIRET : 53453679200011 »)."""
+
+    lines: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A text as it was written (line breaks kept), under an optional heading (who wrote it, when)."""
+
+    text: str
+    heading: str | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: tuple[str, ...]
+    widths: tuple[int, ...]  # relative widths of the columns
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    blocks: tuple[Fields | Paragraph | Table, ...]
+
+
+@dataclass(frozen=True)
+class PrintedDocument:
+    """A document to print: a title, the lines under it, its sections, and the footer of every page (its
+    ``{page}`` and ``{pages}`` replaced by the page's number and the number of pages)."""
+
+    title: str
+    subtitle: tuple[str, ...]
+    sections: tuple[Section, ...]
+    footer: str
+    author: str
+
+
+class DocumentWriter(Protocol):
+    """Writes the binary documents of the exports (heavy libraries: the exports function provides it,
+    ``bootstrap.document_writer`` is overridden there)."""
+
+    def spreadsheet(
+        self, sheet: str, headers: tuple[str, ...], widths: tuple[int, ...], rows: Iterable[tuple[Cell, ...]]
+    ) -> bytes:
+        """An XLSX workbook of one sheet: the header row bold, frozen and filtered; a text is always written
+        as a text (never a formula), a date as a date shown dd/mm/yyyy; ``widths`` in characters."""
+        ...
+
+    def pdf(self, document: PrintedDocument) -> bytes:
+        """The document as a PDF whose fonts cover French (accents, ligatures, « », €), embedded."""
+        ...
+
 
 class CaptchaArtist(Protocol):
     """Draws a captcha answer: a PNG image and a WAV recording of it (a heavy library: the public function's)."""
@@ -223,6 +386,9 @@ class Ports:
 
     tickets: TicketStore
     lists: TicketLists
+    operations: Operations
+    conversations: Conversations
+    satisfaction: Satisfaction
     directory: Directory
     payments: PaymentRequests
     reference: ReferenceData

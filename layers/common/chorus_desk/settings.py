@@ -98,3 +98,77 @@ class FilesSettings(BaseModel):
 
 class TicketsSettings(TableSettings, FilesSettings):
     """The tickets function: the table, and the attachments it hands out and serves."""
+
+
+class SireneSettings(BaseModel):
+    """Functions that look establishments up in the INSEE Sirene API: where its key is kept (an SSM
+    SecureString parameter, or a Secrets Manager secret), and how long a lookup may wait. The defaults keep a
+    lookup, retries included, within ``deadline`` seconds: well inside an API function's 10-second timeout."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    base_url: str = Field(
+        alias="SIRENE_BASE_URL", default="https://api.insee.fr/api-sirene/3.11", pattern=r"^https?://[^\s?#]+[^/\s?#]$"
+    )
+    key_name: str = Field(alias="SIRENE_KEY_NAME", min_length=1)
+    key_source: str = Field(alias="SIRENE_KEY_SOURCE", default="ssm", pattern=r"^(ssm|secretsmanager)$")
+    connect_timeout: float = Field(alias="SIRENE_CONNECT_TIMEOUT", default=2.0, gt=0, le=30)
+    read_timeout: float = Field(alias="SIRENE_READ_TIMEOUT", default=3.0, gt=0, le=60)
+    max_attempts: int = Field(alias="SIRENE_MAX_ATTEMPTS", default=3, ge=1, le=10)
+    backoff_base: float = Field(alias="SIRENE_BACKOFF_BASE", default=0.25, ge=0, le=10)
+    max_wait: float = Field(alias="SIRENE_MAX_WAIT", default=2.0, ge=0, le=60)
+    deadline: float = Field(alias="SIRENE_DEADLINE", default=7.0, gt=0, le=300)
+
+
+class ExportsSettings(TableSettings):
+    """The exports function: the table, the bucket the exports are written to (and the attachments a ticket's
+    archive packs are read from), and the largest CSV answered inline instead of through a link."""
+
+    bucket: str = Field(alias="ATTACHMENTS_BUCKET", min_length=3)
+    # Lambda answers at most 6 MB: a larger CSV, and every XLSX, PDF and ZIP, goes through S3 (a 303 to a link).
+    inline_max_bytes: int = Field(alias="EXPORT_INLINE_MAX_BYTES", default=1024 * 1024, ge=1, le=5 * 1024 * 1024)
+
+
+class RegistrySettings(BaseModel):
+    """Functions that ask the company registry: INSEE's Sirene API (``SireneSettings``), or the local registry
+    of demo establishments (the local stack, a stage without an INSEE key)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    registry: str = Field(alias="COMPANY_REGISTRY", default="INSEE", pattern=r"^(INSEE|LOCAL)$")
+
+
+class StructuresSettings(TableSettings, RegistrySettings):
+    """The structures function: the table, the registry, and the inactivation state machine it starts."""
+
+    state_machine_arn: str = Field(alias="INACTIVATION_STATE_MACHINE_ARN", pattern=r"^arn:aws[a-z-]*:states:")
+
+
+class StructureTasksSettings(RegistrySettings):
+    """The state machine's tasks: the table and the registry (no API: no CORS origin)."""
+
+    table_name: str = Field(alias="TABLE_NAME", min_length=3)
+    move_batch_size: int = Field(alias="MOVE_BATCH_SIZE", default=100, ge=1, le=1000)
+
+
+class InvitationsSettings(BaseModel):
+    """Functions that send an account's invitation again (the assistant): the Cognito user pool."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    user_pool_id: str = Field(alias="USER_POOL_ID", min_length=1)
+
+
+class AssistantSettings(StructuresSettings, InvitationsSettings):
+    """The assistant function: the table, the registry and the state machine (the structure procedure), the
+    user pool (activation links)."""
+
+
+class PublicAssistantSettings(TableSettings, InvitationsSettings):
+    """The public assistant: the table (conversations, ratings), the user pool (activation links), and the
+    per-address limits of what anyone may ask without an account (conversations, messages)."""
+
+    conversations_per_hour: int = Field(alias="ASSISTANT_CONVERSATIONS_PER_HOUR", default=20, ge=1)
+    conversations_per_day: int = Field(alias="ASSISTANT_CONVERSATIONS_PER_DAY", default=60, ge=1)
+    messages_per_hour: int = Field(alias="ASSISTANT_MESSAGES_PER_HOUR", default=200, ge=1)
+    messages_per_day: int = Field(alias="ASSISTANT_MESSAGES_PER_DAY", default=600, ge=1)

@@ -14,7 +14,7 @@ import random
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import boto3
@@ -27,11 +27,15 @@ from chorus_desk.errors import ConcurrentModification, StorageUnavailable
 from chorus_desk.listing import ListQuery, Page, Row
 from chorus_desk.models import (
     Challenge,
+    Conversation,
+    FeedbackReason,
     HistoryEntry,
     Membership,
     ObjectType,
+    Operation,
     OrgRef,
     PaymentRequest,
+    Rating,
     Service,
     Structure,
     Team,
@@ -118,7 +122,7 @@ def _is_condition_failure(exc: ClientError) -> bool:
 
 
 APPLIED, CONDITION, CONFLICT = "APPLIED", "CONDITION", "CONFLICT"
-CONFLICT_ATTEMPTS = 6  # a transaction that met another on a shared counter is tried again, with backoff
+CONFLICT_ATTEMPTS = 10  # a transaction that met another on a shared counter is tried again, with backoff
 
 
 def _is_conflict(exc: ClientError) -> bool:
@@ -287,7 +291,7 @@ class DynamoTickets:
                 return
             if outcome == CONDITION:
                 break
-            time.sleep(random.uniform(0, 0.02 * 2**attempt))  # noqa: S311 (a jitter, not a secret)
+            time.sleep(random.uniform(0, min(0.025 * 2**attempt, 1.0)))  # noqa: S311 (a jitter, not a secret)
             token = str(uuid.uuid4())
         else:
             raise StorageUnavailable(messages.STORAGE_UNAVAILABLE)
@@ -500,13 +504,20 @@ class DynamoLists:
         return Page(rows=rows, after=resume, items_read=read)
 
     def _by_number(self, query: ListQuery) -> Page:
-        """A search by number: the ticket's rows by key (at most three), kept if one is in the partitions."""
+        """A search by number: the ticket's rows by key (at most three), kept if one is in the partitions, in
+        the query's key range (a period or category the range answers) and passes the filters."""
         rows = []
         for kind in listing.RowKind:
             item = self.table.get(row_key(query.number or 0, kind))
             if item is not None:
                 rows.append(Row.from_item(item))
-        kept = [r for r in rows if r.partition in query.partitions and query.filters.matches(r)]
+        kept = [
+            r
+            for r in rows
+            if r.partition in query.partitions
+            and query.holds(r.partition, r.sort_value(query.attribute))
+            and query.filters.matches(r)
+        ]
         return Page(rows=tuple(kept[:1]), after=None, items_read=len(rows))
 
     def counts(self, kind: listing.RowKind, owner: str) -> listing.Counts:
@@ -578,6 +589,172 @@ class DynamoPayments:
         item = self._table.get(payment_key(emitter_siret, object_type, number), consistent=True)
         return PaymentRequest.model_validate(item) if item else None
 
+    def received_by(self, siret: str, limit: int) -> list[PaymentRequest]:
+        """The first ``limit`` requests addressed to the structure: one page of GSI1 ``PAYMENTS_TO#``. A
+        moved request leaves that partition, so calling again after moving a batch gives the next one."""
+        page = self._table.call(
+            "query",
+            TableName=self._table.name,
+            IndexName="GSI1",
+            KeyConditionExpression="GSI1PK = :pk",
+            ExpressionAttributeValues=_to_item({":pk": f"PAYMENTS_TO#STRUCTURE#{siret}"}),
+            Limit=limit,
+        )
+        return [PaymentRequest.model_validate(_from_item(i)) for i in page.get("Items", [])]
+
+    def redirect(self, payment: PaymentRequest, to_siret: str) -> bool:
+        result = self._table.conditional(
+            "update_item",
+            Key=_to_item(payment_key(payment.emitter_siret, payment.object_type, payment.number)),
+            UpdateExpression="SET recipient_siret = :to, GSI1PK = :pk REMOVE recipient_service",
+            ConditionExpression="recipient_siret = :from",
+            ExpressionAttributeValues=_to_item(
+                {":to": to_siret, ":pk": f"PAYMENTS_TO#STRUCTURE#{to_siret}", ":from": payment.recipient_siret}
+            ),
+        )
+        return result is not None
+
+
+class DynamoOperations:
+    """``Operations``: ``OPERATION#<id>`` / ``OPERATION``, and the structure's lock ``LOCK#STRUCTURE#<siret>``
+    / ``LOCK`` (which operation holds it, since when), put together in one transaction."""
+
+    def __init__(self, table: Table) -> None:
+        self._table = table
+
+    def begin(self, operation: Operation, lock_seconds: int) -> bool:
+        since = _epoch(operation.started_at)
+        body = operation.model_dump(mode="json", exclude_none=True)
+        items = [
+            {
+                "Put": {
+                    "TableName": self._table.name,
+                    "Item": _to_item(
+                        {"PK": f"OPERATION#{operation.id}", "SK": "OPERATION", "entity": "OPERATION", **body}
+                    ),
+                    "ConditionExpression": "attribute_not_exists(PK)",
+                }
+            },
+            {
+                "Put": {
+                    "TableName": self._table.name,
+                    "Item": _to_item(
+                        {
+                            **_lock_key(operation.siret),
+                            "operation_id": operation.id,
+                            "since": since,
+                            "expires_at": since + lock_seconds,
+                        }
+                    ),
+                    "ConditionExpression": "attribute_not_exists(PK) OR since < :stale",
+                    "ExpressionAttributeValues": _to_item({":stale": since - lock_seconds}),
+                }
+            },
+        ]
+        return self._table.transact(items, str(uuid.uuid4())) == APPLIED
+
+    def load_operation(self, operation_id: str) -> Operation | None:
+        item = self._table.get({"PK": f"OPERATION#{operation_id}", "SK": "OPERATION"}, consistent=True)
+        return Operation.model_validate(item) if item else None
+
+    def count_moved(self, operation_id: str, payments: int, tickets: int) -> None:
+        self._table.call(
+            "update_item",
+            TableName=self._table.name,
+            Key=_to_item({"PK": f"OPERATION#{operation_id}", "SK": "OPERATION"}),
+            UpdateExpression="ADD moved_payments :p, moved_tickets :t",
+            ExpressionAttributeValues=_to_item({":p": payments, ":t": tickets}),
+        )
+
+    def finish(self, operation: Operation) -> None:
+        outcome = operation.model_dump(mode="json", include={"state", "finished_at", "error", "message"})
+        outcome = {k: v for k, v in outcome.items() if v is not None}
+        names = {f"#a{i}": k for i, k in enumerate(outcome)}
+        self._table.call(
+            "update_item",
+            TableName=self._table.name,
+            Key=_to_item({"PK": f"OPERATION#{operation.id}", "SK": "OPERATION"}),
+            UpdateExpression="SET " + ", ".join(f"#a{i} = :a{i}" for i in range(len(outcome))),
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues=_to_item({f":a{i}": v for i, v in enumerate(outcome.values())}),
+        )
+        self._table.conditional(  # released only by the operation that holds it
+            "delete_item",
+            Key=_to_item(_lock_key(operation.siret)),
+            ConditionExpression="operation_id = :id",
+            ExpressionAttributeValues=_to_item({":id": operation.id}),
+        )
+
+
+class DynamoConversations:
+    """``Conversations``: ``CONVERSATION#<id>`` / ``CONVERSATION``, the whole conversation in one item
+    (transcripts are short). The conversation's own expiry is ``idle_until``; ``expires_at`` is the table's
+    TTL attribute: the expiry plus a day. An anonymous visitor's conversation has no ``owner`` attribute."""
+
+    def __init__(self, table: Table) -> None:
+        self._table = table
+
+    def load_conversation(self, conversation_id: str) -> Conversation | None:
+        item = self._table.get({"PK": f"CONVERSATION#{conversation_id}", "SK": "CONVERSATION"}, consistent=True)
+        if item is None:
+            return None
+        values = {k: v for k, v in item.items() if k not in {"PK", "SK", "entity", "expires_at", "idle_until"}}
+        return Conversation.model_validate({"owner": None, **values, "expires_at": item["idle_until"]})
+
+    def save_conversation(self, conversation: Conversation, expected_version: int | None) -> None:
+        dumped = conversation.model_dump(mode="json", exclude_none=True)
+        item = {
+            "PK": f"CONVERSATION#{conversation.id}",
+            "SK": "CONVERSATION",
+            "entity": "CONVERSATION",
+            **dumped,
+            "idle_until": dumped["expires_at"],
+            "expires_at": _epoch(conversation.expires_at) + 24 * 3600,
+        }
+        if expected_version is None:
+            condition, values = "attribute_not_exists(PK)", None
+        else:
+            condition, values = "version = :expected", _to_item({":expected": expected_version})
+        request: dict[str, Any] = {"Item": _to_item(item), "ConditionExpression": condition}
+        if values:
+            request["ExpressionAttributeValues"] = values
+        if self._table.conditional("put_item", **request) is None:
+            raise ConcurrentModification(messages.CONVERSATION_CHANGED)
+
+
+class DynamoSatisfaction:
+    """``Satisfaction``: ``SATISFACTION#<yyyy-mm>`` / ``<yyyy-mm-dd>``, counters added with ``ADD``."""
+
+    def __init__(self, table: Table) -> None:
+        self._table = table
+
+    def record(self, day: date, rating: Rating, reason: FeedbackReason | None) -> None:
+        keys = [rating.value, *((reason.value,) if reason else ())]
+        self._table.call(
+            "update_item",
+            TableName=self._table.name,
+            **counter_update(f"SATISFACTION#{day:%Y-%m}", day.isoformat(), dict.fromkeys(keys, 1)),
+        )
+
+    def read(self, first: date, last: date) -> dict[date, dict[str, int]]:
+        found: dict[date, dict[str, int]] = {}
+        month = first.replace(day=1)
+        while month <= last:
+            items = self._table.query(
+                KeyConditionExpression="PK = :pk AND SK BETWEEN :first AND :last",
+                ExpressionAttributeValues=_to_item(
+                    {":pk": f"SATISFACTION#{month:%Y-%m}", ":first": first.isoformat(), ":last": last.isoformat()}
+                ),
+            )
+            for item in items:
+                found[date.fromisoformat(item["SK"])] = {k: int(v) for k, v in item.items() if k not in {"PK", "SK"}}
+            month = (month + timedelta(days=32)).replace(day=1)
+        return found
+
+
+def _lock_key(siret: str) -> dict[str, str]:
+    return {"PK": f"LOCK#STRUCTURE#{siret}", "SK": "LOCK"}
+
 
 class DynamoReference:
     """``ReferenceData``: writes the directory and the payment requests, 25 items per batch."""
@@ -631,6 +808,16 @@ class DynamoReference:
                 }
             )
         self._table.batch_write(items, deletes=stale)
+
+    def set_structure_active(self, siret: str, active: bool) -> bool:
+        result = self._table.conditional(
+            "update_item",
+            Key=_to_item({"PK": f"STRUCTURE#{siret}", "SK": PROFILE_SK}),
+            UpdateExpression="SET active = :to",
+            ConditionExpression="active = :from",
+            ExpressionAttributeValues=_to_item({":to": active, ":from": not active}),
+        )
+        return result is not None
 
     def import_tickets(self, tickets: Iterable[Ticket]) -> None:
         """Tickets, their history and list rows by batches of 25 puts; the counters added up in memory and
@@ -822,6 +1009,9 @@ def dynamodb_ports(table_name: str, dynamodb_client: Any | None = None) -> Ports
     return Ports(
         tickets=DynamoTickets(table),
         lists=DynamoLists(table),
+        operations=DynamoOperations(table),
+        conversations=DynamoConversations(table),
+        satisfaction=DynamoSatisfaction(table),
         directory=DynamoDirectory(table),
         payments=DynamoPayments(table),
         reference=DynamoReference(table),

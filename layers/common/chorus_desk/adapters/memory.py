@@ -7,19 +7,23 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 
 from chorus_desk import listing, messages
 from chorus_desk.errors import ConcurrentModification, MailUnavailable
 from chorus_desk.listing import Counts, ListQuery, Page, Row, RowKind
 from chorus_desk.models import (
     Challenge,
+    Conversation,
+    FeedbackReason,
     HistoryEntry,
     Membership,
     ObjectType,
+    Operation,
     OrgRef,
     OutgoingMail,
     PaymentRequest,
+    Rating,
     Structure,
     Team,
     Ticket,
@@ -46,6 +50,10 @@ class MemoryStore:
         self.sent_mails: dict[str, tuple[str, datetime]] = {}  # key → message id, sent at
         self.rows: dict[tuple[int, RowKind], Row] = {}  # the lists' rows, as the DynamoDB adapter keeps them
         self.tallies: dict[tuple[str, str], dict[str, int]] = {}  # dashboard counters, by the same deltas
+        self.operations: dict[str, Operation] = {}
+        self.conversations: dict[str, Conversation] = {}
+        self.ratings: dict[date, dict[str, int]] = {}
+        self.locks: dict[str, tuple[str, datetime]] = {}  # structure → operation holding it, since
 
     def relist(self, before: Ticket | None, after: Ticket | None) -> None:
         """Replace a ticket's rows and move its counts (the caller holds the lock)."""
@@ -177,6 +185,104 @@ class MemoryPayments:
         with self._store.lock:
             return self._store.payments.get((emitter_siret, object_type, number))
 
+    def received_by(self, siret: str, limit: int) -> list[PaymentRequest]:
+        with self._store.lock:
+            found = [p for p in self._store.payments.values() if p.recipient_siret == siret]
+        return sorted(found, key=lambda p: (p.object_type.value, p.emitter_siret, p.number))[:limit]
+
+    def redirect(self, payment: PaymentRequest, to_siret: str) -> bool:
+        key = (payment.emitter_siret, payment.object_type, payment.number)
+        with self._store.lock:
+            stored = self._store.payments.get(key)
+            if stored is None or stored.recipient_siret != payment.recipient_siret:
+                return False
+            self._store.payments[key] = stored.model_copy(
+                update={"recipient_siret": to_siret, "recipient_service": None}
+            )
+            return True
+
+
+class MemoryConversations:
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+
+    def load_conversation(self, conversation_id: str) -> Conversation | None:
+        with self._store.lock:
+            return self._store.conversations.get(conversation_id)
+
+    def save_conversation(self, conversation: Conversation, expected_version: int | None) -> None:
+        with self._store.lock:
+            stored = self._store.conversations.get(conversation.id)
+            if (stored.version if stored else None) != expected_version:
+                raise ConcurrentModification(messages.CONVERSATION_CHANGED)
+            self._store.conversations[conversation.id] = conversation
+
+
+class MemorySatisfaction:
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+
+    def record(self, day: date, rating: Rating, reason: FeedbackReason | None) -> None:
+        with self._store.lock:
+            counts = self._store.ratings.setdefault(day, {})
+            for key in (rating.value, *((reason.value,) if reason else ())):
+                counts[key] = counts.get(key, 0) + 1
+
+    def read(self, first: date, last: date) -> dict[date, dict[str, int]]:
+        with self._store.lock:
+            return {d: dict(c) for d, c in sorted(self._store.ratings.items()) if first <= d <= last}
+
+
+class MemoryInvitations:
+    """Accounts waiting for activation, by e-mail; ``resent`` lists the invitations sent again."""
+
+    def __init__(self, pending: Iterable[str] = ()) -> None:
+        self.pending = {e.casefold() for e in pending}
+        self.resent: list[str] = []
+
+    def resend(self, email: str) -> bool:
+        if email.casefold() not in self.pending:
+            return False
+        self.resent.append(email)
+        return True
+
+
+class MemoryOperations:
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+
+    def begin(self, operation: Operation, lock_seconds: int) -> bool:
+        with self._store.lock:
+            held = self._store.locks.get(operation.siret)
+            if held is not None and (operation.started_at - held[1]).total_seconds() < lock_seconds:
+                return False
+            self._store.locks[operation.siret] = (operation.id, operation.started_at)
+            self._store.operations[operation.id] = operation
+            return True
+
+    def load_operation(self, operation_id: str) -> Operation | None:
+        with self._store.lock:
+            return self._store.operations.get(operation_id)
+
+    def count_moved(self, operation_id: str, payments: int, tickets: int) -> None:
+        with self._store.lock:
+            stored = self._store.operations[operation_id]
+            self._store.operations[operation_id] = stored.model_copy(
+                update={
+                    "moved_payments": stored.moved_payments + payments,
+                    "moved_tickets": stored.moved_tickets + tickets,
+                }
+            )
+
+    def finish(self, operation: Operation) -> None:
+        with self._store.lock:
+            stored = self._store.operations.get(operation.id)
+            moved = {"moved_payments": stored.moved_payments, "moved_tickets": stored.moved_tickets} if stored else {}
+            self._store.operations[operation.id] = operation.model_copy(update=moved)
+            held = self._store.locks.get(operation.siret)
+            if held is not None and held[0] == operation.id:
+                del self._store.locks[operation.siret]
+
 
 class MemoryReference:
     def __init__(self, store: MemoryStore) -> None:
@@ -198,6 +304,14 @@ class MemoryReference:
             for user_id, m in memberships:
                 self._store.memberships.setdefault(user_id, {})[m.org.key] = m
             self._store.payments.update({(p.emitter_siret, p.object_type, p.number): p for p in payment_requests})
+
+    def set_structure_active(self, siret: str, active: bool) -> bool:
+        with self._store.lock:
+            stored = self._store.structures.get(siret)
+            if stored is None or stored.active == active:
+                return False
+            self._store.structures[siret] = stored.model_copy(update={"active": active})
+            return True
 
     def import_tickets(self, tickets: Iterable[Ticket]) -> None:
         with self._store.lock:
@@ -337,6 +451,9 @@ class MemoryFiles:
         expires = int(expires_at.timestamp())
         return f"memory://attachments/{key}?disposition={disposition}&type={content_type}&expires={expires}"
 
+    def write(self, key: str, data: bytes, content_type: str, disposition: str) -> None:  # noqa: ARG002
+        self.put(key, data)  # the type and the disposition are S3 metadata: not kept in memory
+
 
 class FixedSigningKey:
     def __init__(self, secret: bytes = b"memory-signing-key-for-tests-only") -> None:
@@ -351,6 +468,9 @@ def memory_ports(store: MemoryStore | None = None) -> Ports:
     return Ports(
         tickets=MemoryTickets(store),
         lists=MemoryLists(store),
+        operations=MemoryOperations(store),
+        conversations=MemoryConversations(store),
+        satisfaction=MemorySatisfaction(store),
         directory=MemoryDirectory(store),
         payments=MemoryPayments(store),
         reference=MemoryReference(store),

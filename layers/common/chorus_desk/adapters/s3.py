@@ -104,3 +104,17 @@ class S3Files:
             )
         except (ClientError, BotoCoreError) as exc:
             raise StorageUnavailable(messages.FILES_UNAVAILABLE) from exc
+
+    def read(self, key: str) -> bytes | None:
+        try:
+            body = self._client.get_object(Bucket=self._bucket, Key=key)["Body"]
+            return bytes(body.read())
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                return None
+            raise StorageUnavailable(messages.FILES_UNAVAILABLE) from exc
+        except BotoCoreError as exc:
+            raise StorageUnavailable(messages.FILES_UNAVAILABLE) from exc
+
+    def write(self, key: str, data: bytes, content_type: str, disposition: str) -> None:
+        self._call("put_object", Key=key, Body=data, ContentType=content_type, ContentDisposition=disposition)

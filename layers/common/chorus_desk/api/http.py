@@ -33,17 +33,21 @@ from chorus_desk import bootstrap, messages
 from chorus_desk.actors import Identity, SignedInUser
 from chorus_desk.errors import (
     ConcurrentModification,
+    Conflict,
     DeskError,
     FieldError,
     Forbidden,
+    Gone,
     InvalidInput,
     MailUnavailable,
     NotAuthenticated,
     NotFound,
+    RegistryUnavailable,
     SecretUnavailable,
     StorageUnavailable,
     TooManyRequests,
     TransitionNotAllowed,
+    UnknownEstablishment,
     UnsupportedContentType,
 )
 from chorus_desk.observability import logger
@@ -65,6 +69,10 @@ STATUS_OF: dict[type[DeskError], HTTPStatus] = {
     StorageUnavailable: HTTPStatus.SERVICE_UNAVAILABLE,
     MailUnavailable: HTTPStatus.SERVICE_UNAVAILABLE,
     SecretUnavailable: HTTPStatus.SERVICE_UNAVAILABLE,
+    UnknownEstablishment: HTTPStatus.BAD_REQUEST,
+    Conflict: HTTPStatus.CONFLICT,
+    Gone: HTTPStatus.GONE,
+    RegistryUnavailable: HTTPStatus.SERVICE_UNAVAILABLE,
 }
 
 CORS_HEADERS = ("Authorization", "Content-Type")
@@ -146,7 +154,7 @@ def _error(status: HTTPStatus, error: ErrorResponse, headers: dict[str, str] | N
 
 def desk_error(exc: DeskError) -> Response[str]:
     """The answer to a refusal of the desk: its HTTP status, stable code, French message and fields."""
-    status = STATUS_OF.get(type(exc), HTTPStatus.INTERNAL_SERVER_ERROR)
+    status = next((STATUS_OF[k] for k in type(exc).__mro__ if k in STATUS_OF), HTTPStatus.INTERNAL_SERVER_ERROR)
     details = [ErrorDetail(field=e.field, message=e.message) for e in getattr(exc, "errors", [])]
     log = logger.info if status < 500 else logger.error  # a refused request is not a service problem
     log("request refused", error_code=exc.code, http_status=status.value, fields=[d.field for d in details])

@@ -84,11 +84,18 @@ def _owners(user: SignedInUser, side: ListSide) -> list[str]:
 
 
 def _partitions(
-    user: SignedInUser, side: ListSide, owners: list[str], statuses: tuple[Status, ...], assigned_to_me: bool
+    user: SignedInUser,
+    side: ListSide,
+    owners: list[str],
+    statuses: tuple[Status, ...],
+    assigned_to_me: bool,
+    own_drafts: bool = True,
 ) -> tuple[str, ...]:
+    """The row partitions of ``owners`` in ``statuses``; on the emitter side, with the caller's drafts not
+    yet attached to a structure unless ``own_drafts`` is false (a search narrowed to one structure)."""
     if side is ListSide.EMITTER:
         kind = RowKind.E
-        if Status.DRAFT in statuses:
+        if Status.DRAFT in statuses and own_drafts:
             owners = [*owners, f"USER#{user.id}"]  # drafts not yet attached to a structure: their creator's
     elif assigned_to_me:
         kind, owners = RowKind.A, [f"{owner}#{user.id}" for owner in owners]
@@ -147,6 +154,13 @@ def search_query(user: SignedInUser, command: SearchTickets) -> tuple[ListQuery,
         if status not in statuses:
             errors.append(FieldError("status", messages.STATUS_NOT_ON_SIDE.format(status=status.label)))
         statuses = (status,)
+    for name, bound in (("opened_from", day_start), ("opened_to", day_end)):
+        day = getattr(command, name)
+        try:
+            if day is not None:
+                bound(day)
+        except OverflowError:  # the first day of year 1, the last of 9999: no Paris bounds to compute
+            errors.append(FieldError(name, messages.DATE_INVALID.format(value=day.isoformat())))
     if command.opened_from and command.opened_to and command.opened_from > command.opened_to:
         errors.append(FieldError("opened_to", messages.PERIOD_REVERSED))
     words = tuple(listing.fold(command.words).split()) if command.words else ()
@@ -195,7 +209,7 @@ def search_query(user: SignedInUser, command: SearchTickets) -> tuple[ListQuery,
         created_by=command.created_by,
     )
     query = ListQuery(
-        partitions=_partitions(user, side, owners, statuses, command.assigned_to_me),
+        partitions=_partitions(user, side, owners, statuses, command.assigned_to_me, own_drafts=narrowing is None),
         sort=sort,
         direction=direction,
         size=size,

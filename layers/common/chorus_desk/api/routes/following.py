@@ -1,7 +1,7 @@
 """Following routes: the tabs of both sides, the search, and the dashboard (« Tableau de bord »)."""
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.depends import Depends
@@ -50,6 +50,15 @@ UserIdParam = Annotated[str | None, Query(pattern=r"^[A-Za-z0-9:_-]{1,128}$", de
 
 TAB_PARAMS = frozenset({"side", "tab", "sort", "order", "size", "cursor", "assigned_to_me"})
 SEARCH_PARAMS = frozenset({"side", "sort", "order", "size", "cursor", *SearchTickets.CRITERIA})
+
+
+def search_of(side: ListSide, ordering: Ordering, given: dict[str, Any]) -> SearchTickets:
+    """The search command from a route's query parameters (``locals()`` of a route taking every criterion)."""
+    values = {name: given[name] for name in SearchTickets.CRITERIA}
+    status = values.pop("status")
+    return SearchTickets(side=side.value, ordering=ordering, status=status and status.value, **values)
+
+
 _LIST = documented(200, TicketPageView, "Une page de tickets.", 400, 401)
 
 
@@ -107,24 +116,8 @@ def search_tickets(
     status: StatusParam = None,
     assigned_to_me: AssignedParam = False,
 ) -> TicketPageView:
-    command = SearchTickets(
-        side=side.value,
-        ordering=Ordering(sort=sort and sort.value, direction=order and order.value, size=size, cursor=cursor),
-        number=number,
-        words=words,
-        category=category,
-        subcategory=subcategory,
-        object_number=object_number,
-        opened_from=opened_from,
-        opened_to=opened_to,
-        emitter=emitter,
-        recipient=recipient,
-        recipient_service=recipient_service,
-        emitter_service=emitter_service,
-        created_by=created_by,
-        status=status and status.value,
-        assigned_to_me=assigned_to_me,
-    )
+    ordering = Ordering(sort=sort and sort.value, direction=order and order.value, size=size, cursor=cursor)
+    command = search_of(side, ordering, locals())
     return TicketPageView.of(following.search(ports, user, command))
 
 
