@@ -193,18 +193,22 @@ def serve(args: argparse.Namespace) -> int:
     from moto.server import ThreadedMotoServer
     from werkzeug.serving import make_server
 
-    from local_stack import aws
+    from local_stack import aws, workflows
 
     # The port and the state file first: a second stack stops here, before moto, and touches nothing.
     listener = _listen(args.host, args.port)
     state_file: Path = args.state_file
     _claim_state_file(state_file)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # the gateway prints its own access log
+    # moto's interpreter logs every caught task error with its whole state: the router prints one line instead.
+    logging.getLogger("moto.stepfunctions").setLevel(logging.CRITICAL)
     template = load_template()
     api_url = f"http://{args.host}:{listener.getsockname()[1]}"
     # The functions' environment first: the domain package reads it when it is imported. The status links
     # of the mails point at this stack's own status route.
-    parameters = {"Stage": "dev", "StatusPageUrl": f"{api_url}/public/status/"}
+    # COMPANY_REGISTRY=LOCAL: the structures' functions ask the built-in registry of demo establishments, never
+    # INSEE (adapters/local_registry.py).
+    parameters = {"Stage": "dev", "StatusPageUrl": f"{api_url}/public/status/", "CompanyRegistry": "LOCAL"}
     resolver = Resolver(template, parameters=parameters, names=dict(aws.LOCAL_NAMES))
     _functions_environment(template, resolver, args.log_level)
     moto_port = aws.free_port()
@@ -215,15 +219,22 @@ def serve(args: argparse.Namespace) -> int:
     moto.start()
     pollers: list[Any] = []
     stop_bus: Callable[[], None] = _nothing
+    stop_router: Callable[[], None] = _nothing
     try:
         aws.use_dummy_credentials(endpoint)
+        aws.configure_moto(endpoint, workflows.MOTO_CONFIG)  # executions run, Lambda answers without Docker
         aws.create_tables(template, resolver, endpoint)
         identities = aws.create_identities(template, resolver, endpoint)
         aws.create_secrets(template, resolver, endpoint)
         aws.create_queues(template, resolver, endpoint)
         buckets = aws.create_buckets(template, resolver, endpoint)
         aws.create_mail_identity(resolver, endpoint)
-        _functions_environment(template, resolver, args.log_level)  # again: with the secret's and buckets' names
+        # The state machines, with a moto function for each function their tasks invoke (its ARN is the
+        # definition's substitution); Ref of a state machine is its ARN from now on.
+        invoked = workflows.create_functions(template, resolver, lambda service: aws.client(service, endpoint))
+        machines = workflows.create_state_machines(template, resolver, lambda service: aws.client(service, endpoint))
+        # Again: with the secret's, buckets' and state machines' names.
+        _functions_environment(template, resolver, args.log_level)
 
         from chorus_desk import bootstrap
         from local_stack import demo, events, streams
@@ -237,6 +248,7 @@ def serve(args: argparse.Namespace) -> int:
             for u in demo.USERS
         }
         demo.seed_directory(bootstrap.ports(), user_ids)
+        aws.ensure_invited(identities.user_pool_id, demo.INVITED_EMAIL, demo.INVITED_NAME, aws.REGION)
         numbers = demo.seed_tickets(bootstrap.ports(), user_ids) if args.demo_tickets else []
 
         import urllib.request
@@ -276,6 +288,17 @@ def serve(args: argparse.Namespace) -> int:
             lock_of=gateway.lock,
             context_of=lambda function: LambdaContext.of(template, function),
         )
+        # Step Functions: moto's interpreter runs the executions; the Lambda tasks run the real handlers here.
+        router = workflows.LambdaRouter(
+            template,
+            resolver,
+            handler_of=lambda function: handler_of(template, function),
+            lock_of=gateway.lock,
+            context_of=lambda function: LambdaContext.of(template, function),
+            log=_print,
+        )
+        router.route(*invoked)
+        stop_router = workflows.route_invocations(router)
         server = make_server(args.host, args.port, gateway, threaded=True, fd=listener.fileno())
         listener.close()  # the server listens on its own duplicate of the socket
         _write_state(
@@ -299,7 +322,7 @@ def serve(args: argparse.Namespace) -> int:
         if args.stop_with_parent:
             _watch_parent(server.shutdown)
         try:
-            _banner(api_url, endpoint, numbers, state_file, buckets, resolver.ref("MalwareScanning"))
+            _banner(api_url, endpoint, numbers, state_file, buckets, resolver.ref("MalwareScanning"), machines)
             server.serve_forever()
         except KeyboardInterrupt:
             pass
@@ -307,6 +330,7 @@ def serve(args: argparse.Namespace) -> int:
             server.server_close()
     finally:
         listener.close()
+        stop_router()
         stop_bus()
         for poller in pollers:
             poller.stop()
@@ -320,6 +344,10 @@ def _nothing() -> None:
     """What stops a part of the stack that never started."""
 
 
+def _print(line: str) -> None:
+    print(line, flush=True)
+
+
 def _interrupt(_signum: int, _frame: Any) -> None:
     """The first SIGINT or SIGTERM stops the stack; the next ones, while it stops, are ignored."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -328,7 +356,13 @@ def _interrupt(_signum: int, _frame: Any) -> None:
 
 
 def _banner(
-    api_url: str, endpoint: str, numbers: list[int], state_file: Path, buckets: dict[str, str], scanning: str
+    api_url: str,
+    endpoint: str,
+    numbers: list[int],
+    state_file: Path,
+    buckets: dict[str, str],
+    scanning: str,
+    machines: dict[str, str] | None = None,
 ) -> None:
     from local_stack import demo
 
@@ -340,16 +374,21 @@ def _banner(
         "Chorus Pro support desk – local stack",
         f"  API            {api_url}",
         f"  Swagger UI     {api_url}/docs   (OpenAPI: {api_url}/openapi.json)",
-        f"  Embedded AWS   {endpoint}   (moto: DynamoDB, Cognito, SES, Secrets Manager, SQS, S3; streams and "
-        "S3 → EventBridge in-process)",
+        f"  Embedded AWS   {endpoint}   (moto: DynamoDB, Cognito, SES, Secrets Manager, SQS, S3, Step Functions; "
+        "streams, S3 → EventBridge and Lambda tasks in-process)",
         f"  Mails sent     make mail{_state_option(state_file, 'STATE=')}   (JSON: {api_url}/_local/mails; local only)",
         f"  Captcha answer {api_url}/_local/captcha/<id>   (local only)",
         *([f"  Attachments    s3://{attachments}   ({scan})"] if attachments else []),
+        *[
+            f"  State machine  {arn.rsplit(':', 1)[1]}   (moto's interpreter; Sirene: the local registry)"
+            for arn in (machines or {}).values()
+        ],
         f"  Demo tickets   {', '.join(f'n° {n}' for n in numbers) or 'none'}",
         "",
         f"Demo users (password {demo.DEMO_PASSWORD}):",
     ]
     lines += [f"  {u.alias:<7} {u.email:<45} {u.summary}" for u in demo.USERS]
+    lines += [f"  {'':<7} {demo.INVITED_EMAIL:<45} invited, never activated (the assistant resends its link)"]
     state_arg = _state_option(state_file, "--state-file ")
     lines += [
         "",

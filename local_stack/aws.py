@@ -11,6 +11,7 @@ import secrets
 import socket
 import string
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -369,6 +370,21 @@ def use_dummy_credentials(endpoint: str) -> None:
     )
 
 
+def configure_moto(endpoint: str, config: Mapping[str, Any]) -> None:
+    """Change the running moto server's configuration (``POST /moto-api/config``): e.g. Step Functions that
+    really execute, Lambda without Docker."""
+    import urllib.request
+
+    request = urllib.request.Request(
+        f"{endpoint}/moto-api/config",
+        data=json.dumps(config).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as reply:
+        reply.read()
+
+
 def client(service: str, endpoint: str) -> Any:
     return boto3.client(
         service,
@@ -574,6 +590,21 @@ def id_token(endpoint: str, identities: Identities, email: str, password: str) -
         AuthParameters={"USERNAME": email, "PASSWORD": password},
     )
     return str(result["AuthenticationResult"]["IdToken"])
+
+
+def ensure_invited(user_pool_id: str, email: str, name: str, region: str) -> None:
+    """An account invited and never activated (« FORCE_CHANGE_PASSWORD »): whose activation link the assistant
+    can send again. Sent nothing now (``SUPPRESS``); left as it is if it exists."""
+    cognito = boto3.client("cognito-idp", region_name=region)
+    try:
+        cognito.admin_get_user(UserPoolId=user_pool_id, Username=email)
+    except cognito.exceptions.UserNotFoundException:
+        cognito.admin_create_user(
+            UserPoolId=user_pool_id,
+            Username=email,
+            UserAttributes=[{"Name": "email", "Value": email}, {"Name": "name", "Value": name}],
+            MessageAction="SUPPRESS",
+        )
 
 
 def ensure_user(user_pool_id: str, email: str, name: str, password: str, region: str) -> str:

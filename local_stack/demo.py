@@ -30,6 +30,10 @@ from chorus_desk.usecases import tickets
 from chorus_desk.usecases.account import signed_in_user
 
 DEMO_PASSWORD = "Chorus-Demo-2026!"
+# An account invited and never activated: the assistant sends its activation link again (« je ne trouve pas le
+# mail avec le lien pour activer mon compte »).
+INVITED_EMAIL = "nouvelle.recrue@menuiserie-dupont.example"
+INVITED_NAME = "Nouvelle recrue"
 
 STRUCTURES: tuple[Structure, ...] = (
     Structure(
@@ -72,7 +76,17 @@ STRUCTURES: tuple[Structure, ...] = (
         email="ddfip69@dgfip.example",
         services=(Service(code="TIC", name="Pôle remboursements TIC"),),
     ),
-    Structure(siret="73214569300014", designation="Ancienne régie des eaux", public=True, active=False),
+    # Closed in Sirene since 2024-12-31 (adapters/local_registry.py) but still active in Chorus Pro: the
+    # inactivation's first case (Sirene says closed: inactivated, nothing moved).
+    Structure(siret="73214569300014", designation="Ancienne régie des eaux", public=True),
+    # The commune's second establishment (open in Sirene), public and active, managed by Claire too: the
+    # takeover structure of the inactivation's second case (the commune's main SIRET, still open in Sirene).
+    Structure(
+        siret="21769001500029",
+        designation="Ateliers municipaux de Saint-Léger",
+        public=True,
+        email="ateliers@saint-leger.example",
+    ),
     Structure(
         siret="11000200300017",
         designation="Ministère de la Justice – Service centralisateur des frais de justice",
@@ -159,8 +173,13 @@ USERS: tuple[DemoUser, ...] = (
         "claire",
         "claire.petit@saint-leger.example",
         "Claire Petit",
-        (("21769001500011", Role.PRINCIPAL_MANAGER), ("73214569300014", Role.SECONDARY_MANAGER)),
-        "gestionnaire principale, Commune de Saint-Léger (publique) ; gestionnaire, Ancienne régie des eaux",
+        (
+            ("21769001500011", Role.PRINCIPAL_MANAGER),
+            ("21769001500029", Role.PRINCIPAL_MANAGER),
+            ("73214569300014", Role.SECONDARY_MANAGER),
+        ),
+        "gestionnaire principale, Commune de Saint-Léger (publique) et ses Ateliers municipaux ; "
+        "gestionnaire, Ancienne régie des eaux",
     ),
     DemoUser(
         "hugo",

@@ -16,6 +16,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE_PATH = ROOT / "template.yaml"
+STATE_MACHINE_TYPES = ("AWS::Serverless::StateMachine", "AWS::StepFunctions::StateMachine")
 
 
 class _CfnLoader(yaml.SafeLoader):
@@ -77,7 +78,13 @@ class Resolver:
             return self.region
         if name == "AWS::AccountId":
             return self.account
-        return self.names.get(name, name)
+        if name in self.names:
+            return self.names[name]
+        spec = self.template.get("Resources", {}).get(name, {})
+        if spec.get("Type") in STATE_MACHINE_TYPES:  # Ref of a state machine is its ARN, whether created or not
+            machine = self.resolve(spec.get("Properties", {}).get("Name", name))
+            return f"arn:aws:states:{self.region}:{self.account}:stateMachine:{machine}"
+        return name
 
     def condition(self, name: str) -> bool:
         return bool(self.resolve(self.template["Conditions"][name]))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import copy
 import json
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from email import policy
@@ -230,3 +230,21 @@ class MailDesk:
         """What Lambda does next: the new records, filtered, in one batch (no invocation if none is left)."""
         batch = self.handed(self.records())
         return self.invoke(batch) if batch else Delivery([], [])
+
+
+def open_desk(template: Mapping[str, Any], sender: str) -> Iterator[MailDesk]:
+    """For a fixture (``yield from``): SES able to send as ``sender``, fresh adapters for the mail function,
+    the stream records written so far (the seeded world's) already read; fresh adapters again after."""
+    verify_sender(sender)
+    fresh_adapters()
+    desk = MailDesk(template, os.environ["TABLE_NAME"])
+    desk.records()
+    yield desk
+    fresh_adapters()
+
+
+def only_mail(delivery: Delivery) -> SentMail:
+    """The one mail an invocation sent, no record failing."""
+    assert delivery.failed == []
+    assert len(delivery.mails) == 1, [m.subject for m in delivery.mails]
+    return delivery.mails[0]

@@ -1,9 +1,10 @@
-"""Mail: the consumer of the table's stream that sends every mail of a ticket's life through SES, once.
+"""Mail: the consumer of the table's stream that sends every mail of a ticket's life, and the outcome of a
+structure's inactivation, through SES, once.
 
-Each stream record of a new history event (the template's filter lets only those through) is one item of
-a Powertools batch: a record whose mail could not leave (SES down) is reported as failed, so Lambda
-retries from it (bounded, then the on-failure queue), while the journal makes the records already mailed
-no-ops when the batch comes again.
+Each stream record of a new history event or of a finished operation (the template's filters let only those
+through) is one item of a Powertools batch: a record whose mail could not leave (SES down) is reported as
+failed, so Lambda retries from it (bounded, then the on-failure queue), while the journal makes the records
+already mailed no-ops when the batch comes again.
 """
 
 from collections.abc import Mapping
@@ -20,7 +21,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from chorus_desk import bootstrap
 from chorus_desk.observability import logger, metrics, tracer
 from chorus_desk.settings import MailSettings, load_settings
-from chorus_desk.usecases.mail import MailKind, StatusLinks, deliver_event
+from chorus_desk.usecases.mail import MailKind, StatusLinks, deliver_event, deliver_operation
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -63,12 +64,17 @@ def status_links() -> StatusLinks:
 
 
 def record_handler(record: DynamoDBRecord) -> None:
+    """Dispatch on the new image's entity: a history event (on its insert only) or an operation; anything
+    else is no mail (the template's filters already keep it out)."""
     image = record.dynamodb.new_image if record.dynamodb else None
-    if record.event_name is None or record.event_name.name != "INSERT" or not image or image.get("entity") != "EVENT":
-        return  # not a new history event: no mail (the template's filter already keeps these out)
-    deliver_event(
-        bootstrap.ports(), bootstrap.mailer(), composer, status_links(), int(image["number"]), int(image["seq"])
-    )
+    event = record.event_name.name if record.event_name else None
+    entity = image.get("entity") if image else None
+    if image and entity == "EVENT" and event == "INSERT":
+        deliver_event(
+            bootstrap.ports(), bootstrap.mailer(), composer, status_links(), int(image["number"]), int(image["seq"])
+        )
+    elif image and entity == "OPERATION" and event in ("INSERT", "MODIFY"):
+        deliver_operation(bootstrap.ports(), bootstrap.mailer(), composer, str(image["id"]))  # mailed once finished
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -1,10 +1,12 @@
-"""The mails of a ticket's life, sent by the consumer of the table's stream, each exactly once.
+"""The mails of a ticket's life and of a structure procedure's outcome, sent by the consumer of the table's
+stream, each exactly once.
 
 Which history events are mailed (the guides): the confirmation with the number on submission (both modes),
 the recipient's information request, the recipient's answer, and the closure; always to the ticket's
-contact e-mail. The mail journal makes a replayed or retried event a no-op once its mail went out: the
-event is claimed (with a lease, so that a crashed sender does not block it for ever), sent, then marked
-sent; a failed send gives the claim back and fails the record, so that the stream retries it.
+contact e-mail. Which operations: an inactivation that has ended (done, refused or failed), to the e-mail
+of the user who asked for it. The mail journal makes a replayed or retried record a no-op once its mail
+went out: the mail is claimed (with a lease, so that a crashed sender does not block it for ever), sent,
+then marked sent; a failed send gives the claim back and fails the record, so that the stream retries it.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from chorus_desk import catalogue, messages
 from chorus_desk.errors import MailUnavailable
 from chorus_desk.lifecycle import Action, Status
-from chorus_desk.models import HistoryEntry, OutgoingMail, Ticket, utc_now
+from chorus_desk.models import HistoryEntry, Operation, OperationState, OutgoingMail, Ticket, utc_now
 from chorus_desk.observability import logger, mask_email, metrics
 from chorus_desk.ports import Claim, Mailer, Ports, SigningKey
 from chorus_desk.usecases.public import status_link_token
@@ -32,6 +34,7 @@ class MailKind(StrEnum):
     INFORMATION_REQUEST = "INFORMATION_REQUEST"
     ANSWER = "ANSWER"
     CLOSURE = "CLOSURE"
+    OPERATION_OUTCOME = "OPERATION_OUTCOME"  # an inactivation of a structure has ended
 
 
 def kind_of(entry: HistoryEntry) -> MailKind | None:
@@ -72,10 +75,16 @@ def _paris(moment: datetime) -> datetime:
         return moment
 
 
+def _date_time(moment: datetime) -> tuple[str, str]:
+    """A moment as the mails show it: its date and its time in Paris (or in UTC, said so, without a database)."""
+    at = _paris(moment)
+    return at.strftime("%d/%m/%Y"), at.strftime("%H:%M") + ("" if at.utcoffset() else " UTC")
+
+
 def mail_values(ticket: Ticket, entry: HistoryEntry, links: StatusLinks) -> dict[str, Any]:
     """What the templates show: French labels and texts, never codes."""
     category, subcategory = catalogue.labels(ticket.content.category, ticket.content.subcategory)
-    at = _paris(entry.at)
+    date, time = _date_time(entry.at)
     return {
         "number": ticket.number,
         "title": ticket.content.title or "",
@@ -86,8 +95,8 @@ def mail_values(ticket: Ticket, entry: HistoryEntry, links: StatusLinks) -> dict
         "recipient": ticket.recipient.name if ticket.recipient else "",
         "emitter": ticket.emitter.designation if ticket.emitter else "",
         "text": entry.comment or "",
-        "date": at.strftime("%d/%m/%Y"),
-        "time": at.strftime("%H:%M") + ("" if at.utcoffset() else " UTC"),
+        "date": date,
+        "time": time,
         "anonymous": ticket.anonymous,
         "status_url": links.url(ticket.number) if ticket.anonymous else None,
     }
@@ -103,6 +112,47 @@ def mail_key(number: int, seq: int) -> str:
     return f"{number}#{seq}"
 
 
+def operation_mail_key(operation_id: str) -> str:
+    return f"OPERATION#{operation_id}"
+
+
+def _send_once(
+    ports: Ports,
+    mailer: Mailer,
+    composer: Composer,
+    kind: MailKind,
+    values: Mapping[str, Any],
+    *,
+    to: str,
+    subject: str,
+    key: str,
+    **about: Any,
+) -> Outcome:
+    """Send a mail once per journal ``key``: claim the key, render, send, mark sent; a mail already sent is
+    not sent again, one another consumer is sending or SES refused raises ``MailUnavailable`` (the claim
+    given back). ``about`` names the mail in the logs."""
+    now = utc_now()
+    claim = ports.mail_journal.claim(key, now, now + LEASE)
+    if claim is Claim.SENT:
+        logger.info("mail already sent", kind=kind.value, **about)
+        return Outcome.ALREADY_SENT
+    if claim is Claim.BUSY:
+        raise MailUnavailable(messages.MAIL_UNAVAILABLE)
+    text, html = composer.compose(kind, values)
+    mail = OutgoingMail(to=to, subject=subject, text=text, html=html, key=key)
+    try:
+        message_id = mailer.send(mail)
+    except MailUnavailable:
+        ports.mail_journal.release(key)
+        metrics.add_metric(name="MailDeferred", unit="Count", value=1)
+        logger.warning("mail not sent, will be retried", kind=kind.value, **about)
+        raise
+    ports.mail_journal.mark_sent(key, message_id, utc_now())
+    metrics.add_metric(name=f"Mail{kind.value.title().replace('_', '')}", unit="Count", value=1)
+    logger.info("mail sent", kind=kind.value, to=mask_email(to), **about)
+    return Outcome.SENT
+
+
 def deliver_event(
     ports: Ports, mailer: Mailer, composer: Composer, links: StatusLinks, number: int, seq: int
 ) -> Outcome:
@@ -113,31 +163,71 @@ def deliver_event(
     kind = kind_of(entry) if entry else None
     if ticket is None or entry is None or kind is None or not ticket.content.contact_email:
         return Outcome.NOT_MAILED
-    key = mail_key(number, seq)
-    now = utc_now()
-    claim = ports.mail_journal.claim(key, now, now + LEASE)
-    if claim is Claim.SENT:
-        logger.info("mail already sent", ticket_number=number, seq=seq, kind=kind.value)
-        return Outcome.ALREADY_SENT
-    if claim is Claim.BUSY:
-        raise MailUnavailable(messages.MAIL_UNAVAILABLE)
-    values = mail_values(ticket, entry, links)
-    text, html = composer.compose(kind, values)
-    mail = OutgoingMail(
+    return _send_once(
+        ports,
+        mailer,
+        composer,
+        kind,
+        mail_values(ticket, entry, links),
         to=ticket.content.contact_email,
         subject=messages.MAIL_SUBJECTS[kind.value].format(number=number),
-        text=text,
-        html=html,
-        key=key,
+        key=mail_key(number, seq),
+        ticket_number=number,
+        seq=seq,
     )
-    try:
-        message_id = mailer.send(mail)
-    except MailUnavailable:
-        ports.mail_journal.release(key)
-        metrics.add_metric(name="MailDeferred", unit="Count", value=1)
-        logger.warning("mail not sent, will be retried", ticket_number=number, seq=seq, kind=kind.value)
-        raise
-    ports.mail_journal.mark_sent(key, message_id, utc_now())
-    metrics.add_metric(name=f"Mail{kind.value.title().replace('_', '')}", unit="Count", value=1)
-    logger.info("mail sent", ticket_number=number, seq=seq, kind=kind.value, to=mask_email(mail.to))
-    return Outcome.SENT
+
+
+FINISHED = frozenset({OperationState.SUCCEEDED, OperationState.REFUSED, OperationState.FAILED})
+
+
+def operation_values(operation: Operation, name: str, takeover_name: str) -> dict[str, Any]:
+    """What the outcome's templates show: the structure, the takeover and what moved, the French state and
+    outcome, the dates in Paris."""
+    assert operation.finished_at is not None  # deliver_operation mails finished operations only
+    started_date, started_time = _date_time(operation.started_at)
+    finished_date, finished_time = _date_time(operation.finished_at)
+    return {
+        "operation_id": operation.id,
+        "heading": messages.OPERATION_MAIL_HEADINGS[operation.state.value].format(name=name),
+        "requester": operation.requester.name,
+        "siret": operation.siret,
+        "designation": name,
+        "takeover_siret": operation.takeover_siret or "",
+        "takeover_designation": takeover_name,
+        "state": operation.state.value,
+        "state_label": operation.state.label,
+        "message": operation.message or "",
+        "moved_payments": operation.moved_payments,
+        "moved_tickets": operation.moved_tickets,
+        "started_date": started_date,
+        "started_time": started_time,
+        "date": finished_date,
+        "time": finished_time,
+    }
+
+
+def deliver_operation(ports: Ports, mailer: Mailer, composer: Composer, operation_id: str) -> Outcome:
+    """Send the mail that tells the requester how operation ``operation_id`` ended, once (journal key
+    ``OPERATION#<id>``). Nothing while it runs. ``MailUnavailable``: not sent, try again later."""
+    operation = ports.operations.load_operation(operation_id)
+    if operation is None or operation.state not in FINISHED or operation.finished_at is None:
+        return Outcome.NOT_MAILED
+    profile, _ = ports.directory.load_user(operation.requester.id)
+    if profile is None or not profile.email:
+        logger.warning("operation's requester has no e-mail: no mail", operation_id=operation_id)
+        return Outcome.NOT_MAILED
+    structure = ports.directory.load_structure(operation.siret)
+    name = structure.designation if structure else operation.siret
+    takeover = ports.directory.load_structure(operation.takeover_siret) if operation.takeover_siret else None
+    return _send_once(
+        ports,
+        mailer,
+        composer,
+        MailKind.OPERATION_OUTCOME,
+        operation_values(operation, name, takeover.designation if takeover else ""),
+        to=profile.email,
+        subject=messages.OPERATION_MAIL_SUBJECT.format(name=name, siret=operation.siret, state=operation.state.label),
+        key=operation_mail_key(operation.id),
+        operation_id=operation.id,
+        state=operation.state.value,
+    )

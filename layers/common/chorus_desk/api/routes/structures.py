@@ -1,0 +1,96 @@
+"""Structure routes: show a structure to confirm, activate it, start its inactivation, follow the operation."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.depends import Depends
+from aws_lambda_powertools.event_handler.openapi.params import Path
+
+from chorus_desk import bootstrap, messages
+from chorus_desk.actors import SignedInUser
+from chorus_desk.errors import FieldError, InvalidInput
+from chorus_desk.observability import tracer
+from chorus_desk.ports import CompanyRegistry, Ports, Workflow
+from chorus_desk.siret import is_valid_siret
+from chorus_desk.usecases import structures
+
+from ..http import documented, signed_in
+from ..schemas.structures import ActivationRequest, InactivationRequest, OperationView, StructureView
+
+router = Router()  # type: ignore[no-untyped-call]
+
+User = Annotated[SignedInUser, Depends(signed_in)]
+Wired = Annotated[Ports, Depends(bootstrap.ports)]
+Registry = Annotated[CompanyRegistry, Depends(bootstrap.registry)]
+Machine = Annotated[Workflow, Depends(bootstrap.workflow)]
+SiretPath = Annotated[str, Path(pattern=r"^[0-9]{14}$", description="SIRET de la structure (14 chiffres).")]
+OperationId = Annotated[str, Path(pattern=r"^[A-Za-z0-9-]{1,80}$", description="Identifiant de l'opération.")]
+
+
+def _valid(siret: str) -> str:
+    if not is_valid_siret(siret):
+        raise InvalidInput([FieldError("siret", messages.SIRET_INVALID.format(value=siret))])
+    return siret
+
+
+@router.get(
+    "/structures/<siret>",
+    summary="Afficher une structure à confirmer (Chorus Pro et répertoire Sirene)",
+    tags=["Structures"],
+    responses=documented(
+        200, StructureView, "La structure, son état dans Chorus Pro et dans Sirene.", 400, 401, 403, 404, 503
+    ),
+)
+@tracer.capture_method
+def show_structure(siret: SiretPath, user: User, ports: Wired, registry: Registry) -> StructureView:
+    return StructureView.of(structures.show_structure(ports, registry, user, _valid(siret)))
+
+
+@router.post(
+    "/structures/<siret>/activation",
+    summary="Activer ma structure (après confirmation)",
+    tags=["Structures"],
+    responses=documented(200, StructureView, "La structure, activée.", 400, 401, 403, 404, 409, 503),
+)
+@tracer.capture_method
+def activate_structure(
+    siret: SiretPath,
+    body: ActivationRequest,  # noqa: ARG001 (validated: the confirmation is required, nothing else to read)
+    user: User,
+    ports: Wired,
+    registry: Registry,
+) -> StructureView:
+    return StructureView.of(structures.activate(ports, registry, user, _valid(siret)))
+
+
+@router.post(
+    "/structures/<siret>/inactivation",
+    summary="Inactiver ma structure (après confirmation) : démarre l'opération",
+    tags=["Structures"],
+    responses=documented(
+        202, OperationView, "L'opération démarrée ; suivez-la sur /operations/{id}.", 400, 401, 404, 409, 503
+    ),
+)
+@tracer.capture_method
+def inactivate_structure(
+    siret: SiretPath, body: InactivationRequest, user: User, ports: Wired, machine: Machine
+) -> Response[OperationView]:
+    operation = structures.start_inactivation(ports, machine, user, _valid(siret), body.takeover_siret)
+    return Response(
+        status_code=202,
+        content_type=content_types.APPLICATION_JSON,
+        body=OperationView.of(operation),
+        headers={"Location": f"/operations/{operation.id}"},
+    )
+
+
+@router.get(
+    "/operations/<operation_id>",
+    summary="Suivre une opération sur une structure",
+    tags=["Structures"],
+    responses=documented(200, OperationView, "L'état de l'opération et son résultat en français.", 400, 401, 404),
+)
+@tracer.capture_method
+def get_operation(operation_id: OperationId, user: User, ports: Wired) -> OperationView:
+    return OperationView.of(structures.operation_status(ports, user, operation_id))

@@ -1,0 +1,92 @@
+"""Requests and responses of the structure procedures (« Activer / inactiver ma structure »)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import Field
+
+from chorus_desk import messages
+from chorus_desk.models import Operation, Siret
+from chorus_desk.usecases.structures import StructureShown
+
+from .common import CodeLabel, PersonView, Request, View
+
+
+class ActivationRequest(Request):
+    confirm: Literal[True] = Field(description="true : l'utilisateur a vu la structure affichée et la confirme.")
+
+
+class InactivationRequest(Request):
+    confirm: Literal[True] = Field(description="true : l'utilisateur a vu la structure affichée et la confirme.")
+    takeover_siret: Siret = Field(
+        None, description="SIRET de la structure qui reprend l'activité (obligatoire si l'établissement est ouvert)."
+    )
+
+
+class RegistryView(View):
+    name: str | None
+    open: bool
+    state: str = Field(description="« Ouvert » ou « Fermé » dans le répertoire Sirene.")
+    closed_on: date | None
+    address: str | None
+
+
+class StructureView(View):
+    siret: str
+    designation: str
+    public: bool
+    active: bool
+    state: str = Field(description="« Active » ou « Inactive » dans Chorus Pro.")
+    role: CodeLabel
+    registry: RegistryView
+
+    @classmethod
+    def of(cls, shown: StructureShown) -> StructureView:
+        s, e = shown.structure, shown.establishment
+        return cls(
+            siret=s.siret,
+            designation=s.designation,
+            public=s.public,
+            active=s.active,
+            state=messages.STRUCTURE_STATE_LABELS[s.active],
+            role=CodeLabel(code=shown.role.value, label=shown.role.label),
+            registry=RegistryView(
+                name=e.name,
+                open=e.open,
+                state=messages.REGISTRY_STATE_LABELS[e.open],
+                closed_on=e.closed_on,
+                address=e.address,
+            ),
+        )
+
+
+class OperationView(View):
+    id: str
+    siret: str
+    takeover_siret: str | None
+    state: CodeLabel
+    message: str | None = Field(description="Le résultat, en français, une fois l'opération finie.")
+    error: str | None = Field(description="L'erreur nommée d'un refus ou d'un échec (ex. TakeoverRequired).")
+    requester: PersonView
+    started_at: datetime
+    finished_at: datetime | None
+    moved_payments: int
+    moved_tickets: int
+
+    @classmethod
+    def of(cls, operation: Operation) -> OperationView:
+        return cls(
+            id=operation.id,
+            siret=operation.siret,
+            takeover_siret=operation.takeover_siret,
+            state=CodeLabel(code=operation.state.value, label=operation.state.label),
+            message=operation.message,
+            error=operation.error,
+            requester=PersonView(id=operation.requester.id, name=operation.requester.name),
+            started_at=operation.started_at,
+            finished_at=operation.finished_at,
+            moved_payments=operation.moved_payments,
+            moved_tickets=operation.moved_tickets,
+        )

@@ -1,0 +1,106 @@
+"""End to end: the local stack (`python -m local_stack serve`) runs the inactivation state machine with moto's
+interpreter, its Lambda tasks running the real handler in-process; over real HTTP with Cognito IdTokens, the two
+cases of the README on the demo data: the régie closed in Sirene, and the commune still open, first refused for
+want of a takeover, then taken over by its Ateliers municipaux (its invoices and open tickets move)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.e2e.stack import Stack, start_stack
+
+pytestmark = [pytest.mark.e2e, pytest.mark.enable_socket]
+
+REGIE, COMMUNE, ATELIERS = "73214569300014", "21769001500011", "21769001500029"
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    started = start_stack(tmp_path_factory.mktemp("structures"))
+    yield started
+    if started.process.poll() is None:
+        started.process.kill()
+
+
+def inactivate(stack: Stack, siret: str, takeover: str | None = None) -> dict[str, Any]:
+    """Start the inactivation, then follow the operation until the machine has ended it."""
+    body: dict[str, Any] = {"confirm": True, **({"takeover_siret": takeover} if takeover else {})}
+    status, started, headers = stack.http("POST", f"/structures/{siret}/inactivation", "claire", body)
+    assert status == 202, started
+    assert headers["Location"] == f"/operations/{started['id']}"
+    deadline = time.monotonic() + 30
+    while True:
+        status, operation, _ = stack.http("GET", f"/operations/{started['id']}", "claire")
+        assert status == 200, operation
+        if operation["state"]["code"] != "RUNNING":
+            return dict(operation)
+        assert time.monotonic() < deadline, f"the operation did not end:\n{stack.log.read_text()[-3000:]}"
+        time.sleep(0.1)
+
+
+def test_case_1_a_structure_closed_in_sirene_is_inactivated(stack: Stack) -> None:
+    status, shown, _ = stack.http("GET", f"/structures/{REGIE}", "claire")
+    assert status == 200, shown
+    assert (shown["state"], shown["registry"]["state"], shown["registry"]["closed_on"]) == (
+        "Active",
+        "Fermé",
+        "2024-12-31",
+    )
+
+    operation = inactivate(stack, REGIE)
+
+    assert operation["state"] == {"code": "SUCCEEDED", "label": "Terminée"}
+    assert operation["message"] == (
+        f"La structure de SIRET {REGIE} est inactivée. Demandes de paiement transférées : 0 ; tickets transférés : 0."
+    )
+    assert stack.http("GET", f"/structures/{REGIE}", "claire")[1]["state"] == "Inactive"
+    assert stack.http("GET", f"/operations/{operation['id']}", "hugo")[0] == 404
+    log = stack.log.read_text()
+    assert "LAMBDA StructureTasksFunction (look_up_sirene)" in log  # the real handler ran, in-process
+
+
+def test_case_2_an_open_structure_hands_what_it_receives_to_its_takeover(stack: Stack) -> None:
+    status, ticket, _ = stack.http(
+        "POST",
+        "/tickets",
+        "marie",
+        {
+            "submit": True,
+            "category": "FACTURES_EMISES",
+            "subcategory": "MONTANT_PAYE_DIFFERENT",
+            "emitter_siret": "53453679200011",
+            "object_type": "FACTURE",
+            "object_number": "FAC-2026-0101",
+            "title": "Montant payé différent",
+            "description": "Il manque 120 € sur le paiement.",
+        },
+    )
+    assert status == 201, ticket
+    assert ticket["recipient"]["id"] == COMMUNE
+
+    refused = inactivate(stack, COMMUNE)
+    assert (refused["state"]["code"], refused["error"]) == ("REFUSED", "TakeoverRequired")
+
+    operation = inactivate(stack, COMMUNE, ATELIERS)
+
+    assert operation["state"]["code"] == "SUCCEEDED", operation
+    assert (operation["moved_payments"], operation["moved_tickets"]) == (3, 2)  # the demo's and this ticket
+    status, moved, _ = stack.http("GET", f"/tickets/{ticket['number']}", "claire")
+    assert status == 200
+    assert moved["recipient"]["id"] == ATELIERS
+    last = moved["history"][-1]
+    assert (last["action"]["code"], last["actor"]["id"]) == ("REROUTE", "system:structures")
+    assert stack.http("GET", f"/tickets/{ticket['number']}", "hugo")[0] == 404
+    boards = {b["organisation"]["id"]: b for b in stack.http("GET", "/dashboard", "claire")[1]["organisations"]}
+    received = {
+        o: sum(c["count"] for c in boards[o]["received"]["counts"] if c["status"]["code"] != "CLOSED") for o in boards
+    }
+    assert (received[COMMUNE], received[ATELIERS]) == (0, 2)
+    # The commune, open in Sirene, may be activated again; the régie, closed there, may not.
+    assert stack.http("POST", f"/structures/{COMMUNE}/activation", "claire", {"confirm": True})[1]["state"] == "Active"
+    status, closed, _ = stack.http("POST", f"/structures/{REGIE}/activation", "claire", {"confirm": True})
+    assert (status, closed["code"]) == (409, "ETABLISSEMENT_FERME")
