@@ -1,0 +1,22 @@
+"""Assistant (signed in): conversations that answer the frequent questions, walk a manager through « Activer /
+inactiver ma structure », collect feedback, hand over to an agent, and the support's satisfaction counts."""
+
+from typing import Any
+
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from chorus_desk.api.http import create_app, prepare_event
+from chorus_desk.api.routes import assistant
+from chorus_desk.observability import logger, metrics, tracer
+from chorus_desk.settings import AssistantSettings, load_settings
+
+app = create_app(load_settings(AssistantSettings))
+app.include_router(assistant.router)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(prepare_event(event), context)

@@ -1,0 +1,23 @@
+"""Public assistant (no authorizer): an anonymous visitor's conversations — the frequent questions, the
+activation link sent again, the way to the non-connected form — and their feedback. Apart from the signed-in
+assistant so that a route open to anyone never holds the rights of the structure procedure."""
+
+from typing import Any
+
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from chorus_desk.api.http import create_app, prepare_event
+from chorus_desk.api.routes import assistant
+from chorus_desk.observability import logger, metrics, tracer
+from chorus_desk.settings import PublicAssistantSettings, load_settings
+
+app = create_app(load_settings(PublicAssistantSettings))
+app.include_router(assistant.public_router)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(prepare_event(event), context)

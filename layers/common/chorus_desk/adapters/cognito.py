@@ -1,0 +1,40 @@
+"""The Cognito adapter of the ``Invitations`` port: sends an account's invitation (its activation link)
+again, for the assistant's « je ne trouve pas le mail avec le lien pour activer mon compte »."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+from chorus_desk import messages
+from chorus_desk.errors import StorageUnavailable
+from chorus_desk.observability import logger
+
+WAITING = "FORCE_CHANGE_PASSWORD"  # an invited account that never signed in
+
+
+class CognitoInvitations:
+    def __init__(self, user_pool_id: str, client: Any | None = None) -> None:
+        self._pool = user_pool_id
+        config = Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=2, read_timeout=5)
+        self._client = client or boto3.client("cognito-idp", config=config)
+
+    def resend(self, email: str) -> bool:
+        try:
+            user = self._client.admin_get_user(UserPoolId=self._pool, Username=email)
+            if user.get("UserStatus") != WAITING:
+                return False  # active already (or disabled): nothing to resend
+            self._client.admin_create_user(
+                UserPoolId=self._pool, Username=email, MessageAction="RESEND", DesiredDeliveryMediums=["EMAIL"]
+            )
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "UserNotFoundException":
+                return False
+            logger.error("invitation not resent", error=exc.response.get("Error", {}).get("Code"))
+            raise StorageUnavailable(messages.INVITATIONS_UNAVAILABLE) from exc
+        except BotoCoreError as exc:
+            raise StorageUnavailable(messages.INVITATIONS_UNAVAILABLE) from exc
+        return True

@@ -1,0 +1,669 @@
+"""The assistant: a conversation that answers the frequent questions and walks a structure manager through
+« Activer / inactiver ma structure », step by step, then hands over to an agent when asked.
+
+Each message of the user (a choice among those offered, or free text) moves the conversation from one step
+to the next; the answer is French text plus the choices offered next, so a chat front end only shows
+them. The procedure acts through the same use cases as the structures API (``usecases.structures``): the
+same checks, the same state machine. Free text is understood by ``faq`` (a lexical model); when unsure,
+the assistant says so and lists what it can do rather than guess.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from chorus_desk import catalogue, faq, messages
+from chorus_desk.actors import SignedInUser
+from chorus_desk.commands import ContentChanges, CreateTicket
+from chorus_desk.errors import DeskError, FieldError, Forbidden, Gone, InvalidInput, NotFound
+from chorus_desk.listing import PARIS
+from chorus_desk.models import (
+    _EMAIL,
+    Conversation,
+    Feedback,
+    FeedbackReason,
+    Operation,
+    OperationState,
+    OrgKind,
+    Rating,
+    Speaker,
+    TicketContent,
+    Turn,
+    utc_now,
+)
+from chorus_desk.observability import logger, mask_email, metrics
+from chorus_desk.ports import CompanyRegistry, Invitations, Ports, Workflow
+from chorus_desk.siret import is_valid_siret
+from chorus_desk.usecases import structures, tickets
+
+IDLE = timedelta(minutes=30)  # a conversation expires this long after its last message
+MAX_TURNS = 200  # beyond, the oldest lines of the transcript are dropped (the item stays small)
+# …and beyond this many bytes of text too (a message may hold 2,000 characters of 4 bytes): with the feedback
+# kept (the latest ``MAX_FEEDBACK``, 8 KB each at most) the item stays well under DynamoDB's 400 KB.
+MAX_TRANSCRIPT_BYTES = 250_000
+MAX_FEEDBACK = 10
+MAX_RESENDS = 3  # invitations one conversation may send again
+# « Contacter un agent »: the ticket goes to the technical support, in the pair of the structures and users.
+AGENT_PAIR = ("GESTION_STRUCTURES_UTILISATEURS", "MODIFICATION_DROITS_UTILISATEURS")
+
+
+# ------------------------------------------------------------------------------------------ values
+@dataclass(frozen=True)
+class Choice:
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the assistant says, and what it lets the user do next."""
+
+    text: str
+    choices: tuple[Choice, ...] = ()
+    accepts_text: bool = False  # a text field is offered (a question, a SIRET, an e-mail)
+    feedback: bool = False  # the thumbs are offered (after an answer or a finished procedure)
+    operation_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Context:
+    """Who is talking and what the assistant may reach for them."""
+
+    ports: Ports
+    user: SignedInUser | None  # ``None``: an anonymous visitor
+    registry: Callable[[], CompanyRegistry]
+    workflow: Callable[[], Workflow]
+    invitations: Callable[[], Invitations]
+    now: datetime = field(default_factory=utc_now)
+
+
+@dataclass(frozen=True)
+class Message:
+    """The user's message: one of the offered choices, or free text (exactly one of them)."""
+
+    choice: str | None = None
+    text: str | None = None
+
+
+# --------------------------------------------------------------------------------------- the steps
+HOME = "HOME"
+STRUCTURE_TYPE = "STRUCTURE_TYPE"
+STRUCTURE_ACTION = "STRUCTURE_ACTION"
+ASK_SIRET = "ASK_SIRET"
+CONFIRM_STRUCTURE = "CONFIRM_STRUCTURE"
+ASK_TAKEOVER_EXISTS = "ASK_TAKEOVER_EXISTS"
+ASK_TAKEOVER_SIRET = "ASK_TAKEOVER_SIRET"
+CONFIRM_ACTION = "CONFIRM_ACTION"
+FOLLOW = "FOLLOW"
+ASK_EMAIL = "ASK_EMAIL"
+OFFER_TICKET = "OFFER_TICKET"
+CONTACT_AGENT = "CONTACT_AGENT"
+DONE = "DONE"  # an answer was given or a procedure finished: the thumbs, continue, an agent
+
+# The steps of the structure procedure: « Retour » and « Annuler » are offered there.
+PROCEDURE = frozenset(
+    {
+        STRUCTURE_TYPE,
+        STRUCTURE_ACTION,
+        ASK_SIRET,
+        CONFIRM_STRUCTURE,
+        ASK_TAKEOVER_EXISTS,
+        ASK_TAKEOVER_SIRET,
+        CONFIRM_ACTION,
+    }
+)
+
+
+def _c(choice_id: str) -> Choice:
+    return Choice(choice_id, messages.ASSISTANT_CHOICES[choice_id])
+
+
+def _topics() -> tuple[Choice, ...]:
+    return tuple(Choice(f"TOPIC:{t.value}", faq.title(t)) for t in faq.MENU)
+
+
+def _navigation(step: str) -> tuple[Choice, ...]:
+    return (_c("BACK"), _c("CANCEL")) if step in PROCEDURE and step != STRUCTURE_TYPE else (_c("CANCEL"),)
+
+
+def prompt(conversation: Conversation, ctx: Context) -> Reply:
+    """What the assistant says on entering the conversation's current step."""
+    step, data = conversation.step, conversation.data
+    match step:
+        case "HOME":
+            return Reply(messages.ASSISTANT_WELCOME, _topics(), accepts_text=True)
+        case "STRUCTURE_TYPE":
+            return Reply(messages.ASSISTANT_STRUCTURE_TYPE, (_c("PUBLIC"), _c("PRIVATE"), _c("CANCEL")))
+        case "STRUCTURE_ACTION":
+            return Reply(messages.ASSISTANT_STRUCTURE_ACTION, (_c("ACTIVATE"), _c("INACTIVATE"), *_navigation(step)))
+        case "ASK_SIRET":
+            text = messages.ASSISTANT_ASK_SIRET[data["action"]]
+            return Reply(text, _navigation(step), accepts_text=True)
+        case "CONFIRM_STRUCTURE":
+            return Reply(_shown(data), (_c("CONFIRM"), *_navigation(step)))
+        case "ASK_TAKEOVER_EXISTS":
+            return Reply(messages.ASSISTANT_TAKEOVER_EXISTS, (_c("YES"), _c("NO"), *_navigation(step)))
+        case "ASK_TAKEOVER_SIRET":
+            return Reply(messages.ASSISTANT_ASK_TAKEOVER, _navigation(step), accepts_text=True)
+        case "CONFIRM_ACTION":
+            return Reply(_confirmation(data), (_c("CONFIRM"), *_navigation(step)))
+        case "FOLLOW":
+            return _follow(conversation, ctx)
+        case "ASK_EMAIL":
+            return Reply(messages.ASSISTANT_ASK_EMAIL, (_c("CANCEL"),), accepts_text=True)
+        case "OFFER_TICKET":
+            category, subcategory = catalogue.labels(data["category"], data["subcategory"])
+            text = messages.ASSISTANT_OFFER_TICKET.format(category=category, subcategory=subcategory)
+            return Reply(text, (_c("YES"), _c("NO")))
+        case "CONTACT_AGENT":
+            if ctx.user is None:
+                return Reply(messages.ASSISTANT_AGENT_ANONYMOUS, (_c("CONTINUE"),))
+            return Reply(messages.ASSISTANT_AGENT, (_c("SEND_TICKET"), _c("DRAFT_TICKET"), _c("CONTINUE")))
+        case _:  # DONE: the thumbs, continue, an agent, or another question typed at once
+            return Reply(
+                data.get("said", messages.ASSISTANT_ANYTHING_ELSE),
+                (_c("CONTINUE"), _c("AGENT")),
+                accepts_text=True,
+                feedback=True,
+                operation_id=data.get("operation_id"),
+            )
+
+
+def _shown(data: dict[str, str]) -> str:
+    return messages.ASSISTANT_CONFIRM_STRUCTURE.format(
+        designation=data["designation"],
+        siret=data["siret"],
+        state=data["state"],
+        registry=data["registry"],
+        action=messages.ASSISTANT_ACTION_NAMES[data["action"]],
+    )
+
+
+def _confirmation(data: dict[str, str]) -> str:
+    if data["action"] == "ACTIVATE":
+        return messages.ASSISTANT_CONFIRM_ACTIVATION.format(designation=data["designation"], siret=data["siret"])
+    if data.get("takeover_siret"):
+        return messages.ASSISTANT_CONFIRM_TAKEOVER.format(
+            designation=data["designation"],
+            siret=data["siret"],
+            takeover=data["takeover_designation"],
+            takeover_siret=data["takeover_siret"],
+        )
+    return messages.ASSISTANT_CONFIRM_INACTIVATION.format(designation=data["designation"], siret=data["siret"])
+
+
+# ------------------------------------------------------------------------------------- transitions
+@dataclass
+class Turnaround:
+    """A conversation being moved: its next step, data and trail, and what the assistant says first."""
+
+    step: str
+    data: dict[str, str]
+    trail: list[str]
+    said: list[str] = field(default_factory=list)
+
+    def go(self, step: str, remember: bool = True) -> None:
+        if remember and self.step != step:
+            self.trail.append(self.step)
+        self.step = step
+
+    def _kept(self) -> dict[str, str]:
+        """What outlives a procedure: the invitations already sent again in this conversation."""
+        return {k: v for k, v in self.data.items() if k == "resends"}
+
+    def home(self) -> None:
+        self.step, self.trail, self.data = HOME, [], self._kept()
+
+    def done(self, text: str, **keep: str) -> None:
+        self.step, self.trail, self.data = DONE, [], {**self._kept(), "said": text, **keep}
+
+
+@dataclass(frozen=True)
+class Given:
+    """What a step receives: the context, the user's choice or text, the conversation as it was."""
+
+    ctx: Context
+    choice: str | None
+    text: str | None
+    conversation: Conversation
+
+
+def _need_user(ctx: Context) -> SignedInUser:
+    if ctx.user is None:
+        raise _Say(messages.ASSISTANT_SIGN_IN_REQUIRED)
+    return ctx.user
+
+
+class _Say(Exception):
+    """Stay where we are and say this (a refusal, an input to give again)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+
+def _siret(text: str | None) -> str:
+    value = "".join((text or "").split())
+    if not (len(value) == 14 and value.isdigit() and is_valid_siret(value)):
+        raise _Say(messages.ASSISTANT_SIRET_INVALID.format(value=(text or "").strip()[:40]))
+    return value
+
+
+def _understood(turn: Turnaround, ctx: Context, text: str) -> None:
+    """Free text outside a form: what the user asks, or « I did not understand » and the topics."""
+    understanding = faq.understand(text)
+    topic = understanding.topic
+    metrics.add_metric(name="AssistantUnderstood" if topic else "AssistantNotUnderstood", unit="Count", value=1)
+    if topic is None:
+        turn.home()
+        turn.said.append(messages.ASSISTANT_NOT_UNDERSTOOD)
+        return
+    _open_topic(turn, ctx, topic)
+
+
+def _open_topic(turn: Turnaround, ctx: Context, topic: faq.Topic) -> None:
+    follow_up = faq.follow_up(topic)
+    if follow_up.kind is faq.FollowUp.START_STRUCTURE_PROCEDURE:
+        _need_user(ctx)
+        turn.home()
+        turn.go(STRUCTURE_TYPE)
+        return
+    if follow_up.kind is faq.FollowUp.CONTACT_AGENT:
+        turn.home()
+        turn.go(CONTACT_AGENT)
+        return
+    if follow_up.kind is faq.FollowUp.ASK_EMAIL_AND_RESEND:
+        turn.home()
+        turn.said.append(faq.answer(topic))
+        turn.go(ASK_EMAIL)
+        return
+    if follow_up.kind is faq.FollowUp.OFFER_TICKET and follow_up.category and follow_up.subcategory:
+        turn.home()
+        turn.said.append(faq.answer(topic))
+        turn.data = {"category": follow_up.category, "subcategory": follow_up.subcategory, "topic": topic.value}
+        turn.go(OFFER_TICKET)
+        return
+    turn.done(faq.answer(topic), topic=topic.value)
+
+
+def _advance(conversation: Conversation, ctx: Context, message: Message) -> Turnaround:
+    turn = Turnaround(conversation.step, dict(conversation.data), list(conversation.trail))
+    offered = {c.id for c in prompt(conversation, ctx).choices}
+    if conversation.step == FOLLOW:  # the button the client showed while it ran stays valid once it finished
+        offered.add("REFRESH")
+    choice = message.choice
+    if choice is not None and choice not in offered:
+        raise InvalidInput([FieldError("choice", messages.ASSISTANT_CHOICE_NOT_OFFERED.format(choice=choice[:40]))])
+    accepts_text = prompt(conversation, ctx).accepts_text
+    if choice is None and not accepts_text and conversation.step in PROCEDURE:
+        raise InvalidInput([FieldError("text", messages.ASSISTANT_CHOOSE)])
+    try:
+        if choice is None and not accepts_text:  # outside a form and the procedure: a new question
+            _understood(turn, ctx, message.text or "")
+            return turn
+        if choice == "CANCEL":
+            turn.home()
+            turn.said.append(messages.ASSISTANT_CANCELLED)
+        elif choice == "BACK":
+            turn.step = turn.trail.pop() if turn.trail else HOME
+        elif choice == "CONTINUE":
+            turn.home()
+        elif choice == "AGENT":
+            turn.home()
+            turn.go(CONTACT_AGENT)
+        elif choice is not None and choice.startswith("TOPIC:"):
+            _open_topic(turn, ctx, faq.Topic(choice.removeprefix("TOPIC:")))
+        else:
+            _STEPS[turn.step](turn, Given(ctx, choice, message.text, conversation))
+    except _Say as said:
+        turn.said.append(said.text)
+    return turn
+
+
+def _on_home(turn: Turnaround, given: Given) -> None:
+    _understood(turn, given.ctx, given.text or "")
+
+
+def _on_done(turn: Turnaround, given: Given) -> None:
+    _understood(turn, given.ctx, given.text or "")
+
+
+def _on_type(turn: Turnaround, given: Given) -> None:
+    if given.choice == "PRIVATE":
+        turn.home()
+        turn.said.append(messages.ASSISTANT_PRIVATE_STRUCTURE)
+        return
+    turn.go(STRUCTURE_ACTION)
+
+
+def _on_action(turn: Turnaround, given: Given) -> None:
+    turn.data = {"action": str(given.choice)}
+    turn.go(ASK_SIRET)
+
+
+def _on_siret(turn: Turnaround, given: Given) -> None:
+    user = _need_user(given.ctx)
+    siret = _siret(given.text)
+    try:
+        shown = structures.show_structure(given.ctx.ports, given.ctx.registry(), user, siret)
+    except DeskError as refusal:
+        raise _Say(refusal.message) from refusal
+    _refuse_early(turn.data["action"], shown)
+    turn.data = {
+        "action": turn.data["action"],
+        "siret": siret,
+        "designation": shown.structure.designation,
+        "active": str(shown.structure.active),
+        "open": str(shown.establishment.open),
+        "state": messages.STRUCTURE_STATE_LABELS[shown.structure.active],
+        "registry": messages.REGISTRY_STATE_LABELS[shown.establishment.open],
+    }
+    turn.go(CONFIRM_STRUCTURE)
+
+
+def _refuse_early(action: str, shown: structures.StructureShown) -> None:
+    """What the action's own checks would refuse anyway, said at the SIRET rather than after the confirmations
+    (they are checked again when the action is done: the structure may change meanwhile)."""
+    name = shown.structure.designation
+    if action == "ACTIVATE" and shown.structure.active:
+        raise _Say(messages.STRUCTURE_ALREADY_ACTIVE.format(name=name))
+    if action == "ACTIVATE" and not shown.establishment.open:
+        raise _Say(messages.STRUCTURE_CLOSED_IN_REGISTRY.format(siret=shown.structure.siret))
+    if action == "INACTIVATE" and not shown.structure.active:
+        raise _Say(messages.STRUCTURE_ALREADY_INACTIVE.format(name=name))
+
+
+def _on_confirm_structure(turn: Turnaround, given: Given) -> None:
+    data = turn.data
+    if data["action"] == "ACTIVATE":
+        turn.go(CONFIRM_ACTION)
+    elif data["open"] == "True":  # case 2: still open in Sirene, a takeover is needed
+        turn.go(ASK_TAKEOVER_EXISTS)
+    else:  # case 1: closed in Sirene: confirming the structure is confirming the action (the guide's step 7)
+        _inactivate(turn, given.ctx)
+
+
+def _on_takeover_exists(turn: Turnaround, given: Given) -> None:
+    if given.choice == "NO":
+        turn.home()
+        turn.said.append(messages.ASSISTANT_NO_TAKEOVER)
+        return
+    turn.go(ASK_TAKEOVER_SIRET)
+
+
+def _on_takeover(turn: Turnaround, given: Given) -> None:
+    takeover = _siret(given.text)
+    if takeover == turn.data["siret"]:
+        raise _Say(messages.TAKEOVER_SAME)
+    structure = given.ctx.ports.directory.load_structure(takeover)
+    if structure is None:
+        raise _Say(messages.TAKEOVER_UNKNOWN.format(siret=takeover))
+    turn.data = {**turn.data, "takeover_siret": takeover, "takeover_designation": structure.designation}
+    turn.go(CONFIRM_ACTION)
+
+
+def _on_confirm_action(turn: Turnaround, given: Given) -> None:
+    if turn.data["action"] == "ACTIVATE":
+        user = _need_user(given.ctx)
+        try:
+            structures.activate(given.ctx.ports, given.ctx.registry(), user, turn.data["siret"])
+        except DeskError as refusal:
+            raise _Say(refusal.message) from refusal
+        turn.done(messages.ASSISTANT_ACTIVATED.format(designation=turn.data["designation"], siret=turn.data["siret"]))
+        return
+    _inactivate(turn, given.ctx)
+
+
+def _inactivate(turn: Turnaround, ctx: Context) -> None:
+    user = _need_user(ctx)
+    try:
+        operation = structures.start_inactivation(
+            ctx.ports, ctx.workflow(), user, turn.data["siret"], turn.data.get("takeover_siret")
+        )
+    except DeskError as refusal:
+        raise _Say(refusal.message) from refusal
+    turn.data = {**turn.data, "operation_id": operation.id}
+    turn.go(FOLLOW)
+
+
+def _follow(conversation: Conversation, ctx: Context) -> Reply:
+    operation_id = conversation.data["operation_id"]
+    operation = ctx.ports.operations.load_operation(operation_id)
+    if operation is None or operation.state is OperationState.RUNNING:
+        text = messages.ASSISTANT_RUNNING.format(designation=conversation.data["designation"])
+        return Reply(text, (_c("REFRESH"), _c("CONTINUE")), operation_id=operation_id)
+    if _takeover_refused(operation):  # read before « Où en est l'opération ? »: another takeover may be typed
+        text = f"{operation.message or ''}\n\n{messages.ASSISTANT_ASK_TAKEOVER}"
+        return Reply(text, (_c("CANCEL"),), accepts_text=True, operation_id=operation_id)
+    return Reply(operation.message or "", (_c("CONTINUE"), _c("AGENT")), feedback=True, operation_id=operation_id)
+
+
+def _takeover_refused(operation: Operation) -> bool:
+    return operation.state is OperationState.REFUSED and (operation.error or "").startswith("Takeover")
+
+
+def _on_follow(turn: Turnaround, given: Given) -> None:
+    operation = given.ctx.ports.operations.load_operation(turn.data["operation_id"])
+    if operation is None or operation.state is OperationState.RUNNING:
+        return  # « Où en est l'opération ? »: the same step, its prompt tells the state
+    if _takeover_refused(operation):  # a takeover refused: give another one
+        turn.trail = [HOME, STRUCTURE_TYPE, STRUCTURE_ACTION, ASK_SIRET, CONFIRM_STRUCTURE, ASK_TAKEOVER_EXISTS]
+        turn.step = ASK_TAKEOVER_SIRET
+        if given.text is None:  # « Où en est l'opération ? »: the refusal, then the question
+            turn.said.append(operation.message or "")
+            return
+        _on_takeover(turn, given)  # typed at once after reading the refusal
+        return
+    turn.done(operation.message or "", operation_id=operation.id)
+
+
+def _on_email(turn: Turnaround, given: Given) -> None:
+    email = (given.text or "").strip()
+    if len(email) > 254 or not _EMAIL.match(email):
+        raise _Say(messages.ASSISTANT_EMAIL_INVALID)
+    resends = int(turn.data.get("resends", "0"))
+    if resends >= MAX_RESENDS:
+        turn.done(messages.ASSISTANT_TOO_MANY_RESENDS)
+        return
+    resent = given.ctx.invitations().resend(email)
+    logger.info("activation link asked", email=mask_email(email), resent=resent)
+    metrics.add_metric(name="ActivationLinkAsked", unit="Count", value=1)
+    turn.done(messages.ASSISTANT_LINK_SENT, resends=str(resends + 1))  # the same answer either way
+
+
+def _draft(ctx: Context, conversation: Conversation, category: str, subcategory: str, submit: bool) -> int:
+    user = _need_user(ctx)
+    if not user.structures:
+        raise _Say(messages.ASSISTANT_NO_STRUCTURE)
+    content = TicketContent(
+        category=category,
+        subcategory=subcategory,
+        emitter_siret=user.structures[0].org.id,
+        title=messages.ASSISTANT_TICKET_TITLE,
+        description=transcript_text(conversation)[-10_000:],
+    )
+    seen = tickets.create_ticket(ctx.ports, user, CreateTicket(ContentChanges.of(content), submit=submit))
+    return seen.ticket.number
+
+
+def _on_offer(turn: Turnaround, given: Given) -> None:
+    if given.choice == "NO":
+        turn.home()
+        return
+    if given.ctx.user is None:
+        turn.done(messages.ASSISTANT_USE_PUBLIC_FORM)
+        return
+    number = _draft(given.ctx, given.conversation, turn.data["category"], turn.data["subcategory"], submit=False)
+    turn.done(messages.ASSISTANT_DRAFT_READY.format(number=number), ticket=str(number))
+
+
+def _on_agent(turn: Turnaround, given: Given) -> None:
+    category, subcategory = AGENT_PAIR
+    if given.choice == "SEND_TICKET":
+        number = _draft(given.ctx, given.conversation, category, subcategory, submit=True)
+        turn.done(messages.ASSISTANT_TICKET_SENT.format(number=number), ticket=str(number))
+    else:
+        number = _draft(given.ctx, given.conversation, category, subcategory, submit=False)
+        turn.done(messages.ASSISTANT_DRAFT_READY.format(number=number), ticket=str(number))
+
+
+_STEPS: dict[str, Callable[[Turnaround, Given], None]] = {
+    HOME: _on_home,
+    DONE: _on_done,
+    STRUCTURE_TYPE: _on_type,
+    STRUCTURE_ACTION: _on_action,
+    ASK_SIRET: _on_siret,
+    CONFIRM_STRUCTURE: _on_confirm_structure,
+    ASK_TAKEOVER_EXISTS: _on_takeover_exists,
+    ASK_TAKEOVER_SIRET: _on_takeover,
+    CONFIRM_ACTION: _on_confirm_action,
+    FOLLOW: _on_follow,
+    ASK_EMAIL: _on_email,
+    OFFER_TICKET: _on_offer,
+    CONTACT_AGENT: _on_agent,
+}
+
+
+# -------------------------------------------------------------------------------------- use cases
+def transcript_text(conversation: Conversation) -> str:
+    """The conversation as a ticket's description: one line per message, who and when (Paris time)."""
+    names = {"USER": messages.ASSISTANT_SPEAKER_USER, "ASSISTANT": messages.ASSISTANT_SPEAKER_ASSISTANT}
+    return "\n".join(
+        f"[{t.at.astimezone(PARIS):%d/%m/%Y %H:%M}] {names[t.by.value]} : {t.text}" for t in conversation.transcript
+    )
+
+
+def _said(reply: Reply, before: list[str]) -> Reply:
+    return Reply(
+        "\n\n".join([*before, reply.text]), reply.choices, reply.accepts_text, reply.feedback, reply.operation_id
+    )
+
+
+def _with_turns(conversation: Conversation, *turns: Turn) -> tuple[Turn, ...]:
+    """The transcript with ``turns``, its oldest lines dropped beyond ``MAX_TURNS`` or ``MAX_TRANSCRIPT_BYTES``."""
+    kept = (*conversation.transcript, *turns)[-MAX_TURNS:]
+    size, first = 0, len(kept)
+    while first > 0:
+        size += len(kept[first - 1].text.encode("utf-8")) + 64  # the text, and its speaker and time
+        if size > MAX_TRANSCRIPT_BYTES:
+            break
+        first -= 1
+    return kept[first:]
+
+
+def start(ctx: Context) -> tuple[Conversation, Reply]:
+    """A new conversation, and the assistant's welcome."""
+    now = ctx.now
+    conversation = Conversation(
+        id=secrets.token_urlsafe(16),
+        owner=ctx.user.id if ctx.user else None,
+        step=HOME,
+        created_at=now,
+        updated_at=now,
+        expires_at=now + IDLE,
+    )
+    reply = _said(prompt(conversation, ctx), [messages.ASSISTANT_GREETING])
+    conversation = conversation.model_copy(
+        update={"transcript": (Turn(by=Speaker.ASSISTANT, text=reply.text, at=now),)}
+    )
+    ctx.ports.conversations.save_conversation(conversation, None)
+    metrics.add_metric(name="AssistantConversationStarted", unit="Count", value=1)
+    return conversation, reply
+
+
+def load(ctx: Context, conversation_id: str) -> Conversation:
+    """The conversation, for its owner only (an anonymous one on the public routes only); expired: 410."""
+    conversation = ctx.ports.conversations.load_conversation(conversation_id)
+    owner = ctx.user.id if ctx.user else None
+    if conversation is None or conversation.owner != owner:
+        raise NotFound(messages.CONVERSATION_NOT_FOUND)
+    if conversation.expires_at <= ctx.now:
+        raise Gone(messages.CONVERSATION_EXPIRED)
+    return conversation
+
+
+def current(ctx: Context, conversation_id: str) -> tuple[Conversation, Reply]:
+    conversation = load(ctx, conversation_id)
+    return conversation, prompt(conversation, ctx)
+
+
+def send(ctx: Context, conversation_id: str, message: Message) -> tuple[Conversation, Reply]:
+    """The user's message: the next step, its prompt (after what the assistant had to say first)."""
+    if (message.choice is None) == (message.text is None or not message.text.strip()):
+        raise InvalidInput([FieldError("text", messages.ASSISTANT_ONE_INPUT)])
+    conversation = load(ctx, conversation_id)
+    turn = _advance(conversation, ctx, message)
+    moved = conversation.model_copy(update={"step": turn.step, "data": turn.data, "trail": tuple(turn.trail)})
+    reply = _said(prompt(moved, ctx), turn.said)
+    said_by_user = message.text.strip() if message.text else _label(conversation, ctx, message.choice)
+    now = ctx.now
+    moved = moved.model_copy(
+        update={
+            "transcript": _with_turns(
+                conversation,
+                Turn(by=Speaker.USER, text=said_by_user, at=now),
+                Turn(by=Speaker.ASSISTANT, text=reply.text, at=now),
+            ),
+            "updated_at": now,
+            "expires_at": now + IDLE,
+            "version": conversation.version + 1,
+        }
+    )
+    ctx.ports.conversations.save_conversation(moved, conversation.version)
+    return moved, reply
+
+
+def _label(conversation: Conversation, ctx: Context, choice: str | None) -> str:
+    return next((c.label for c in prompt(conversation, ctx).choices if c.id == choice), choice or "")
+
+
+def give_feedback(
+    ctx: Context, conversation_id: str, rating: Rating, reason: FeedbackReason | None, comment: str | None
+) -> tuple[Conversation, Reply]:
+    """Thumbs up, or thumbs down with one of the guide's four reasons and a comment (both required); then
+    « Contacter un agent » or « Continuer notre conversation »."""
+    errors = []
+    if rating is Rating.DOWN and reason is None:
+        errors.append(FieldError("reason", messages.FEEDBACK_REASON_REQUIRED))
+    if rating is Rating.DOWN and not (comment or "").strip():
+        errors.append(FieldError("comment", messages.FEEDBACK_COMMENT_REQUIRED))
+    if rating is Rating.UP and reason is not None:
+        errors.append(FieldError("reason", messages.FEEDBACK_REASON_ONLY_DOWN))
+    if errors:
+        raise InvalidInput(errors)
+    conversation = load(ctx, conversation_id)
+    now = ctx.now
+    feedback = Feedback(rating=rating, reason=reason, comment=(comment or "").strip() or None, at=now)
+    moved = conversation.model_copy(
+        update={
+            "feedback": (*conversation.feedback, feedback)[-MAX_FEEDBACK:],  # the counts keep them all
+            "step": DONE,
+            "trail": (),
+            "data": {"said": messages.FEEDBACK_THANKS},
+            "updated_at": now,
+            "expires_at": now + IDLE,
+            "version": conversation.version + 1,
+        }
+    )
+    ctx.ports.conversations.save_conversation(moved, conversation.version)
+    ctx.ports.satisfaction.record(now.astimezone(PARIS).date(), rating, reason)  # the support's days: Paris
+    metrics.add_metric(name=f"AssistantRating{rating.value.title()}", unit="Count", value=1)
+    if reason is not None:
+        metrics.add_metric(name=f"AssistantDown{reason.value.title().replace('_', '')}", unit="Count", value=1)
+    return moved, Reply(messages.FEEDBACK_THANKS, (_c("AGENT"), _c("CONTINUE")))
+
+
+def satisfaction(ctx: Context, first: date, last: date) -> dict[date, dict[str, int]]:
+    """The ratings per day and reason, for the technical support's members only."""
+    user = ctx.user
+    support = catalogue.SUPPORT_TEAM_ID
+    if user is None or not any(m.org.kind is OrgKind.TEAM and m.org.id == support for m in user.memberships):
+        raise Forbidden(messages.SATISFACTION_SUPPORT_ONLY)
+    if last < first:
+        raise InvalidInput([FieldError("to", messages.PERIOD_REVERSED)])
+    if (last - first).days > 366:
+        raise InvalidInput([FieldError("to", messages.SATISFACTION_PERIOD_TOO_LONG)])
+    return ctx.ports.satisfaction.read(first, last)
