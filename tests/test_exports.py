@@ -509,3 +509,19 @@ def test_the_storage_reads_and_stores_whole_objects(any_api: Api) -> None:
     assert storage.read("exports/nothing/here.csv") is None
     storage.write("exports/a/b/liste.csv", b"\xef\xbb\xbfa;b\r\n", "text/csv; charset=utf-8", "attachment")
     assert storage.read("exports/a/b/liste.csv") == b"\xef\xbb\xbfa;b\r\n"
+
+
+def test_a_web_page_asking_for_json_gets_the_link_itself_instead_of_a_redirect(api: Api) -> None:
+    """``fetch`` cannot read a 303's body nor follow it to the bucket: with ``Accept: application/json`` the
+    export and the PDF answer 200 with the link, the same one a redirect would give."""
+    number = api.create("marie", submit=True).body["number"]
+    json_first = {"Accept": "application/json"}
+    pdf = api.call("ticket_pdf", "marie", number=number, query={}, headers=json_first)
+    assert pdf.status == 200
+    assert pdf.body["url"] and pdf.body["name"].endswith(".pdf")
+    redirected = api.call("ticket_pdf", "marie", number=number, query={})
+    assert redirected.status == 303 and redirected.headers["Location"]
+    sheet = api.call(
+        "export_tickets", "marie", query={"format": "XLSX", "side": "EMITTER", "tab": "ONGOING"}, headers=json_first
+    )
+    assert sheet.status == 200 and sheet.body["name"].endswith(".xlsx")

@@ -88,6 +88,10 @@ _LINK: OpenAPIResponse = {
     "headers": {"Location": {"description": "Le lien de téléchargement.", "schema": {"type": "string"}}},
     "content": {content_types.APPLICATION_JSON: {"model": ExportLinkView}},
 }
+_LINK_AS_JSON: OpenAPIResponse = {
+    "description": "Avec « Accept: application/json » : le lien lui-même, sans redirection (pour une page web).",
+    "content": {content_types.APPLICATION_JSON: {"model": ExportLinkView}},
+}
 _CSV: OpenAPIResponse = {
     "description": "Le CSV lui-même (UTF-8 avec BOM, « ; », dates jj/mm/aaaa), s'il est petit.",
     "headers": {"Content-Disposition": {"description": "attachment; filename=…", "schema": {"type": "string"}}},
@@ -95,7 +99,31 @@ _CSV: OpenAPIResponse = {
 }
 
 
-def _see_other(link: ExportLink) -> Response[ExportLinkView | str]:
+_CSV_OR_LINK: OpenAPIResponse = {
+    "description": f"{_CSV['description']} {_LINK_AS_JSON['description']}",
+    "headers": _CSV["headers"],
+    "content": {**_CSV["content"], **_LINK_AS_JSON["content"]},
+}
+
+
+def wants_json(request: Request) -> bool:
+    """Whether the client asked for the link itself (``Accept: application/json`` first): a web page, whose
+    ``fetch`` cannot read a 303's answer nor follow it to the bucket with its own origin."""
+    accept = (request.headers.get("accept") or request.headers.get("Accept") or "").split(",")[0]
+    return accept.split(";")[0].strip().lower() == content_types.APPLICATION_JSON
+
+
+WantsJson = Annotated[bool, Depends(wants_json)]
+
+
+def _see_other(link: ExportLink, as_json: bool = False) -> Response[ExportLinkView | str]:
+    if as_json:
+        return Response(
+            status_code=200,
+            content_type=content_types.APPLICATION_JSON,
+            body=ExportLinkView.of(link),
+            headers={"Cache-Control": "no-store"},
+        )
     return Response(
         status_code=303,
         content_type=content_types.APPLICATION_JSON,
@@ -108,7 +136,7 @@ def _see_other(link: ExportLink) -> Response[ExportLinkView | str]:
     "/tickets/export",
     summary="Exporter un onglet ou une recherche (CSV, XLSX)",
     tags=["Suivi"],
-    responses={200: _CSV, 303: _LINK, **error_responses(400, 401)},
+    responses={200: _CSV_OR_LINK, 303: _LINK, **error_responses(400, 401)},
 )
 @tracer.capture_method
 def export_tickets(
@@ -117,6 +145,7 @@ def export_tickets(
     storage: Storage,
     writer: Writer,
     config: Settings,
+    as_json: WantsJson,
     _checked: Annotated[None, Depends(known_export_query)],
     format: FormatParam,
     side: SideParam,
@@ -147,7 +176,7 @@ def export_tickets(
     command = exports.ExportTickets(format=format, listing=listing)
     result = exports.export_tickets(ports, storage, writer, user, command, config.inline_max_bytes)
     if isinstance(result, ExportLink):
-        return _see_other(result)
+        return _see_other(result, as_json)
     return Response(
         status_code=200,
         content_type=result.content_type,
@@ -164,7 +193,7 @@ def export_tickets(
     "/tickets/<number>/pdf",
     summary="Télécharger la fiche PDF d'un ticket (avec ses pièces jointes : une archive ZIP)",
     tags=["Suivi"],
-    responses={303: _LINK, **error_responses(400, 401, 404)},
+    responses={200: _LINK_AS_JSON, 303: _LINK, **error_responses(400, 401, 404)},
 )
 @tracer.capture_method
 def ticket_pdf(
@@ -174,6 +203,7 @@ def ticket_pdf(
     storage: Storage,
     writer: Writer,
     _checked: Annotated[None, Depends(known_query(frozenset({"attachments"})))],
+    as_json: WantsJson,
     attachments: FilesParam = False,
 ) -> Response[ExportLinkView | str]:
-    return _see_other(exports.ticket_pdf(ports, storage, writer, user, int(number), attachments))
+    return _see_other(exports.ticket_pdf(ports, storage, writer, user, int(number), attachments), as_json)
