@@ -21,6 +21,11 @@ def _seconds_until(moment: datetime) -> int:
     return max(1, int((moment - utc_now()).total_seconds()))
 
 
+def _missing(exc: ClientError) -> bool:
+    """S3's answers for an object that is not there (HeadObject says 404, GetObject NoSuchKey)."""
+    return exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound")
+
+
 class S3Files:
     def __init__(self, bucket: str, client: Any | None = None) -> None:
         self._bucket = bucket
@@ -59,7 +64,7 @@ class S3Files:
         try:
             head = self._client.head_object(Bucket=self._bucket, Key=key)
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            if _missing(exc):
                 return None
             raise StorageUnavailable(messages.FILES_UNAVAILABLE) from exc
         except BotoCoreError as exc:
@@ -110,7 +115,7 @@ class S3Files:
             body = self._client.get_object(Bucket=self._bucket, Key=key)["Body"]
             return bytes(body.read())
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            if _missing(exc):
                 return None
             raise StorageUnavailable(messages.FILES_UNAVAILABLE) from exc
         except BotoCoreError as exc:

@@ -289,15 +289,16 @@ def _open_topic(turn: Turnaround, ctx: Context, topic: faq.Topic) -> None:
     turn.done(faq.answer(topic), topic=topic.value)
 
 
-def _advance(conversation: Conversation, ctx: Context, message: Message) -> Turnaround:
+def _advance(conversation: Conversation, ctx: Context, message: Message, shown: Reply) -> Turnaround:
+    """The next step after ``message``, given what the current step offered (``shown``, its prompt)."""
     turn = Turnaround(conversation.step, dict(conversation.data), list(conversation.trail))
-    offered = {c.id for c in prompt(conversation, ctx).choices}
+    offered = {c.id for c in shown.choices}
     if conversation.step == FOLLOW:  # the button the client showed while it ran stays valid once it finished
         offered.add("REFRESH")
     choice = message.choice
     if choice is not None and choice not in offered:
         raise InvalidInput([FieldError("choice", messages.ASSISTANT_CHOICE_NOT_OFFERED.format(choice=choice[:40]))])
-    accepts_text = prompt(conversation, ctx).accepts_text
+    accepts_text = shown.accepts_text
     if choice is None and not accepts_text and conversation.step in PROCEDURE:
         raise InvalidInput([FieldError("text", messages.ASSISTANT_CHOOSE)])
     try:
@@ -595,10 +596,11 @@ def send(ctx: Context, conversation_id: str, message: Message) -> tuple[Conversa
     if (message.choice is None) == (message.text is None or not message.text.strip()):
         raise InvalidInput([FieldError("text", messages.ASSISTANT_ONE_INPUT)])
     conversation = load(ctx, conversation_id)
-    turn = _advance(conversation, ctx, message)
+    shown = prompt(conversation, ctx)  # read once: the FOLLOW step's prompt reads the operation
+    turn = _advance(conversation, ctx, message, shown)
     moved = conversation.model_copy(update={"step": turn.step, "data": turn.data, "trail": tuple(turn.trail)})
     reply = _said(prompt(moved, ctx), turn.said)
-    said_by_user = message.text.strip() if message.text else _label(conversation, ctx, message.choice)
+    said_by_user = message.text.strip() if message.text else _label(shown, message.choice)
     now = ctx.now
     moved = moved.model_copy(
         update={
@@ -616,8 +618,9 @@ def send(ctx: Context, conversation_id: str, message: Message) -> tuple[Conversa
     return moved, reply
 
 
-def _label(conversation: Conversation, ctx: Context, choice: str | None) -> str:
-    return next((c.label for c in prompt(conversation, ctx).choices if c.id == choice), choice or "")
+def _label(shown: Reply, choice: str | None) -> str:
+    choice = choice or ""
+    return next((c.label for c in shown.choices if c.id == choice), messages.ASSISTANT_CHOICES.get(choice, choice))
 
 
 def give_feedback(
