@@ -25,6 +25,7 @@ os.environ.update(
         "POWERTOOLS_METRICS_DISABLED": "true",
         "POWERTOOLS_LOG_LEVEL": "CRITICAL",
         "SIGNING_SECRET_NAME": "chorus-desk/test/status-link-key",
+        "PSEUDONYM_SECRET_NAME": "chorus-desk/test/pseudonym-key",
         "ATTACHMENTS_BUCKET": "chorus-desk-test-attachments",
         "MAIL_SENDER": "ne-pas-repondre@support-chorus.example.fr",
         "STATUS_PAGE_URL": "https://support.example.fr/suivi/",

@@ -27,6 +27,7 @@ from chorus_desk.settings import (
     FilesSettings,
     InvitationsSettings,
     MailSettings,
+    PseudonymSettings,
     RegistrySettings,
     SigningSettings,
     SireneSettings,
@@ -58,6 +59,14 @@ def signing_key() -> SigningKey:
     from chorus_desk.adapters.secrets import SecretSigningKey
 
     return SecretSigningKey(load_settings(SigningSettings).signing_secret_name)
+
+
+@lru_cache(maxsize=1)
+def pseudonym_key() -> SigningKey:
+    """The key of the keyed pseudonyms (the template's PseudonymSecret), read on first use and cached."""
+    from chorus_desk.adapters.secrets import SecretSigningKey
+
+    return SecretSigningKey(load_settings(PseudonymSettings).pseudonym_secret_name)
 
 
 @lru_cache(maxsize=1)

@@ -55,6 +55,14 @@ class SigningSettings(BaseModel):
     status_link_days: int = Field(alias="STATUS_LINK_DAYS", default=90, ge=1, le=365)
 
 
+class PseudonymSettings(BaseModel):
+    """Functions that count per address (chorus_desk.pseudonyms): the secret keying the pseudonyms."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    pseudonym_secret_name: str = Field(alias="PSEUDONYM_SECRET_NAME", min_length=1)
+
+
 class PublicSettings(TableSettings, SigningSettings):
     """The public function (no authorizer): captcha, non-connected tickets, status links, abuse limits."""
 
