@@ -1,5 +1,6 @@
 """The mails of a ticket's life and of a structure procedure's outcome, sent by the consumer of the table's
-stream, each exactly once.
+stream: at least once, de-duplicated by the mail journal (a crash between SES's acceptance and the
+journal's mark is the one way a mail goes twice).
 
 Which history events are mailed (the guides): the confirmation with the number on submission (both modes),
 the recipient's information request, the recipient's answer, and the closure; always to the ticket's
