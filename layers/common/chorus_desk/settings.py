@@ -115,8 +115,9 @@ class SireneSettings(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="ignore")
 
+    # https only: the request carries the integration key, and the answer decides what a structure may do.
     base_url: str = Field(
-        alias="SIRENE_BASE_URL", default="https://api.insee.fr/api-sirene/3.11", pattern=r"^https?://[^\s?#]+[^/\s?#]$"
+        alias="SIRENE_BASE_URL", default="https://api.insee.fr/api-sirene/3.11", pattern=r"^https://[^\s?#]+[^/\s?#]$"
     )
     key_name: str = Field(alias="SIRENE_KEY_NAME", min_length=1)
     key_source: str = Field(alias="SIRENE_KEY_SOURCE", default="ssm", pattern=r"^(ssm|secretsmanager)$")
