@@ -25,6 +25,15 @@ class ApiSettings(BaseModel):
     cors_origin: str = Field(alias="CORS_ORIGIN", pattern=r"^https?://[A-Za-z0-9.-]+(:[0-9]+)?$")
 
 
+class AgentMfaSettings(BaseModel):
+    """Whether an agent of the technical support must have signed in with a second factor (the template's
+    ``AgentMfa`` parameter): off unless set, as in the local stack, whose tokens carry no ``amr``."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    required: bool = Field(alias="AGENT_MFA_REQUIRED", default=False)
+
+
 class TableSettings(ApiSettings):
     """Functions that read or write the desk's DynamoDB table."""
 
