@@ -19,7 +19,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 PY313 := $(or $(lastword $(wildcard $(shell pyenv root 2>/dev/null)/versions/3.13*/bin/python3.13)),$(shell command -v python3.13 2>/dev/null | grep -v /shims/))
 
 
-.PHONY: help dev token mail bench test check lint format typecheck openapi openapi-check validate build unit e2e fuzz pytest clean
+.PHONY: help dev token mail bench test check lint format typecheck openapi openapi-check validate checkov build unit e2e fuzz pytest clean
 
 help: ## List the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -45,7 +45,7 @@ token: $(VENV)/.installed ## Print an IdToken of a demo user of the running stac
 mail: $(VENV)/.installed ## List the mails the local stack sent (SES), with their text (LAST=n: the last n only; WAIT=text: wait for it)
 	@$(PY) -m local_stack mail $(if $(LAST),--last $(LAST)) $(if $(WAIT),--wait-for "$(WAIT)") $(if $(STATE),--state-file $(STATE))
 
-test: lint typecheck openapi-check validate build pytest fuzz ## Every check and test (what CI runs)
+test: lint typecheck openapi-check validate checkov build pytest fuzz ## Every check and test (what CI runs)
 
 bench: $(VENV)/.installed ## Counts and ratios: DynamoDB calls, read cost vs table size, cold start, local-stack soak
 	PYTHONPATH=layers/common $(PY) -m bench.bench
@@ -71,8 +71,21 @@ openapi: $(VENV)/.installed ## Regenerate docs/openapi.json from the code
 openapi-check: $(VENV)/.installed ## Fail if docs/openapi.json and the code disagree
 	$(PY) -m local_stack openapi --check
 
-validate: $(SAM_VENV)/.installed ## sam validate --lint (cfn-lint)
+validate: $(SAM_VENV)/.installed ## sam validate --lint (cfn-lint), then cfn-lint with its informational rules too
 	$(SAM) validate --lint
+	$(SAM_VENV)/bin/cfn-lint --include-checks I -- template.yaml
+
+# checkov's own tool virtualenv, created like .venv-fuzz: it pins its own boto3, cfn-lint and many more.
+.venv-checkov/.installed: requirements-checkov.txt
+	$(PYTHON) -m venv .venv-checkov
+	.venv-checkov/bin/pip install --quiet --upgrade pip
+	.venv-checkov/bin/pip install --quiet -r requirements-checkov.txt
+	touch $@
+
+# Offline (--skip-download: no policy or guideline download); a skipped check is one the resource's
+# Metadata names with its reason (checkov: skip: id, comment). Any failed check fails the target.
+checkov: .venv-checkov/.installed ## checkov on template.yaml (CloudFormation and SAM): 0 failed checks
+	.venv-checkov/bin/checkov --file template.yaml --framework cloudformation --skip-download --compact --quiet
 
 build: $(SAM_VENV)/.installed ## sam build for python3.13 / arm64 into .aws-sam/ (no python3.13 needed)
 	PY313="$(PY313)" PYTHON="$(abspath $(SAM_VENV))/bin/python" $(SAM) build
@@ -97,5 +110,5 @@ fuzz: $(VENV)/.installed .venv-fuzz/.installed ## schemathesis, seeded, every ch
 	$(PY) -m fuzz.run $(FUZZ_ARGS)
 
 clean: ## Remove virtualenvs, build output and caches
-	rm -rf $(VENV) $(SAM_VENV) .venv-fuzz .aws-sam .local-stack .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(SAM_VENV) .venv-fuzz .venv-checkov .aws-sam .local-stack .pytest_cache .mypy_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -555,7 +555,8 @@ def create_identities(template: dict[str, Any], resolver: Resolver, endpoint: st
     """The user pool and app client as the template declares them.
 
     The local client additionally allows ADMIN_USER_PASSWORD_AUTH, so that ``token`` can sign a demo user
-    in with one command; the deployed client only allows SRP.
+    in with one command; the deployed client only allows SRP. MFA (``MfaConfiguration``, ``EnabledMfas``: in
+    Cognito's API, the pool's MFA configuration) and the attributes a user may write are the template's.
     """
     cognito = client("cognito-idp", endpoint)
     ((pool_id, pool_spec),) = resources_of_type(template, "AWS::Cognito::UserPool").items()
@@ -566,8 +567,14 @@ def create_identities(template: dict[str, Any], resolver: Resolver, endpoint: st
         UsernameAttributes=pool_props["UsernameAttributes"],
         AutoVerifiedAttributes=pool_props["AutoVerifiedAttributes"],
         AdminCreateUserConfig=pool_props["AdminCreateUserConfig"],
+        UserAttributeUpdateSettings=pool_props["UserAttributeUpdateSettings"],
         Schema=pool_props["Schema"],
     )["UserPool"]
+    cognito.set_user_pool_mfa_config(
+        UserPoolId=pool["Id"],
+        MfaConfiguration=pool_props["MfaConfiguration"],
+        SoftwareTokenMfaConfiguration={"Enabled": "SOFTWARE_TOKEN_MFA" in pool_props["EnabledMfas"]},
+    )
     ((_, client_spec),) = resources_of_type(template, "AWS::Cognito::UserPoolClient").items()
     client_props = resolver.resolve(client_spec["Properties"])
     app_client = cognito.create_user_pool_client(
@@ -576,6 +583,7 @@ def create_identities(template: dict[str, Any], resolver: Resolver, endpoint: st
         GenerateSecret=False,
         ExplicitAuthFlows=[*client_props["ExplicitAuthFlows"], "ALLOW_ADMIN_USER_PASSWORD_AUTH"],
         ReadAttributes=client_props["ReadAttributes"],
+        WriteAttributes=client_props["WriteAttributes"],
     )["UserPoolClient"]
     resolver.names[pool_id] = pool["Id"]
     return Identities(user_pool_id=pool["Id"], client_id=app_client["ClientId"])

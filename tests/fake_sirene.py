@@ -1,4 +1,7 @@
-"""A fake INSEE Sirene API 3.11 on 127.0.0.1 (random port, a background thread), answering in INSEE's format.
+"""A fake INSEE Sirene API 3.11 on https://127.0.0.1 (random port, a background thread), answering in INSEE's
+format. It serves TLS with a certificate for 127.0.0.1 issued by a test authority made for the run
+(``fake_authority``): a client trusts it only if told to (``trusting_pool``), as the adapter trusts INSEE's
+certificate through the system's authorities.
 
 It knows establishments (``add``: INSEE ``etablissement`` objects, built with ``insee_record`` or
 ``record_of``) and answers ``GET /api-sirene/3.11/siret/{siret}`` with them (200) or with INSEE's 404; a
@@ -9,15 +12,27 @@ request (path and headers) for the tests to check."""
 
 from __future__ import annotations
 
+import ipaddress
 import json
+import socket
+import ssl
+import tempfile
 import threading
 from collections import deque
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
+
+import urllib3
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from chorus_desk.ports import Establishment
 
@@ -199,6 +214,111 @@ class Seen:
     headers: dict[str, str]
 
 
+# ------------------------------------------------------------------------------------------- TLS
+@dataclass(frozen=True)
+class Authority:
+    """A certificate authority of the test run and the fake's certificate for 127.0.0.1, as PEM files."""
+
+    ca_file: Path
+    cert_file: Path
+    key_file: Path
+
+
+def _name(common_name: str) -> x509.Name:
+    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+
+
+@lru_cache(maxsize=1)
+def fake_authority() -> Authority:
+    """Made once per run (an EC key is quick), in a temporary folder the run leaves behind."""
+    folder = Path(tempfile.mkdtemp(prefix="fake-sirene-tls-"))
+    now = datetime.now(UTC)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = _name("Autorite de test du faux Sirene")
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(ca_name)
+        .issuer_name(ca_name)
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=False,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(_name("127.0.0.1"))
+        .issuer_name(ca_name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(
+                ca.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
+            ),
+            critical=False,
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    authority = Authority(folder / "ca.pem", folder / "cert.pem", folder / "key.pem")
+    authority.ca_file.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    authority.cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    authority.key_file.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    return authority
+
+
+def trusting_pool() -> urllib3.PoolManager:
+    """The adapter's kind of pool, trusting the test authority (and nothing else)."""
+    return urllib3.PoolManager(num_pools=2, maxsize=4, ca_certs=str(fake_authority().ca_file))
+
+
+class _TlsServer(ThreadingHTTPServer):
+    """Each connection is wrapped in TLS in its own thread (a slow or failed handshake holds no other)."""
+
+    daemon_threads = True
+    block_on_close = False
+
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
+        super().__init__(address, handler)
+        authority = fake_authority()
+        self.tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.tls.load_cert_chain(authority.cert_file, authority.key_file)
+
+    def finish_request(self, request: Any, client_address: Any) -> None:
+        assert isinstance(request, socket.socket)
+        try:
+            wrapped = self.tls.wrap_socket(request, server_side=True)
+        except (ssl.SSLError, OSError):  # a client that refused the certificate, or gave up
+            return
+        super().finish_request(wrapped, client_address)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:  # noqa: ARG002 (quiet, as log_message)
+        return
+
+
 @dataclass
 class FakeSirene:
     records: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -209,7 +329,7 @@ class FakeSirene:
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
         self._stopping = threading.Event()
-        self._server: ThreadingHTTPServer | None = None
+        self._server: _TlsServer | None = None
 
     # --- programming
     def add(self, *records: dict[str, Any]) -> None:
@@ -247,7 +367,7 @@ class FakeSirene:
     def base_url(self) -> str:
         assert self._server is not None, "start the fake first"
         host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}{PREFIX}"
+        return f"https://{host!s}:{port}{PREFIX}"
 
     def start(self) -> FakeSirene:
         fake = self
@@ -273,9 +393,7 @@ class FakeSirene:
             def log_message(self, format: str, *args: Any) -> None:  # noqa: ARG002 (silence: no access log)
                 return
 
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        server.daemon_threads = True
-        server.block_on_close = False
+        server = _TlsServer(("127.0.0.1", 0), Handler)
         self._server = server
         threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.005}, daemon=True).start()
         return self

@@ -50,6 +50,7 @@ from tests.fake_sirene import (
     server_error,
     slow,
     throttled,
+    trusting_pool,
 )
 
 pytestmark = pytest.mark.allow_hosts(["127.0.0.1"])
@@ -126,7 +127,9 @@ def waits() -> Waits:
 @pytest.fixture
 def sirene(fake: FakeSirene, waits: Waits) -> SireneRegistry:
     """The adapter against the fake, its jitter pinned to the top of its range (waits: 0.1, 0.2, 0.4 s)."""
-    return SireneRegistry(sirene_settings(fake.base_url), CountingKey(), sleep=waits, jitter=lambda: 1.0)
+    return SireneRegistry(
+        sirene_settings(fake.base_url), CountingKey(), pool=trusting_pool(), sleep=waits, jitter=lambda: 1.0
+    )
 
 
 def unknown(registry: CompanyRegistry, siret: str) -> UnknownEstablishment:
@@ -203,7 +206,12 @@ def test_a_throttled_lookup_waits_as_retry_after_says_then_succeeds(
 def test_a_retry_after_as_an_http_date_is_honoured(fake: FakeSirene, waits: Waits) -> None:
     now = datetime(2026, 11, 25, 10, 0, 0, tzinfo=UTC)
     sirene = SireneRegistry(
-        sirene_settings(fake.base_url), CountingKey(), sleep=waits, jitter=lambda: 1.0, now=lambda: now
+        sirene_settings(fake.base_url),
+        CountingKey(),
+        pool=trusting_pool(),
+        sleep=waits,
+        jitter=lambda: 1.0,
+        now=lambda: now,
     )
     fake.script(OPEN_SIRET, throttled(retry_after="Wed, 25 Nov 2026 10:00:02 GMT"))
 
@@ -247,7 +255,7 @@ def test_server_errors_are_retried_with_a_growing_backoff_then_the_answer_comes(
 
 def test_the_backoff_is_jittered_and_capped(fake: FakeSirene, waits: Waits) -> None:
     settings = sirene_settings(fake.base_url, max_attempts=6, backoff_base=0.2, max_wait=0.5)
-    sirene = SireneRegistry(settings, CountingKey(), sleep=waits, jitter=lambda: 0.0)
+    sirene = SireneRegistry(settings, CountingKey(), pool=trusting_pool(), sleep=waits, jitter=lambda: 0.0)
     fake.script(OPEN_SIRET, *[server_error(503)] * 5)
 
     sirene.lookup(OPEN_SIRET)
@@ -274,6 +282,7 @@ def test_no_wait_outlasts_the_deadline(fake: FakeSirene, waits: Waits) -> None:
     sirene = SireneRegistry(
         sirene_settings(fake.base_url, deadline=0.5, backoff_base=0.2),
         CountingKey(),
+        pool=trusting_pool(),
         sleep=waits,
         clock=waits.clock,
         jitter=lambda: 1.0,
@@ -334,7 +343,9 @@ def test_an_answer_that_is_not_this_establishment_is_unavailable(
 
 
 def test_a_slow_answer_times_out_and_is_asked_again(fake: FakeSirene, waits: Waits) -> None:
-    sirene = SireneRegistry(sirene_settings(fake.base_url, read_timeout=0.1), CountingKey(), sleep=waits)
+    sirene = SireneRegistry(
+        sirene_settings(fake.base_url, read_timeout=0.1), CountingKey(), pool=trusting_pool(), sleep=waits
+    )
     fake.script(OPEN_SIRET, slow(2.0, found(fake.records[OPEN_SIRET])))
 
     started = time.monotonic()
@@ -348,7 +359,7 @@ def test_a_slow_answer_times_out_and_is_asked_again(fake: FakeSirene, waits: Wai
 
 def test_an_insee_that_never_answers_in_time_fails_within_the_deadline(fake: FakeSirene) -> None:
     settings = sirene_settings(fake.base_url, read_timeout=0.12, deadline=0.3, backoff_base=0.01)
-    sirene = SireneRegistry(settings, CountingKey())  # real waits, real clock
+    sirene = SireneRegistry(settings, CountingKey(), pool=trusting_pool())  # real waits, real clock
     fake.script(OPEN_SIRET, *[slow(5.0, found(fake.records[OPEN_SIRET]))] * 10)
 
     started = time.monotonic()
@@ -361,7 +372,7 @@ def test_an_insee_that_never_answers_in_time_fails_within_the_deadline(fake: Fak
 
 
 def test_connection_errors_are_retried_then_unavailable(waits: Waits) -> None:
-    nobody = f"http://127.0.0.1:{free_port()}{PREFIX}"  # nothing listens there
+    nobody = f"https://127.0.0.1:{free_port()}{PREFIX}"  # nothing listens there
     sirene = SireneRegistry(sirene_settings(nobody), CountingKey(), sleep=waits, jitter=lambda: 1.0)
 
     with pytest.raises(RegistryUnavailable):
@@ -375,7 +386,7 @@ def test_a_refused_key_is_unavailable_logged_and_never_logged_itself(
     fake: FakeSirene, waits: Waits, caplog: pytest.LogCaptureFixture, status: int
 ) -> None:
     secret = "cle-refusee-par-l-insee-7c1d"
-    sirene = SireneRegistry(sirene_settings(fake.base_url), CountingKey(secret), sleep=waits)
+    sirene = SireneRegistry(sirene_settings(fake.base_url), CountingKey(secret), pool=trusting_pool(), sleep=waits)
     if status == 403:
         fake.key = secret
         fake.script(OPEN_SIRET, server_error(403))
@@ -498,7 +509,7 @@ def test_the_key_is_read_from_ssm_once_for_many_lookups(fake: FakeSirene, ssm: t
     client, stubber = ssm
     stubber.add_response("get_parameter", stored_parameter(f" {KEY}\n"), {"Name": KEY_NAME, "WithDecryption": True})
     key = ParameterApiKey(KEY_NAME, "ssm", parameters.SSMProvider(boto3_client=client))
-    sirene = SireneRegistry(sirene_settings(fake.base_url), key)
+    sirene = SireneRegistry(sirene_settings(fake.base_url), key, pool=trusting_pool())
 
     names = [sirene.lookup(siret).name for siret in [OPEN_SIRET, CLOSED_SIRET] * 6]
 
@@ -510,7 +521,7 @@ def test_a_missing_key_is_unavailable_and_nothing_is_sent(fake: FakeSirene, ssm:
     client, stubber = ssm
     stubber.add_client_error("get_parameter", service_error_code="ParameterNotFound", http_status_code=400)
     key = ParameterApiKey(KEY_NAME, "ssm", parameters.SSMProvider(boto3_client=client))
-    sirene = SireneRegistry(sirene_settings(fake.base_url), key)
+    sirene = SireneRegistry(sirene_settings(fake.base_url), key, pool=trusting_pool())
 
     with pytest.raises(RegistryUnavailable) as failed:
         sirene.lookup(OPEN_SIRET)
@@ -615,7 +626,9 @@ def both(fake: FakeSirene) -> dict[str, CompanyRegistry]:
     """The same establishments (the demo ones) in the local registry and behind the fake INSEE."""
     fake.records.clear()
     fake.add(*(record_of(e) for e in DEMO_ESTABLISHMENTS))
-    sirene = SireneRegistry(sirene_settings(fake.base_url, max_attempts=2), CountingKey(), sleep=Waits())
+    sirene = SireneRegistry(
+        sirene_settings(fake.base_url, max_attempts=2), CountingKey(), pool=trusting_pool(), sleep=Waits()
+    )
     return {"local": LocalRegistry(), "sirene": sirene}
 
 

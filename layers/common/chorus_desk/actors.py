@@ -14,11 +14,13 @@ from chorus_desk.models import Membership, OrgKind, OrgRef, Person
 
 @dataclass(frozen=True)
 class Identity:
-    """Who is calling, as the identity provider vouches for it (IdToken claims); nothing else is trusted."""
+    """Who is calling, as the identity provider vouches for it (IdToken claims); nothing else is trusted.
+    ``second_factor``: the sign-in that issued the token used a second factor (``mfa`` in its ``amr`` claim)."""
 
     user_id: str
     email: str | None
     name: str | None
+    second_factor: bool = False
 
 
 class _Actor(BaseModel):

@@ -24,6 +24,7 @@ from chorus_desk.ports import (
     Workflow,
 )
 from chorus_desk.settings import (
+    AgentMfaSettings,
     FilesSettings,
     InvitationsSettings,
     MailSettings,
@@ -44,6 +45,12 @@ def ports() -> Ports:
 
     trace_aws_calls()
     return dynamodb_ports(load_settings(TableSettings).table_name)
+
+
+@lru_cache(maxsize=1)
+def agent_mfa_required() -> bool:
+    """Whether the support's agents must have signed in with a second factor (``AGENT_MFA_REQUIRED``)."""
+    return load_settings(AgentMfaSettings).required
 
 
 @lru_cache(maxsize=1)

@@ -29,6 +29,12 @@ class NotAuthenticated(DeskError):
     code = "NON_AUTHENTIFIE"
 
 
+class SecondFactorRequired(DeskError):
+    """The caller signed in without a second factor where their role requires one (an agent of the support)."""
+
+    code = "DOUBLE_AUTHENTIFICATION_REQUISE"
+
+
 class NotFound(DeskError):
     """The resource does not exist, or the caller may not know that it exists."""
 

@@ -11,6 +11,10 @@ INVALID_INPUT = "La demande contient des champs manquants ou invalides."
 BODY_REQUIRED = "Le corps de la requête est obligatoire."
 BODY_NOT_JSON = "Le corps de la requête doit être un objet JSON valide (Content-Type: application/json)."
 NOT_AUTHENTICATED = "Authentification requise : fournissez un jeton valide dans l'en-tête Authorization."
+SECOND_FACTOR_REQUIRED = (
+    "Double authentification requise : les agents du support technique se connectent avec le code de leur "
+    "application d'authentification (TOTP). Activez-la dans votre compte, puis reconnectez-vous."
+)
 TOO_MANY_REQUESTS = "Trop de requêtes : veuillez réessayer dans quelques instants."
 UNSUPPORTED_CONTENT_TYPE = (
     "Type de contenu « {content_type} » non pris en charge : envoyez le corps en JSON (Content-Type: application/json)."
@@ -293,7 +297,10 @@ SUBMISSION_REQUIRED: dict[str, str] = {
 ERROR_DESCRIPTIONS: dict[int, str] = {
     400: "Champs manquants ou invalides ; rien n'a été enregistré.",
     401: "Jeton absent ou invalide.",
-    403: "Action réservée à un autre rôle (l'autre partie du ticket, un gestionnaire de la structure).",
+    403: (
+        "Action réservée à un autre rôle (l'autre partie du ticket, un gestionnaire de la structure), ou agent du "
+        "support connecté sans double authentification (DOUBLE_AUTHENTIFICATION_REQUISE)."
+    ),
     404: "Ressource inexistante, ou que l'appelant n'a pas le droit de voir.",
     409: "Action impossible dans l'état actuel, ou ressource modifiée entre-temps ; rien n'a changé.",
     410: "La conversation a expiré : commencez-en une nouvelle.",

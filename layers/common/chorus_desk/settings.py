@@ -25,6 +25,15 @@ class ApiSettings(BaseModel):
     cors_origin: str = Field(alias="CORS_ORIGIN", pattern=r"^https?://[A-Za-z0-9.-]+(:[0-9]+)?$")
 
 
+class AgentMfaSettings(BaseModel):
+    """Whether an agent of the technical support must have signed in with a second factor (the template's
+    ``AgentMfa`` parameter): off unless set, as in the local stack, whose tokens carry no ``amr``."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    required: bool = Field(alias="AGENT_MFA_REQUIRED", default=False)
+
+
 class TableSettings(ApiSettings):
     """Functions that read or write the desk's DynamoDB table."""
 
@@ -115,8 +124,9 @@ class SireneSettings(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="ignore")
 
+    # https only: the request carries the integration key, and the answer decides what a structure may do.
     base_url: str = Field(
-        alias="SIRENE_BASE_URL", default="https://api.insee.fr/api-sirene/3.11", pattern=r"^https?://[^\s?#]+[^/\s?#]$"
+        alias="SIRENE_BASE_URL", default="https://api.insee.fr/api-sirene/3.11", pattern=r"^https://[^\s?#]+[^/\s?#]$"
     )
     key_name: str = Field(alias="SIRENE_KEY_NAME", min_length=1)
     key_source: str = Field(alias="SIRENE_KEY_SOURCE", default="ssm", pattern=r"^(ssm|secretsmanager)$")

@@ -2,7 +2,9 @@
 
 ``GET {base_url}/siret/{siret}`` with the integration key in ``X-INSEE-Api-Key-Integration`` (INSEE's portal,
 "simple" security plan) and ``Accept: application/json``, through urllib3 (it comes with botocore: no new
-dependency), one connection pool per execution environment.
+dependency), one connection pool per execution environment. ``base_url`` is https only (``SireneSettings``),
+and the pool checks INSEE's certificate against the system's authorities: a certificate it cannot check ends
+the connection before the key is sent.
 
 - **Answers.** 200: the establishment, read from INSEE's JSON (``etablissement``: its ``siret``, the legal
   unit's name, the current period's ``etatAdministratifEtablissement`` A / F and ``dateDebut``, its sign,

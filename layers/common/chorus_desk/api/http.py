@@ -8,6 +8,7 @@ reaching a 500: a body that is not UTF-8, not JSON, nested too deep, or sent wit
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from functools import partial
 from http import HTTPStatus
@@ -43,6 +44,7 @@ from chorus_desk.errors import (
     NotAuthenticated,
     NotFound,
     RegistryUnavailable,
+    SecondFactorRequired,
     SecretUnavailable,
     StorageUnavailable,
     TooManyRequests,
@@ -60,6 +62,7 @@ from .schemas.common import ErrorDetail, ErrorResponse
 STATUS_OF: dict[type[DeskError], HTTPStatus] = {
     InvalidInput: HTTPStatus.BAD_REQUEST,
     NotAuthenticated: HTTPStatus.UNAUTHORIZED,
+    SecondFactorRequired: HTTPStatus.FORBIDDEN,
     Forbidden: HTTPStatus.FORBIDDEN,
     NotFound: HTTPStatus.NOT_FOUND,
     TransitionNotAllowed: HTTPStatus.CONFLICT,
@@ -91,6 +94,10 @@ def documented(status: int, model: Any, description: str, *errors: int) -> dict[
 
 
 def error_responses(*codes: int) -> dict[int, OpenAPIResponse]:
+    """The documented error answers; a route that needs a token (401) may also answer 403: an agent of the
+    support signed in without a second factor (``signed_in``)."""
+    if 401 in codes and 403 not in codes:
+        codes = tuple(sorted((*codes, 403)))
     return {
         code: {
             "description": messages.ERROR_DESCRIPTIONS[code],
@@ -108,8 +115,32 @@ def identity_from_claims(claims: Mapping[str, Any] | None) -> Identity:
         raise NotAuthenticated(messages.NOT_AUTHENTICATED)
     email, name = claims.get("email"), claims.get("name")
     return Identity(
-        user_id=sub, email=email if isinstance(email, str) else None, name=name if isinstance(name, str) else None
+        user_id=sub,
+        email=email if isinstance(email, str) else None,
+        name=name if isinstance(name, str) else None,
+        second_factor="mfa" in authentication_methods(claims.get("amr")),
     )
+
+
+METHOD = re.compile(r"[A-Za-z0-9_.:-]{1,64}")  # an RFC 8176 method name ("pwd", "otp", "mfa", "swk"…)
+
+
+def authentication_methods(amr: Any) -> frozenset[str]:
+    """The ``amr`` claim (how the user signed in: ``pwd``, ``otp``, ``mfa``…, RFC 8176) as API Gateway hands it
+    over: a list, or one string (a JSON array, ``[pwd otp mfa]``, or ``pwd,otp,mfa``); nothing when absent."""
+    if isinstance(amr, list):
+        return frozenset(m for m in amr if isinstance(m, str) and METHOD.fullmatch(m))
+    if not isinstance(amr, str):
+        return frozenset()
+    text = amr.strip()
+    if text.startswith("["):
+        try:
+            parsed = json.loads(text)
+        except ValueError:
+            text = text.strip("[]")
+        else:
+            return authentication_methods(parsed) if isinstance(parsed, list) else frozenset()
+    return frozenset(m for m in text.replace(",", " ").split() if METHOD.fullmatch(m))
 
 
 def source_ip(request: Request) -> str:
@@ -135,11 +166,16 @@ def known_query(allowed: frozenset[str]) -> Callable[[Request], None]:
     return check
 
 
-def signed_in(request: Request, ports: Annotated[Ports, Depends(bootstrap.ports)]) -> SignedInUser:
-    """The caller, from the claims the Cognito authorizer put in the request context (and only from them)."""
+def signed_in(
+    request: Request,
+    ports: Annotated[Ports, Depends(bootstrap.ports)],
+    agents_need_mfa: Annotated[bool, Depends(bootstrap.agent_mfa_required)],
+) -> SignedInUser:
+    """The caller, from the claims the Cognito authorizer put in the request context (and only from them); an
+    agent of the support without a second factor is refused when the stage requires one (``AgentMfa``)."""
     event = request.resolved_event
     claims = event.request_context.authorizer.claims if isinstance(event, APIGatewayProxyEvent) else None
-    return signed_in_user(ports, identity_from_claims(claims))
+    return signed_in_user(ports, identity_from_claims(claims), agents_need_mfa=agents_need_mfa)
 
 
 # ------------------------------------------------------------------------------------------ errors

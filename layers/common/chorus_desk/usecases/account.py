@@ -4,16 +4,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from chorus_desk import messages
 from chorus_desk.actors import Identity, SignedInUser
-from chorus_desk.models import Membership, OrgKind, Structure
+from chorus_desk.catalogue import SUPPORT_TEAM_ID
+from chorus_desk.errors import SecondFactorRequired
+from chorus_desk.models import Membership, OrgKind, OrgRef, Structure
 from chorus_desk.observability import logger
 from chorus_desk.ports import Ports
 
+SUPPORT = OrgRef(kind=OrgKind.TEAM, id=SUPPORT_TEAM_ID)
 
-def signed_in_user(ports: Ports, identity: Identity) -> SignedInUser:
-    """The caller with their memberships, read fresh for every request (one Query)."""
+
+def signed_in_user(ports: Ports, identity: Identity, *, agents_need_mfa: bool = False) -> SignedInUser:
+    """The caller with their memberships, read fresh for every request (one Query). With ``agents_need_mfa``,
+    an agent of the technical support (who reads every organisation's tickets) whose sign-in used no second
+    factor is refused before anything else: ``SecondFactorRequired``."""
     logger.append_keys(user_id=identity.user_id)  # pseudonymous; e-mails are never logged in clear
     profile, memberships = ports.directory.load_user(identity.user_id)
+    if agents_need_mfa and not identity.second_factor and any(m.org == SUPPORT for m in memberships):
+        logger.info("support agent without a second factor refused")
+        raise SecondFactorRequired(messages.SECOND_FACTOR_REQUIRED)
     return SignedInUser(
         id=identity.user_id,
         email=profile.email if profile else identity.email,
