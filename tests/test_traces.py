@@ -31,8 +31,8 @@ from urllib.parse import parse_qs, quote, urlsplit
 import boto3
 import pytest
 from aws_lambda_powertools import Tracer
-from aws_xray_sdk import global_sdk_config
-from aws_xray_sdk.core import xray_recorder
+from aws_xray_sdk import global_sdk_config  # type: ignore[import-untyped]
+from aws_xray_sdk.core import xray_recorder  # type: ignore[import-untyped]
 
 from chorus_desk import bootstrap, observability
 from chorus_desk.observability import PrivateEmitter, PrivateTracer, logger, tracer
@@ -143,7 +143,7 @@ def observed(monkeypatch: pytest.MonkeyPatch) -> Iterator[Observed]:
         xray_recorder.end_segment()
         logging.getLogger().removeHandler(root)
         logger.setLevel("CRITICAL")
-        logger.removeHandler(handler)
+        logging.getLogger(logger.name).removeHandler(handler)
         xray_recorder.emitter, xray_recorder.sampling, xray_recorder.streaming_threshold = saved
         global_sdk_config.set_sdk_enabled(False)
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, overload
+from typing import Any, cast, overload
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.shared.types import AnyCallableT
@@ -56,8 +56,9 @@ class PrivateTracer(Tracer):
         capture_response: bool | None = None,
         capture_error: bool | None = None,
     ) -> Any:
+        # Powertools' overloads do not type a method given with flags; its implementation takes both.
         return super().capture_method(
-            method, capture_response=bool(capture_response), capture_error=bool(capture_error)
+            cast(Any, method), capture_response=bool(capture_response), capture_error=bool(capture_error)
         )
 
 
@@ -67,7 +68,7 @@ class PrivateEmitter:
 
     def __init__(self, inner: Any | None = None) -> None:
         if inner is None:
-            from aws_xray_sdk.core.emitters.udp_emitter import UDPEmitter
+            from aws_xray_sdk.core.emitters.udp_emitter import UDPEmitter  # type: ignore[import-untyped]
 
             inner = UDPEmitter()  # AWS_XRAY_DAEMON_ADDRESS, as the SDK's default emitter
         self._inner = inner
