@@ -29,7 +29,7 @@ from chorus_desk.settings import MailSettings, load_settings
 from chorus_desk.usecases import public as public_usecases
 from chorus_desk.usecases.mail import StatusLinks
 from local_stack.template import Resolver, api_routes
-from tests.support import Api
+from tests.support import Api, CallLog
 
 SECRET = os.environ["SIGNING_SECRET_NAME"]
 LIFETIME = timedelta(days=90)
@@ -131,6 +131,16 @@ def test_a_status_request_that_is_not_a_token_is_refused_in_french(api: Api) -> 
     assert extra.body["errors"] == [{"field": "numero", "message": messages.FIELD_NOT_ALLOWED.format(label="numero")}]
     form = api.call("ticket_status", None, raw_body="token=1.2.3", headers={"Content-Type": "text/plain"})
     assert form.status == 415
+
+
+def test_a_status_request_costs_one_query_and_writes_nothing(aws_api: Api, aws: CallLog) -> None:
+    number = anonymous_ticket(aws_api)
+    token = mailed_token(aws_api.signing_key, number)
+    aws.operations.clear()
+
+    assert opened(aws_api, aws_api.signing_key, token) == number
+
+    assert aws.counts() == {"Query": 1}
 
 
 def test_no_route_carries_a_token_in_its_path(template: dict[str, Any]) -> None:
@@ -248,6 +258,25 @@ def test_the_two_step_rotation_never_refuses_a_fresh_link(aws_api: Api, manager:
         SecretId=SECRET, VersionStage="AWSPENDING", RemoveFromVersionId=pending["VersionId"]
     )
     assert environment().keys() == (promoted.key(), first.key())
+
+
+def test_after_a_one_step_rotation_a_cached_environment_refuses_new_links_for_at_most_an_hour(
+    aws_api: Api, manager: Any
+) -> None:
+    """Why the procedure announces a key before it signs: without that step, an environment that read the keys
+    just before the rotation does not know the new one until its cache expires."""
+    number = anonymous_ticket(aws_api)
+    clock = Monotonic()
+    cached = environment(clock)
+    cached.keys()
+
+    manager.put_secret_value(SecretId=SECRET, SecretString=new_key())
+    fresh_link = mailed_token(environment(), number)
+
+    clock.now += CACHE_SECONDS - 1
+    assert opened(aws_api, cached, fresh_link) is None
+    clock.now += 1
+    assert opened(aws_api, cached, fresh_link) == number
 
 
 def test_an_environment_reads_its_keys_once_per_cache_period(manager: Any) -> None:
