@@ -152,7 +152,6 @@ def calls_per_route(template: dict[str, Any]) -> list[tuple[str, str, Counter[st
             number = api.ticket_in(ROUTE_STATUS[name]) if name in ROUTE_STATUS else None
             body = sample_event(name)["body"]
             fields = json.loads(body) if body else None
-            token = None
             attachment_id = None
             if name in ("download_attachment", "remove_attachment"):  # a file already received and checked
                 attachment_id = api.attach("marie", number or 0, "facture.pdf", PDF).id
@@ -161,6 +160,7 @@ def calls_per_route(template: dict[str, Any]) -> list[tuple[str, str, Counter[st
             if name == "ticket_status":  # the link a non-connected ticket's mail carries
                 created = api.create_anonymous()
                 token = links.sign(api.signing_key.key(), created.body["number"], utc_now() + timedelta(days=90))
+                fields = {"token": token}  # in the body: the status page sends its link's fragment
             user = ROUTE_USER.get(name, "marie")
             conversation_id = None
             if name in ROUTE_CONVERSATION:  # a conversation of the user's, started first
@@ -171,7 +171,6 @@ def calls_per_route(template: dict[str, Any]) -> list[tuple[str, str, Counter[st
                 user,
                 number=number,
                 body=fields,
-                token=token,
                 attachment_id=attachment_id,
                 conversation_id=conversation_id,
             )

@@ -205,10 +205,10 @@ def serve(args: argparse.Namespace) -> int:
     template = load_template()
     api_url = f"http://{args.host}:{listener.getsockname()[1]}"
     # The functions' environment first: the domain package reads it when it is imported. The status links
-    # of the mails point at this stack's own status route.
+    # of the mails point at this stack's stand-in for the portal's status page (/_local/suivi#<token>).
     # COMPANY_REGISTRY=LOCAL: the structures' functions ask the built-in registry of demo establishments, never
     # INSEE (adapters/local_registry.py).
-    parameters = {"Stage": "dev", "StatusPageUrl": f"{api_url}/public/status/", "CompanyRegistry": "LOCAL"}
+    parameters = {"Stage": "dev", "StatusPageUrl": f"{api_url}/_local/suivi", "CompanyRegistry": "LOCAL"}
     resolver = Resolver(template, parameters=parameters, names=dict(aws.LOCAL_NAMES))
     _functions_environment(template, resolver, args.log_level)
     moto_port = aws.free_port()
@@ -378,6 +378,7 @@ def _banner(
         "streams, S3 → EventBridge and Lambda tasks in-process)",
         f"  Mails sent     make mail{_state_option(state_file, 'STATE=')}   (JSON: {api_url}/_local/mails; local only)",
         f"  Captcha answer {api_url}/_local/captcha/<id>   (local only)",
+        f"  Status page    {api_url}/_local/suivi#<token>   (the mails' links; stands in for the portal's page)",
         *([f"  Attachments    s3://{attachments}   ({scan})"] if attachments else []),
         *[
             f"  State machine  {arn.rsplit(':', 1)[1]}   (moto's interpreter; Sirene: the local registry)"

@@ -142,9 +142,9 @@ class Gateway:
         started = time.perf_counter()
         response = self._dispatch(request)
         elapsed = (time.perf_counter() - started) * 1000
-        if self._access_log:
+        if self._access_log:  # the path only: a query may hold what a user typed (a search's words)
             print(
-                f"{request.method:<6} {request.full_path.rstrip('?'):<40} {response.status_code} {elapsed:6.1f} ms",
+                f"{request.method:<6} {request.path:<40} {response.status_code} {elapsed:6.1f} ms",
                 flush=True,
             )
         return response(environ, start_response)

@@ -3,6 +3,9 @@
 GET /_local/mails               the mails SES sent (moto's), oldest first: to, subject, date, text and HTML parts
 GET /_local/captcha/{id}        the answer of a captcha challenge the public function drew, so that the
                                 walk-through and the end-to-end tests can file a non-connected ticket
+GET /_local/suivi               a stand-in for the portal's status page (the StatusPageUrl of the local
+                                stack): it reads the token from its fragment (#<token>, what the mails carry)
+                                and sends it in the body of POST /public/status, as the portal's page will
 
 The gateway asks them first for any path under /_local/; they answer None for the paths they do not have.
 """
@@ -147,6 +150,23 @@ def render_mails(mails: list[dict[str, Any]], last: int | None = None) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
+# ---------------------------------------------------------------------------------------- status page
+STATUS_PAGE = """<!doctype html>
+<html lang="fr"><head><meta charset="utf-8"><meta name="referrer" content="no-referrer">
+<title>Suivi du ticket (page locale)</title></head>
+<body><h1>Suivi du ticket</h1>
+<p><small>Local stand-in for the portal's status page: the token is this address's fragment, sent in the body
+of POST /public/status, never in a URL.</small></p>
+<pre id="answer">…</pre>
+<script>
+const token = decodeURIComponent(location.hash.slice(1));
+fetch("/public/status", {method: "POST", headers: {"Content-Type": "application/json"},
+                         body: JSON.stringify({token: token})})
+  .then(async (reply) => { document.getElementById("answer").textContent =
+      reply.status + "\n" + JSON.stringify(await reply.json(), null, 2); });
+</script></body></html>"""
+
+
 # ------------------------------------------------------------------------------------------------- routes
 class LocalRoutes:
     """The WSGI side of the local-only routes, called by the gateway for paths under /_local/."""
@@ -158,6 +178,7 @@ class LocalRoutes:
             [
                 Rule("/_local/mails", methods=["GET"], endpoint="mails"),
                 Rule("/_local/captcha/<challenge_id>", methods=["GET"], endpoint="captcha"),
+                Rule("/_local/suivi", methods=["GET"], endpoint="status_page"),
             ],
             strict_slashes=False,
         )
@@ -169,6 +190,8 @@ class LocalRoutes:
             return None
         if endpoint == "mails":
             return _json(self._mails())
+        if endpoint == "status_page":
+            return Response(STATUS_PAGE, content_type="text/html; charset=utf-8", headers={"Cache-Control": "no-store"})
         challenge_id = str(arguments["challenge_id"])
         answer = self._answers.answer(challenge_id) if CHALLENGE_ID.match(challenge_id) else None
         if answer is None:

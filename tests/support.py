@@ -321,7 +321,6 @@ class Api:
         query: Any = _KEEP,
         headers: dict[str, str] | None = None,
         binary_body: bytes | None = None,
-        token: str | None = None,
         ip: str | None = None,
         attachment_id: str | None = None,
         siret: str | None = None,
@@ -332,7 +331,6 @@ class Api:
         event = copy.deepcopy(sample_event(route))
         parameters = {
             "number": number,
-            "token": token,
             "attachment_id": attachment_id,
             "siret": siret,
             "operation_id": operation_id,
@@ -420,6 +418,10 @@ class Api:
         return self.call(
             "create_anonymous_ticket", None, body={k: v for k, v in fields.items() if v is not DROP}, ip=ip
         )
+
+    def status(self, token: str | None) -> Reply:
+        """POST /public/status with ``token`` in the body, as the status page sends its link's fragment."""
+        return self.call("ticket_status", None, body={"token": token})
 
     # ---------------------------------------------------------------------------------- attachments
     def request_upload(self, user: str, number: int, name: str, size: int, content_type: str | None = None) -> Reply:

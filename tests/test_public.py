@@ -444,9 +444,7 @@ def test_the_status_link_shows_what_the_visitor_may_see(either_api: Api) -> None
         assert either_api.call(route, user, number, body=body).status == 200
     drawn = len(either_api.artist.drawn)
 
-    reply = either_api.call(
-        "ticket_status", None, token=link(either_api, number, datetime.now(UTC) + timedelta(days=1))
-    )
+    reply = either_api.status(link(either_api, number, datetime.now(UTC) + timedelta(days=1)))
 
     assert reply.status == 200, reply.body
     assert reply.headers["Cache-Control"] == "no-store"
@@ -494,7 +492,7 @@ def test_a_link_is_worth_nothing_unless_signed_for_that_ticket_and_still_valid(a
     expiry = clock.now + lifetime
     good = public_usecases.status_link_token(api.signing_key, mine, lifetime)
     assert good == link(api, mine, expiry)
-    assert api.call("ticket_status", None, token=link(api, other, expiry)).body["number"] == other
+    assert api.status(link(api, other, expiry)).body["number"] == other
     forged: dict[str, str] = {
         "tampered signature": tampered(good),
         "another ticket's number, same signature": with_number(good, other),
@@ -513,12 +511,12 @@ def test_a_link_is_worth_nothing_unless_signed_for_that_ticket_and_still_valid(a
         "empty parts": "..",
     }
 
-    replies = {case: api.call("ticket_status", None, token=token) for case, token in forged.items()}
+    replies = {case: api.status(token) for case, token in forged.items()}
 
     assert {case: (r.status, r.body) for case, r in replies.items()} == dict.fromkeys(forged, (404, LINK_NOT_FOUND))
-    assert api.call("ticket_status", None, token=good).body["number"] == mine
+    assert api.status(good).body["number"] == mine
     clock.advance(seconds=lifetime.total_seconds() - 1)
-    assert api.call("ticket_status", None, token=good).status == 200
+    assert api.status(good).status == 200
     clock.advance(seconds=1)
-    reply = api.call("ticket_status", None, token=good)
+    reply = api.status(good)
     assert (reply.status, reply.body) == (404, LINK_NOT_FOUND)

@@ -2,7 +2,11 @@
 route (the deployed API has no such route), files a ticket, receives the confirmation mail with a status
 link (the stack's stream consumer runs the mail function, which sends through SES in moto), follows the
 link, and receives the support's answer by mail and on the status page. A wrong answer is refused and
-mails nothing."""
+mails nothing.
+
+The link is ``<status page>#<token>``: the page (here the stack's stand-in, /_local/suivi) sends the token in
+the body of ``POST /public/status``. The stack runs the functions at INFO and prints its access log: neither
+ever shows the token or the visitor's address."""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -32,7 +37,7 @@ ANSWER = "Déclarez le mandat dans l'espace « Mandats de facturation » de votr
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    started = start_stack(tmp_path_factory.mktemp("non-connected"), "--no-demo-tickets")
+    started = start_stack(tmp_path_factory.mktemp("non-connected"), "--no-demo-tickets", "--log-level", "INFO")
     yield started
     if started.process.poll() is None:
         started.process.kill()
@@ -49,11 +54,17 @@ def captcha(stack: Stack) -> tuple[str, str]:
     return challenge["id"], solved["answer"]
 
 
-def status_link(text: str) -> str:
-    """The path of the status link a mail carries (the stack's own /public/status/ route)."""
-    found = re.search(r"(http://127\.0\.0\.1:\d+)(/public/status/\S+)", text)
+def status_link(text: str) -> tuple[str, str]:
+    """The status link a mail carries: the status page's path (the stack's stand-in for the portal's page)
+    and the token, its fragment."""
+    found = re.search(r"http://127\.0\.0\.1:\d+(/_local/suivi)#(\S+)", text)
     assert found, text
-    return found.group(2)
+    return found.group(1), found.group(2)
+
+
+def follow(stack: Stack, token: str) -> tuple[int, Any, dict[str, str]]:
+    """What the status page does with its fragment: the token in the body of POST /public/status."""
+    return stack.http("POST", "/public/status", body={"token": token})
 
 
 def test_a_visitor_files_a_ticket_and_follows_it_by_mail(stack: Stack) -> None:
@@ -72,13 +83,18 @@ def test_a_visitor_files_a_ticket_and_follows_it_by_mail(stack: Stack) -> None:
     assert confirmation["from"] == "Support Chorus Pro <ne-pas-repondre@support-chorus.example.fr>"
     assert f"Votre ticket n° {number} a bien été enregistré" in confirmation["text"]
     assert f"n° {number}" in confirmation["html"]
-    link = status_link(confirmation["text"])
-    assert link in confirmation["html"]
+    page_path, token = status_link(confirmation["text"])
+    assert f"{page_path}#{token}" in confirmation["html"]
+    status, html, _ = stack.http("GET", page_path)  # what the browser loads: the fragment stays with it
+    assert status == 200 and "/public/status" in html and "location.hash" in html
 
-    status, page, headers = stack.http("GET", link)
+    status, page, headers = follow(stack, token)
     assert (status, page["number"], page["status"]["label"]) == (200, number, "Ouvert")
     assert headers["Cache-Control"] == "no-store"
-    assert stack.http("GET", link[:-3] + ("AAA" if not link.endswith("AAA") else "BBB"))[0] == 404  # forged
+    forged = token[:-3] + ("AAA" if not token.endswith("AAA") else "BBB")
+    not_found = {"code": "INTROUVABLE", "message": messages.STATUS_LINK_NOT_FOUND, "errors": []}
+    assert follow(stack, forged)[:2] == (404, not_found)
+    assert stack.http("GET", f"/public/status/{number}.1.{'A' * 43}")[0] == 403  # no more token in a path
 
     # An agent of the support answers through the API; the visitor gets it by mail and on the status page.
     status, answered, _ = stack.http("POST", f"/tickets/{number}/answer", "sophie", {"text": ANSWER})
@@ -86,10 +102,13 @@ def test_a_visitor_files_a_ticket_and_follows_it_by_mail(stack: Stack) -> None:
     answer_mail = stack.wait_for_mail(VISITOR, f"n° {number} : une réponse vous a été apportée")
     assert ANSWER in answer_mail["text"]
     assert "Support technique Chorus Pro a répondu" in answer_mail["text"]
-    assert status_link(answer_mail["text"]).startswith("/public/status/")
-    status, page, _ = stack.http("GET", link)
+    assert status_link(answer_mail["text"])[0] == page_path
+    status, page, _ = follow(stack, token)
     assert (status, page["status"]["label"]) == (200, "Résolu")
     assert [(h["by"], h["text"]) for h in page["history"]][-1] == ("Support technique Chorus Pro", ANSWER)
+    log = stack.log.read_text(errors="replace")
+    assert "POST   /public/status" in log and "mail sent" in log  # the access log and the functions' INFO lines
+    assert token not in log and VISITOR not in log and forged not in log
 
     assert [m["subject"] for m in stack.mails() if m["to"] == VISITOR] == [
         confirmation["subject"],

@@ -244,9 +244,17 @@ class Mailer(Protocol):
 
 
 class SigningKey(Protocol):
-    """The secret that signs the non-connected status links (read once per execution environment)."""
+    """A secret key of the desk (the status links' signatures, the pseudonyms), read once per execution
+    environment, rotated without breaking what it already signed."""
 
-    def key(self) -> bytes: ...
+    def key(self) -> bytes:
+        """The key that signs now."""
+        ...
+
+    def keys(self) -> tuple[bytes, ...]:
+        """Every key a valid signature may have been made with: the current one first, then, during a rotation,
+        the one announced to sign next and the one that signed before."""
+        ...
 
 
 @dataclass(frozen=True)

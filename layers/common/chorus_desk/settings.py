@@ -89,7 +89,8 @@ class MailSettings(SigningSettings):
     table_name: str = Field(alias="TABLE_NAME", min_length=3)
     mail_sender: str = Field(alias="MAIL_SENDER", pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     mail_configuration_set: str = Field(alias="MAIL_CONFIGURATION_SET", default="")
-    status_page_url: str = Field(alias="STATUS_PAGE_URL", pattern=r"^https?://\S+$")
+    # The portal's status page; the link is this address, "#", the token (no fragment or query of its own).
+    status_page_url: str = Field(alias="STATUS_PAGE_URL", pattern=r"^https?://[^\s#?]+$")
 
 
 class FilesSettings(BaseModel):

@@ -52,7 +52,7 @@ from chorus_desk.errors import (
     UnknownEstablishment,
     UnsupportedContentType,
 )
-from chorus_desk.observability import logger
+from chorus_desk.observability import failure, logger
 from chorus_desk.ports import Ports
 from chorus_desk.settings import ApiSettings
 from chorus_desk.usecases.account import signed_in_user
@@ -274,8 +274,8 @@ def create_app(settings: ApiSettings) -> APIGatewayRestResolver:
         return desk_error(exc)
 
     @app.exception_handler(Exception)  # type: ignore[untyped-decorator]
-    def _unexpected(_exc: Exception) -> Response[str]:
-        logger.exception("unexpected error")
+    def _unexpected(exc: Exception) -> Response[str]:
+        logger.error("unexpected error", **failure(exc))  # where, not the message: it may quote the request
         return _error(
             HTTPStatus.INTERNAL_SERVER_ERROR, ErrorResponse(code="ERREUR_INTERNE", message=messages.INTERNAL_ERROR)
         )

@@ -59,14 +59,18 @@ class Composer(Protocol):
 
 @dataclass(frozen=True)
 class StatusLinks:
-    """Where a non-connected ticket's status page is, and how long a link stays valid."""
+    """Where a non-connected ticket's status page is, and how long a link stays valid.
+
+    The token is the link's fragment (``<page>#<token>``): a browser never sends a fragment to a server, so
+    the token is in no access log, CDN log or trace; the page reads it and sends it in the body of
+    ``POST /public/status``."""
 
     key: SigningKey
     page_url: str
     lifetime: timedelta
 
     def url(self, number: int) -> str:
-        return f"{self.page_url}{status_link_token(self.key, number, self.lifetime)}"
+        return f"{self.page_url}#{status_link_token(self.key, number, self.lifetime)}"
 
 
 def _paris(moment: datetime) -> datetime:

@@ -171,10 +171,11 @@ def status_link_token(key: SigningKey, number: int, lifetime: timedelta) -> str:
     return links.sign(key.key(), number, utc_now() + lifetime)
 
 
-def ticket_behind_link(ports: Ports, key: SigningKey, token: str) -> Ticket:
-    """The non-connected ticket a valid link was signed for; anything else is the same 404."""
+def ticket_behind_link(ports: Ports, key: SigningKey, token: str | None) -> Ticket:
+    """The non-connected ticket a valid link was signed for (under the current key or one a rotation still
+    accepts); anything else, no token included, is the same 404."""
     not_found = NotFound(messages.STATUS_LINK_NOT_FOUND)
-    number = links.verify(key.key(), token, utc_now())
+    number = links.verify(key.keys(), token, utc_now()) if token else None
     if number is None:
         raise not_found
     ticket = ports.tickets.load_ticket(number)

@@ -1,4 +1,5 @@
-"""Public routes (no authorizer): the captcha, the non-connected ticket, the signed status link.
+"""Public routes (no authorizer): the captcha, the non-connected ticket, the signed status link (its token in
+the request's body, never in its path).
 
 The captcha drawing is a heavy library's: only the public function has it, and it provides the artist
 (``bootstrap.captcha_artist``) when it starts.
@@ -11,7 +12,6 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.depends import Depends
-from aws_lambda_powertools.event_handler.openapi.params import Path
 
 from chorus_desk import bootstrap
 from chorus_desk.actors import AnonymousRequester
@@ -21,7 +21,13 @@ from chorus_desk.settings import PublicSettings, load_settings
 from chorus_desk.usecases import public
 
 from ..http import documented, source_ip
-from ..schemas.public import AnonymousTicketCreated, AnonymousTicketRequest, ChallengeView, TicketStatusView
+from ..schemas.public import (
+    AnonymousTicketCreated,
+    AnonymousTicketRequest,
+    ChallengeView,
+    StatusLinkRequest,
+    TicketStatusView,
+)
 
 router = Router()  # type: ignore[no-untyped-call]
 
@@ -36,8 +42,6 @@ Artist = Annotated[CaptchaArtist, Depends(bootstrap.captcha_artist)]
 Key = Annotated[SigningKey, Depends(bootstrap.signing_key)]
 Settings = Annotated[PublicSettings, Depends(settings)]
 SourceIp = Annotated[str, Depends(source_ip)]
-# Any text: a malformed link is answered like a forged one (404), never with a hint of what is wrong.
-StatusToken = Annotated[str, Path(description="Le jeton du lien de suivi reçu par courriel.")]
 
 
 @router.post(
@@ -79,15 +83,21 @@ def create_anonymous_ticket(
     )
 
 
-@router.get(
-    "/public/status/<token>",
+@router.post(
+    "/public/status",
     summary="Suivre un ticket non connecté (lien signé reçu par courriel)",
+    description=(
+        "Le lien du courriel est « <page de suivi>#<jeton> » : le fragment ne quitte pas le navigateur. "
+        "La page de suivi envoie le jeton dans le corps de cette requête ; il ne figure ainsi dans aucune URL, "
+        "aucun journal d'accès ni aucune trace. Un jeton absent, mal formé, falsifié ou expiré reçoit la même "
+        "réponse 404."
+    ),
     tags=["Mode non connecté"],
-    responses=documented(200, TicketStatusView, "Statut, étapes, questions et réponses du ticket.", 404),
+    responses=documented(200, TicketStatusView, "Statut, étapes, questions et réponses du ticket.", 400, 404, 415),
 )
 @tracer.capture_method
-def ticket_status(token: StatusToken, ports: Wired, key: Key) -> Response[TicketStatusView]:
-    ticket = public.ticket_behind_link(ports, key, token)
+def ticket_status(ports: Wired, key: Key, body: StatusLinkRequest | None = None) -> Response[TicketStatusView]:
+    ticket = public.ticket_behind_link(ports, key, body.token if body else None)
     return Response(
         status_code=200,
         content_type=content_types.APPLICATION_JSON,

@@ -54,6 +54,13 @@ class AnonymousTicketRequest(Request):
         return TicketContent.model_validate(self.model_dump(include=set(TicketContent.model_fields)))
 
 
+class StatusLinkRequest(Request):
+    """What the status page sends: the token it read from its own address's fragment (``#<token>``), which
+    never reaches a server otherwise. In a body, the token is in no URL, access log or trace."""
+
+    token: str | None = Field(None, description="Le jeton du lien de suivi reçu par courriel (la partie après « # »).")
+
+
 class AnonymousTicketCreated(View):
     number: int = Field(description="Le numéro du ticket, à noter : il figure aussi dans le courriel de confirmation.")
     status: CodeLabel
