@@ -382,15 +382,17 @@ def test_the_functions_that_count_per_address_read_the_pseudonym_secret_and_only
         == {"Ref": "PseudonymSecret"}
     }
     assert readers == named
-    assert {"PublicFunction", "PublicAssistantFunction"} <= readers
+    assert {"PublicFunction", "PublicAssistantFunction", "MailFunction"} <= readers
 
 
 def test_the_new_limits_are_template_parameters_with_defaults(template: dict[str, Any]) -> None:
     parameters = template["Parameters"]
-    expected = {"PublicAttemptsPerHour": 30, "PublicAttemptsPerDay": 100}
+    expected = {"PublicAttemptsPerHour": 30, "PublicAttemptsPerDay": 100, "PublicMailsPerRecipientPerDay": 10}
     assert {name: parameters[name]["Default"] for name in expected} == expected
     public = template["Resources"]["PublicFunction"]["Properties"]["Environment"]["Variables"]
     assert public["PUBLIC_ATTEMPTS_PER_HOUR"] == {"Ref": "PublicAttemptsPerHour"}
     assert public["PUBLIC_ATTEMPTS_PER_DAY"] == {"Ref": "PublicAttemptsPerDay"}
+    mail = template["Resources"]["MailFunction"]["Properties"]["Environment"]["Variables"]
+    assert mail["PUBLIC_MAILS_PER_RECIPIENT_PER_DAY"] == {"Ref": "PublicMailsPerRecipientPerDay"}
     settings = load_settings(PublicSettings)  # the settings' own defaults are the template's
     assert (settings.attempts_per_hour, settings.attempts_per_day) == (30, 100)

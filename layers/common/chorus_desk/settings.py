@@ -83,6 +83,8 @@ class MailSettings(SigningSettings):
     mail_sender: str = Field(alias="MAIL_SENDER", pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     mail_configuration_set: str = Field(alias="MAIL_CONFIGURATION_SET", default="")
     status_page_url: str = Field(alias="STATUS_PAGE_URL", pattern=r"^https?://\S+$")
+    # The non-connected form's confirmations one recipient address may receive per day (then none is sent).
+    mails_per_recipient_per_day: int = Field(alias="PUBLIC_MAILS_PER_RECIPIENT_PER_DAY", default=10, ge=1)
 
 
 class FilesSettings(BaseModel):
