@@ -30,7 +30,7 @@ from chorus_desk.observability import metrics
 from chorus_desk.ports import Ports
 from chorus_desk.usecases import tickets
 from chorus_desk.usecases.attachments import check_upload
-from chorus_desk.usecases.mail import StatusLinks, deliver_event
+from chorus_desk.usecases.mail import RecipientCap, StatusLinks, deliver_event
 from local_stack.template import api_routes, load_handler_module, load_template, table_definition
 from tests import fixtures
 from tests.support import Api, CallLog, sample_event, snake
@@ -210,7 +210,7 @@ def mail_cost(template: dict[str, Any]) -> list[tuple[str, Counter[str], int]]:
         for label in ("first delivery", "replay"):
             log.operations.clear()
             before = len(mailer.sent)
-            deliver_event(ports, mailer, composer, status_links, number, 1)
+            deliver_event(ports, mailer, composer, status_links, number, 1, RecipientCap(FixedSigningKey(), 10))
             rows.append((label, log.counts(), len(mailer.sent) - before))
         api.close()
     return rows

@@ -252,9 +252,13 @@ class Api:
             overrides[bootstrap.registry] = self._registry
             overrides[bootstrap.workflow] = self._workflow
             overrides[bootstrap.invitations] = self._invitations
+            overrides[bootstrap.pseudonym_key] = self._pseudonym_key
             overrides.pop(bootstrap.files_settings, None)
             self._overrides.append(overrides)
         self.signing_key: SigningKey = FixedSigningKey()
+        # The key of the callers' pseudonyms (the abuse limits): a fixed test key, or the real adapter of the
+        # template's secret when a test sets ``bootstrap.pseudonym_key()`` here.
+        self.pseudonym_key: SigningKey = FixedSigningKey(b"pseudonym-key-for-tests-only-not-a-secret")
         public_function = load_handler_module(template, "PublicFunction")
         self.artist = RecordingArtist(public_function.artist)
         self._public_overrides: dict[Callable[..., Any], Callable[..., Any]] = public_function.app.dependency_overrides
@@ -291,6 +295,9 @@ class Api:
 
     def _signing_key(self) -> SigningKey:
         return self.signing_key
+
+    def _pseudonym_key(self) -> SigningKey:
+        return self.pseudonym_key
 
     def _artist(self) -> CaptchaArtist:
         return self.artist

@@ -1314,7 +1314,8 @@ def test_the_longest_conversation_still_fits_in_its_dynamodb_item(aws_api: Api) 
 
 def test_an_address_that_opens_too_many_anonymous_conversations_is_told_to_wait(api: Api) -> None:
     """The public assistant counts each address like the non-connected form: past the hour's limit, 429 with
-    Retry-After and a French message, and no conversation is stored; another address is not affected."""
+    Retry-After and a French message naming the limit, and no conversation is stored; another address is not
+    affected."""
     limit = load_settings(PublicAssistantSettings).conversations_per_hour
     for _ in range(limit):
         assert api.call("start_public_conversation", None, ip="198.51.100.7").status == 201
@@ -1322,5 +1323,6 @@ def test_an_address_that_opens_too_many_anonymous_conversations_is_told_to_wait(
     assert refused.status == 429
     assert int(refused.headers["Retry-After"]) > 0
     assert refused.body["code"] == "TROP_DE_REQUETES"
-    assert refused.body["message"].startswith("Trop de")
+    assert refused.body["message"].startswith(f"Limite atteinte pour votre adresse : {limit} conversations commencées")
+    assert refused.body["limit"] == "CONVERSATIONS_PAR_HEURE"
     assert api.call("start_public_conversation", None, ip="198.51.100.8").status == 201

@@ -672,6 +672,41 @@ def test_concurrent_hits_are_all_counted(ports: Ports) -> None:
     assert sorted(results) == list(range(1, 9))
 
 
+def test_a_rate_counter_is_read_and_given_back_never_below_zero(ports: Ports) -> None:
+    assert ports.rate_limits.count("ticket#abc#H2026030209") == 0
+    ports.rate_limits.give_back("ticket#abc#H2026030209")  # never hit: nothing to give back
+    assert ports.rate_limits.count("ticket#abc#H2026030209") == 0
+    for _ in range(3):
+        ports.rate_limits.hit("ticket#abc#H2026030209", EXPIRY)
+    ports.rate_limits.give_back("ticket#abc#H2026030209")
+
+    assert ports.rate_limits.count("ticket#abc#H2026030209") == 2
+    assert ports.rate_limits.count("ticket#abc#D20260302") == 0
+    for _ in range(3):
+        ports.rate_limits.give_back("ticket#abc#H2026030209")
+    assert ports.rate_limits.count("ticket#abc#H2026030209") == 0
+    assert ports.rate_limits.hit("ticket#abc#H2026030209", EXPIRY) == 1
+
+
+def test_concurrent_hits_and_give_backs_lose_none(ports: Ports) -> None:
+    for _ in range(4):
+        ports.rate_limits.hit("ticket#abc#H2026030209", EXPIRY)
+    turns = iter(range(8))
+    lock = threading.Lock()
+
+    def hit_or_give_back() -> None:
+        with lock:
+            turn = next(turns)
+        if turn % 2:
+            ports.rate_limits.give_back("ticket#abc#H2026030209")
+        else:
+            ports.rate_limits.hit("ticket#abc#H2026030209", EXPIRY)
+
+    in_parallel(8, hit_or_give_back)
+
+    assert ports.rate_limits.count("ticket#abc#H2026030209") == 4
+
+
 # --------------------------------------------------------------------------------------- MailJournal
 LEASE = timedelta(minutes=5)
 

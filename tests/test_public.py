@@ -38,13 +38,6 @@ TOO_MANY_FAILURES = "Trois réponses erronées : ce code de vérification n'est 
 LINK_NOT_FOUND = {"code": "INTROUVABLE", "message": "Ce lien de suivi n'est pas valide ou a expiré.", "errors": []}
 
 
-def too_many(minutes: int) -> str:
-    return (
-        f"Trop de demandes depuis votre adresse : réessayez dans {minutes} minute(s). "
-        "Si vous avez un compte Chorus Pro, connectez-vous pour saisir votre ticket."
-    )
-
-
 def fields_of(body: dict[str, Any]) -> dict[str, str]:
     return {e["field"]: e["message"] for e in body["errors"]}
 
@@ -363,66 +356,7 @@ def test_a_body_that_is_not_an_object_gives_400(api: Api) -> None:
 
 
 # --------------------------------------------------------------------------------------- abuse limits
-def assert_too_many(reply: Reply, retry_after: int, minutes: int) -> None:
-    assert reply.status == 429, reply.body
-    assert reply.headers["Retry-After"] == str(retry_after)
-    assert reply.body == {"code": "TROP_DE_REQUETES", "message": too_many(minutes), "errors": []}
-
-
-def test_the_hourly_limit_of_tickets_per_address(either_api: Api, clock: Clock) -> None:
-    """Two attempts an hour from one address: the third is told to wait until the hour ends (30 s here),
-    stores nothing and leaves its captcha usable; another address is not affected."""
-    either_api.public_settings(tickets_per_hour=2, tickets_per_day=10)
-    last = take_a_number(either_api)
-    for _ in range(2):  # refused attempts count too
-        refused(either_api.create_anonymous(NO_CAPTCHA, ip=VISITOR), {"captcha_id": EXPIRED})
-    third = either_api.captcha(ip=VISITOR)
-
-    assert_too_many(either_api.create_anonymous(third, ip=VISITOR), retry_after=30, minutes=1)
-    assert either_api.call("get_ticket", "sophie", last + 1).status == 404
-    refused(either_api.create_anonymous(NO_CAPTCHA, ip=NEIGHBOUR), {"captcha_id": EXPIRED})
-
-    clock.advance(seconds=30)  # 15:00:00, a new hour
-    reply = either_api.create_anonymous(third, ip=VISITOR)
-    assert reply.status == 201, reply.body
-    assert reply.body["number"] == last + 1
-
-
-def test_the_daily_limit_of_tickets_per_address(api: Api, clock: Clock) -> None:
-    """Every attempt counts in the day, those told to wait included: 4 a day, 2 an hour."""
-    api.public_settings(tickets_per_hour=2, tickets_per_day=4)
-    clock.now = datetime(2026, 3, 2, 20, 10, tzinfo=UTC)
-    for _ in range(2):
-        refused(api.create_anonymous(NO_CAPTCHA, ip=VISITOR), {"captcha_id": EXPIRED})
-    assert_too_many(api.create_anonymous(NO_CAPTCHA, ip=VISITOR), retry_after=50 * 60, minutes=50)
-
-    clock.advance(hours=1)  # 21:10: the hour is new, the day is not (its 4th attempt, then its 5th)
-    refused(api.create_anonymous(NO_CAPTCHA, ip=VISITOR), {"captcha_id": EXPIRED})
-    assert_too_many(api.create_anonymous(NO_CAPTCHA, ip=VISITOR), retry_after=2 * 3600 + 50 * 60, minutes=170)
-    refused(api.create_anonymous(NO_CAPTCHA, ip=NEIGHBOUR), {"captcha_id": EXPIRED})
-
-    clock.now = datetime(2026, 3, 3, 0, 0, 1, tzinfo=UTC)  # the next day
-    refused(api.create_anonymous(NO_CAPTCHA, ip=VISITOR), {"captcha_id": EXPIRED})
-
-
-def test_the_hourly_limit_of_captchas_per_address_draws_nothing_over_it(api: Api, clock: Clock) -> None:
-    api.public_settings(captchas_per_hour=2, captchas_per_day=10)
-    api.captcha(ip=VISITOR)
-    api.captcha(ip=VISITOR)
-
-    assert_too_many(api.call("new_captcha", None, ip=VISITOR), retry_after=30, minutes=1)
-    assert len(api.artist.drawn) == 2
-
-
-def test_the_limits_come_from_the_environment(api: Api, clock: Clock) -> None:
-    """Without an override, the function's settings: its environment (the template's defaults)."""
-    per_hour = load_settings(PublicSettings).tickets_per_hour
-    for _ in range(per_hour):
-        refused(api.create_anonymous(NO_CAPTCHA, ip=VISITOR), {"captcha_id": EXPIRED})
-
-    reply = api.create_anonymous(NO_CAPTCHA, ip=VISITOR)
-
-    assert_too_many(reply, retry_after=30, minutes=1)
+# tests/test_brakes.py: tickets filed and refused attempts counted apart, the 429 naming its limit.
 
 
 # ---------------------------------------------------------------------------------------- status link

@@ -309,6 +309,10 @@ def test_an_unexpected_error_is_logged_and_traced_by_type_and_place_not_by_messa
 def test_the_mail_function_traces_and_logs_no_address_and_no_link(aws_api: Api, observed: Observed) -> None:
     key = secrets.token_urlsafe(48)
     boto3.client("secretsmanager").create_secret(Name=os.environ["SIGNING_SECRET_NAME"], SecretString=key)
+    # The mail function counts its recipients under keyed pseudonyms (tests/test_brakes_mail.py).
+    boto3.client("secretsmanager").create_secret(
+        Name=os.environ["PSEUDONYM_SECRET_NAME"], SecretString=secrets.token_urlsafe(48)
+    )
     verify_sender(SENDER)
     fresh_adapters()
     desk = MailDesk(aws_api.template, os.environ["TABLE_NAME"])

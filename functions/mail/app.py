@@ -21,7 +21,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from chorus_desk import bootstrap
 from chorus_desk.observability import logger, metrics, tracer
 from chorus_desk.settings import MailSettings, load_settings
-from chorus_desk.usecases.mail import MailKind, StatusLinks, deliver_event, deliver_operation
+from chorus_desk.usecases.mail import MailKind, RecipientCap, StatusLinks, deliver_event, deliver_operation
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -63,6 +63,12 @@ def status_links() -> StatusLinks:
     return StatusLinks(bootstrap.signing_key(), settings.status_page_url, timedelta(days=settings.status_link_days))
 
 
+def recipient_cap() -> RecipientCap:
+    """The non-connected form's confirmations per recipient and day, counted under the pseudonym key (read
+    from its secret only when such a mail is sent)."""
+    return RecipientCap(bootstrap.pseudonym_key(), settings.mails_per_recipient_per_day)
+
+
 def record_handler(record: DynamoDBRecord) -> None:
     """Dispatch on the new image's entity: a history event (on its insert only) or an operation; anything
     else is no mail (the template's filters already keep it out)."""
@@ -70,9 +76,8 @@ def record_handler(record: DynamoDBRecord) -> None:
     event = record.event_name.name if record.event_name else None
     entity = image.get("entity") if image else None
     if image and entity == "EVENT" and event == "INSERT":
-        deliver_event(
-            bootstrap.ports(), bootstrap.mailer(), composer, status_links(), int(image["number"]), int(image["seq"])
-        )
+        number, seq = int(image["number"]), int(image["seq"])
+        deliver_event(bootstrap.ports(), bootstrap.mailer(), composer, status_links(), number, seq, recipient_cap())
     elif image and entity == "OPERATION" and event in ("INSERT", "MODIFY"):
         deliver_operation(bootstrap.ports(), bootstrap.mailer(), composer, str(image["id"]))  # mailed once finished
 

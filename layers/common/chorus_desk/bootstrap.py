@@ -130,3 +130,4 @@ def clear() -> None:
     """Forget the adapters built so far (tests that start a fresh moto account)."""
     for provider in (ports, mailer, signing_key, files_settings, file_storage, registry, workflow, invitations):
         provider.cache_clear()
+    pseudonym_key.cache_clear()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from chorus_desk.messages import INVALID_INPUT
 
@@ -82,13 +83,17 @@ class StorageUnavailable(DeskError):
 
 
 class TooManyRequests(DeskError):
-    """A public route's abuse limit for the caller's address is reached; ``retry_after`` in seconds."""
+    """A public route's abuse limit for the caller's address is reached: which one (``limit``, a stable code,
+    and ``allowed``, its size), until when (``retry_at``) and in how many seconds (``retry_after``)."""
 
     code = "TROP_DE_REQUETES"
 
-    def __init__(self, message: str, retry_after: int) -> None:
+    def __init__(self, message: str, retry_after: int, limit: str, allowed: int, retry_at: datetime) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+        self.limit = limit
+        self.allowed = allowed
+        self.retry_at = retry_at
 
 
 class MailUnavailable(DeskError):

@@ -128,10 +128,19 @@ PAIR_NOT_OFFERED_ANONYMOUSLY = (
     "La sous-catégorie « {subcategory} » nécessite un destinataire : elle n'est proposée qu'aux utilisateurs "
     "connectés. Choisissez une sous-catégorie adressée au support technique, ou connectez-vous."
 )
-TOO_MANY_PUBLIC_REQUESTS = (
-    "Trop de demandes depuis votre adresse : réessayez dans {minutes} minute(s). "
-    "Si vous avez un compte Chorus Pro, connectez-vous pour saisir votre ticket."
-)
+# A public limit reached (429): which one, and from when the visitor may try again (Paris time).
+TOO_MANY_PUBLIC_REQUESTS = "Limite atteinte pour votre adresse : {what} par {window}. Vous pourrez réessayer {when}."
+PUBLIC_LIMIT_WHAT: dict[str, str] = {
+    "ticket": "{allowed} tickets saisis",
+    "attempt": "{allowed} essais refusés (code de vérification erroné ou déjà utilisé, champ manquant ou invalide)",
+    "captcha": "{allowed} codes de vérification demandés",
+    "assistant-conversation": "{allowed} conversations commencées",
+    "assistant-message": "{allowed} messages ou avis envoyés",
+}
+PUBLIC_LIMIT_WINDOWS = {"H": "heure", "D": "jour"}
+PUBLIC_LIMIT_SAME_DAY = "à partir de {time} (heure de Paris)"
+PUBLIC_LIMIT_OTHER_DAY = "à partir du {date} à {time} (heure de Paris)"
+PUBLIC_LIMIT_SIGN_IN = " Si vous avez un compte Chorus Pro, connectez-vous pour saisir votre ticket."
 STATUS_LINK_NOT_FOUND = "Ce lien de suivi n'est pas valide ou a expiré."
 ANONYMOUS_SIDE_NAME = "Vous"
 ANONYMOUS_TICKET_CREATED = (
@@ -294,6 +303,7 @@ SUBMISSION_REQUIRED: dict[str, str] = {
 }
 
 # ---------------------------------------------------------------------- the API's documented answers
+RETRY_AFTER_DESCRIPTION = "Secondes à attendre avant de réessayer (jusqu'à « retry_at »)."
 ERROR_DESCRIPTIONS: dict[int, str] = {
     400: "Champs manquants ou invalides ; rien n'a été enregistré.",
     401: "Jeton absent ou invalide.",
@@ -305,7 +315,10 @@ ERROR_DESCRIPTIONS: dict[int, str] = {
     409: "Action impossible dans l'état actuel, ou ressource modifiée entre-temps ; rien n'a changé.",
     410: "La conversation a expiré : commencez-en une nouvelle.",
     415: "Le corps doit être envoyé en JSON (Content-Type: application/json).",
-    429: "Trop de demandes depuis cette adresse : réessayez après le délai de l'en-tête Retry-After.",
+    429: (
+        "Une limite par adresse est atteinte (laquelle : « limit », jusqu'à quand : « retry_at ») : réessayez "
+        "après le délai de l'en-tête Retry-After."
+    ),
     503: "Service momentanément indisponible (stockage, répertoire Sirene) : réessayez plus tard.",
 }
 
@@ -618,6 +631,9 @@ FEEDBACK_REASON_REQUIRED = "Choisissez ce qui ne va pas parmi les quatre raisons
 FEEDBACK_COMMENT_REQUIRED = "Un commentaire est demandé pour comprendre le motif de l'insatisfaction."
 FEEDBACK_REASON_ONLY_DOWN = "Une raison ne s'indique qu'avec un avis négatif."
 FEEDBACK_THANKS = "Merci pour votre avis. Que souhaitez-vous faire maintenant ?"
+FEEDBACK_ALREADY_GIVEN = (
+    "Vous avez déjà donné votre avis sur cette conversation : un seul avis est compté par conversation sans compte."
+)
 SATISFACTION_SUPPORT_ONLY = "Les avis sur l'assistant sont réservés au support Chorus Pro."
 SATISFACTION_PERIOD_TOO_LONG = "La période ne peut pas dépasser un an."
 INVITATIONS_UNAVAILABLE = "Le service des comptes est momentanément indisponible. Veuillez réessayer plus tard."

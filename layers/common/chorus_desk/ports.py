@@ -216,6 +216,14 @@ class RateLimits(Protocol):
         """Add one to the counter ``key`` (created if needed, kept until ``expires_at``); its new value."""
         ...
 
+    def count(self, key: str) -> int:
+        """The counter's value (0 if it was never hit)."""
+        ...
+
+    def give_back(self, key: str) -> None:
+        """Take one off the counter ``key`` (a hit that turned out not to count); never below 0."""
+        ...
+
 
 class Claim(Enum):
     CLAIMED = "CLAIMED"  # this caller sends the mail now

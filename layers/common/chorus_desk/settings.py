@@ -76,8 +76,10 @@ class PublicSettings(TableSettings, SigningSettings):
     """The public function (no authorizer): captcha, non-connected tickets, status links, abuse limits."""
 
     captcha_seconds: int = Field(alias="CAPTCHA_SECONDS", default=300, ge=30, le=3600)
-    tickets_per_hour: int = Field(alias="PUBLIC_TICKETS_PER_HOUR", default=5, ge=1)
+    tickets_per_hour: int = Field(alias="PUBLIC_TICKETS_PER_HOUR", default=5, ge=1)  # tickets filed
     tickets_per_day: int = Field(alias="PUBLIC_TICKETS_PER_DAY", default=20, ge=1)
+    attempts_per_hour: int = Field(alias="PUBLIC_ATTEMPTS_PER_HOUR", default=30, ge=1)  # refused attempts
+    attempts_per_day: int = Field(alias="PUBLIC_ATTEMPTS_PER_DAY", default=100, ge=1)
     captchas_per_hour: int = Field(alias="PUBLIC_CAPTCHAS_PER_HOUR", default=30, ge=1)
     captchas_per_day: int = Field(alias="PUBLIC_CAPTCHAS_PER_DAY", default=100, ge=1)
 
@@ -91,6 +93,8 @@ class MailSettings(SigningSettings):
     mail_configuration_set: str = Field(alias="MAIL_CONFIGURATION_SET", default="")
     # The portal's status page; the link is this address, "#", the token (no fragment or query of its own).
     status_page_url: str = Field(alias="STATUS_PAGE_URL", pattern=r"^https?://[^\s#?]+$")
+    # The non-connected form's confirmations one recipient address may receive per day (then none is sent).
+    mails_per_recipient_per_day: int = Field(alias="PUBLIC_MAILS_PER_RECIPIENT_PER_DAY", default=10, ge=1)
 
 
 class FilesSettings(BaseModel):

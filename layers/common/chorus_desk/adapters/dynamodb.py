@@ -927,7 +927,8 @@ class DynamoCaptchas:
 
 
 class DynamoRateLimits:
-    """``RateLimits``: ``RATE#<key>`` / ``COUNTER``, one atomic ADD per hit, expired by the table's TTL."""
+    """``RateLimits``: ``RATE#<key>`` / ``COUNTER``, one atomic ADD per hit (and per hit given back, never
+    below 0), expired by the table's TTL."""
 
     def __init__(self, table: Table) -> None:
         self._table = table
@@ -942,6 +943,19 @@ class DynamoRateLimits:
             ReturnValues="UPDATED_NEW",
         )
         return int(result["Attributes"]["hits"]["N"])
+
+    def count(self, key: str) -> int:
+        item = self._table.get({"PK": f"RATE#{key}", "SK": "COUNTER"}, consistent=True)
+        return int(item.get("hits", 0)) if item else 0
+
+    def give_back(self, key: str) -> None:
+        self._table.conditional(
+            "update_item",
+            Key=_to_item({"PK": f"RATE#{key}", "SK": "COUNTER"}),
+            UpdateExpression="ADD hits :minus_one",
+            ConditionExpression="hits > :zero",
+            ExpressionAttributeValues=_to_item({":minus_one": -1, ":zero": 0}),
+        )
 
 
 MAIL_RECORD_DAYS = 30  # how long a sent mail's record is kept (replays older than that are impossible anyway)

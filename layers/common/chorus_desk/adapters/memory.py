@@ -364,6 +364,16 @@ class MemoryRateLimits:
             self._store.counters[key] = (hits + 1, kept_until)
             return hits + 1
 
+    def count(self, key: str) -> int:
+        with self._store.lock:
+            return self._store.counters.get(key, (0, None))[0]
+
+    def give_back(self, key: str) -> None:
+        with self._store.lock:
+            if key in self._store.counters:
+                hits, kept_until = self._store.counters[key]
+                self._store.counters[key] = (max(0, hits - 1), kept_until)
+
 
 class MemoryMailJournal:
     def __init__(self, store: MemoryStore) -> None:

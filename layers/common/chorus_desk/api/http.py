@@ -26,7 +26,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
     RequestValidationError,
 )
-from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse, OpenAPIResponseHeader
 from aws_lambda_powertools.shared.json_encoder import Encoder
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 
@@ -53,11 +53,12 @@ from chorus_desk.errors import (
     UnsupportedContentType,
 )
 from chorus_desk.observability import failure, logger
-from chorus_desk.ports import Ports
+from chorus_desk.ports import Ports, SigningKey
 from chorus_desk.settings import ApiSettings
 from chorus_desk.usecases.account import signed_in_user
+from chorus_desk.usecases.public import rate_source
 
-from .schemas.common import ErrorDetail, ErrorResponse
+from .schemas.common import ErrorDetail, ErrorResponse, LimitReachedResponse
 
 STATUS_OF: dict[type[DeskError], HTTPStatus] = {
     InvalidInput: HTTPStatus.BAD_REQUEST,
@@ -93,18 +94,27 @@ def documented(status: int, model: Any, description: str, *errors: int) -> dict[
     return {status: success, **error_responses(*errors)}
 
 
+RETRY_AFTER_HEADER: dict[str, OpenAPIResponseHeader] = {
+    "Retry-After": {"description": messages.RETRY_AFTER_DESCRIPTION, "schema": {"type": "integer", "minimum": 1}}
+}
+
+
 def error_responses(*codes: int) -> dict[int, OpenAPIResponse]:
     """The documented error answers; a route that needs a token (401) may also answer 403: an agent of the
-    support signed in without a second factor (``signed_in``)."""
+    support signed in without a second factor (``signed_in``). A 429 says which limit, until when."""
     if 401 in codes and 403 not in codes:
         codes = tuple(sorted((*codes, 403)))
-    return {
-        code: {
+    answers: dict[int, OpenAPIResponse] = {}
+    for code in codes:
+        model = LimitReachedResponse if code == HTTPStatus.TOO_MANY_REQUESTS else ErrorResponse
+        answer: OpenAPIResponse = {
             "description": messages.ERROR_DESCRIPTIONS[code],
-            "content": {content_types.APPLICATION_JSON: {"model": ErrorResponse}},
+            "content": {content_types.APPLICATION_JSON: {"model": model}},
         }
-        for code in codes
-    }
+        if code == HTTPStatus.TOO_MANY_REQUESTS:
+            answer["headers"] = RETRY_AFTER_HEADER
+        answers[code] = answer
+    return answers
 
 
 # --------------------------------------------------------------------------------------- the caller
@@ -148,6 +158,12 @@ def source_ip(request: Request) -> str:
     event = request.resolved_event
     ip = event.request_context.identity.source_ip if isinstance(event, APIGatewayProxyEvent) else None
     return ip or "unknown"
+
+
+def counted_source(request: Request, key: Annotated[SigningKey, Depends(bootstrap.pseudonym_key)]) -> str:
+    """The caller's address as the abuse limits count it: its keyed pseudonym (the template's PseudonymSecret),
+    never the address itself."""
+    return rate_source(key.key(), source_ip(request))
 
 
 def known_query(allowed: frozenset[str]) -> Callable[[Request], None]:
@@ -194,8 +210,12 @@ def desk_error(exc: DeskError) -> Response[str]:
     details = [ErrorDetail(field=e.field, message=e.message) for e in getattr(exc, "errors", [])]
     log = logger.info if status < 500 else logger.error  # a refused request is not a service problem
     log("request refused", error_code=exc.code, http_status=status.value, fields=[d.field for d in details])
-    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyRequests) else None
-    return _error(status, ErrorResponse(code=exc.code, message=exc.message, errors=details), headers)
+    if isinstance(exc, TooManyRequests):
+        limited = LimitReachedResponse(
+            code=exc.code, message=exc.message, limit=exc.limit, allowed=exc.allowed, retry_at=exc.retry_at
+        )
+        return _error(status, limited, {"Retry-After": str(exc.retry_after)})
+    return _error(status, ErrorResponse(code=exc.code, message=exc.message, errors=details))
 
 
 def _invalid(*errors: FieldError) -> Response[str]:

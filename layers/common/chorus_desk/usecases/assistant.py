@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from chorus_desk import catalogue, faq, messages
 from chorus_desk.actors import SignedInUser
 from chorus_desk.commands import ContentChanges, CreateTicket
-from chorus_desk.errors import DeskError, FieldError, Forbidden, Gone, InvalidInput, NotFound
+from chorus_desk.errors import Conflict, DeskError, FieldError, Forbidden, Gone, InvalidInput, NotFound
 from chorus_desk.listing import PARIS
 from chorus_desk.models import (
     _EMAIL,
@@ -130,7 +130,15 @@ def _navigation(step: str) -> tuple[Choice, ...]:
 
 
 def prompt(conversation: Conversation, ctx: Context) -> Reply:
-    """What the assistant says on entering the conversation's current step."""
+    """What the assistant says on entering the conversation's current step; the thumbs are not offered again
+    to an anonymous visitor who rated the conversation already (``give_feedback`` would refuse)."""
+    reply = _prompt(conversation, ctx)
+    if reply.feedback and ctx.user is None and conversation.feedback:
+        return replace(reply, feedback=False)
+    return reply
+
+
+def _prompt(conversation: Conversation, ctx: Context) -> Reply:
     step, data = conversation.step, conversation.data
     match step:
         case "HOME":
@@ -627,7 +635,9 @@ def give_feedback(
     ctx: Context, conversation_id: str, rating: Rating, reason: FeedbackReason | None, comment: str | None
 ) -> tuple[Conversation, Reply]:
     """Thumbs up, or thumbs down with one of the guide's four reasons and a comment (both required); then
-    « Contacter un agent » or « Continuer notre conversation »."""
+    « Contacter un agent » or « Continuer notre conversation ». An anonymous visitor rates a conversation once
+    (409 after, nothing counted): no one can inflate the figures from one conversation. Two ratings racing
+    on one conversation: the version check lets one through, and only it is counted."""
     errors = []
     if rating is Rating.DOWN and reason is None:
         errors.append(FieldError("reason", messages.FEEDBACK_REASON_REQUIRED))
@@ -638,6 +648,8 @@ def give_feedback(
     if errors:
         raise InvalidInput(errors)
     conversation = load(ctx, conversation_id)
+    if ctx.user is None and conversation.feedback:
+        raise Conflict(messages.FEEDBACK_ALREADY_GIVEN)
     now = ctx.now
     feedback = Feedback(rating=rating, reason=reason, comment=(comment or "").strip() or None, at=now)
     moved = conversation.model_copy(

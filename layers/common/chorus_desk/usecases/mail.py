@@ -19,13 +19,13 @@ from enum import StrEnum
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from chorus_desk import catalogue, messages
+from chorus_desk import catalogue, messages, pseudonyms
 from chorus_desk.errors import MailUnavailable
 from chorus_desk.lifecycle import Action, Status
 from chorus_desk.models import HistoryEntry, Operation, OperationState, OutgoingMail, Ticket, utc_now
 from chorus_desk.observability import logger, mask_email, metrics
 from chorus_desk.ports import Claim, Mailer, Ports, SigningKey
-from chorus_desk.usecases.public import status_link_token
+from chorus_desk.usecases.public import Limits, Slot, slots, status_link_token
 
 LEASE = timedelta(minutes=2)  # longer than the mail function's timeout: a live sender is never overtaken
 
@@ -87,15 +87,19 @@ def _date_time(moment: datetime) -> tuple[str, str]:
 
 
 def mail_values(ticket: Ticket, entry: HistoryEntry, links: StatusLinks) -> dict[str, Any]:
-    """What the templates show: French labels and texts, never codes."""
-    category, subcategory = catalogue.labels(ticket.content.category, ticket.content.subcategory)
+    """What the templates show: French labels and texts, never codes. A non-connected ticket's mails go to an
+    address no one verified, from the desk's official sender: they carry nothing its visitor typed (no title,
+    no description), so the form cannot be used to mail someone else a text of one's choosing; the
+    catalogue's labels only, never a code as typed."""
+    content, anonymous = ticket.content, ticket.anonymous
+    category, subcategory = catalogue.labels(content.category, content.subcategory)
     date, time = _date_time(entry.at)
     return {
         "number": ticket.number,
-        "title": ticket.content.title or "",
-        "description": ticket.content.description or "",
-        "category": category or ticket.content.category or "",
-        "subcategory": subcategory or ticket.content.subcategory or "",
+        "title": "" if anonymous else content.title or "",
+        "description": "" if anonymous else content.description or "",
+        "category": category or ("" if anonymous else content.category or ""),
+        "subcategory": subcategory or ("" if anonymous else content.subcategory or ""),
         "status": messages.STATUS_LABELS[entry.to_status.value],
         "recipient": ticket.recipient.name if ticket.recipient else "",
         "emitter": ticket.emitter.designation if ticket.emitter else "",
@@ -111,6 +115,25 @@ class Outcome(StrEnum):
     SENT = "SENT"
     ALREADY_SENT = "ALREADY_SENT"
     NOT_MAILED = "NOT_MAILED"
+    CAPPED = "CAPPED"  # not sent: its recipient had the day's share of the non-connected form's confirmations
+
+
+MAIL_PURPOSE = "mail"  # the purpose of the recipients' pseudonyms (chorus_desk.pseudonyms)
+RECIPIENT_ACTION = "mail-recipient"  # the counter's action: RATE#mail-recipient#<pseudonym>#D<yyyymmdd>
+
+
+@dataclass(frozen=True)
+class RecipientCap:
+    """The non-connected form's confirmations one recipient address may receive per (UTC) day: anyone can type
+    anyone's address in the form, so the desk's sender must not become a way to flood it. Counted under a keyed
+    pseudonym of the address (the template's PseudonymSecret), never the address."""
+
+    key: SigningKey
+    per_day: int
+
+    def slot(self, to: str, now: datetime) -> Slot:
+        who = pseudonyms.pseudonym(self.key.key(), MAIL_PURPOSE, to)
+        return slots(RECIPIENT_ACTION, who, Limits(per_hour=self.per_day, per_day=self.per_day), now)[1]
 
 
 def mail_key(number: int, seq: int) -> str:
@@ -131,11 +154,14 @@ def _send_once(
     to: str,
     subject: str,
     key: str,
+    capped: Slot | None = None,
     **about: Any,
 ) -> Outcome:
     """Send a mail once per journal ``key``: claim the key, render, send, mark sent; a mail already sent is
     not sent again, one another consumer is sending or SES refused raises ``MailUnavailable`` (the claim
-    given back). ``about`` names the mail in the logs."""
+    given back). With ``capped`` (the recipient's counter of the day), the mail counts in it once claimed, and
+    past its limit is not sent (``CAPPED``, logged without the address, the claim and the count given back: a
+    replay decides again). ``about`` names the mail in the logs."""
     now = utc_now()
     claim = ports.mail_journal.claim(key, now, now + LEASE)
     if claim is Claim.SENT:
@@ -143,12 +169,22 @@ def _send_once(
         return Outcome.ALREADY_SENT
     if claim is Claim.BUSY:
         raise MailUnavailable(messages.MAIL_UNAVAILABLE)
+    if capped is not None and ports.rate_limits.hit(capped.key, capped.ends) > capped.allowed:
+        ports.rate_limits.give_back(capped.key)
+        ports.mail_journal.release(key)
+        metrics.add_metric(name="MailCapped", unit="Count", value=1)
+        logger.warning(
+            "mail not sent: its recipient's daily cap is reached", kind=kind.value, cap=capped.allowed, **about
+        )
+        return Outcome.CAPPED
     text, html = composer.compose(kind, values)
     mail = OutgoingMail(to=to, subject=subject, text=text, html=html, key=key)
     try:
         message_id = mailer.send(mail)
     except MailUnavailable:
         ports.mail_journal.release(key)
+        if capped is not None:
+            ports.rate_limits.give_back(capped.key)  # not sent: the retry counts it
         metrics.add_metric(name="MailDeferred", unit="Count", value=1)
         logger.warning("mail not sent, will be retried", kind=kind.value, **about)
         raise
@@ -159,24 +195,34 @@ def _send_once(
 
 
 def deliver_event(
-    ports: Ports, mailer: Mailer, composer: Composer, links: StatusLinks, number: int, seq: int
+    ports: Ports,
+    mailer: Mailer,
+    composer: Composer,
+    links: StatusLinks,
+    number: int,
+    seq: int,
+    cap: RecipientCap,
 ) -> Outcome:
     """Send the mail of history event ``seq`` of ticket ``number``, once. ``MailUnavailable`` (SES down,
-    or another consumer holds the claim) means: not sent, try again later."""
+    or another consumer holds the claim) means: not sent, try again later. A non-connected ticket's
+    confirmation counts against its recipient's daily ``cap`` (the other mails follow an agent's action)."""
     ticket = ports.tickets.load_ticket(number)
     entry = next((e for e in ticket.history if e.seq == seq), None) if ticket else None
     kind = kind_of(entry) if entry else None
-    if ticket is None or entry is None or kind is None or not ticket.content.contact_email:
+    to = ticket.content.contact_email if ticket else None
+    if ticket is None or entry is None or kind is None or not to:
         return Outcome.NOT_MAILED
+    capped = cap.slot(to, utc_now()) if ticket.anonymous and kind is MailKind.CONFIRMATION else None
     return _send_once(
         ports,
         mailer,
         composer,
         kind,
         mail_values(ticket, entry, links),
-        to=ticket.content.contact_email,
+        to=to,
         subject=messages.MAIL_SUBJECTS[kind.value].format(number=number),
         key=mail_key(number, seq),
+        capped=capped,
         ticket_number=number,
         seq=seq,
     )

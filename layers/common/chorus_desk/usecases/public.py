@@ -8,51 +8,132 @@ the captcha last: a visitor who mistyped a field keeps a challenge that still wo
 
 from __future__ import annotations
 
-import hashlib
 import math
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from chorus_desk import captcha, catalogue, lifecycle, links, messages, routing
+from chorus_desk import captcha, catalogue, lifecycle, links, messages, pseudonyms, routing
 from chorus_desk.actors import AnonymousRequester
-from chorus_desk.errors import FieldError, InvalidInput, NotFound, TooManyRequests
+from chorus_desk.errors import DeskError, FieldError, InvalidInput, NotFound, TooManyRequests
 from chorus_desk.lifecycle import Action, Side, Status
+from chorus_desk.listing import PARIS
 from chorus_desk.models import Challenge, Ticket, TicketContent, utc_now
 from chorus_desk.observability import logger, mask_email, metrics
 from chorus_desk.ports import CaptchaArtist, Ports, SigningKey
 from chorus_desk.usecases.tickets import history_entry, missing_fields
 
-
 # ------------------------------------------------------------------------------------- abuse limits
+RATE_PURPOSE = "rate"  # the purpose of the callers' pseudonyms (chorus_desk.pseudonyms)
+TICKET, ATTEMPT, CAPTCHA = "ticket", "attempt", "captcha"  # what the non-connected form counts per address
+# The stable names of the limits (the 429's ``limit``): what is counted, then the window.
+LIMIT_CODES = {
+    TICKET: "TICKETS",
+    ATTEMPT: "ESSAIS",
+    CAPTCHA: "CODES",
+    "assistant-conversation": "CONVERSATIONS",
+    "assistant-message": "MESSAGES",
+}
+WINDOW_CODES = {"H": "HEURE", "D": "JOUR"}
+_FORM_ACTIONS = frozenset({TICKET, ATTEMPT, CAPTCHA})  # a 429 of these suggests signing in instead
+
+
 @dataclass(frozen=True)
 class Limits:
     per_hour: int
     per_day: int
 
 
-def check_rate(ports: Ports, action: str, source: str, limits: Limits, now: datetime | None = None) -> None:
-    """Count this request of ``source`` (the caller's IP address, kept only as a hash) for ``action`` in the
-    current hour and day; over either limit, ``TooManyRequests`` with the seconds until that window ends."""
-    now = now or utc_now()
-    who = hashlib.sha256(source.encode()).hexdigest()[:32]
-    hour = now.replace(minute=0, second=0, microsecond=0)
+@dataclass(frozen=True)
+class Slot:
+    """The counter of one address for one action in one window (a clock hour or a UTC day)."""
+
+    action: str
+    window: str  # "H" or "D"
+    key: str
+    allowed: int
+    ends: datetime
+
+
+def rate_source(key: bytes, address: str) -> str:
+    """The caller's address as the counters know it: its keyed pseudonym under the template's PseudonymSecret,
+    never the address nor an unkeyed hash of it."""
+    return pseudonyms.pseudonym(key, RATE_PURPOSE, address)
+
+
+def slots(action: str, who: str, limits: Limits, now: datetime) -> tuple[Slot, Slot]:
+    """The hour's and the day's counters of ``who`` for ``action`` at ``now``."""
+    hour = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
     day = hour.replace(hour=0)
-    hour_end, day_end = hour + timedelta(hours=1), day + timedelta(days=1)
-    hourly = ports.rate_limits.hit(f"{action}#{who}#H{hour:%Y%m%d%H}", hour_end)
-    daily = ports.rate_limits.hit(f"{action}#{who}#D{day:%Y%m%d}", day_end)
-    waits = [
-        end - now
-        for count, limit, end in ((hourly, limits.per_hour, hour_end), (daily, limits.per_day, day_end))
-        if count > limit
-    ]
-    if waits:
-        retry_after = max(1, math.ceil(max(waits).total_seconds()))
-        logger.warning("public limit reached", action=action, source=who[:8], retry_after=retry_after)
-        metrics.add_metric(name="PublicLimitReached", unit="Count", value=1)
-        raise TooManyRequests(
-            messages.TOO_MANY_PUBLIC_REQUESTS.format(minutes=math.ceil(retry_after / 60)), retry_after
-        )
+    return (
+        Slot(action, "H", f"{action}#{who}#H{hour:%Y%m%d%H}", limits.per_hour, hour + timedelta(hours=1)),
+        Slot(action, "D", f"{action}#{who}#D{day:%Y%m%d}", limits.per_day, day + timedelta(days=1)),
+    )
+
+
+def _when(moment: datetime, now: datetime) -> str:
+    at, today = moment.astimezone(PARIS), now.astimezone(PARIS)
+    time = f"{at:%H} h {at:%M}"
+    if at.date() == today.date():
+        return messages.PUBLIC_LIMIT_SAME_DAY.format(time=time)
+    return messages.PUBLIC_LIMIT_OTHER_DAY.format(date=f"{at:%d/%m/%Y}", time=time)
+
+
+def limit_reached(full: list[Slot], now: datetime) -> TooManyRequests:
+    """The 429 for the full slots: the one that frees last (the visitor can do nothing before it), named."""
+    slot = max(full, key=lambda s: s.ends)
+    retry_after = max(1, math.ceil((slot.ends - now).total_seconds()))
+    limit = f"{LIMIT_CODES.get(slot.action, slot.action.upper())}_PAR_{WINDOW_CODES[slot.window]}"
+    what = messages.PUBLIC_LIMIT_WHAT.get(slot.action, "{allowed} " + slot.action).format(allowed=slot.allowed)
+    message = messages.TOO_MANY_PUBLIC_REQUESTS.format(
+        what=what, window=messages.PUBLIC_LIMIT_WINDOWS[slot.window], when=_when(slot.ends, now)
+    )
+    if slot.action in _FORM_ACTIONS:
+        message += messages.PUBLIC_LIMIT_SIGN_IN
+    logger.warning("public limit reached", limit=limit, retry_after=retry_after)
+    metrics.add_metric(name="PublicLimitReached", unit="Count", value=1)
+    return TooManyRequests(message, retry_after, limit, slot.allowed, slot.ends)
+
+
+def give_back(ports: Ports, taken: tuple[Slot, ...]) -> None:
+    """Take back hits that turned out not to count; a store failing then is logged, not raised (the request's
+    own answer matters more than one count)."""
+    for slot in taken:
+        try:
+            ports.rate_limits.give_back(slot.key)
+        except DeskError:
+            logger.warning("rate counter not given back", action=slot.action, window=slot.window)
+
+
+def take(ports: Ports, action: str, who: str, limits: Limits, now: datetime | None = None) -> tuple[Slot, ...]:
+    """Count one ``action`` of ``who`` (a pseudonym: ``rate_source``) in the current hour and day. Over either
+    limit, both hits are given back (a refused request uses none of the budget) and ``TooManyRequests`` names
+    the limit and when it frees. Returns the slots taken, for ``give_back`` if the action does not happen."""
+    now = now or utc_now()
+    taken = slots(action, who, limits, now)
+    full = [slot for slot in taken if ports.rate_limits.hit(slot.key, slot.ends) > slot.allowed]
+    if full:
+        give_back(ports, taken)
+        raise limit_reached(full, now)
+    return taken
+
+
+def check_rate(ports: Ports, action: str, who: str, limits: Limits, now: datetime | None = None) -> None:
+    """``take``, for an action that happens once the request is let through (a captcha drawn, a message)."""
+    take(ports, action, who, limits, now)
+
+
+def refuse_if_used_up(ports: Ports, action: str, who: str, limits: Limits, now: datetime) -> None:
+    """429 if ``who`` already used the hour's or the day's budget of ``action``, counting nothing."""
+    full = [slot for slot in slots(action, who, limits, now) if ports.rate_limits.count(slot.key) >= slot.allowed]
+    if full:
+        raise limit_reached(full, now)
+
+
+def count_refusal(ports: Ports, who: str, attempts: Limits, now: datetime) -> None:
+    """One refused attempt of ``who``, counted in the hour and the day (the next request sees the budget)."""
+    for slot in slots(ATTEMPT, who, attempts, now):
+        ports.rate_limits.hit(slot.key, slot.ends)
 
 
 # ------------------------------------------------------------------------------------------ captcha
@@ -164,6 +245,32 @@ def create_anonymous_ticket(ports: Ports, requester: AnonymousRequester, command
     )
     metrics.add_metric(name="TicketCreatedAnonymously", unit="Count", value=1)
     return ticket.model_copy(update={"history": (entry,)})
+
+
+def file_anonymous_ticket(
+    ports: Ports,
+    requester: AnonymousRequester,
+    command: CreateAnonymousTicket,
+    who: str,
+    tickets: Limits,
+    attempts: Limits,
+) -> Ticket:
+    """``create_anonymous_ticket`` within the caller's limits, tickets filed and refused attempts counted apart:
+    a caller who used up the refused attempts is told to wait before anything is looked at; a ticket's place in
+    the hour and the day is taken (429 if there is none) and given back unless the ticket is filed; a refusal
+    (a field, the captcha) costs an attempt instead, from the larger budget."""
+    now = utc_now()
+    refuse_if_used_up(ports, ATTEMPT, who, attempts, now)
+    taken = take(ports, TICKET, who, tickets, now)
+    try:
+        return create_anonymous_ticket(ports, requester, command)
+    except InvalidInput:
+        give_back(ports, taken)
+        count_refusal(ports, who, attempts, now)
+        raise
+    except BaseException:
+        give_back(ports, taken)  # nothing filed (the store failed): the place is the visitor's again
+        raise
 
 
 # ---------------------------------------------------------------------------------- status link

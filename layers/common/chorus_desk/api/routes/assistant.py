@@ -22,7 +22,7 @@ from chorus_desk.usecases import assistant
 from chorus_desk.usecases.assistant import Context, Message
 from chorus_desk.usecases.public import Limits, check_rate
 
-from ..http import documented, signed_in, source_ip
+from ..http import counted_source, documented, signed_in
 from ..schemas.assistant import ConversationView, FeedbackRequest, MessageRequest, SatisfactionView
 
 router = Router()  # type: ignore[no-untyped-call]  # signed-in users (AssistantFunction)
@@ -79,11 +79,11 @@ def limited(action: str, per_hour: str, per_day: str) -> Callable[..., None]:
 
     def check(
         ports: Annotated[Ports, Depends(bootstrap.ports)],
-        source: Annotated[str, Depends(source_ip)],
+        who: Annotated[str, Depends(counted_source)],
         settings: Annotated[PublicAssistantSettings, Depends(public_settings)],
     ) -> None:
         limits = Limits(per_hour=getattr(settings, per_hour), per_day=getattr(settings, per_day))
-        check_rate(ports, action, source, limits)
+        check_rate(ports, action, who, limits)
 
     return check
 
@@ -232,13 +232,17 @@ def send_public_message(
 
 @public_router.post(
     "/public/assistant/conversations/<conversation_id>/feedback",
-    summary="Donner son avis sans compte",
+    summary="Donner son avis sans compte (un avis par conversation)",
     tags=["Assistant"],
     responses=_PUBLIC_CONVERSATION,
 )
 @tracer.capture_method
 def give_public_feedback(
-    conversation_id: ConversationId, body: FeedbackRequest, ports: Wired, outside: PublicOutside
+    conversation_id: ConversationId,
+    body: FeedbackRequest,
+    ports: Wired,
+    outside: PublicOutside,
+    _limited: MessageLimit,  # a rating is counted like a message: one address cannot flood the figures
 ) -> ConversationView:
     context = _context(ports, None, outside)
     return ConversationView.of(

@@ -20,7 +20,7 @@ from chorus_desk.ports import CaptchaArtist, Ports, SigningKey
 from chorus_desk.settings import PublicSettings, load_settings
 from chorus_desk.usecases import public
 
-from ..http import documented, source_ip
+from ..http import counted_source, documented
 from ..schemas.public import (
     AnonymousTicketCreated,
     AnonymousTicketRequest,
@@ -41,7 +41,7 @@ Wired = Annotated[Ports, Depends(bootstrap.ports)]
 Artist = Annotated[CaptchaArtist, Depends(bootstrap.captcha_artist)]
 Key = Annotated[SigningKey, Depends(bootstrap.signing_key)]
 Settings = Annotated[PublicSettings, Depends(settings)]
-SourceIp = Annotated[str, Depends(source_ip)]
+Counted = Annotated[str, Depends(counted_source)]  # the caller's address as a keyed pseudonym
 
 
 @router.post(
@@ -51,8 +51,8 @@ SourceIp = Annotated[str, Depends(source_ip)]
     responses=documented(201, ChallengeView, "Le défi : image PNG, version sonore WAV, identifiant.", 429),
 )
 @tracer.capture_method
-def new_captcha(ports: Wired, artist: Artist, config: Settings, ip: SourceIp) -> Response[ChallengeView]:
-    public.check_rate(ports, "captcha", ip, public.Limits(config.captchas_per_hour, config.captchas_per_day))
+def new_captcha(ports: Wired, artist: Artist, config: Settings, who: Counted) -> Response[ChallengeView]:
+    public.check_rate(ports, public.CAPTCHA, who, public.Limits(config.captchas_per_hour, config.captchas_per_day))
     issued = public.new_challenge(ports, artist, timedelta(seconds=config.captcha_seconds))
     return Response(
         status_code=201,
@@ -72,12 +72,13 @@ def new_captcha(ports: Wired, artist: Artist, config: Settings, ip: SourceIp) ->
 )
 @tracer.capture_method
 def create_anonymous_ticket(
-    body: AnonymousTicketRequest, ports: Wired, config: Settings, ip: SourceIp
+    body: AnonymousTicketRequest, ports: Wired, config: Settings, who: Counted
 ) -> Response[AnonymousTicketCreated]:
-    public.check_rate(ports, "ticket", ip, public.Limits(config.tickets_per_hour, config.tickets_per_day))
     command = public.CreateAnonymousTicket(body.content(), body.captcha_id, body.captcha_answer)
     requester = AnonymousRequester(contact_email=body.contact_email or "")
-    ticket = public.create_anonymous_ticket(ports, requester, command)
+    tickets = public.Limits(config.tickets_per_hour, config.tickets_per_day)
+    attempts = public.Limits(config.attempts_per_hour, config.attempts_per_day)
+    ticket = public.file_anonymous_ticket(ports, requester, command, who, tickets, attempts)
     return Response(
         status_code=201, content_type=content_types.APPLICATION_JSON, body=AnonymousTicketCreated.of(ticket)
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from chorus_desk import catalogue
@@ -69,3 +71,14 @@ class ErrorResponse(View):
     code: str = Field(description="Code stable de l'erreur (INTROUVABLE, DONNEES_INVALIDES, TRANSITION_INTERDITE…).")
     message: str = Field(description="Message en français, à montrer tel quel.")
     errors: list[ErrorDetail] = Field(default_factory=list, description="Champs manquants ou invalides.")
+
+
+class LimitReachedResponse(ErrorResponse):
+    """A 429 of the desk's own limits (per address): which limit, its size, and from when to try again."""
+
+    limit: str = Field(
+        description="La limite atteinte : ce qui est compté puis la période (TICKETS_PAR_HEURE, ESSAIS_PAR_JOUR, "
+        "CODES_PAR_HEURE, CONVERSATIONS_PAR_JOUR, MESSAGES_PAR_HEURE…)."
+    )
+    allowed: int = Field(description="Ce que la limite permet par période depuis une même adresse.")
+    retry_at: datetime = Field(description="À partir de quand réessayer (ISO 8601, UTC) : la fin de la période.")
