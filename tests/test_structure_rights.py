@@ -51,18 +51,19 @@ ROUTES = ["show_structure", "activate_structure", "inactivate_structure"]
 
 # ----------------------------------------------------------------------------------------------- the world
 class Watched:
-    """A port whose every call but the reads (``load_…``) is recorded by name, the real adapter answering."""
+    """A port whose every call but the reads (``load_…``) is recorded by name, the real adapter answering;
+    with ``reads``, the reads are recorded instead, with their first argument."""
 
-    def __init__(self, inner: Any, name: str, calls: list[str]) -> None:
-        self._inner, self._name, self._calls = inner, name, calls
+    def __init__(self, inner: Any, name: str, calls: list[str], reads: bool = False) -> None:
+        self._inner, self._name, self._calls, self._reads = inner, name, calls, reads
 
     def __getattr__(self, attribute: str) -> Any:
         found = getattr(self._inner, attribute)
-        if attribute.startswith("load") or not callable(found):
+        if attribute.startswith("load") is not self._reads or not callable(found):
             return found
 
         def recorded(*args: Any, **kwargs: Any) -> Any:
-            self._calls.append(f"{self._name}.{attribute}")
+            self._calls.append(f"{self._name}.{attribute}" + (f"({args[0]})" if self._reads and args else ""))
             return found(*args, **kwargs)
 
         return recorded
@@ -75,6 +76,7 @@ class World:
 
     api: Api
     writes: list[str]
+    reads: list[str]  # of the directory: which structures were read
     mail: MailDesk | None
 
     @property
@@ -107,17 +109,19 @@ def world(request: pytest.FixtureRequest, template: dict[str, Any]) -> Iterator[
     api: Api = request.getfixturevalue(request.param)
     seed_takeover(api.ports)
     writes: list[str] = []
+    reads: list[str] = []
     api.ports = dataclasses.replace(
         api.ports,
         operations=Watched(api.ports.operations, "operations", writes),
         reference=Watched(api.ports.reference, "reference", writes),
         mail_journal=Watched(api.ports.mail_journal, "mail_journal", writes),
+        directory=Watched(api.ports.directory, "directory", reads, reads=True),
     )
     if request.param == "api":
-        yield World(api, writes, None)
+        yield World(api, writes, reads, None)
         return
     for mail in open_desk(template, SENDER):  # the seeded world's records read already
-        yield World(api, writes, mail)
+        yield World(api, writes, reads, mail)
 
 
 def manages(world: World, siret: str, role: Role = Role.SECONDARY_MANAGER, who: str = "claire") -> None:
@@ -177,6 +181,8 @@ def test_a_stranger_gets_the_answer_of_an_unknown_siret_byte_for_byte_and_nothin
     )
     for name in (COMMUNE, "Saint-Léger", "Ateliers", SAINT_LEGER):
         assert name not in answers["victor, the commune"][1]
+    read = [r for r in world.reads if r.startswith("directory.load_structure")]
+    assert read == [], read  # a structure that is not the caller's is not even read: nothing to tell apart
     assert world.api.registry.lookups == []
     world.assert_nothing_happened()
     world.manager_starts()
@@ -384,6 +390,7 @@ def test_the_assistant_answers_a_stranger_as_an_unknown_siret_and_nothing_happen
     assert replies[0] == replies[1] == replies[2]
     assert replies[0]["text"] == f"{messages.STRUCTURE_NOT_YOURS}\n\n{messages.ASSISTANT_ASK_SIRET[action]}"
     assert COMMUNE not in str(replies[0])
+    assert [r for r in world.reads if r.startswith("directory.load_structure")] == []
     assert world.api.registry.lookups == []
     world.assert_nothing_happened()
 
