@@ -457,11 +457,13 @@ def test_without_a_takeover_the_inactivation_is_explained_and_nothing_starts(des
     ("takeover", "said"),
     [
         (SAINT_LEGER, messages.TAKEOVER_SAME),
-        (UNKNOWN_SIRET, messages.TAKEOVER_UNKNOWN.format(siret=UNKNOWN_SIRET)),
+        (UNKNOWN_SIRET, messages.TAKEOVER_NOT_YOURS),
+        (CH_VIENNE, messages.TAKEOVER_NOT_YOURS),  # not hers: the same answer as an unknown one, naming nothing
+        (INACTIVE, messages.TAKEOVER_INACTIVE.format(name="Ancienne régie des eaux")),  # hers, inactive
         ("2135000280001", messages.ASSISTANT_SIRET_INVALID.format(value="2135000280001")),
         ("21350002800014", messages.ASSISTANT_SIRET_INVALID.format(value="21350002800014")),
     ],
-    ids=["same", "unknown", "13-digits", "bad-checksum"],
+    ids=["same", "unknown", "not-hers", "inactive", "13-digits", "bad-checksum"],
 )
 def test_a_takeover_siret_refused_at_once_is_asked_again(desk: Api, takeover: str, said: str) -> None:
     chat = _to_takeover_question(desk)
@@ -472,21 +474,31 @@ def test_a_takeover_siret_refused_at_once_is_asked_again(desk: Api, takeover: st
     assert started(desk) == []
 
 
-def test_a_takeover_refused_by_the_machine_asks_for_another_one(desk: Api) -> None:
-    manages(desk, "claire", CH_VIENNE)
-    chat = _to_takeover_question(desk)
+def _takeover_refused_by_the_machine(api: Api) -> Chat:
+    """claire's inactivation with the hospital as takeover (she manages it), confirmed; the hospital is then
+    inactivated before the machine checks it: the machine refuses the takeover."""
+    manages(api, "claire", CH_VIENNE)
+    chat = _to_takeover_question(api)
     chat.choose("YES")
-    chat.say(INACTIVE)  # claire manages it, but it is inactive: only the machine checks that
-    assert "Ancienne régie des eaux" in chat.text
+    chat.say(CH_VIENNE)
+    assert "Centre hospitalier de Vienne" in chat.text
     chat.choose("CONFIRM")
-    assert run_machine(desk) is OperationState.REFUSED
+    assert len(started(api)) == 1
+    api.ports.reference.set_structure_active(CH_VIENNE, False)  # after the confirmation
+    assert run_machine(api) is OperationState.REFUSED
+    return chat
+
+
+def test_a_takeover_refused_by_the_machine_asks_for_another_one(desk: Api) -> None:
+    chat = _takeover_refused_by_the_machine(desk)
     chat.choose("REFRESH")
-    refused = messages.TAKEOVER_INACTIVE.format(name="Ancienne régie des eaux")
+    refused = messages.TAKEOVER_INACTIVE.format(name="Centre hospitalier de Vienne")
     assert chat.text == f"{refused}\n\n{messages.ASSISTANT_ASK_TAKEOVER}"
     assert chat.step == assistant.ASK_TAKEOVER_SIRET
     assert chat.choices == ["BACK", "CANCEL"]
     assert active(desk, SAINT_LEGER)
-    chat.say(CH_VIENNE)  # another one, accepted this time
+    desk.ports.reference.set_structure_active(CH_VIENNE, True)  # active again: given once more, accepted
+    chat.say(CH_VIENNE)
     assert "Centre hospitalier de Vienne" in chat.text
     chat.choose("CONFIRM")
     assert len(started(desk)) == 2
@@ -497,14 +509,9 @@ def test_a_takeover_refused_by_the_machine_asks_for_another_one(desk: Api) -> No
 
 
 def test_a_takeover_refused_by_the_machine_read_with_get_asks_for_another_one(api: Api) -> None:
-    manages(api, "claire", CH_VIENNE)
-    chat = _to_takeover_question(api)
-    chat.choose("YES")
-    chat.say(INACTIVE)
-    chat.choose("CONFIRM")
-    run_machine(api)
+    chat = _takeover_refused_by_the_machine(api)
     reply = chat.get()["reply"]  # a client that polls with GET
-    refused = messages.TAKEOVER_INACTIVE.format(name="Ancienne régie des eaux")
+    refused = messages.TAKEOVER_INACTIVE.format(name="Centre hospitalier de Vienne")
     assert reply["text"] == f"{refused}\n\n{messages.ASSISTANT_ASK_TAKEOVER}"
     assert reply["accepts_text"] is True
     chat.reply = reply
@@ -512,6 +519,10 @@ def test_a_takeover_refused_by_the_machine_read_with_get_asks_for_another_one(ap
     invalid = messages.ASSISTANT_SIRET_INVALID.format(value="123")
     assert chat.text == f"{invalid}\n\n{messages.ASSISTANT_ASK_TAKEOVER}"
     assert chat.step == assistant.ASK_TAKEOVER_SIRET
+    chat.say(CH_VIENNE)  # still inactive: refused at once this time, before any confirmation
+    assert chat.text == f"{refused}\n\n{messages.ASSISTANT_ASK_TAKEOVER}"
+    assert chat.step == assistant.ASK_TAKEOVER_SIRET
+    api.ports.reference.set_structure_active(CH_VIENNE, True)
     chat.say(CH_VIENNE)
     assert chat.step == assistant.CONFIRM_ACTION
     assert "Centre hospitalier de Vienne" in chat.text
@@ -519,14 +530,11 @@ def test_a_takeover_refused_by_the_machine_read_with_get_asks_for_another_one(ap
     assert chat.step == assistant.ASK_TAKEOVER_SIRET
     chat.choose("BACK")
     assert chat.step == assistant.ASK_TAKEOVER_EXISTS
+    assert len(started(api)) == 1
 
 
 def test_a_takeover_refused_then_cancelled(api: Api) -> None:
-    chat = _to_takeover_question(api)
-    chat.choose("YES")
-    chat.say(INACTIVE)
-    chat.choose("CONFIRM")
-    run_machine(api)
+    chat = _takeover_refused_by_the_machine(api)
     chat.reply = chat.get()["reply"]
     assert chat.choices == ["CANCEL"]
     chat.choose("CANCEL")
@@ -534,15 +542,16 @@ def test_a_takeover_refused_then_cancelled(api: Api) -> None:
     assert active(api, SAINT_LEGER)
 
 
-def test_a_takeover_not_managed_is_refused_by_the_machine(api: Api) -> None:
+def test_a_takeover_the_user_does_not_manage_is_refused_at_once(api: Api) -> None:
+    """A simple member of the hospital knows it: told by name that only a manager of both may do it."""
+    manages(api, "claire", CH_VIENNE, Role.USER)
     chat = _to_takeover_question(api)
     chat.choose("YES")
-    chat.say(CH_VIENNE)  # claire does not manage the hospital
-    chat.choose("CONFIRM")
-    assert run_machine(api) is OperationState.REFUSED
-    chat.choose("REFRESH")
-    assert chat.text.startswith(messages.TAKEOVER_NOT_MANAGED.format(name="Centre hospitalier de Vienne"))
+    chat.say(CH_VIENNE)
+    refused = messages.TAKEOVER_NOT_MANAGED.format(name="Centre hospitalier de Vienne")
+    assert chat.text == f"{refused}\n\n{messages.ASSISTANT_ASK_TAKEOVER}"
     assert chat.step == assistant.ASK_TAKEOVER_SIRET
+    assert started(api) == []
 
 
 # ------------------------------------------------------------------------------------ refusals at the SIRET
@@ -550,13 +559,14 @@ def test_a_takeover_not_managed_is_refused_by_the_machine(api: Api) -> None:
     ("user", "siret", "said"),
     [
         ("hugo", SAINT_LEGER, messages.NOT_A_MANAGER.format(name="Commune de Saint-Léger")),  # a simple user
-        ("marie", SAINT_LEGER, messages.NOT_A_MANAGER.format(name="Commune de Saint-Léger")),  # a stranger
-        ("claire", UNKNOWN_SIRET, messages.STRUCTURE_UNKNOWN.format(siret=UNKNOWN_SIRET)),
+        ("marie", SAINT_LEGER, messages.STRUCTURE_NOT_YOURS),  # a stranger: as if unknown, named nowhere
+        ("claire", UNKNOWN_SIRET, messages.STRUCTURE_NOT_YOURS),
+        ("marie", DUPONT, messages.STRUCTURE_NOT_PUBLIC.format(name="Menuiserie Dupont")),  # hers, private
         ("claire", BAD_CHECKSUM, messages.ASSISTANT_SIRET_INVALID.format(value=BAD_CHECKSUM)),
         ("claire", "2176900150001", messages.ASSISTANT_SIRET_INVALID.format(value="2176900150001")),
         ("claire", "la mairie", messages.ASSISTANT_SIRET_INVALID.format(value="la mairie")),
     ],
-    ids=["not-a-manager", "not-a-member", "unknown", "bad-checksum", "13-digits", "letters"],
+    ids=["not-a-manager", "not-a-member", "unknown", "private", "bad-checksum", "13-digits", "letters"],
 )
 @pytest.mark.parametrize("action", ["ACTIVATE", "INACTIVATE"])
 def test_a_siret_refused_is_asked_again_with_the_reason(

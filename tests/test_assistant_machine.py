@@ -3,7 +3,8 @@ interpreter running statemachines/inactivate_structure.asl.json as template.yaml
 real handler of the structure tasks function, on DynamoDB (moto) — the ``build`` fixture of
 tests/test_inactivation_machine.py. The conversation starts the execution through the Step Functions adapter
 (« Je confirme »), follows it (« Où en est l'opération ? ») and tells its outcome: both cases of the guide, a
-takeover the machine refuses then another one accepted, a requester the machine refuses, Sirene down."""
+takeover the machine refuses (it changed after the confirmation) then given again and accepted, a requester
+the machine refuses (demoted after the confirmation), Sirene down."""
 
 from __future__ import annotations
 
@@ -12,12 +13,13 @@ from datetime import date
 
 import tests.test_inactivation_machine as machine_tests
 from chorus_desk import messages
+from chorus_desk.adapters.local_registry import LocalRegistry
 from chorus_desk.models import Membership, OrgKind, OrgRef, Role
 from chorus_desk.ports import Establishment
 from chorus_desk.usecases import assistant
 from local_stack import workflows
 from tests.fixtures import USER_IDS
-from tests.structures_data import ATELIERS, INACTIVE, SAINT_LEGER
+from tests.structures_data import ATELIERS, SAINT_LEGER
 from tests.test_assistant import Chat, procedure
 from tests.test_inactivation_machine import Machine
 
@@ -79,19 +81,29 @@ def test_case_2_open_in_sirene_with_a_takeover(build: Callable[..., Machine]) ->
 
 
 def test_a_takeover_refused_by_the_machine_then_another_one(build: Callable[..., Machine]) -> None:
+    """The Ateliers are inactivated after the confirmation, before the machine checks them: refused by the
+    machine, asked again; active again, given once more, accepted."""
     machine = build()
+    gate = machine.pause("check_takeover")
     chat = procedure(machine.api, "claire", "INACTIVATE")
     chat.say(SAINT_LEGER)
     chat.choose("CONFIRM")
     chat.choose("YES")
-    chat.say(INACTIVE)  # claire manages it, but it is inactive: the machine's check_takeover refuses it
-    confirmed(machine, chat)
-    assert machine.task_errors(chat.stored.data["operation_id"]) == ["TakeoverInactive"]
+    chat.say(ATELIERS)  # checked at once: accepted
+    assert chat.step == assistant.CONFIRM_ACTION
+    chat.choose("CONFIRM")
+    assert gate.reached.wait(30)
+    machine.ports.reference.set_structure_active(ATELIERS, False)
+    gate.open()
+    operation_id = str(chat.reply["operation_id"])
+    assert workflows.wait_for(machine.sfn, machine.execution(operation_id), timeout=60)["status"] == "FAILED"
+    assert machine.task_errors(operation_id) == ["TakeoverInactive"]
     chat.choose("REFRESH")
-    refused = messages.TAKEOVER_INACTIVE.format(name="Ancienne régie des eaux")
+    refused = messages.TAKEOVER_INACTIVE.format(name="Ateliers municipaux de Saint-Léger")
     assert chat.text == f"{refused}\n\n{messages.ASSISTANT_ASK_TAKEOVER}"
     assert chat.step == assistant.ASK_TAKEOVER_SIRET
     assert active(machine, SAINT_LEGER)
+    machine.ports.reference.set_structure_active(ATELIERS, True)
     chat.say(ATELIERS)
     confirmed(machine, chat)  # the lock of the refused one was released: a second execution runs
     chat.choose("REFRESH")
@@ -103,25 +115,61 @@ def test_a_requester_the_machine_refuses(build: Callable[..., Machine]) -> None:
     """Demoted to a simple user between the confirmation and the machine's first step."""
     machine = build()
     machine.registry.put(Establishment(SAINT_LEGER, "COMMUNE DE SAINT LEGER", False, date(2026, 6, 30), "MAIRIE"))
+    gate = machine.pause("check_requester")
     chat = procedure(machine.api, "claire", "INACTIVATE")
     chat.say(SAINT_LEGER)
+    chat.choose("CONFIRM")  # closed in Sirene: confirming the structure starts it
+    assert gate.reached.wait(30)
     demoted = Membership(org=OrgRef(kind=OrgKind.STRUCTURE, id=SAINT_LEGER), org_name="Commune", role=Role.USER)
     machine.ports.reference.put_reference_data(memberships=[(USER_IDS["claire"], demoted)])
-    confirmed(machine, chat)
+    gate.open()
+    operation_id = str(chat.reply["operation_id"])
+    assert workflows.wait_for(machine.sfn, machine.execution(operation_id), timeout=60)["status"] == "FAILED"
     chat.choose("REFRESH")
     assert chat.text == messages.NOT_A_MANAGER.format(name="Commune de Saint-Léger")
     assert chat.choices == ["CONTINUE", "AGENT"]
     assert active(machine, SAINT_LEGER)
 
 
-def test_sirene_down_is_told_and_nothing_changed(build: Callable[..., Machine]) -> None:
+def test_a_requester_demoted_before_confirming_is_refused_at_once(build: Callable[..., Machine]) -> None:
+    """Demoted between the structure shown and the confirmation: the confirmation is refused, nothing runs."""
+    machine = build()
+    machine.registry.put(Establishment(SAINT_LEGER, "COMMUNE DE SAINT LEGER", False, date(2026, 6, 30), "MAIRIE"))
+    chat = procedure(machine.api, "claire", "INACTIVATE")
+    chat.say(SAINT_LEGER)
+    demoted = Membership(org=OrgRef(kind=OrgKind.STRUCTURE, id=SAINT_LEGER), org_name="Commune", role=Role.USER)
+    machine.ports.reference.put_reference_data(memberships=[(USER_IDS["claire"], demoted)])
+    chat.choose("CONFIRM")
+    assert chat.text.startswith(messages.NOT_A_MANAGER.format(name="Commune de Saint-Léger"))
+    assert chat.step == assistant.CONFIRM_STRUCTURE
+    assert machine.sfn.list_executions(stateMachineArn=machine.arn)["executions"] == []
+    assert active(machine, SAINT_LEGER)
+
+
+def test_sirene_down_at_the_confirmation_is_told_at_once_and_nothing_starts(build: Callable[..., Machine]) -> None:
     machine = build()
     chat = procedure(machine.api, "claire", "INACTIVATE")
     chat.say(SAINT_LEGER)
     chat.choose("CONFIRM")
     chat.choose("YES")
     chat.say(ATELIERS)
-    machine.registry.available = False  # after the SIRET was shown: down for the machine's look-up
+    machine.registry.available = False  # after the SIRET was shown: down when the confirmation is checked
+    chat.choose("CONFIRM")
+    assert chat.text.startswith(messages.REGISTRY_UNAVAILABLE)
+    assert chat.step == assistant.CONFIRM_ACTION  # confirm again later, or go back
+    assert machine.sfn.list_executions(stateMachineArn=machine.arn)["executions"] == []
+    assert active(machine, SAINT_LEGER)
+
+
+def test_sirene_down_for_the_machine_is_told_and_nothing_changed(build: Callable[..., Machine]) -> None:
+    machine = build()
+    machine.api.registry = LocalRegistry()  # Sirene answers the confirmation's check, then goes down
+    chat = procedure(machine.api, "claire", "INACTIVATE")
+    chat.say(SAINT_LEGER)
+    chat.choose("CONFIRM")
+    chat.choose("YES")
+    chat.say(ATELIERS)
+    machine.registry.available = False  # down for the machine's look-up
     confirmed(machine, chat)
     chat.choose("REFRESH")
     assert chat.text == messages.REGISTRY_UNAVAILABLE

@@ -5,9 +5,12 @@ Every execution is started through the real API (POST /structures/{siret}/inacti
 adapter) and followed through GET /operations/{id}.
 
 Every path through the machine: closed in Sirene; open, with the move to the takeover structure; every
-refusal; Sirene down; a storage fault between two batches, retried and resumed, or past the retries and
-finished by a second start; a second start while one runs; and the size of the machine's state with a few
-hundred items. moto's Retry waits are recorded, not slept (``waits``), so the suite takes seconds."""
+refusal, as a guard — the API refuses the same things before anything starts (tests/test_structure_rights.py),
+so here the world changes between the confirmation and the machine's checks (a task held at a ``Gate``), or
+the execution is started without the API's checks; Sirene down; a storage fault between two batches, retried
+and resumed, or past the retries and finished by a second start; a second start while one runs; and the size
+of the machine's state with a few hundred items. moto's Retry waits are recorded, not slept (``waits``), so
+the suite takes seconds."""
 
 from __future__ import annotations
 
@@ -31,18 +34,19 @@ from chorus_desk import bootstrap, messages
 from chorus_desk.adapters.dynamodb import dynamodb_ports
 from chorus_desk.adapters.local_registry import DEMO_ESTABLISHMENTS, LocalRegistry
 from chorus_desk.adapters.stepfunctions import StepFunctionsWorkflow
-from chorus_desk.errors import StorageUnavailable
-from chorus_desk.models import ObjectType, PaymentRequest, PaymentState
+from chorus_desk.errors import OperationRunning, StorageUnavailable
+from chorus_desk.models import Membership, ObjectType, OrgKind, OrgRef, PaymentRequest, PaymentState, Role
 from chorus_desk.ports import Establishment, Ports
+from chorus_desk.usecases import structures
 from local_stack import workflows
 from local_stack.aws import serialize_dynamodb_writes
 from local_stack.template import Resolver, table_definition
 from tests import fixtures
 from tests.structures_data import (
     ATELIERS,
+    ATELIERS_STRUCTURE,
     CH_VIENNE,
     DUPONT,
-    INACTIVE,
     NOT_IN_CHORUS,
     RECEIVED_PAYMENTS,
     SAINT_LEGER,
@@ -55,7 +59,7 @@ from tests.structures_data import (
     reroutes,
     seed_takeover,
 )
-from tests.support import Api, CallLog
+from tests.support import Api, CallLog, RecordedStarts
 
 MACHINE = "InactivationStateMachine"
 TASKS = "StructureTasksFunction"
@@ -123,6 +127,26 @@ def faulty(ports: Ports, faults: Faults) -> Ports:
     return dataclasses.replace(ports, payments=Payments(), tickets=Tickets())
 
 
+class Gate:
+    """A task of the machine held before it runs (``reached``) until the test opens it, having changed the
+    world meanwhile: what happens between the user's confirmation and the machine's checks."""
+
+    def __init__(self) -> None:
+        self.reached = threading.Event()
+        self.opened = threading.Event()
+
+    def hold(self, step: Callable[..., Any]) -> Callable[..., Any]:
+        def held(*args: Any, **kwargs: Any) -> Any:
+            self.reached.set()
+            assert self.opened.wait(30), "the test never opened the gate"
+            return step(*args, **kwargs)
+
+        return held
+
+    def open(self) -> None:
+        self.opened.set()
+
+
 @dataclass
 class Machine:
     """The desk on moto with the inactivation state machine created from the template."""
@@ -132,6 +156,7 @@ class Machine:
     arn: str
     router: workflows.LambdaRouter
     waits: Waits
+    monkeypatch: pytest.MonkeyPatch
     faults: Faults = field(default_factory=Faults)
     registry: LocalRegistry = field(default_factory=LocalRegistry)
     tickets: list[int] = field(default_factory=list)
@@ -145,6 +170,18 @@ class Machine:
         reply = self.api.call("inactivate_structure", user, siret=siret, body=body)
         assert reply.status == 202, reply.body
         return str(reply.body["id"])
+
+    def start_unchecked(self, user: str, siret: str = SAINT_LEGER, takeover: str | None = ATELIERS) -> str:
+        """An execution started without the API's checks (the operation, its lock and the execution, as the
+        API makes them once its checks passed): what the machine refuses on its own."""
+        requester = fixtures.user(self.ports, user)
+        return structures.begin_inactivation(self.ports, self.api.workflow, requester, siret, takeover).id
+
+    def pause(self, task: str) -> Gate:
+        """The machine's ``task`` (``check_requester``, ``check_takeover``) waits at a gate until the test opens it."""
+        gate = Gate()
+        self.monkeypatch.setattr(structures, task, gate.hold(getattr(structures, task)))
+        return gate
 
     def execution(self, operation_id: str) -> str:
         return f"{self.arn.replace(':stateMachine:', ':execution:')}:{operation_id}"
@@ -208,7 +245,7 @@ def build(template: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> Iterator
             sfn = boto3.client("stepfunctions")
             api = Api(template, ports)
             api.workflow = StepFunctionsWorkflow(machines[MACHINE], sfn)
-            machine = Machine(api, sfn, machines[MACHINE], router, waits)
+            machine = Machine(api, sfn, machines[MACHINE], router, waits, monkeypatch)
             api.registry = machine.registry
             # The tasks' handler builds its ports and registry through bootstrap: these ones.
             monkeypatch.setattr(bootstrap, "ports", lambda: faulty(ports, machine.faults))
@@ -223,16 +260,25 @@ def build(template: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> Iterator
     assert "Scan" not in log.operations, "a step of the inactivation used a DynamoDB Scan"
 
 
-def assert_untouched(machine: Machine) -> None:
-    """Nothing moved, the commune still active, and its lock released (a new start is accepted)."""
+def assert_untouched(machine: Machine, active: bool = True) -> None:
+    """Nothing moved, the commune still active (unless the test made it inactive itself)."""
     assert set(payments_of(machine.ports).values()) == {SAINT_LEGER}
     for number in machine.tickets:
         assert (recipient_of(machine.ports, number), reroutes(machine.ports, number)) == (SAINT_LEGER, [])
     structure = machine.ports.directory.load_structure(SAINT_LEGER)
     assert structure is not None
-    assert structure.active
+    assert structure.active is active
     assert machine.faults.moved == Counter()
     assert_dashboards_match_a_recount(machine.api, machine.tickets)
+
+
+def assert_lock_released(machine: Machine, siret: str = SAINT_LEGER) -> None:
+    """The structure's lock was released: another operation may begin (recorded, not run)."""
+    requester = fixtures.user(machine.ports, "claire")
+    try:
+        structures.begin_inactivation(machine.ports, RecordedStarts(), requester, siret, None)
+    except OperationRunning as held:  # pragma: no cover - the failure this checks
+        raise AssertionError(f"the lock of {siret} is still held") from held
 
 
 def assert_moved_once(machine: Machine, tickets: dict[str, int]) -> None:
@@ -268,7 +314,10 @@ def test_case_1_closed_in_sirene_the_structure_is_inactivated_and_nothing_moves(
     assert all(reroutes(machine.ports, n) == [] for n in machine.tickets)
     assert machine.tasks("check_takeover") == machine.tasks("move_batch") == []  # the closed branch
     assert machine.api.call("show_structure", "claire", siret=SAINT_LEGER).body["state"] == "Inactive"
-    assert machine.api.call("inactivate_structure", "claire", siret=SAINT_LEGER, body={"confirm": True}).status == 202
+    again = machine.api.call("inactivate_structure", "claire", siret=SAINT_LEGER, body={"confirm": True})
+    assert (again.status, again.body["code"]) == (409, "STRUCTURE_DEJA_INACTIVE")  # refused before any lock
+    assert len(machine.sfn.list_executions(stateMachineArn=machine.arn)["executions"]) == 1
+    assert_lock_released(machine)
 
 
 def test_case_2_open_in_sirene_what_it_received_moves_to_the_takeover_then_it_is_inactivated(
@@ -341,70 +390,123 @@ def _task_outputs(machine: Machine) -> list[dict[str, Any]]:
 
 
 # ------------------------------------------------------------------------------------------- refusals
-@pytest.mark.parametrize(
-    ("user", "siret", "takeover", "error", "message"),
-    [
-        ("claire", SAINT_LEGER, None, "TakeoverRequired", messages.TAKEOVER_REQUIRED),
-        (
-            "claire",
-            SAINT_LEGER,
-            NOT_IN_CHORUS,
-            "TakeoverUnknown",
-            messages.TAKEOVER_UNKNOWN.format(siret=NOT_IN_CHORUS),
+def _membership(siret: str, role: Role) -> list[tuple[str, Membership]]:
+    org = OrgRef(kind=OrgKind.STRUCTURE, id=siret)
+    return [(fixtures.USER_IDS["claire"], Membership(org=org, org_name=siret, role=role))]
+
+
+CLOSED = Establishment(SAINT_LEGER, "COMMUNE DE SAINT LEGER", False, date(2026, 6, 30), "1 PLACE DE LA MAIRIE")
+OPEN = Establishment(SAINT_LEGER, "COMMUNE DE SAINT LEGER", True, None, "1 PLACE DE LA MAIRIE")
+COMMUNE = fixtures.STRUCTURES[SAINT_LEGER]
+
+# What changes between the confirmation (the API's checks passed: 202) and the machine's checks; the named
+# error and French cause the machine then refuses with. ``closed``: Sirene said closed at the confirmation.
+CHANGES: dict[str, tuple[Callable[[Machine], object], bool, str, str]] = {
+    "requester-demoted": (
+        lambda m: m.ports.reference.put_reference_data(memberships=_membership(SAINT_LEGER, Role.USER)),
+        False,
+        "RequesterNotManager",
+        messages.NOT_A_MANAGER.format(name=COMMUNE.designation),
+    ),
+    "structure-inactivated-meanwhile": (
+        lambda m: m.ports.reference.set_structure_active(SAINT_LEGER, False),
+        False,
+        "StructureAlreadyInactive",
+        messages.STRUCTURE_ALREADY_INACTIVE.format(name=COMMUNE.designation),
+    ),
+    "structure-made-private": (
+        lambda m: m.ports.reference.put_reference_data(structures=[COMMUNE.model_copy(update={"public": False})]),
+        False,
+        "StructureNotPublic",
+        messages.STRUCTURE_NOT_PUBLIC.format(name=COMMUNE.designation),
+    ),
+    "sirene-says-open-again-and-no-takeover": (
+        lambda m: m.registry.put(OPEN),
+        True,
+        "TakeoverRequired",
+        messages.TAKEOVER_REQUIRED,
+    ),
+    "takeover-inactivated": (
+        lambda m: m.ports.reference.set_structure_active(ATELIERS, False),
+        False,
+        "TakeoverInactive",
+        messages.TAKEOVER_INACTIVE.format(name=ATELIERS_STRUCTURE.designation),
+    ),
+    "takeover-made-private": (
+        lambda m: m.ports.reference.put_reference_data(
+            structures=[ATELIERS_STRUCTURE.model_copy(update={"public": False})]
         ),
-        (
-            "claire",
-            SAINT_LEGER,
-            INACTIVE,
-            "TakeoverInactive",
-            messages.TAKEOVER_INACTIVE.format(name="Ancienne régie des eaux"),
-        ),
-        ("claire", SAINT_LEGER, DUPONT, "TakeoverPrivate", messages.TAKEOVER_PRIVATE.format(name="Menuiserie Dupont")),
-        ("claire", SAINT_LEGER, SAINT_LEGER, "TakeoverSameStructure", messages.TAKEOVER_SAME),
-        (
-            "claire",
-            SAINT_LEGER,
-            CH_VIENNE,
-            "TakeoverNotManaged",
-            messages.TAKEOVER_NOT_MANAGED.format(name="Centre hospitalier de Vienne"),
-        ),
-        (
-            "hugo",
-            SAINT_LEGER,
-            ATELIERS,
-            "RequesterNotManager",
-            messages.NOT_A_MANAGER.format(name="Commune de Saint-Léger"),
-        ),
-        (
-            "claire",
-            INACTIVE,
-            ATELIERS,
-            "StructureAlreadyInactive",
-            messages.STRUCTURE_ALREADY_INACTIVE.format(name="Ancienne régie des eaux"),
-        ),
-    ],
-)
-def test_every_refusal_ends_in_a_fail_state_with_its_named_error_and_french_cause_and_nothing_changes(
-    build: Callable[..., Machine], user: str, siret: str, takeover: str | None, error: str, message: str
+        False,
+        "TakeoverPrivate",
+        messages.TAKEOVER_PRIVATE.format(name=ATELIERS_STRUCTURE.designation),
+    ),
+    "takeover-manager-demoted": (
+        lambda m: m.ports.reference.put_reference_data(memberships=_membership(ATELIERS, Role.USER)),
+        False,
+        "TakeoverNotManaged",
+        messages.TAKEOVER_NOT_MANAGED.format(name=ATELIERS_STRUCTURE.designation),
+    ),
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_what_changed_after_the_confirmation_is_refused_by_the_machine_and_nothing_changes(
+    build: Callable[..., Machine], change: str
 ) -> None:
+    """The API checked everything and answered 202; the machine's first step is held while the world changes;
+    then the machine's own checks refuse, by name, with the French cause, and nothing moves."""
+    apply, closed, error, message = CHANGES[change]
     machine = build()
     machine.tickets = [received_ticket(machine.api, status) for status in ("OPEN", "IN_PROGRESS")]
+    if closed:
+        machine.registry.put(CLOSED)
+    gate = machine.pause("check_requester")
 
-    described, operation = machine.run(user, siret, takeover)
+    operation_id = machine.start(takeover=None if closed else ATELIERS)  # 202: every check passed
+    assert gate.reached.wait(30)
+    apply(machine)
+    gate.open()
+    described, operation = machine.finish(operation_id)
 
     assert (described["status"], described["error"], described["cause"]) == ("FAILED", error, message)
     assert (operation["state"]["code"], operation["state"]["label"]) == ("REFUSED", "Refusée")
     assert (operation["error"], operation["message"]) == (error, message)
     assert (operation["moved_payments"], operation["moved_tickets"]) == (0, 0)
     assert machine.tasks("move_batch") == machine.tasks("inactivate") == []
+    assert_untouched(machine, active=change != "structure-inactivated-meanwhile")
+    assert_lock_released(machine)
+
+
+@pytest.mark.parametrize(
+    ("user", "takeover", "error", "message"),
+    [
+        ("victor", ATELIERS, "StructureUnknown", messages.STRUCTURE_NOT_YOURS),  # not his: named nowhere
+        ("claire", NOT_IN_CHORUS, "TakeoverUnknown", messages.TAKEOVER_NOT_YOURS),
+        ("claire", CH_VIENNE, "TakeoverUnknown", messages.TAKEOVER_NOT_YOURS),  # not hers: as if unknown
+        ("claire", SAINT_LEGER, "TakeoverSameStructure", messages.TAKEOVER_SAME),
+        ("claire", None, "TakeoverRequired", messages.TAKEOVER_REQUIRED),
+    ],
+)
+def test_the_machine_refuses_on_its_own_what_the_api_would_have_refused(
+    build: Callable[..., Machine], user: str, takeover: str | None, error: str, message: str
+) -> None:
+    """Started without the API's checks: the machine is a guard of its own, whatever starts it."""
+    machine = build()
+    machine.tickets = [received_ticket(machine.api, status) for status in ("OPEN", "IN_PROGRESS")]
+
+    described, operation = machine.finish(machine.start_unchecked(user, SAINT_LEGER, takeover), user)
+
+    assert (described["status"], described["error"], described["cause"]) == ("FAILED", error, message)
+    assert (operation["state"]["code"], operation["error"], operation["message"]) == ("REFUSED", error, message)
+    assert machine.tasks("move_batch") == machine.tasks("inactivate") == []
     assert_untouched(machine)
-    assert machine.api.call("inactivate_structure", user, siret=siret, body={"confirm": True}).status == 202
+    assert_lock_released(machine)
 
 
 def test_a_structure_sirene_does_not_know_is_refused_by_name(build: Callable[..., Machine]) -> None:
+    """Sirene knew it at the confirmation (the API's registry), no longer when the machine asks."""
     machine = build()
     machine.registry = LocalRegistry([e for e in DEMO_ESTABLISHMENTS if e.siret != SAINT_LEGER])
-    machine.api.registry = machine.registry
 
     described, operation = machine.run()
 
@@ -420,6 +522,7 @@ def test_sirene_down_is_retried_by_the_machine_then_fails_cleanly_with_nothing_m
 ) -> None:
     machine = build()
     machine.tickets = [received_ticket(machine.api, status) for status in ("IN_PROGRESS", "CLOSED")]
+    machine.api.registry = LocalRegistry()  # Sirene answered the API's check, then went down for the machine
     machine.registry.available = False
 
     operation_id = machine.start()
@@ -542,11 +645,12 @@ class GatedRegistry(LocalRegistry):
 def test_a_second_start_while_the_first_runs_is_refused_with_409(build: Callable[..., Machine]) -> None:
     machine = build()
     registry = GatedRegistry()
-    machine.registry = machine.api.registry = registry
+    machine.registry = registry  # the machine's Sirene (the API's answers at once)
 
     first = machine.start()
     assert registry.asked.wait(30)
-    second = machine.api.call("inactivate_structure", "claire", siret=SAINT_LEGER, body={"confirm": True})
+    body = {"confirm": True, "takeover_siret": ATELIERS}
+    second = machine.api.call("inactivate_structure", "claire", siret=SAINT_LEGER, body=body)
     running = machine.api.call("get_operation", "claire", operation_id=first)
     registry.gate.set()
     described, _ = machine.finish(first)

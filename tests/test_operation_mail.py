@@ -93,8 +93,9 @@ class Run:
 
 
 def start(ports: Ports, siret: str = SAINT_LEGER, takeover: str | None = CH_VIENNE) -> Run:
-    """The API's start of an inactivation by the requester (the machine itself left out)."""
-    operation = structures.start_inactivation(ports, NoWorkflow(), fixtures.user(ports, REQUESTER), siret, takeover)
+    """An inactivation started by the requester once the API's checks passed (the checks and the machine
+    itself left out: the outcome is what the test records)."""
+    operation = structures.begin_inactivation(ports, NoWorkflow(), fixtures.user(ports, REQUESTER), siret, takeover)
     step = Step(operation.id, siret, takeover, USER_IDS[REQUESTER])
     return Run(ports, step)
 

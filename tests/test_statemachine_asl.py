@@ -160,9 +160,9 @@ def _raised_by(function: Any) -> set[str]:
 
 
 STEPS = {
-    "check_requester": (structures.check_requester, structures._structure),
+    "check_requester": (structures.check_requester, structures._managed),
     "look_up_sirene": (structures.look_up_registry,),
-    "check_takeover": (structures.check_takeover,),
+    "check_takeover": (structures.check_takeover, structures._takeover),
     "move_batch": (structures.move_batch, structures._reroute, structures._structure),
     "inactivate": (structures.inactivate, structures._structure),
 }

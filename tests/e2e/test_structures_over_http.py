@@ -1,7 +1,8 @@
 """End to end: the local stack (`python -m local_stack serve`) runs the inactivation state machine with moto's
 interpreter, its Lambda tasks running the real handler in-process; over real HTTP with Cognito IdTokens, the two
-cases of the README on the demo data: the régie closed in Sirene, and the commune still open, first refused for
-want of a takeover, then taken over by its Ateliers municipaux (its invoices and open tickets move)."""
+cases of the README on the demo data: the régie closed in Sirene, and the commune still open, first refused at
+once for want of a takeover (nothing started), then taken over by its Ateliers municipaux (its invoices and
+open tickets move); and the refusals given before anything starts, to a stranger and to a simple member."""
 
 from __future__ import annotations
 
@@ -82,8 +83,10 @@ def test_case_2_an_open_structure_hands_what_it_receives_to_its_takeover(stack: 
     assert status == 201, ticket
     assert ticket["recipient"]["id"] == COMMUNE
 
-    refused = inactivate(stack, COMMUNE)
-    assert (refused["state"]["code"], refused["error"]) == ("REFUSED", "TakeoverRequired")
+    status, refused, _ = stack.http("POST", f"/structures/{COMMUNE}/inactivation", "claire", {"confirm": True})
+    assert (status, refused["code"], refused["errors"][0]["field"]) == (400, "REPRISE_REFUSEE", "takeover_siret")
+    status, checked, _ = stack.http("GET", f"/structures/{COMMUNE}?takeover_siret={ATELIERS}", "claire")
+    assert (status, checked["takeover"]["designation"]) == (200, "Ateliers municipaux de Saint-Léger")
 
     operation = inactivate(stack, COMMUNE, ATELIERS)
 
@@ -104,3 +107,19 @@ def test_case_2_an_open_structure_hands_what_it_receives_to_its_takeover(stack: 
     assert stack.http("POST", f"/structures/{COMMUNE}/activation", "claire", {"confirm": True})[1]["state"] == "Active"
     status, closed, _ = stack.http("POST", f"/structures/{REGIE}/activation", "claire", {"confirm": True})
     assert (status, closed["code"]) == (409, "ETABLISSEMENT_FERME")
+
+
+def test_strangers_and_simple_members_are_refused_before_anything_starts(stack: Stack) -> None:
+    """Victor (the hospital) asks for the commune and for a SIRET Chorus Pro does not know: one answer, naming
+    nothing; Hugo, a simple member of the commune, is told a manager is needed; no mail leaves for any of it."""
+    mails_before = len(stack.mails())
+    stranger = stack.http("POST", f"/structures/{COMMUNE}/inactivation", "victor", {"confirm": True})
+    unknown = stack.http("POST", "/structures/81234567600017/inactivation", "victor", {"confirm": True})
+    shown = stack.http("GET", f"/structures/{COMMUNE}", "victor")
+
+    assert (stranger[0], stranger[1]) == (unknown[0], unknown[1]) == (shown[0], shown[1])
+    assert (stranger[0], stranger[1]["code"]) == (404, "STRUCTURE_INCONNUE")
+    assert "Saint-Léger" not in str(stranger[1])
+    status, member, _ = stack.http("POST", f"/structures/{COMMUNE}/inactivation", "hugo", {"confirm": True})
+    assert (status, member["code"]) == (403, "GESTIONNAIRE_REQUIS")
+    assert len(stack.mails()) == mails_before

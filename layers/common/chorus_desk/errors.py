@@ -138,7 +138,15 @@ class RequesterNotManager(Forbidden):
     code = "GESTIONNAIRE_REQUIS"
 
 
+class StructureNotPublic(Forbidden):
+    """The procedure is for public structures only (seed 004): a private one is refused, by its manager too."""
+
+    code = "STRUCTURE_PRIVEE"
+
+
 class StructureUnknown(NotFound):
+    """No structure of this SIRET, or one the caller does not belong to: one answer for both."""
+
     code = "STRUCTURE_INCONNUE"
 
 

@@ -466,8 +466,17 @@ OPERATION_STATE_LABELS: dict[str, str] = {
     "REFUSED": "Refusée",
     "FAILED": "Échouée",
 }
-STRUCTURE_UNKNOWN = "Aucune structure de SIRET {siret} n'est connue de Chorus Pro."
+# One answer for a SIRET that names no structure and for a structure the caller does not belong to: it names
+# nothing and does not say which (so the procedure tells nobody which SIRETs Chorus Pro knows).
+STRUCTURE_NOT_YOURS = (
+    "Vous n'êtes rattaché à aucune structure de ce SIRET dans Chorus Pro : vérifiez le SIRET saisi. Seul un "
+    "gestionnaire principal ou secondaire de la structure peut l'activer ou l'inactiver."
+)
 NOT_A_MANAGER = "Seul un gestionnaire principal ou secondaire de la structure « {name} » peut l'activer ou l'inactiver."
+STRUCTURE_NOT_PUBLIC = (
+    "La structure « {name} » est une structure privée : l'activation et l'inactivation par cette démarche sont "
+    "réservées aux structures publiques. Pour une structure privée, contactez un agent du support."
+)
 STRUCTURE_ALREADY_ACTIVE = "La structure « {name} » est déjà active : rien n'a été modifié."
 STRUCTURE_ALREADY_INACTIVE = "La structure « {name} » est déjà inactive : rien n'a été modifié."
 STRUCTURE_CLOSED_IN_REGISTRY = (
@@ -491,8 +500,10 @@ TAKEOVER_REQUIRED = (
     "reprend l'activité."
 )
 TAKEOVER_SAME = "La structure reprenante doit être une autre structure que celle à inactiver."
-TAKEOVER_UNKNOWN = (
-    "Aucune structure de SIRET {siret} n'est connue de Chorus Pro : elle ne peut pas reprendre l'activité."
+# Unknown, or a structure the requester does not belong to: the same answer, naming nothing.
+TAKEOVER_NOT_YOURS = (
+    "Ce SIRET ne correspond à aucune structure dont vous êtes gestionnaire dans Chorus Pro : seul un "
+    "gestionnaire des deux structures peut transférer l'activité. Vérifiez le SIRET saisi."
 )
 TAKEOVER_INACTIVE = "La structure reprenante « {name} » est inactive : activez-la d'abord."
 TAKEOVER_PRIVATE = "La structure reprenante « {name} » n'est pas une structure publique."

@@ -404,12 +404,14 @@ def _on_takeover_exists(turn: Turnaround, given: Given) -> None:
 
 
 def _on_takeover(turn: Turnaround, given: Given) -> None:
+    """The takeover SIRET, checked at once as the inactivation will check it (known to the user, active,
+    public, managed by them, another structure): a refusal asks for another one before any confirmation."""
+    user = _need_user(given.ctx)
     takeover = _siret(given.text)
-    if takeover == turn.data["siret"]:
-        raise _Say(messages.TAKEOVER_SAME)
-    structure = given.ctx.ports.directory.load_structure(takeover)
-    if structure is None:
-        raise _Say(messages.TAKEOVER_UNKNOWN.format(siret=takeover))
+    try:
+        structure = structures.takeover_for(given.ctx.ports, user, turn.data["siret"], takeover)
+    except DeskError as refusal:
+        raise _Say(refusal.message) from refusal
     turn.data = {**turn.data, "takeover_siret": takeover, "takeover_designation": structure.designation}
     turn.go(CONFIRM_ACTION)
 
@@ -430,7 +432,7 @@ def _inactivate(turn: Turnaround, ctx: Context) -> None:
     user = _need_user(ctx)
     try:
         operation = structures.start_inactivation(
-            ctx.ports, ctx.workflow(), user, turn.data["siret"], turn.data.get("takeover_siret")
+            ctx.ports, ctx.registry(), ctx.workflow(), user, turn.data["siret"], turn.data.get("takeover_siret")
         )
     except DeskError as refusal:
         raise _Say(refusal.message) from refusal

@@ -1,16 +1,19 @@
 """« Activer / inactiver ma structure »: show a structure to confirm, activate it, start and follow its
 inactivation; and the steps of the inactivation state machine, which act as the system caller.
 
-The API only checks what the request says (formats, confirmation) and starts the machine; the rules of
-the procedure (the requester manages the structure, Sirene's verdict, the takeover structure) are
-checked by the machine's steps, here, so that a refusal is the same whoever starts it. Each refusal is
-an exception whose class name is the machine's named error (``errors``).
+Who may act is checked before anything happens: the API and the assistant check the whole procedure — the
+caller belongs to the structure, it is public, they manage it, it is in the state the action needs, Sirene's
+verdict, the takeover structure — before any lock, operation, execution or mail. The machine's steps check
+the same rules again with the same functions, as a guard: things may change between the confirmation and
+the run. A caller who does not belong to a structure gets the answer of an unknown SIRET, which names
+nothing. Each refusal is an exception whose class name is the machine's named error (``errors``).
 """
 
 from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +27,7 @@ from chorus_desk.errors import (
     StructureAlreadyActive,
     StructureAlreadyInactive,
     StructureClosedInRegistry,
+    StructureNotPublic,
     StructureUnknown,
     TakeoverInactive,
     TakeoverNotManaged,
@@ -60,34 +64,80 @@ def _ref(siret: str) -> OrgRef:
     return OrgRef(kind=OrgKind.STRUCTURE, id=siret)
 
 
-def _manages(memberships: tuple[Membership, ...] | list[Membership], siret: str) -> bool:
-    return any(m.org == _ref(siret) and m.role in MANAGERS for m in memberships)
+def _membership(memberships: Iterable[Membership], siret: str) -> Membership | None:
+    return next((m for m in memberships if m.org == _ref(siret)), None)
 
 
 def _structure(ports: Ports, siret: str) -> Structure:
+    """A structure the machine's later steps need (the requester's rights were checked before)."""
     structure = ports.directory.load_structure(siret)
     if structure is None:
-        raise StructureUnknown(messages.STRUCTURE_UNKNOWN.format(siret=siret))
+        raise StructureUnknown(messages.STRUCTURE_NOT_YOURS)
+    return structure
+
+
+def _managed(ports: Ports, memberships: Iterable[Membership], siret: str) -> tuple[Structure, Role]:
+    """The structure ``siret`` and the caller's role in it, if the caller may go through the procedure on it:
+    they belong to it (else the one answer of an unknown SIRET, naming nothing: the structure is not even
+    read), it is public (seed 004), and they manage it (a simple member knows the structure: told by name)."""
+    membership = _membership(memberships, siret)
+    structure = ports.directory.load_structure(siret) if membership is not None else None
+    if membership is None or structure is None:
+        raise StructureUnknown(messages.STRUCTURE_NOT_YOURS)
+    if not structure.public:
+        raise StructureNotPublic(messages.STRUCTURE_NOT_PUBLIC.format(name=structure.designation))
+    if membership.role not in MANAGERS:
+        raise RequesterNotManager(messages.NOT_A_MANAGER.format(name=structure.designation))
+    return structure, membership.role
+
+
+def _takeover(ports: Ports, memberships: Iterable[Membership], siret: str, takeover: str | None) -> Structure:
+    """The structure taking over from ``siret``: given, another one, known to the caller (else one answer for
+    unknown and not theirs, naming nothing), active, public, and managed by the caller."""
+    if takeover is None:
+        raise TakeoverRequired(messages.TAKEOVER_REQUIRED)
+    if takeover == siret:
+        raise TakeoverSameStructure(messages.TAKEOVER_SAME)
+    membership = _membership(memberships, takeover)
+    structure = ports.directory.load_structure(takeover) if membership is not None else None
+    if membership is None or structure is None:
+        raise TakeoverUnknown(messages.TAKEOVER_NOT_YOURS)
+    if not structure.active:
+        raise TakeoverInactive(messages.TAKEOVER_INACTIVE.format(name=structure.designation))
+    if not structure.public:
+        raise TakeoverPrivate(messages.TAKEOVER_PRIVATE.format(name=structure.designation))
+    if membership.role not in MANAGERS:
+        raise TakeoverNotManaged(messages.TAKEOVER_NOT_MANAGED.format(name=structure.designation))
     return structure
 
 
 # ---------------------------------------------------------------------------------------- the API
 @dataclass(frozen=True)
 class StructureShown:
-    """What the procedure shows before the user confirms: the structure in Chorus Pro and in Sirene."""
+    """What the procedure shows before the user confirms: the structure in Chorus Pro and in Sirene, and the
+    takeover structure when one was given to check."""
 
     structure: Structure
     establishment: Establishment
     role: Role
+    takeover: Structure | None = None
 
 
-def show_structure(ports: Ports, registry: CompanyRegistry, user: SignedInUser, siret: str) -> StructureShown:
-    """The structure to confirm. Only its managers go through the procedure (403 for anyone else)."""
-    structure = _structure(ports, siret)
-    membership = user.membership(_ref(siret))
-    if membership is None or membership.role not in MANAGERS:
-        raise RequesterNotManager(messages.NOT_A_MANAGER.format(name=structure.designation))
-    return StructureShown(structure, registry.lookup(siret), membership.role)
+def show_structure(
+    ports: Ports, registry: CompanyRegistry, user: SignedInUser, siret: str, takeover_siret: str | None = None
+) -> StructureShown:
+    """The structure to confirm, for its managers only, public ones only; with ``takeover_siret``, the
+    takeover checked as the inactivation will check it (so the user may give another one before confirming).
+    Sirene is asked only once the caller's rights are checked."""
+    structure, role = _managed(ports, user.memberships, siret)
+    takeover = _takeover(ports, user.memberships, siret, takeover_siret) if takeover_siret is not None else None
+    return StructureShown(structure, registry.lookup(siret), role, takeover)
+
+
+def takeover_for(ports: Ports, user: SignedInUser, siret: str, takeover_siret: str) -> Structure:
+    """The takeover structure ``takeover_siret`` for the inactivation of ``siret`` by ``user``, checked as the
+    inactivation will check it (the assistant asks for it at once, before the confirmation)."""
+    return _takeover(ports, user.memberships, siret, takeover_siret)
 
 
 def activate(ports: Ports, registry: CompanyRegistry, user: SignedInUser, siret: str) -> StructureShown:
@@ -105,11 +155,33 @@ def activate(ports: Ports, registry: CompanyRegistry, user: SignedInUser, siret:
 
 
 def start_inactivation(
+    ports: Ports,
+    registry: CompanyRegistry,
+    workflow: Workflow,
+    user: SignedInUser,
+    siret: str,
+    takeover_siret: str | None,
+) -> Operation:
+    """A confirmed inactivation, checked as the machine will check it — the requester manages the public
+    structure, it is active, the takeover if one is given, Sirene's verdict (a takeover is required while the
+    establishment is open) — then started: nothing is locked, stored, started or mailed before every check
+    passed. The machine checks again (the world may change before it runs)."""
+    structure, _ = _managed(ports, user.memberships, siret)
+    if not structure.active:
+        raise StructureAlreadyInactive(messages.STRUCTURE_ALREADY_INACTIVE.format(name=structure.designation))
+    if takeover_siret is not None:
+        _takeover(ports, user.memberships, siret, takeover_siret)
+    if registry.lookup(siret).open and takeover_siret is None:
+        raise TakeoverRequired(messages.TAKEOVER_REQUIRED)
+    return begin_inactivation(ports, workflow, user, siret, takeover_siret)
+
+
+def begin_inactivation(
     ports: Ports, workflow: Workflow, user: SignedInUser, siret: str, takeover_siret: str | None
 ) -> Operation:
-    """Start the state machine for a confirmed inactivation and answer at once with its operation. One
-    operation per structure at a time (a lock item taken with the operation, in one transaction)."""
-    _structure(ports, siret)  # an unknown structure is refused here: nothing to lock
+    """The operation, the structure's lock and the execution of an inactivation whose checks passed; answers
+    at once with the operation. One operation per structure at a time (the lock item is taken with the
+    operation, in one transaction)."""
     operation = Operation(
         id=f"inactivation-{siret}-{uuid.uuid4().hex[:12]}",
         siret=siret,
@@ -161,11 +233,9 @@ class Step:
 
 
 def check_requester(ports: Ports, step: Step) -> dict[str, Any]:
-    """The requester manages the structure, which exists and is active."""
-    structure = _structure(ports, step.siret)
+    """The requester still belongs to the structure, which is public, and manages it; it is still active."""
     _, memberships = ports.directory.load_user(step.requester_id)
-    if not _manages(memberships, step.siret):
-        raise RequesterNotManager(messages.NOT_A_MANAGER.format(name=structure.designation))
+    structure, _ = _managed(ports, memberships, step.siret)
     if not structure.active:
         raise StructureAlreadyInactive(messages.STRUCTURE_ALREADY_INACTIVE.format(name=structure.designation))
     return {"designation": structure.designation}
@@ -180,21 +250,8 @@ def look_up_registry(registry: CompanyRegistry, step: Step) -> dict[str, Any]:
 def check_takeover(ports: Ports, step: Step) -> dict[str, Any]:
     """The structure is still open in Sirene: another structure must take over what it receives. It must
     exist in Chorus Pro, be active and public, be another one, and the requester must manage it too."""
-    takeover = step.takeover_siret
-    if takeover is None:
-        raise TakeoverRequired(messages.TAKEOVER_REQUIRED)
-    if takeover == step.siret:
-        raise TakeoverSameStructure(messages.TAKEOVER_SAME)
-    structure = ports.directory.load_structure(takeover)
-    if structure is None:
-        raise TakeoverUnknown(messages.TAKEOVER_UNKNOWN.format(siret=takeover))
-    if not structure.active:
-        raise TakeoverInactive(messages.TAKEOVER_INACTIVE.format(name=structure.designation))
-    if not structure.public:
-        raise TakeoverPrivate(messages.TAKEOVER_PRIVATE.format(name=structure.designation))
     _, memberships = ports.directory.load_user(step.requester_id)
-    if not _manages(memberships, takeover):
-        raise TakeoverNotManaged(messages.TAKEOVER_NOT_MANAGED.format(name=structure.designation))
+    structure = _takeover(ports, memberships, step.siret, step.takeover_siret)
     return {"designation": structure.designation}
 
 

@@ -1,11 +1,12 @@
-"""Structure routes: show a structure to confirm, activate it, start its inactivation, follow the operation."""
+"""Structure routes: show a structure to confirm (and check a takeover structure as the user types it), activate
+it, start its inactivation, follow the operation. Every refusal comes before anything is locked or started."""
 
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.depends import Depends
-from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from chorus_desk import bootstrap, messages
 from chorus_desk.actors import SignedInUser
@@ -15,7 +16,7 @@ from chorus_desk.ports import CompanyRegistry, Ports, Workflow
 from chorus_desk.siret import is_valid_siret
 from chorus_desk.usecases import structures
 
-from ..http import documented, signed_in
+from ..http import documented, known_query, signed_in
 from ..schemas.structures import ActivationRequest, InactivationRequest, OperationView, StructureView
 
 router = Router()  # type: ignore[no-untyped-call]
@@ -25,12 +26,22 @@ Wired = Annotated[Ports, Depends(bootstrap.ports)]
 Registry = Annotated[CompanyRegistry, Depends(bootstrap.registry)]
 Machine = Annotated[Workflow, Depends(bootstrap.workflow)]
 SiretPath = Annotated[str, Path(pattern=r"^[0-9]{14}$", description="SIRET de la structure (14 chiffres).")]
+TakeoverQuery = Annotated[
+    str | None,
+    Query(
+        pattern=r"^[0-9]{14}$",
+        description=(
+            "SIRET d'une structure reprenante à vérifier avant de confirmer l'inactivation : vérifiée comme "
+            "l'inactivation la vérifiera (connue de l'appelant, active, publique, gérée par lui, une autre)."
+        ),
+    ),
+]
 OperationId = Annotated[str, Path(pattern=r"^[A-Za-z0-9-]{1,80}$", description="Identifiant de l'opération.")]
 
 
-def _valid(siret: str) -> str:
+def _valid(siret: str, field: str = "siret") -> str:
     if not is_valid_siret(siret):
-        raise InvalidInput([FieldError("siret", messages.SIRET_INVALID.format(value=siret))])
+        raise InvalidInput([FieldError(field, messages.SIRET_INVALID.format(value=siret))])
     return siret
 
 
@@ -39,12 +50,28 @@ def _valid(siret: str) -> str:
     summary="Afficher une structure à confirmer (Chorus Pro et répertoire Sirene)",
     tags=["Structures"],
     responses=documented(
-        200, StructureView, "La structure, son état dans Chorus Pro et dans Sirene.", 400, 401, 403, 404, 503
+        200,
+        StructureView,
+        "La structure, son état dans Chorus Pro et dans Sirene ; avec takeover_siret, la structure reprenante "
+        "vérifiée.",
+        400,
+        401,
+        403,
+        404,
+        503,
     ),
 )
 @tracer.capture_method
-def show_structure(siret: SiretPath, user: User, ports: Wired, registry: Registry) -> StructureView:
-    return StructureView.of(structures.show_structure(ports, registry, user, _valid(siret)))
+def show_structure(
+    siret: SiretPath,
+    user: User,
+    ports: Wired,
+    registry: Registry,
+    _checked: Annotated[None, Depends(known_query(frozenset({"takeover_siret"})))],
+    takeover_siret: TakeoverQuery = None,
+) -> StructureView:
+    takeover = _valid(takeover_siret, "takeover_siret") if takeover_siret is not None else None
+    return StructureView.of(structures.show_structure(ports, registry, user, _valid(siret), takeover))
 
 
 @router.post(
@@ -69,14 +96,22 @@ def activate_structure(
     summary="Inactiver ma structure (après confirmation) : démarre l'opération",
     tags=["Structures"],
     responses=documented(
-        202, OperationView, "L'opération démarrée ; suivez-la sur /operations/{id}.", 400, 401, 404, 409, 503
+        202,
+        OperationView,
+        "L'opération démarrée, une fois la demande vérifiée ; suivez-la sur /operations/{id}.",
+        400,
+        401,
+        403,
+        404,
+        409,
+        503,
     ),
 )
 @tracer.capture_method
 def inactivate_structure(
-    siret: SiretPath, body: InactivationRequest, user: User, ports: Wired, machine: Machine
+    siret: SiretPath, body: InactivationRequest, user: User, ports: Wired, registry: Registry, machine: Machine
 ) -> Response[OperationView]:
-    operation = structures.start_inactivation(ports, machine, user, _valid(siret), body.takeover_siret)
+    operation = structures.start_inactivation(ports, registry, machine, user, _valid(siret), body.takeover_siret)
     return Response(
         status_code=202,
         content_type=content_types.APPLICATION_JSON,

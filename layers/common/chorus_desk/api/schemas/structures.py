@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from chorus_desk import messages
-from chorus_desk.models import Operation, Siret
+from chorus_desk.models import Operation, Siret, Structure
 from chorus_desk.usecases.structures import StructureShown
 
 from .common import CodeLabel, PersonView, Request, View
@@ -33,6 +33,20 @@ class RegistryView(View):
     address: str | None
 
 
+class TakeoverView(View):
+    siret: str
+    designation: str
+    state: str = Field(description="« Active » dans Chorus Pro (une structure reprenante acceptée l'est).")
+
+    @classmethod
+    def of(cls, structure: Structure) -> TakeoverView:
+        return cls(
+            siret=structure.siret,
+            designation=structure.designation,
+            state=messages.STRUCTURE_STATE_LABELS[structure.active],
+        )
+
+
 class StructureView(View):
     siret: str
     designation: str
@@ -41,10 +55,13 @@ class StructureView(View):
     state: str = Field(description="« Active » ou « Inactive » dans Chorus Pro.")
     role: CodeLabel
     registry: RegistryView
+    takeover: TakeoverView | None = Field(
+        None, description="La structure reprenante vérifiée, quand takeover_siret est donné ; sinon null."
+    )
 
     @classmethod
     def of(cls, shown: StructureShown) -> StructureView:
-        s, e = shown.structure, shown.establishment
+        s, e, t = shown.structure, shown.establishment, shown.takeover
         return cls(
             siret=s.siret,
             designation=s.designation,
@@ -59,6 +76,7 @@ class StructureView(View):
                 closed_on=e.closed_on,
                 address=e.address,
             ),
+            takeover=None if t is None else TakeoverView.of(t),
         )
 
 
