@@ -17,6 +17,7 @@ from chorus_desk.ports import (
     CompanyRegistry,
     DocumentWriter,
     FileStorage,
+    InvitationRequests,
     Invitations,
     Mailer,
     Ports,
@@ -29,6 +30,7 @@ from chorus_desk.settings import (
     MailSettings,
     PseudonymSettings,
     RegistrySettings,
+    ResendRequestsSettings,
     SigningSettings,
     SireneSettings,
     StructuresSettings,
@@ -103,9 +105,18 @@ def workflow() -> Workflow:
 
 @lru_cache(maxsize=1)
 def invitations() -> Invitations:
+    """Cognito's invitations: ``InvitationsFunction`` only (the assistants ask it through ``resend_requests``)."""
     from chorus_desk.adapters.cognito import CognitoInvitations
 
     return CognitoInvitations(load_settings(InvitationsSettings).user_pool_id)
+
+
+@lru_cache(maxsize=1)
+def resend_requests() -> InvitationRequests:
+    """Where the assistants put their requests to send an invitation again: the desk's event bus."""
+    from chorus_desk.adapters.eventbridge import EventBridgeInvitationRequests
+
+    return EventBridgeInvitationRequests(load_settings(ResendRequestsSettings).desk_bus_name)
 
 
 def captcha_artist() -> CaptchaArtist:
@@ -123,3 +134,4 @@ def clear() -> None:
     """Forget the adapters built so far (tests that start a fresh moto account)."""
     for provider in (ports, mailer, signing_key, files_settings, file_storage, registry, workflow, invitations):
         provider.cache_clear()
+    resend_requests.cache_clear()
