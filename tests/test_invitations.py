@@ -38,6 +38,7 @@ from chorus_desk.adapters.memory import FixedSigningKey, MemoryInvitationRequest
 from chorus_desk.adapters.secrets import SecretSigningKey
 from chorus_desk.errors import StorageUnavailable
 from chorus_desk.listing import PARIS
+from chorus_desk.observability import logger
 from chorus_desk.ports import Ports
 from chorus_desk.usecases import assistant, invitations
 from local_stack import aws as local_aws
@@ -235,6 +236,22 @@ def test_the_request_path_makes_the_same_port_calls_whether_an_account_waits_or_
     assert api.invitations.resent == []  # nothing was sent by the request itself
 
 
+def test_no_log_line_carries_the_address(api: Api, caplog: pytest.LogCaptureFixture) -> None:
+    api.invitations.pending = {PENDING}
+    logger.setLevel("DEBUG")
+    try:
+        answer(ask_for_link(api, PENDING))
+        assert deliver(api) == ["resent"]
+    finally:
+        logger.setLevel("CRITICAL")
+    # Rendered with the functions' own JSON formatter, as CloudWatch would get them.
+    lines = [json.loads(logger.registered_formatter.format(r)) for r in caplog.records if r.name == logger.name]
+    said = {line.get("message"): line for line in lines}
+    assert said["activation link asked"]["handed_over"] is True
+    assert said["invitation event"]["outcome"] == "resent"
+    assert "nouveau" not in json.dumps(lines).lower()
+
+
 # --------------------------------------------------------------------- the private function, in memory
 def test_the_invitations_function_resends_to_a_waiting_account_only(api: Api) -> None:
     api.invitations.pending = {PENDING}
@@ -263,27 +280,30 @@ def test_the_invitations_function_ignores_what_is_not_a_resend_request(api: Api,
 
 
 # ------------------------------------------------------------------------ the Cognito adapter, on moto
+def make_pool(cognito: Any, **extra: Any) -> str:
+    """A moto user pool shaped as the template's (e-mail usernames, invitations only) with an account waiting,
+    an active one and a disabled waiting one."""
+    pool_id: str = cognito.create_user_pool(
+        PoolName="desk", UsernameAttributes=["email"], AdminCreateUserConfig={"AllowAdminCreateUserOnly": True}, **extra
+    )["UserPool"]["Id"]
+    for email in (PENDING, ACTIVE, "desactive@exemple.fr"):
+        attributes = [{"Name": "email", "Value": email}]
+        cognito.admin_create_user(
+            UserPoolId=pool_id, Username=email, UserAttributes=attributes, MessageAction="SUPPRESS"
+        )
+    cognito.admin_set_user_password(UserPoolId=pool_id, Username=ACTIVE, Password="Mot2passe!Long", Permanent=True)
+    cognito.admin_disable_user(UserPoolId=pool_id, Username="desactive@exemple.fr")
+    return pool_id
+
+
 @pytest.fixture
 def pool() -> Iterator[tuple[str, Any]]:
-    """A moto user pool shaped as the template's (e-mail usernames, invitations only) with an account waiting,
-    an active one, a disabled waiting one; moto as it is (no local-stack patch)."""
+    """``make_pool`` in a fresh moto (as it is: no local-stack patch unless the test adds it)."""
     from moto import mock_aws
 
     with mock_aws():
         cognito = boto3.client("cognito-idp", region_name=REGION)
-        pool_id = cognito.create_user_pool(
-            PoolName="desk",
-            UsernameAttributes=["email"],
-            AdminCreateUserConfig={"AllowAdminCreateUserOnly": True},
-        )["UserPool"]["Id"]
-        for email in (PENDING, ACTIVE, "desactive@exemple.fr"):
-            attributes = [{"Name": "email", "Value": email}]
-            cognito.admin_create_user(
-                UserPoolId=pool_id, Username=email, UserAttributes=attributes, MessageAction="SUPPRESS"
-            )
-        cognito.admin_set_user_password(UserPoolId=pool_id, Username=ACTIVE, Password="Mot2passe!Long", Permanent=True)
-        cognito.admin_disable_user(UserPoolId=pool_id, Username="desactive@exemple.fr")
-        yield pool_id, cognito
+        yield make_pool(cognito), cognito
 
 
 def test_the_cognito_adapter_resends_to_a_waiting_account_only(pool: tuple[str, Any]) -> None:
@@ -471,6 +491,42 @@ def test_the_whole_way_the_same_answer_and_calls_and_only_a_waiting_account_gets
     (invitation,) = sent_mails(REGION)[mails_before:]  # Cognito sent one invitation, through SES, as the desk
     assert (invitation["to"], invitation["from"]) == (PENDING, resolver.ref("MailSender"))
     assert PENDING in invitation["text"]
+
+
+def users(cognito: Any, pool_id: str) -> list[tuple[str, str]]:
+    listed = cognito.list_users(UserPoolId=pool_id)["Users"]
+    return sorted((next(a["Value"] for a in u["Attributes"] if a["Name"] == "email"), u["UserStatus"]) for u in listed)
+
+
+def test_moto_alone_resends_by_creating_a_second_account(pool: tuple[str, Any]) -> None:
+    """Why the local stack patches moto's RESEND (if moto fixes it, this fails and the patch can go)."""
+    pool_id, cognito = pool
+    before = users(cognito, pool_id)
+    cognito.admin_create_user(UserPoolId=pool_id, Username=PENDING, MessageAction="RESEND")
+    assert len(users(cognito, pool_id)) == len(before) + 1
+
+
+def test_the_local_cognito_resends_as_aws_does_and_mails_through_ses(
+    pool: tuple[str, Any], local_hooks: Callable[[events.PublishOn], Callable[[], None]]
+) -> None:
+    _, cognito = pool
+    sender = "ne-pas-repondre@support-chorus.example.fr"
+    boto3.client("sesv2", region_name=REGION).create_email_identity(EmailIdentity=sender)
+    identity = f"arn:aws:ses:{REGION}:123456789012:identity/{sender}"
+    configuration = {"EmailSendingAccount": "DEVELOPER", "SourceArn": identity, "From": sender}
+    pool_id = make_pool(cognito, EmailConfiguration=configuration)  # the accounts made with SUPPRESS: no mail
+    before = users(cognito, pool_id)
+    cognito.admin_create_user(UserPoolId=pool_id, Username=PENDING, MessageAction="RESEND")
+    assert users(cognito, pool_id) == before  # the same account, still waiting
+    with pytest.raises(ClientError) as active:
+        cognito.admin_create_user(UserPoolId=pool_id, Username=ACTIVE, MessageAction="RESEND")
+    assert active.value.response["Error"]["Code"] == "UnsupportedUserStateException"
+    with pytest.raises(ClientError) as unknown:
+        cognito.admin_create_user(UserPoolId=pool_id, Username=UNKNOWN, MessageAction="RESEND")
+    assert unknown.value.response["Error"]["Code"] == "UserNotFoundException"
+    (mail,) = sent_mails(REGION)
+    assert (mail["from"], mail["to"], mail["subject"]) == (sender, PENDING, local_aws.COGNITO_INVITATION_SUBJECT)
+    assert mail["text"].startswith(f"Your username is {PENDING} and temporary password is ")
 
 
 # ---------------------------------------------------------------------- the local bus: PutEvents, hooked
