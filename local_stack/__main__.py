@@ -227,6 +227,7 @@ def serve(args: argparse.Namespace) -> int:
         identities = aws.create_identities(template, resolver, endpoint)
         aws.create_secrets(template, resolver, endpoint)
         aws.create_queues(template, resolver, endpoint)
+        aws.create_event_buses(template, resolver, endpoint)
         buckets = aws.create_buckets(template, resolver, endpoint)
         aws.create_mail_identity(resolver, endpoint)
         # The state machines, with a moto function for each function their tasks invoke (its ARN is the
@@ -279,8 +280,9 @@ def serve(args: argparse.Namespace) -> int:
             context_of=lambda function: LambdaContext.of(template, function),
             client=lambda service: aws.client(service, endpoint),
         )
-        # S3 → EventBridge: an object created in a bucket that notifies EventBridge reaches the functions whose
-        # EventBridgeRule matches it (the attachments check), their handlers called in-process as well.
+        # EventBridge: an object created in a bucket that notifies EventBridge, and an event a function puts on the
+        # desk's bus (PutEvents), reach the functions whose EventBridgeRule matches it (the attachments check, the
+        # invitations sent again), their handlers called in-process as well.
         _, stop_bus = events.start_bus(
             template,
             resolver,
@@ -374,8 +376,8 @@ def _banner(
         "Chorus Pro support desk – local stack",
         f"  API            {api_url}",
         f"  Swagger UI     {api_url}/docs   (OpenAPI: {api_url}/openapi.json)",
-        f"  Embedded AWS   {endpoint}   (moto: DynamoDB, Cognito, SES, Secrets Manager, SQS, S3, Step Functions; "
-        "streams, S3 → EventBridge and Lambda tasks in-process)",
+        f"  Embedded AWS   {endpoint}   (moto: DynamoDB, Cognito, SES, Secrets Manager, SQS, S3, EventBridge, "
+        "Step Functions; streams, EventBridge rules and Lambda tasks in-process)",
         f"  Mails sent     make mail{_state_option(state_file, 'STATE=')}   (JSON: {api_url}/_local/mails; local only)",
         f"  Captcha answer {api_url}/_local/captcha/<id>   (local only)",
         f"  Status page    {api_url}/_local/suivi#<token>   (the mails' links; stands in for the portal's page)",
@@ -389,7 +391,9 @@ def _banner(
         f"Demo users (password {demo.DEMO_PASSWORD}):",
     ]
     lines += [f"  {u.alias:<7} {u.email:<45} {u.summary}" for u in demo.USERS]
-    lines += [f"  {'':<7} {demo.INVITED_EMAIL:<45} invited, never activated (the assistant resends its link)"]
+    lines += [
+        f"  {'':<7} {demo.INVITED_EMAIL:<45} invited, never activated (the assistant resends its link: make mail)"
+    ]
     state_arg = _state_option(state_file, "--state-file ")
     lines += [
         "",

@@ -61,13 +61,15 @@ def serialize_dynamodb_writes() -> None:
 def patch_moto() -> None:
     """What a long-running moto server needs: no instance tracking, item-level transaction rollback, serialized
     writes, queries that do not sort the whole table, streams that keep their latest records only (and their
-    readers' latest iterators), SES that keeps the latest mails only."""
+    readers' latest iterators), SES that keeps the latest mails only, Cognito that invites (and invites again) as
+    AWS does."""
     stop_tracking_model_instances()
     roll_back_transactions_item_by_item()
     query_one_partition()
     trim_streams()
     forget_old_shard_iterators()
     keep_latest_mails()
+    invite_as_cognito()
 
 
 def _untracked_new(cls: type, *_args: Any, **_kwargs: Any) -> Any:
@@ -176,6 +178,100 @@ def keep_latest_mails() -> None:
 
         send._bounded = True  # type: ignore[attr-defined]
         setattr(SESBackend, name, send)
+
+
+# Cognito's own invitation message, when the pool's AdminCreateUserConfig gives no InviteMessageTemplate.
+COGNITO_INVITATION_SUBJECT = "Your temporary password"
+COGNITO_INVITATION_MESSAGE = "Your username is {username} and temporary password is {####}."
+
+
+def _unsupported_user_state(username: str) -> Exception:
+    from moto.core.exceptions import JsonRESTError
+
+    error = JsonRESTError(
+        "UnsupportedUserStateException", f"Resend not possible. {username} status is not FORCE_CHANGE_PASSWORD."
+    )
+    error.code = 400
+    return error
+
+
+def _temporary_password() -> str:
+    """A temporary password any pool's password policy accepts (lower, upper, digit, symbol, 16 characters)."""
+    alphabet = string.ascii_letters + string.digits
+    return "".join(secrets.choice(alphabet) for _ in range(12)) + "aA1!"
+
+
+def _status(user: Any) -> str:
+    return str(getattr(user.status, "value", user.status))
+
+
+def _send_invitation(backend: Any, pool: Any, user: Any, username: str, password: str) -> None:
+    """The invitation mail Cognito sends, through SES as the pool's EmailConfiguration says (DEVELOPER: from its
+    ``From``, in the region of its ``SourceArn``). With Cognito's default sender, nothing reaches the local SES."""
+    configuration = pool.extended_config.get("EmailConfiguration") or {}
+    if configuration.get("EmailSendingAccount") != "DEVELOPER":
+        return
+    from moto.ses.models import ses_backends
+
+    arn = str(configuration.get("SourceArn", "")).split(":")
+    region = arn[3] if len(arn) > 3 and arn[3] else backend.region_name
+    template = (pool.extended_config.get("AdminCreateUserConfig") or {}).get("InviteMessageTemplate") or {}
+    address = user.attribute_lookup.get("email") or username
+
+    def filled(text: str) -> str:
+        return text.replace("{username}", address).replace("{####}", password)
+
+    ses_backends[backend.account_id][region].send_email(
+        source=configuration.get("From") or arn[-1].rsplit("/", 1)[-1],
+        subject=filled(template.get("EmailSubject") or COGNITO_INVITATION_SUBJECT),
+        body=filled(template.get("EmailMessage") or COGNITO_INVITATION_MESSAGE),
+        destinations={"ToAddresses": [address]},
+    )
+
+
+def invite_as_cognito() -> None:
+    """Make moto's AdminCreateUser invite as Cognito does.
+
+    moto sends no invitation, and ``MessageAction=RESEND`` creates a second user with the same address. AWS
+    sends the invitation mail (unless ``SUPPRESS``); RESEND sends it again to the existing account with a new
+    temporary password if the account still waits for activation (``FORCE_CHANGE_PASSWORD``), answers
+    ``UnsupportedUserStateException`` for any other account and ``UserNotFoundException`` for no account.
+    The mail goes through SES when the pool's EmailConfiguration says DEVELOPER (``_send_invitation``).
+    """
+    from moto.cognitoidp.models import CognitoIdpBackend
+    from moto.core.utils import utcnow
+
+    original: Any = CognitoIdpBackend.admin_create_user
+    if getattr(original, "_invites", False):
+        return
+
+    @functools.wraps(original)
+    def admin_create_user(
+        self: Any,
+        user_pool_id: str,
+        username: str,
+        message_action: str | None,
+        temporary_password: str | None,
+        attributes: list[dict[str, str]],
+    ) -> Any:
+        pool = self.describe_user_pool(user_pool_id)
+        if message_action == "SUPPRESS":
+            return original(self, user_pool_id, username, message_action, temporary_password, attributes)
+        if message_action != "RESEND":
+            password = temporary_password or _temporary_password()
+            user = original(self, user_pool_id, username, message_action, password, attributes)
+            _send_invitation(self, pool, user, username, password)
+            return user
+        user = self.admin_get_user(user_pool_id, username)  # UserNotFoundException for no account
+        if _status(user) != "FORCE_CHANGE_PASSWORD":
+            raise _unsupported_user_state(username)
+        user.password = temporary_password or _temporary_password()
+        user.last_modified_date = utcnow()
+        _send_invitation(self, pool, user, username, user.password)
+        return user
+
+    admin_create_user._invites = True  # type: ignore[attr-defined]
+    CognitoIdpBackend.admin_create_user = admin_create_user  # type: ignore[method-assign]
 
 
 @dataclass
@@ -544,6 +640,18 @@ def create_buckets(template: dict[str, Any], resolver: Resolver, endpoint: str) 
     return names
 
 
+def create_event_buses(template: dict[str, Any], resolver: Resolver, endpoint: str) -> dict[str, str]:
+    """The template's own EventBridge buses (the default bus always exists); Ref gives the name. Returns the
+    names by logical id."""
+    events = client("events", endpoint)
+    names = {}
+    for logical_id, spec in resources_of_type(template, "AWS::Events::EventBus").items():
+        name = str(resolver.resolve(spec.get("Properties", {})).get("Name", logical_id))
+        events.create_event_bus(Name=name)
+        resolver.names[logical_id] = names[logical_id] = name
+    return names
+
+
 def create_mail_identity(resolver: Resolver, endpoint: str) -> str:
     """The SES identity the mail function sends as (MailIdentity, else the MailSender address), verified."""
     identity = resolver.ref("MailIdentity") or resolver.ref("MailSender")
@@ -569,6 +677,8 @@ def create_identities(template: dict[str, Any], resolver: Resolver, endpoint: st
         AdminCreateUserConfig=pool_props["AdminCreateUserConfig"],
         UserAttributeUpdateSettings=pool_props["UserAttributeUpdateSettings"],
         Schema=pool_props["Schema"],
+        # How the pool sends its mails: through the local SES (invitations, local_stack.aws.invite_as_cognito).
+        **({"EmailConfiguration": pool_props["EmailConfiguration"]} if "EmailConfiguration" in pool_props else {}),
     )["UserPool"]
     cognito.set_user_pool_mfa_config(
         UserPoolId=pool["Id"],

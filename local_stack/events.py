@@ -1,12 +1,15 @@
-"""The local stack's EventBridge, for what S3 tells it: when an object is created in a bucket whose
-``NotificationConfiguration`` turns EventBridge on, S3 (moto, hooked in this process) puts an "Object Created"
-event on the default bus, in the shape AWS gives it; every `EventBridgeRule` event of the template's functions
-whose pattern matches it gets it, and the function's real handler runs in-process, asynchronously, as
-Lambda's asynchronous invocation does.
+"""The local stack's EventBridge, for what S3 tells it and what the desk's functions put on the desk's own bus:
+when an object is created in a bucket whose ``NotificationConfiguration`` turns EventBridge on, S3 (moto, hooked
+in this process) puts an "Object Created" event on the default bus, in the shape AWS gives it; when a function
+calls ``events:PutEvents`` (moto, hooked as well), each accepted entry becomes the event EventBridge delivers, on
+the bus the entry names. Every `EventBridgeRule` event of the template's functions on that bus whose pattern
+matches it gets it, and the function's real handler runs in-process, asynchronously, as Lambda's asynchronous
+invocation does.
 
 What is kept of AWS's behaviour: the event's shape (``object_created``); the rule's pattern (the subset of the
 syntax the template uses, refused at start otherwise: values, nested objects, ``prefix``, ``exists``,
-``anything-but``; see ``local_stack.streams.matches``); the default bus only (S3 publishes there); delivery
+``anything-but``; see ``local_stack.streams.matches``); the bus of each rule (S3 publishes on the default bus,
+PutEvents on the bus its entry names; moto refuses an entry for a bus that does not exist); delivery
 in the background (a worker thread fed by a queue: the S3 request does not wait for it), one invocation at
 a time per function (the gateway's lock); a function error retried as Lambda retries an asynchronous
 invocation: twice, or as the function's ``EventInvokeConfig`` says, within its maximum event age, after
@@ -14,7 +17,8 @@ waits that are Lambda's minute and two minutes in seconds here. The rule's ``Ret
 ``DeadLetterConfig`` are read but come into play only when EventBridge cannot hand the event to Lambda at
 all (missing function or permission, throttling), which cannot happen in-process: on AWS too, a function's
 own error is Lambda's to retry, not EventBridge's. Not reproduced: other buses, input transformers, the
-function's on-failure destinations (an event given up is logged), Lambda's occasional duplicate deliveries.
+function's on-failure destinations (an event given up is logged), Lambda's occasional duplicate deliveries,
+moto's own rules and targets (the template's rules are this module's, not moto's).
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from local_stack.template import Resolver, resources_of_type
 Log = Callable[[str], None]
 Handler = Callable[[dict[str, Any], Any], Any]
 Publish = Callable[[dict[str, Any]], Any]
+PublishOn = Callable[[dict[str, Any], str], Any]  # an event, and the name of the bus it was put on
 
 DEFAULT_BUS = "default"
 LAMBDA_ASYNC_RETRIES = 2  # Lambda retries a failed asynchronous invocation twice unless EventInvokeConfig says less
@@ -236,6 +241,85 @@ def listen_to_s3(publish: Publish, log: Log = print) -> Callable[[], None]:
     return stop
 
 
+def put_event(
+    entry: Mapping[str, Any], *, event_id: str, account: str, region: str, moment: datetime | None = None
+) -> dict[str, Any]:
+    """The event EventBridge delivers for one accepted PutEvents entry (EventBridge User Guide, "Amazon
+    EventBridge events"): the entry's source, detail-type, resources and detail (parsed), the account and region
+    of the caller; ``time`` the entry's if it gave one."""
+    given = entry.get("Time")
+    if isinstance(given, datetime):
+        moment = given
+    elif isinstance(given, int | float):
+        moment = datetime.fromtimestamp(given, UTC)
+    return {
+        "version": "0",
+        "id": event_id,
+        "detail-type": entry["DetailType"],
+        "source": entry["Source"],
+        "account": account,
+        "time": (moment or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "region": region,
+        "resources": list(entry.get("Resources") or []),
+        "detail": json.loads(entry["Detail"]),
+    }
+
+
+def bus_name(name_or_arn: str | None) -> str:
+    """The bus an entry names, by name or ARN (none: the default bus)."""
+    return str(name_or_arn).rsplit("/", 1)[-1] if name_or_arn else DEFAULT_BUS
+
+
+_bus_listeners: list[PublishOn] = []
+_bus_listeners_lock = threading.Lock()
+
+
+def listen_to_put_events(publish: PublishOn, log: Log = print) -> Callable[[], None]:
+    """Have ``publish`` called with the event of every entry this process's moto accepted in a PutEvents call,
+    and the bus it was put on; returns what stops it.
+
+    The hook is moto's ``EventsBackend.put_events``: it validates the entries (an entry without source, detail
+    type or detail is refused, a bus that does not exist fails the call) and answers each accepted one with its
+    event id, which the event delivered here keeps.
+    """
+    from moto.events.models import EventsBackend
+
+    with _bus_listeners_lock:
+        if not getattr(EventsBackend.put_events, "_local_stack", False):
+            original: Any = EventsBackend.put_events
+
+            @functools.wraps(original)
+            def put_events(self: Any, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+                answers: list[dict[str, Any]] = original(self, entries)
+                for entry, answer in zip(entries, answers, strict=False):
+                    if "EventId" not in answer:
+                        continue  # refused: EventBridge delivers nothing
+                    try:
+                        event = put_event(
+                            entry, event_id=answer["EventId"], account=self.account_id, region=self.region_name
+                        )
+                    except Exception as error:  # a PutEvents call must not fail because of the local delivery
+                        log(f"EVENT  cannot build the event of a PutEvents entry: {error!r}")
+                        continue
+                    for listener in list(_bus_listeners):
+                        try:
+                            listener(event, bus_name(entry.get("EventBusName")))
+                        except Exception as error:
+                            log(f"EVENT  cannot publish a PutEvents entry: {error!r}")
+                return answers
+
+            put_events._local_stack = True  # type: ignore[attr-defined]
+            EventsBackend.put_events = put_events  # type: ignore[method-assign,assignment]
+        _bus_listeners.append(publish)
+
+    def stop() -> None:
+        with _bus_listeners_lock:
+            if publish in _bus_listeners:
+                _bus_listeners.remove(publish)
+
+    return stop
+
+
 # ------------------------------------------------------------------------------------------- the bus
 @dataclass
 class _Delivery:
@@ -246,8 +330,8 @@ class _Delivery:
 
 
 class EventBus:
-    """The default bus: matches each event against the rules and invokes the matching functions from a worker
-    thread, retrying a function error as Lambda does (see the module's docstring)."""
+    """The buses: matches each event against the rules of the bus it was put on and invokes the matching
+    functions from a worker thread, retrying a function error as Lambda does (see the module's docstring)."""
 
     def __init__(
         self,
@@ -381,14 +465,16 @@ def start_bus(
     context_of: Callable[[str], Any],
     log: Log = print,
 ) -> tuple[EventBus, Callable[[], None]]:
-    """The default bus with the template's rules, started, and S3's events published on it; returns the bus
-    and what stops it (the S3 hook first, then the worker)."""
+    """The buses with the template's rules, started, S3's events published on the default bus and PutEvents
+    entries on theirs; returns the bus and what stops it (the hooks first, then the worker)."""
     bus = EventBus(event_rules(template, resolver), handler_of, lock_of, context_of, log)
     bus.start()
-    unhook = listen_to_s3(bus.put, log)
+    unhook_s3 = listen_to_s3(bus.put, log)
+    unhook_put_events = listen_to_put_events(bus.put, log)
 
     def stop() -> None:
-        unhook()
+        unhook_s3()
+        unhook_put_events()
         bus.stop()
 
     return bus, stop

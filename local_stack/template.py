@@ -78,6 +78,8 @@ class Resolver:
             return self.region
         if name == "AWS::AccountId":
             return self.account
+        if name == "AWS::Partition":
+            return "aws"
         if name in self.names:
             return self.names[name]
         spec = self.template.get("Resources", {}).get(name, {})
@@ -131,6 +133,8 @@ class Resolver:
             return f"arn:aws:dynamodb:{self.region}:{self.account}:table/{name}"
         if kind == "AWS::S3::Bucket" and attribute == "Arn":
             return f"arn:aws:s3:::{name}"
+        if kind == "AWS::Events::EventBus" and attribute == "Arn":
+            return f"arn:aws:events:{self.region}:{self.account}:event-bus/{name}"
         if kind == "AWS::SQS::Queue" and attribute in ("Arn", "QueueName"):
             queue = str(self.resolve(spec.get("Properties", {}).get("QueueName", resource)))
             return f"arn:aws:sqs:{self.region}:{self.account}:{queue}" if attribute == "Arn" else queue

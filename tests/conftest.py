@@ -35,6 +35,7 @@ os.environ.update(
             "arn:aws:states:eu-west-3:123456789012:stateMachine:chorus-desk-test-inactivate-structure"
         ),
         "USER_POOL_ID": "eu-west-3_testpool",
+        "DESK_BUS_NAME": "chorus-desk-test",
     }
 )
 

@@ -20,12 +20,13 @@ from unittest import mock
 
 from chorus_desk import bootstrap, files
 from chorus_desk.adapters.local_registry import LocalRegistry
-from chorus_desk.adapters.memory import FixedSigningKey, MemoryFiles, MemoryInvitations
+from chorus_desk.adapters.memory import FixedSigningKey, MemoryFiles, MemoryInvitationRequests, MemoryInvitations
 from chorus_desk.api.routes import public as public_routes
 from chorus_desk.ports import (
     CaptchaArtist,
     CompanyRegistry,
     FileStorage,
+    InvitationRequests,
     Invitations,
     Ports,
     SigningKey,
@@ -241,7 +242,10 @@ class Api:
         # gives a real one).
         self.registry: LocalRegistry = LocalRegistry()
         self.workflow: Workflow = RecordedStarts()
-        # The assistant's invitations (« renvoyer le lien d'activation »): ``pending`` and ``resent``.
+        # « Renvoyer le lien d'activation »: the requests the assistants hand over (``resend_requests.requested``,
+        # keyed with ``pseudonym_key``), and the accounts the invitations function finds (``invitations.pending``,
+        # ``invitations.resent``) when ``deliver_resend_requests`` hands it the requests.
+        self.resend_requests: InvitationRequests = MemoryInvitationRequests()
         self.invitations = MemoryInvitations()
         self.routes: dict[str, Route] = {snake(r.name): r for r in api_routes(template)}
         self._overrides: list[dict[Callable[..., Any], Callable[..., Any]]] = []
@@ -251,7 +255,7 @@ class Api:
             overrides[bootstrap.file_storage] = self._storage
             overrides[bootstrap.registry] = self._registry
             overrides[bootstrap.workflow] = self._workflow
-            overrides[bootstrap.invitations] = self._invitations
+            overrides[bootstrap.resend_requests] = self._resend_requests
             overrides[bootstrap.pseudonym_key] = self._pseudonym_key
             overrides.pop(bootstrap.files_settings, None)
             self._overrides.append(overrides)
@@ -293,11 +297,14 @@ class Api:
     def _invitations(self) -> Invitations:
         return self.invitations
 
-    def _signing_key(self) -> SigningKey:
-        return self.signing_key
+    def _resend_requests(self) -> InvitationRequests:
+        return self.resend_requests
 
     def _pseudonym_key(self) -> SigningKey:
         return self.pseudonym_key
+
+    def _signing_key(self) -> SigningKey:
+        return self.signing_key
 
     def _artist(self) -> CaptchaArtist:
         return self.artist

@@ -37,6 +37,7 @@ from chorus_desk.settings import PublicAssistantSettings, load_settings
 from chorus_desk.usecases import assistant, structures
 from chorus_desk.usecases.structures import Step
 from tests.fixtures import CH_VIENNE, DUPONT, INACTIVE, SAINT_LEGER, STRUCTURES, USER_IDS
+from tests.invitation_support import deliver, requested
 from tests.support import Api, RecordedStarts
 
 UNKNOWN_SIRET = "80123456800021"  # valid check digits, in Sirene, not in Chorus Pro
@@ -945,21 +946,24 @@ def test_the_activation_link_is_sent_again_with_the_same_answer_whether_the_addr
         assert chat.step == assistant.DONE
     assert answers[0] == answers[1]  # nothing tells an address that exists from one that does not
     assert answers[0]["text"] == messages.ASSISTANT_LINK_SENT
+    # Both requests are handed to InvitationsFunction (the assistant never asks Cognito), which resends one.
+    assert requested(desk) == ["Nouveau.Venu@exemple.fr", "inconnu@exemple.fr"]
+    assert deliver(desk) == ["resent", "not waiting"]
     assert desk.invitations.resent == ["Nouveau.Venu@exemple.fr"]
 
 
-def test_the_activation_link_is_sent_again_three_times_per_conversation_at_most(api: Api) -> None:
-    api.invitations.pending = {"nouveau.venu@exemple.fr"}
+def test_a_conversation_asks_for_three_addresses_at_most(api: Api) -> None:
+    addresses = [f"compte.{i}@exemple.fr" for i in range(assistant.MAX_RESENDS + 1)]
     chat = Chat(api, None)
-    for _ in range(assistant.MAX_RESENDS):
+    for email in addresses[:-1]:
         chat.choose("TOPIC:ACTIVATION_LINK")
-        chat.say("nouveau.venu@exemple.fr")
+        chat.say(email)
         assert chat.text == messages.ASSISTANT_LINK_SENT
         chat.choose("CONTINUE")
     chat.choose("TOPIC:ACTIVATION_LINK")
-    chat.say("nouveau.venu@exemple.fr")
+    chat.say(addresses[-1])
     assert chat.text == messages.ASSISTANT_TOO_MANY_RESENDS
-    assert len(api.invitations.resent) == assistant.MAX_RESENDS
+    assert requested(api) == addresses[:-1]
 
 
 def test_asking_for_the_email_can_be_cancelled(api: Api) -> None:
@@ -967,7 +971,7 @@ def test_asking_for_the_email_can_be_cancelled(api: Api) -> None:
     chat.choose("TOPIC:ACTIVATION_LINK")
     chat.choose("CANCEL")
     assert chat.step == assistant.HOME
-    assert api.invitations.resent == []
+    assert requested(api) == []
 
 
 # ------------------------------------------------------------------------ the principal manager left
@@ -1246,6 +1250,7 @@ def test_the_metrics_of_a_conversation(api: Api) -> None:
         "AssistantConversationStarted",
         "AssistantUnderstood",
         "AssistantNotUnderstood",
+        "ActivationLinkRequested",
         "ActivationLinkAsked",
         "AssistantRatingDown",
         "AssistantDownComplicated",

@@ -291,7 +291,7 @@ def test_racing_ratings_of_one_conversation_count_once(dynamo: Ports) -> None:
     def unreachable() -> Any:
         raise AssertionError("a rating reaches neither the registry, the workflow nor the invitations")
 
-    context = assistant.Context(dynamo, None, unreachable, unreachable, unreachable)
+    context = assistant.Context(dynamo, None, unreachable, unreachable, unreachable, unreachable)
     conversation, _ = assistant.start(context)
 
     def rate() -> str:

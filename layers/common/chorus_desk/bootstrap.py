@@ -17,6 +17,7 @@ from chorus_desk.ports import (
     CompanyRegistry,
     DocumentWriter,
     FileStorage,
+    InvitationRequests,
     Invitations,
     Mailer,
     Ports,
@@ -30,6 +31,7 @@ from chorus_desk.settings import (
     MailSettings,
     PseudonymSettings,
     RegistrySettings,
+    ResendRequestsSettings,
     SigningSettings,
     SireneSettings,
     StructuresSettings,
@@ -110,9 +112,18 @@ def workflow() -> Workflow:
 
 @lru_cache(maxsize=1)
 def invitations() -> Invitations:
+    """Cognito's invitations: ``InvitationsFunction`` only (the assistants ask it through ``resend_requests``)."""
     from chorus_desk.adapters.cognito import CognitoInvitations
 
     return CognitoInvitations(load_settings(InvitationsSettings).user_pool_id)
+
+
+@lru_cache(maxsize=1)
+def resend_requests() -> InvitationRequests:
+    """Where the assistants put their requests to send an invitation again: the desk's event bus."""
+    from chorus_desk.adapters.eventbridge import EventBridgeInvitationRequests
+
+    return EventBridgeInvitationRequests(load_settings(ResendRequestsSettings).desk_bus_name)
 
 
 def captcha_artist() -> CaptchaArtist:
@@ -131,3 +142,4 @@ def clear() -> None:
     for provider in (ports, mailer, signing_key, files_settings, file_storage, registry, workflow, invitations):
         provider.cache_clear()
     pseudonym_key.cache_clear()
+    resend_requests.cache_clear()

@@ -595,8 +595,9 @@ ASSISTANT_ANYTHING_ELSE = "Puis-je vous aider pour autre chose ?"
 ASSISTANT_ASK_EMAIL = "Indiquez l'adresse e-mail utilisée lors de votre inscription."
 ASSISTANT_EMAIL_INVALID = "Cette adresse e-mail n'est pas valide : saisissez-la à nouveau (exemple : nom@domaine.fr)."
 ASSISTANT_LINK_SENT = (
-    "Si un compte en attente d'activation existe pour cette adresse, un nouveau lien d'activation vient d'y "
-    "être envoyé. Pensez à regarder dans vos courriers indésirables."
+    "Si un compte en attente d'activation existe pour cette adresse, un nouveau lien d'activation y sera envoyé "
+    "d'ici quelques minutes. Pensez à regarder dans vos courriers indésirables. Le lien est renvoyé une fois par "
+    "jour au plus pour une même adresse : si vous l'avez déjà demandé aujourd'hui, utilisez le dernier mail reçu."
 )
 ASSISTANT_TOO_MANY_RESENDS = (
     "Plusieurs liens ont déjà été demandés dans cette conversation. Si vous ne recevez toujours rien, "

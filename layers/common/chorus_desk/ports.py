@@ -119,6 +119,30 @@ class Invitations(Protocol):
         ...
 
 
+class InvitationRequests(Protocol):
+    """Hands a request to send an account's invitation again to the one function allowed to (the private
+    ``InvitationsFunction``, through the desk's event bus). The asking function never calls Cognito: its
+    answer and its time cannot depend on whether an account waits at the address."""
+
+    def request_resend(self, email: str) -> None:
+        """Queue the request (``StorageUnavailable`` if it could not be handed over)."""
+        ...
+
+
+class InvitationResends(Protocol):
+    """The invitations sent again, one per address and day at most, counted under the address's keyed
+    pseudonym (``chorus_desk.pseudonyms``), never under the address."""
+
+    def claim(self, pseudonym: str, day: date, expires_at: datetime) -> bool:
+        """``True`` for the first claim of ``pseudonym`` on ``day``, ``False`` once it is claimed: one
+        conditional write, so of two claims at once exactly one wins."""
+        ...
+
+    def release(self, pseudonym: str, day: date) -> None:
+        """Give the day's claim back (its request could not be handed over: the address may ask again)."""
+        ...
+
+
 class Workflow(Protocol):
     """Starts a structure procedure's state machine (Step Functions), named after the operation."""
 
@@ -410,4 +434,5 @@ class Ports:
     reference: ReferenceData
     captchas: Captchas
     rate_limits: RateLimits
+    invitation_resends: InvitationResends
     mail_journal: MailJournal

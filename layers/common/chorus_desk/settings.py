@@ -175,21 +175,29 @@ class StructureTasksSettings(RegistrySettings):
 
 
 class InvitationsSettings(BaseModel):
-    """Functions that send an account's invitation again (the assistant): the Cognito user pool."""
+    """The function that sends an account's invitation again (``InvitationsFunction``): the Cognito user pool."""
 
     model_config = ConfigDict(frozen=True, extra="ignore")
 
     user_pool_id: str = Field(alias="USER_POOL_ID", min_length=1)
 
 
-class AssistantSettings(StructuresSettings, InvitationsSettings):
+class ResendRequestsSettings(PseudonymSettings):
+    """Functions that ask for an invitation to be sent again (the assistants): the desk's event bus the request
+    goes on, and the key of the pseudonym it is counted under (one per address and day)."""
+
+    desk_bus_name: str = Field(alias="DESK_BUS_NAME", min_length=1)
+
+
+class AssistantSettings(StructuresSettings, ResendRequestsSettings):
     """The assistant function: the table, the registry and the state machine (the structure procedure), the
-    user pool (activation links)."""
+    desk's bus and the pseudonym key (activation links, sent by ``InvitationsFunction``)."""
 
 
-class PublicAssistantSettings(TableSettings, InvitationsSettings):
-    """The public assistant: the table (conversations, ratings), the user pool (activation links), and the
-    per-address limits of what anyone may ask without an account (conversations, messages)."""
+class PublicAssistantSettings(TableSettings, ResendRequestsSettings):
+    """The public assistant: the table (conversations, ratings), the desk's bus and the pseudonym key
+    (activation links, sent by ``InvitationsFunction``), and the per-address limits of what anyone may ask
+    without an account (conversations, messages)."""
 
     conversations_per_hour: int = Field(alias="ASSISTANT_CONVERSATIONS_PER_HOUR", default=20, ge=1)
     conversations_per_day: int = Field(alias="ASSISTANT_CONVERSATIONS_PER_DAY", default=60, ge=1)

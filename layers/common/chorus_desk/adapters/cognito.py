@@ -1,5 +1,6 @@
 """The Cognito adapter of the ``Invitations`` port: sends an account's invitation (its activation link)
-again, for the assistant's « je ne trouve pas le mail avec le lien pour activer mon compte »."""
+again, for the assistant's « je ne trouve pas le mail avec le lien pour activer mon compte ». Used only by the
+private ``InvitationsFunction``: the assistants hand it the request (``adapters.eventbridge``)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ from chorus_desk.errors import StorageUnavailable
 from chorus_desk.observability import logger
 
 WAITING = "FORCE_CHANGE_PASSWORD"  # an invited account that never signed in
+# What Cognito answers when there is nothing to resend: no such account, or one no longer waiting (it was
+# activated between AdminGetUser and the RESEND: Cognito refuses to resend to a confirmed account).
+NOTHING_TO_RESEND = {"UserNotFoundException", "UnsupportedUserStateException"}
 
 
 class CognitoInvitations:
@@ -25,16 +29,18 @@ class CognitoInvitations:
     def resend(self, email: str) -> bool:
         try:
             user = self._client.admin_get_user(UserPoolId=self._pool, Username=email)
-            if user.get("UserStatus") != WAITING:
-                return False  # active already (or disabled): nothing to resend
+            if user.get("UserStatus") != WAITING or not user.get("Enabled", True):
+                return False  # active already, or disabled: nothing to resend
             self._client.admin_create_user(
                 UserPoolId=self._pool, Username=email, MessageAction="RESEND", DesiredDeliveryMediums=["EMAIL"]
             )
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") == "UserNotFoundException":
+            code = exc.response.get("Error", {}).get("Code")
+            if code in NOTHING_TO_RESEND:
                 return False
-            logger.error("invitation not resent", error=exc.response.get("Error", {}).get("Code"))
+            logger.error("invitation not resent", error=code)
             raise StorageUnavailable(messages.INVITATIONS_UNAVAILABLE) from exc
         except BotoCoreError as exc:
+            logger.error("invitation not resent", error=type(exc).__name__)
             raise StorageUnavailable(messages.INVITATIONS_UNAVAILABLE) from exc
         return True

@@ -958,6 +958,39 @@ class DynamoRateLimits:
         )
 
 
+class DynamoInvitationResends:
+    """``InvitationResends``: ``INVITATION#<pseudonym>`` / ``DAY#<yyyy-mm-dd>``, claimed by one conditional
+    UpdateItem (``claimed`` set only where it is not), given back by removing ``claimed``; ``expires_at`` for
+    the table's TTL."""
+
+    def __init__(self, table: Table) -> None:
+        self._table = table
+
+    @staticmethod
+    def _key(pseudonym: str, day: date) -> dict[str, Any]:
+        return _to_item({"PK": f"INVITATION#{pseudonym}", "SK": f"DAY#{day.isoformat()}"})
+
+    def claim(self, pseudonym: str, day: date, expires_at: datetime) -> bool:
+        result = self._table.conditional(
+            "update_item",
+            Key=self._key(pseudonym, day),
+            UpdateExpression="SET entity = :entity, claimed = :true, expires_at = :expires",
+            ConditionExpression="attribute_not_exists(claimed)",
+            ExpressionAttributeValues=_to_item(
+                {":entity": "INVITATION_RESEND", ":true": True, ":expires": _epoch(expires_at)}
+            ),
+        )
+        return result is not None
+
+    def release(self, pseudonym: str, day: date) -> None:
+        self._table.conditional(
+            "update_item",
+            Key=self._key(pseudonym, day),
+            UpdateExpression="REMOVE claimed",
+            ConditionExpression="attribute_exists(claimed)",
+        )
+
+
 MAIL_RECORD_DAYS = 30  # how long a sent mail's record is kept (replays older than that are impossible anyway)
 
 
@@ -1031,5 +1064,6 @@ def dynamodb_ports(table_name: str, dynamodb_client: Any | None = None) -> Ports
         reference=DynamoReference(table),
         captchas=DynamoCaptchas(table),
         rate_limits=DynamoRateLimits(table),
+        invitation_resends=DynamoInvitationResends(table),
         mail_journal=DynamoMailJournal(table),
     )

@@ -46,6 +46,7 @@ class MemoryStore:
         self.payments: dict[tuple[str, ObjectType, str], PaymentRequest] = {}
         self.challenges: dict[str, Challenge] = {}
         self.counters: dict[str, tuple[int, datetime]] = {}  # key → hits, kept until
+        self.resend_claims: dict[tuple[str, date], datetime] = {}  # (pseudonym, day) → kept until
         self.mail_records: dict[str, tuple[str, int | None]] = {}  # key → state, lease end (epoch seconds)
         self.sent_mails: dict[str, tuple[str, datetime]] = {}  # key → message id, sent at
         self.rows: dict[tuple[int, RowKind], Row] = {}  # the lists' rows, as the DynamoDB adapter keeps them
@@ -375,6 +376,32 @@ class MemoryRateLimits:
                 self._store.counters[key] = (max(0, hits - 1), kept_until)
 
 
+class MemoryInvitationResends:
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+
+    def claim(self, pseudonym: str, day: date, expires_at: datetime) -> bool:
+        with self._store.lock:
+            if (pseudonym, day) in self._store.resend_claims:
+                return False
+            self._store.resend_claims[(pseudonym, day)] = expires_at
+            return True
+
+    def release(self, pseudonym: str, day: date) -> None:
+        with self._store.lock:
+            self._store.resend_claims.pop((pseudonym, day), None)
+
+
+class MemoryInvitationRequests:
+    """The requests handed to the invitations function, in order (``requested``): what it would be sent."""
+
+    def __init__(self) -> None:
+        self.requested: list[str] = []
+
+    def request_resend(self, email: str) -> None:
+        self.requested.append(email)
+
+
 class MemoryMailJournal:
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
@@ -492,5 +519,6 @@ def memory_ports(store: MemoryStore | None = None) -> Ports:
         reference=MemoryReference(store),
         captchas=MemoryCaptchas(store),
         rate_limits=MemoryRateLimits(store),
+        invitation_resends=MemoryInvitationResends(store),
         mail_journal=MemoryMailJournal(store),
     )

@@ -34,10 +34,10 @@ from chorus_desk.models import (
     Turn,
     utc_now,
 )
-from chorus_desk.observability import logger, mask_email, metrics
-from chorus_desk.ports import CompanyRegistry, Invitations, Ports, Workflow
+from chorus_desk.observability import logger, metrics
+from chorus_desk.ports import CompanyRegistry, InvitationRequests, Ports, SigningKey, Workflow
 from chorus_desk.siret import is_valid_siret
-from chorus_desk.usecases import structures, tickets
+from chorus_desk.usecases import invitations, structures, tickets
 
 IDLE = timedelta(minutes=30)  # a conversation expires this long after its last message
 MAX_TURNS = 200  # beyond, the oldest lines of the transcript are dropped (the item stays small)
@@ -45,7 +45,7 @@ MAX_TURNS = 200  # beyond, the oldest lines of the transcript are dropped (the i
 # kept (the latest ``MAX_FEEDBACK``, 8 KB each at most) the item stays well under DynamoDB's 400 KB.
 MAX_TRANSCRIPT_BYTES = 250_000
 MAX_FEEDBACK = 10
-MAX_RESENDS = 3  # invitations one conversation may send again
+MAX_RESENDS = 3  # addresses one conversation may ask an invitation for (each address: once a day, whoever asks)
 # « Contacter un agent »: the ticket goes to the technical support, in the pair of the structures and users.
 AGENT_PAIR = ("GESTION_STRUCTURES_UTILISATEURS", "MODIFICATION_DROITS_UTILISATEURS")
 
@@ -76,7 +76,8 @@ class Context:
     user: SignedInUser | None  # ``None``: an anonymous visitor
     registry: Callable[[], CompanyRegistry]
     workflow: Callable[[], Workflow]
-    invitations: Callable[[], Invitations]
+    invitations: Callable[[], InvitationRequests]  # where a resend is asked (the private function does it)
+    pseudonym_key: Callable[[], SigningKey]  # the key of the pseudonym a resend is counted under
     now: datetime = field(default_factory=utc_now)
 
 
@@ -479,10 +480,12 @@ def _on_email(turn: Turnaround, given: Given) -> None:
     if resends >= MAX_RESENDS:
         turn.done(messages.ASSISTANT_TOO_MANY_RESENDS)
         return
-    resent = given.ctx.invitations().resend(email)
-    logger.info("activation link asked", email=mask_email(email), resent=resent)
+    ctx = given.ctx
+    handed_over = invitations.ask_resend(ctx.ports, ctx.invitations(), ctx.pseudonym_key(), email, ctx.now)
+    logger.info("activation link asked", handed_over=handed_over)  # nothing of the address
     metrics.add_metric(name="ActivationLinkAsked", unit="Count", value=1)
-    turn.done(messages.ASSISTANT_LINK_SENT, resends=str(resends + 1))  # the same answer either way
+    # The same answer whatever the address: an account waiting, active or none, asked already today or not.
+    turn.done(messages.ASSISTANT_LINK_SENT, resends=str(resends + 1))
 
 
 def _draft(ctx: Context, conversation: Conversation, category: str, subcategory: str, submit: bool) -> int:

@@ -16,7 +16,7 @@ from chorus_desk import bootstrap, messages
 from chorus_desk.actors import SignedInUser
 from chorus_desk.errors import Forbidden
 from chorus_desk.observability import tracer
-from chorus_desk.ports import CompanyRegistry, Establishment, Invitations, Ports, Workflow
+from chorus_desk.ports import CompanyRegistry, Establishment, InvitationRequests, Ports, SigningKey, Workflow
 from chorus_desk.settings import PublicAssistantSettings, load_settings
 from chorus_desk.usecases import assistant
 from chorus_desk.usecases.assistant import Context, Message
@@ -46,15 +46,21 @@ class Reach:
 
     registry: CompanyRegistry
     workflow: Workflow
-    invitations: Invitations
+    invitations: InvitationRequests  # a resend is asked here; InvitationsFunction alone reaches Cognito
+    pseudonym_key: SigningKey
+
+
+ResendRequests = Annotated[InvitationRequests, Depends(bootstrap.resend_requests)]
+PseudonymKey = Annotated[SigningKey, Depends(bootstrap.pseudonym_key)]
 
 
 def reach(
     registry: Annotated[CompanyRegistry, Depends(bootstrap.registry)],
     workflow: Annotated[Workflow, Depends(bootstrap.workflow)],
-    invitations: Annotated[Invitations, Depends(bootstrap.invitations)],
+    invitations: ResendRequests,
+    pseudonym_key: PseudonymKey,
 ) -> Reach:
-    return Reach(registry, workflow, invitations)
+    return Reach(registry, workflow, invitations, pseudonym_key)
 
 
 class _SignedInOnly:
@@ -94,8 +100,8 @@ NewConversationLimit = Annotated[
 MessageLimit = Annotated[None, Depends(limited("assistant-message", "messages_per_hour", "messages_per_day"))]
 
 
-def public_reach(invitations: Annotated[Invitations, Depends(bootstrap.invitations)]) -> Reach:
-    return Reach(_SignedInOnly(), _SignedInOnly(), invitations)
+def public_reach(invitations: ResendRequests, pseudonym_key: PseudonymKey) -> Reach:
+    return Reach(_SignedInOnly(), _SignedInOnly(), invitations, pseudonym_key)
 
 
 Outside = Annotated[Reach, Depends(reach)]
@@ -103,7 +109,14 @@ PublicOutside = Annotated[Reach, Depends(public_reach)]
 
 
 def _context(ports: Ports, user: SignedInUser | None, outside: Reach) -> Context:
-    return Context(ports, user, lambda: outside.registry, lambda: outside.workflow, lambda: outside.invitations)
+    return Context(
+        ports,
+        user,
+        lambda: outside.registry,
+        lambda: outside.workflow,
+        lambda: outside.invitations,
+        lambda: outside.pseudonym_key,
+    )
 
 
 def _created(view: ConversationView, collection: str) -> Response[ConversationView]:

@@ -1,0 +1,54 @@
+"""The EventBridge adapter of the ``InvitationRequests`` port: a request to send an account's invitation again
+is put on the desk's own bus (the template's ``DeskBus``), where a rule hands it to ``InvitationsFunction``,
+the only function allowed to call Cognito for it.
+
+The event's detail carries the address the invitation goes to (the function needs it, and the pseudonym
+cannot be reversed): an event stays inside the account, on a bus no one else can read, and is not logged.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+from chorus_desk import messages
+from chorus_desk.errors import StorageUnavailable
+from chorus_desk.observability import logger
+
+SOURCE = "chorus-desk.assistant"  # what the rule matches (a custom source: "aws." is reserved)
+RESEND_REQUESTED = "Invitation Resend Requested"
+
+
+def resend_entry(bus_name: str, email: str) -> dict[str, str]:
+    """The PutEvents entry of a resend request; ``InvitationsFunction`` reads the address in its detail."""
+    return {
+        "EventBusName": bus_name,
+        "Source": SOURCE,
+        "DetailType": RESEND_REQUESTED,
+        "Detail": json.dumps({"email": email}),
+    }
+
+
+class EventBridgeInvitationRequests:
+    def __init__(self, bus_name: str, client: Any | None = None) -> None:
+        self._bus = bus_name
+        config = Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=2, read_timeout=5)
+        self._client = client or boto3.client("events", config=config)
+
+    def request_resend(self, email: str) -> None:
+        try:
+            answer = self._client.put_events(Entries=[resend_entry(self._bus, email)])
+        except ClientError as exc:
+            logger.error("resend request not queued", error=exc.response.get("Error", {}).get("Code"))
+            raise StorageUnavailable(messages.INVITATIONS_UNAVAILABLE) from exc
+        except BotoCoreError as exc:
+            logger.error("resend request not queued", error=type(exc).__name__)
+            raise StorageUnavailable(messages.INVITATIONS_UNAVAILABLE) from exc
+        if answer.get("FailedEntryCount"):  # PutEvents answers 200 with the entries it refused
+            codes = [e.get("ErrorCode") for e in answer.get("Entries", []) if e.get("ErrorCode")]
+            logger.error("resend request not queued", error=",".join(str(c) for c in codes))
+            raise StorageUnavailable(messages.INVITATIONS_UNAVAILABLE)
