@@ -91,13 +91,18 @@ def documented(status: int, model: Any, description: str, *errors: int) -> dict[
 
 
 def error_responses(*codes: int) -> dict[int, OpenAPIResponse]:
-    return {
+    answers: dict[int, OpenAPIResponse] = {
         code: {
             "description": messages.ERROR_DESCRIPTIONS[code],
             "content": {content_types.APPLICATION_JSON: {"model": ErrorResponse}},
         }
         for code in codes
     }
+    if 503 in answers:  # a throttled store says when to try again
+        answers[503]["headers"] = {
+            "Retry-After": {"description": messages.RETRY_AFTER_503, "schema": {"type": "integer"}}
+        }
+    return answers
 
 
 # --------------------------------------------------------------------------------------- the caller
@@ -158,7 +163,8 @@ def desk_error(exc: DeskError) -> Response[str]:
     details = [ErrorDetail(field=e.field, message=e.message) for e in getattr(exc, "errors", [])]
     log = logger.info if status < 500 else logger.error  # a refused request is not a service problem
     log("request refused", error_code=exc.code, http_status=status.value, fields=[d.field for d in details])
-    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyRequests) else None
+    retry_after = getattr(exc, "retry_after", None)  # a limit reached (429), a throttled store (503)
+    headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
     return _error(status, ErrorResponse(code=exc.code, message=exc.message, errors=details), headers)
 
 
