@@ -18,6 +18,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
+from botocore.exceptions import NoCredentialsError
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,8 @@ class Faults:
         self.rules: list[Rule] = []
         self.sent: Counter[str] = Counter()
         self.injected: Counter[str] = Counter()
+        self.unsigned: set[str] = set()
+        self._signing_watched = False
         self._lock = threading.Lock()
         service = client.meta.service_model.service_id.hyphenize()
         client.meta.events.register_first(f"before-send.{service}", self._before_send)
@@ -134,8 +137,10 @@ class Faults:
         return rule
 
     def clear(self) -> None:
+        """No fault any more: AWS is back."""
         with self._lock:
             self.rules.clear()
+            self.unsigned.clear()
 
     def fail(self, operation: str, error: Callable[[], AwsError], times: int | None = None) -> Rule:
         """Answer ``operation`` with ``error`` (every attempt, or the next ``times`` ones)."""
@@ -149,6 +154,23 @@ class Faults:
             return error()
 
         return self.add(rule)
+
+    def cannot_sign(self, operation: str) -> None:
+        """From now on the client cannot sign ``operation`` (its credentials cannot be had: ``NoCredentialsError``),
+        a presigned form or link included: the only way an S3 presign, made without a call, can fail."""
+
+        with self._lock:
+            self.unsigned.add(operation)
+        if not self._signing_watched:
+            service = self.client.meta.service_model.service_id.hyphenize()
+            self.client.meta.events.register_first(f"before-sign.{service}", self._before_sign)
+            self._signing_watched = True
+
+    def _before_sign(self, operation_name: str, **_: Any) -> None:
+        with self._lock:
+            refused = operation_name in self.unsigned
+        if refused:
+            raise NoCredentialsError
 
     def _before_send(self, request: AWSPreparedRequest, event_name: str, **_: Any) -> AWSResponse | None:
         operation = event_name.rsplit(".", 1)[-1]
