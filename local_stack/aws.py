@@ -92,13 +92,20 @@ def trim_streams() -> None:
     """Keep the latest STREAM_RECORDS_KEPT records of each table's stream, as DynamoDB keeps 24 hours of them.
 
     moto keeps every record (an image of each item written) for ever. The dropped ones move the shard's first
-    sequence number on, so the next numbers stay the same.
+    sequence number on (the trim horizon), so the next numbers stay the same. A reader whose iterator points
+    at a record trimmed meanwhile gets ``TrimmedDataAccessException``, as from DynamoDB Streams: its position
+    is lost, it must start again from the trim horizon (or the latest record).
     """
+    from moto.core.exceptions import JsonRESTError
     from moto.dynamodb.models.table import StreamShard
 
     original, original_get = StreamShard.add, StreamShard.get
     if getattr(original, "_trimmed", False):
         return
+
+    class TrimmedDataAccessException(JsonRESTError):
+        def __init__(self) -> None:
+            super().__init__("TrimmedDataAccessException", "The data you are trying to access has been trimmed.")
 
     @functools.wraps(original)
     def add(self: Any, *args: Any, **kwargs: Any) -> None:
@@ -110,9 +117,9 @@ def trim_streams() -> None:
 
     @functools.wraps(original_get)
     def get(self: Any, start: int, quantity: int) -> list[dict[str, Any]]:
-        # An iterator behind the trimmed records reads on from the oldest one kept (moto would fail an assert;
-        # AWS answers TrimmedDataAccessException, and an event source mapping goes on from the trim horizon).
-        return list(original_get(self, max(start, self.starting_sequence_number), quantity))
+        if start < self.starting_sequence_number:  # moto would fail an assert
+            raise TrimmedDataAccessException
+        return list(original_get(self, start, quantity))
 
     add._trimmed = True  # type: ignore[attr-defined]
     StreamShard.add = add  # type: ignore[method-assign]

@@ -8,8 +8,10 @@ invocation at a time per function (the gateway's lock); the partial batch respon
 the records before the first failed one are done, the next batch starts at it; a handler error fails the
 whole batch (halved on the next attempt with ``BisectBatchOnFunctionError``); after ``MaximumRetryAttempts``
 retries the failed records are given up, an on-failure record goes to the SQS destination, and reading goes
-on. Not reproduced: the batching window (a batch leaves as soon as records are there), the maximum record
-age, shards splitting (moto has one shard per stream), parallelisation.
+on; a position the stream trimmed before it was read (``TrimmedDataAccessException``, local_stack/aws.py keeps
+a bounded stream): the lost records are reported in the log and reading starts again at the trim horizon, the
+oldest record kept. Not reproduced: the batching window (a batch leaves as soon as records are there), the
+maximum record age, shards splitting (moto has one shard per stream), parallelisation.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+
+from botocore.exceptions import ClientError
 
 from local_stack.template import Resolver, resources_of_type
 
@@ -209,6 +213,7 @@ class StreamPoller:
         self._attempts = 0  # failed invocations in a row for the record at the head of _pending
         self._size = source.batch_size  # smaller while the halves of a failed batch are retried (bisect)
         self._halved = 0  # records of the failed batch still to go through at the smaller size
+        self._next: int | None = None  # the sequence number of the next record to read, once known
 
     # ------------------------------------------------------------------ life
     def start(self) -> None:
@@ -225,14 +230,33 @@ class StreamPoller:
         if self._thread is not None:
             self._thread.join(timeout)
 
-    def open(self) -> None:
+    def open(self, position: str | None = None) -> None:
+        """Position on the stream: the source's starting position, or ``position`` (TRIM_HORIZON, LATEST)."""
         shards = self._streams.describe_stream(StreamArn=self.source.stream_arn)["StreamDescription"]["Shards"]
-        self._shard_id = shards[0]["ShardId"]  # moto: one shard per stream, never split
+        shard = shards[0]  # moto: one shard per stream, never split
+        self._shard_id = shard["ShardId"]
+        position = position or self.source.starting_position
         self._iterator = self._streams.get_shard_iterator(
-            StreamArn=self.source.stream_arn,
-            ShardId=self._shard_id,
-            ShardIteratorType=self.source.starting_position,
+            StreamArn=self.source.stream_arn, ShardId=self._shard_id, ShardIteratorType=position
         )["ShardIterator"]
+        horizon = int(shard["SequenceNumberRange"]["StartingSequenceNumber"])
+        self._next = horizon if position == "TRIM_HORIZON" else None
+
+    def _trimmed(self) -> None:
+        """The records from this reader's position on were trimmed before it read them (as DynamoDB trims what is
+        older than 24 hours): they are lost. As Lambda's mapping, read on from the trim horizon; say which."""
+        lost_from = self._next
+        self.open("TRIM_HORIZON")
+        horizon = self._next
+        assert horizon is not None
+        if lost_from is not None:
+            what = f"{horizon - lost_from} record(s), sequence numbers {lost_from} to {horizon - 1},"
+        else:
+            what = f"the records before sequence number {horizon} not read yet"
+        self._log(
+            f"STREAM {self.source.function}: {what} trimmed from the stream before they were read: lost "
+            f"(TrimmedDataAccessException); reading on from the trim horizon"
+        )
 
     def _run(self) -> None:
         failing = False
@@ -253,8 +277,16 @@ class StreamPoller:
         if not self._pending:
             if self._iterator is None:
                 return False  # the shard is closed
-            answer = self._streams.get_records(ShardIterator=self._iterator, Limit=1000)
+            try:
+                answer = self._streams.get_records(ShardIterator=self._iterator, Limit=1000)
+            except ClientError as error:
+                if error.response.get("Error", {}).get("Code") != "TrimmedDataAccessException":
+                    raise
+                self._trimmed()
+                return True
             self._iterator = answer.get("NextShardIterator")
+            if answer["Records"]:
+                self._next = int(_sequence(answer["Records"][-1])) + 1
             records = [lambda_record(r, self.source.stream_arn, self._region) for r in answer["Records"]]
             self._pending = [r for r in records if self.source.accepts(r)]
             if not self._pending:

@@ -969,8 +969,8 @@ class Budgeted:
         page: Page = self._lists.page(dataclasses.replace(query, budget=self._budget))
         return page
 
-    def counts(self, kind: RowKind, owner: str) -> Counts:
-        counts: Counts = self._lists.counts(kind, owner)
+    def counts(self, kind: RowKind, owner: str, consistent: bool = False) -> Counts:
+        counts: Counts = self._lists.counts(kind, owner, consistent)
         return counts
 
 

@@ -390,9 +390,11 @@ def streams_client() -> Any:
     )
 
 
-def test_an_iterator_behind_the_trimmed_records_reads_on_from_the_oldest_kept(
+def test_an_iterator_behind_the_trimmed_records_is_refused_as_aws_refuses_it(
     patches: Callable[[], None], table: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """DynamoDB Streams answers TrimmedDataAccessException to an iterator whose records were trimmed before it
+    read them; a new iterator at the trim horizon reads on from the oldest record kept."""
     monkeypatch.setattr(aws, "STREAM_RECORDS_KEPT", 20)
     patches()
     streams = streams_client()
@@ -401,7 +403,11 @@ def test_an_iterator_behind_the_trimmed_records_reads_on_from_the_oldest_kept(
     iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")
     for number in range(45):
         table.put_item(TableName=TABLE, Item=key(f"ticket#{number}"))
-    records = streams.get_records(ShardIterator=iterator["ShardIterator"])["Records"]
+    with pytest.raises(ClientError) as refused:
+        streams.get_records(ShardIterator=iterator["ShardIterator"])
+    assert refused.value.response["Error"]["Code"] == "TrimmedDataAccessException"
+    horizon = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")
+    records = streams.get_records(ShardIterator=horizon["ShardIterator"])["Records"]
     oldest_kept = int(moto_table().stream_shard.items[0].record["dynamodb"]["SequenceNumber"])
     assert int(records[0]["dynamodb"]["SequenceNumber"]) == oldest_kept
     assert records[-1]["dynamodb"]["Keys"]["PK"] == {"S": "ticket#44"}

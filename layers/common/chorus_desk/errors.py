@@ -77,9 +77,14 @@ class UnsupportedContentType(DeskError):
 
 
 class StorageUnavailable(DeskError):
-    """The data store failed or throttled; nothing is guaranteed to have changed."""
+    """The data store failed or throttled; nothing is guaranteed to have changed. ``retry_after`` (seconds), when
+    known, is how long to wait before trying again: a throttled store (answered with ``Retry-After``)."""
 
     code = "SERVICE_INDISPONIBLE"
+
+    def __init__(self, message: str, retry_after: int | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class TooManyRequests(DeskError):

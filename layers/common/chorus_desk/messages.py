@@ -46,6 +46,7 @@ ONLY_DRAFT_DELETABLE = (
 EMITTER_ONLY = "Seul l'émetteur du ticket peut effectuer l'action « {action} »."
 RECIPIENT_ONLY = "Seul le destinataire du ticket peut effectuer l'action « {action} »."
 STORAGE_UNAVAILABLE = "Le service est momentanément indisponible. Veuillez réessayer dans quelques instants."
+STORAGE_THROTTLED = "Le service reçoit trop de demandes en ce moment. Veuillez réessayer dans {seconds} secondes."
 INTERNAL_ERROR = "Une erreur interne est survenue. Veuillez réessayer ; si le problème persiste, contactez le support."
 
 # Field validation
@@ -321,6 +322,7 @@ ERROR_DESCRIPTIONS: dict[int, str] = {
     ),
     503: "Service momentanément indisponible (stockage, répertoire Sirene) : réessayez plus tard.",
 }
+RETRY_AFTER_503 = "Quand le service est surchargé : le délai, en secondes, avant de réessayer."
 
 # API Gateway's own answers (template.yaml, GatewayResponses): the same error shape and texts.
 GATEWAY_RESPONSES: dict[str, tuple[str, str]] = {

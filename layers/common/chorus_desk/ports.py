@@ -157,8 +157,9 @@ class TicketLists(Protocol):
         """One page of rows of ``query.partitions`` in the query's order, after ``query.after``."""
         ...
 
-    def counts(self, kind: RowKind, owner: str) -> Counts:
-        """The dashboard counters of one follower (``listing.counts_partition``)."""
+    def counts(self, kind: RowKind, owner: str, consistent: bool = False) -> Counts:
+        """The dashboard counters of one follower (``listing.counts_partition``); ``consistent``: read after
+        every write that preceded it (the counters are written with the tickets, never lag behind them)."""
         ...
 
 

@@ -123,6 +123,12 @@ def _is_condition_failure(exc: ClientError) -> bool:
 
 APPLIED, CONDITION, CONFLICT = "APPLIED", "CONDITION", "CONFLICT"
 CONFLICT_ATTEMPTS = 10  # a transaction that met another on a shared counter is tried again, with backoff
+# DynamoDB's answers to too many requests: botocore retries the first ones itself (the client's retries, with
+# backoff); a transaction cancelled for it carries the cause in its reasons. Past the retries the request is
+# answered 503 with Retry-After.
+THROTTLED_CODES = frozenset({"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"})
+THROTTLED_REASONS = frozenset({"ThrottlingError", "ProvisionedThroughputExceeded"})
+THROTTLED_RETRY_AFTER = 5  # seconds: DynamoDB adapts its capacity within seconds to minutes
 
 
 def _is_conflict(exc: ClientError) -> bool:
@@ -133,6 +139,21 @@ def _is_conflict(exc: ClientError) -> bool:
     return any(r.get("Code") == "TransactionConflict" for r in reasons) or "TransactionConflict" in str(
         error.get("Message", "")
     )
+
+
+def _is_throttled(exc: ClientError) -> bool:
+    if exc.response.get("Error", {}).get("Code") in THROTTLED_CODES:
+        return True
+    reasons = exc.response.get("CancellationReasons") or []
+    return any(r.get("Code") in THROTTLED_REASONS for r in reasons)
+
+
+def _unavailable(exc: ClientError | BotoCoreError) -> StorageUnavailable:
+    """The domain error of a call that failed past the client's retries: a throttled store says when to retry."""
+    if isinstance(exc, ClientError) and _is_throttled(exc):
+        message = messages.STORAGE_THROTTLED.format(seconds=THROTTLED_RETRY_AFTER)
+        return StorageUnavailable(message, retry_after=THROTTLED_RETRY_AFTER)
+    return StorageUnavailable(messages.STORAGE_UNAVAILABLE)
 
 
 class Table:
@@ -146,7 +167,7 @@ class Table:
         try:
             return getattr(self.client, operation)(**kwargs)
         except (ClientError, BotoCoreError) as exc:
-            raise StorageUnavailable(messages.STORAGE_UNAVAILABLE) from exc
+            raise _unavailable(exc) from exc
 
     def query(self, **kwargs: Any) -> list[dict[str, Any]]:
         """Every item of a Query, page after page."""
@@ -174,9 +195,9 @@ class Table:
         except ClientError as exc:
             if _is_condition_failure(exc):
                 return None
-            raise StorageUnavailable(messages.STORAGE_UNAVAILABLE) from exc
+            raise _unavailable(exc) from exc
         except BotoCoreError as exc:
-            raise StorageUnavailable(messages.STORAGE_UNAVAILABLE) from exc
+            raise _unavailable(exc) from exc
 
     def transact(self, items: list[dict[str, Any]], token: str) -> str:
         """Run a transaction: ``APPLIED``; ``CONDITION`` when a condition failed; ``CONFLICT`` when another
@@ -189,9 +210,9 @@ class Table:
                 return CONDITION
             if _is_conflict(exc):
                 return CONFLICT
-            raise StorageUnavailable(messages.STORAGE_UNAVAILABLE) from exc
+            raise _unavailable(exc) from exc
         except BotoCoreError as exc:
-            raise StorageUnavailable(messages.STORAGE_UNAVAILABLE) from exc
+            raise _unavailable(exc) from exc
         return APPLIED
 
     def batch_write(self, items: list[dict[str, Any]], deletes: list[dict[str, str]] | None = None) -> None:
@@ -282,9 +303,12 @@ class DynamoTickets:
         marker: str = TICKET_SK,
     ) -> None:
         """Run a ticket's transaction; a failed condition is a conflict unless our own write is already there
-        (the ticket item, or the tombstone of a delete, carries our token). A transaction that met another
-        one on a shared item (a counter) is built again with a new token and retried after a short pause."""
+        (the ticket item, or the tombstone of a delete, carries one of our tokens). A transaction that met
+        another one on a shared item (a counter) is built again with a new token and retried after a short
+        pause: an earlier attempt may have applied all the same (its reply lost, its re-sends told "in
+        progress"), so every token this call used is ours."""
         token = token or str(uuid.uuid4())
+        ours = {token}
         for attempt in range(CONFLICT_ATTEMPTS):
             outcome = self._table.transact(build(token), token)
             if outcome == APPLIED:
@@ -293,11 +317,12 @@ class DynamoTickets:
                 break
             time.sleep(random.uniform(0, min(0.025 * 2**attempt, 1.0)))  # noqa: S311 (a jitter, not a secret)
             token = str(uuid.uuid4())
+            ours.add(token)
         else:
             raise StorageUnavailable(messages.STORAGE_UNAVAILABLE)
         stored = self._table.get({"PK": ticket_pk(number), "SK": marker}, consistent=True)
-        if stored is not None and stored.get(LAST_WRITE) == token:
-            return  # a re-sent transaction whose first attempt applied: done, not a conflict
+        if stored is not None and stored.get(LAST_WRITE) in ours:
+            return  # an attempt of this call applied (a re-sent or retried transaction): done, not a conflict
         raise ConcurrentModification(messages.CONCURRENT_MODIFICATION.format(number=number))
 
     def insert_ticket(self, ticket: Ticket, entry: HistoryEntry, token: str | None = None) -> None:
@@ -520,9 +545,11 @@ class DynamoLists:
         ]
         return Page(rows=tuple(kept[:1]), after=None, items_read=len(rows))
 
-    def counts(self, kind: listing.RowKind, owner: str) -> listing.Counts:
+    def counts(self, kind: listing.RowKind, owner: str, consistent: bool = False) -> listing.Counts:
         pk = listing.counts_partition(kind, owner)
-        items = self.table.query(KeyConditionExpression="PK = :pk", ExpressionAttributeValues={":pk": {"S": pk}})
+        items = self.table.query(
+            KeyConditionExpression="PK = :pk", ExpressionAttributeValues={":pk": {"S": pk}}, ConsistentRead=consistent
+        )
         return listing.counts_from_items(
             (item["SK"], {k: int(v) for k, v in item.items() if k not in {"PK", "SK"}}) for item in items
         )

@@ -141,7 +141,7 @@ class MemoryLists:
         after = chosen[-1][0] if len(ordered) > query.size else None
         return Page(rows=tuple(r for _, r in chosen), after=after, items_read=len(candidates))
 
-    def counts(self, kind: RowKind, owner: str) -> Counts:
+    def counts(self, kind: RowKind, owner: str, consistent: bool = False) -> Counts:  # noqa: ARG002 (always)
         pk = listing.counts_partition(kind, owner)
         with self._store.lock:
             items = [(sk, dict(v)) for (p, sk), v in self._store.tallies.items() if p == pk]

@@ -26,16 +26,21 @@ def _missing(exc: ClientError) -> bool:
     return exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound")
 
 
+def default_client() -> Any:
+    """An S3 client with short timeouts and bounded retries (endpoint from AWS_ENDPOINT_URL if set)."""
+    config = Config(
+        retries={"max_attempts": 3, "mode": "standard"},
+        connect_timeout=2,
+        read_timeout=10,
+        signature_version="s3v4",  # presigned POST policies and GET links are SigV4 in every region
+    )
+    return boto3.client("s3", config=config)
+
+
 class S3Files:
     def __init__(self, bucket: str, client: Any | None = None) -> None:
         self._bucket = bucket
-        config = Config(
-            retries={"max_attempts": 3, "mode": "standard"},
-            connect_timeout=2,
-            read_timeout=10,
-            signature_version="s3v4",  # presigned POST policies and GET links are SigV4 in every region
-        )
-        self._client = client or boto3.client("s3", config=config)
+        self._client = client or default_client()
 
     def _call(self, operation: str, **kwargs: Any) -> Any:
         try:

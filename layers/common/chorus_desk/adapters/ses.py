@@ -32,12 +32,17 @@ def mime_message(mail: OutgoingMail, sender: str) -> bytes:
     return message.as_bytes()
 
 
+def default_client() -> Any:
+    """An SES v2 client with short timeouts and bounded retries (endpoint from AWS_ENDPOINT_URL if set)."""
+    config = Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=2, read_timeout=5)
+    return boto3.client("sesv2", config=config)
+
+
 class SesMailer:
     def __init__(self, sender: str, configuration_set: str | None = None, client: Any | None = None) -> None:
         self._sender = sender
         self._configuration_set = configuration_set or None
-        config = Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=2, read_timeout=5)
-        self._client = client or boto3.client("sesv2", config=config)
+        self._client = client or default_client()
 
     def send(self, mail: OutgoingMail) -> str:
         request: dict[str, Any] = {

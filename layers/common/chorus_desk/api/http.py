@@ -113,6 +113,10 @@ def error_responses(*codes: int) -> dict[int, OpenAPIResponse]:
         }
         if code == HTTPStatus.TOO_MANY_REQUESTS:
             answer["headers"] = RETRY_AFTER_HEADER
+        if code == HTTPStatus.SERVICE_UNAVAILABLE:  # a throttled store says when to try again
+            answer["headers"] = {
+                "Retry-After": {"description": messages.RETRY_AFTER_503, "schema": {"type": "integer"}}
+            }
         answers[code] = answer
     return answers
 
@@ -215,7 +219,9 @@ def desk_error(exc: DeskError) -> Response[str]:
             code=exc.code, message=exc.message, limit=exc.limit, allowed=exc.allowed, retry_at=exc.retry_at
         )
         return _error(status, limited, {"Retry-After": str(exc.retry_after)})
-    return _error(status, ErrorResponse(code=exc.code, message=exc.message, errors=details))
+    retry_after = getattr(exc, "retry_after", None)  # a throttled store (503)
+    headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+    return _error(status, ErrorResponse(code=exc.code, message=exc.message, errors=details), headers)
 
 
 def _invalid(*errors: FieldError) -> Response[str]:

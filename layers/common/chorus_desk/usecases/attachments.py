@@ -81,23 +81,24 @@ def _limit_errors(ticket: Ticket, size: int, limits: FilesSettings, now: datetim
 def request_upload(
     ports: Ports, storage: FileStorage, actor: Actor, command: RequestUpload, limits: FilesSettings
 ) -> Upload:
-    """« Ajouter un fichier »: a place on the ticket (pending) and the form to upload the file to S3. A write
-    that another one overtook is tried again on the new version (its limits checked again)."""
+    """« Ajouter un fichier »: a place on the ticket (pending) and the form to upload the file to S3. The form
+    is made first: if the storage cannot make it, no place is taken. A write that another one overtook is
+    tried again on the new version (its limits checked again)."""
     for attempt in range(1, WRITE_ATTEMPTS + 1):
         seen = load_visible(ports, actor, command.number)
         attachment, updated = _with_pending_file(seen, actor, command, limits)
-        try:
-            ports.tickets.save_ticket(updated, seen.ticket.version, None, previous=seen.ticket)
-        except ConcurrentModification:
-            if attempt == WRITE_ATTEMPTS:
-                raise
-            continue
         form = storage.upload_form(
             attachment.upload_key(command.number),
             attachment.content_type,
             attachment.declared_size,
             attachment.added_at + UPLOAD_WINDOW,
         )
+        try:
+            ports.tickets.save_ticket(updated, seen.ticket.version, None, previous=seen.ticket)
+        except ConcurrentModification:
+            if attempt == WRITE_ATTEMPTS:
+                raise
+            continue
         logger.info("upload form handed out", ticket_number=command.number, attachment=attachment.id, size=command.size)
         return Upload(attachment, form)
     raise AssertionError("unreachable")

@@ -24,6 +24,7 @@ from chorus_desk.errors import (
     NotFound,
     OperationRunning,
     RequesterNotManager,
+    StorageUnavailable,
     StructureAlreadyActive,
     StructureAlreadyInactive,
     StructureClosedInRegistry,
@@ -264,8 +265,12 @@ def move_batch(ports: Ports, step: Step, batch_size: int) -> dict[str, Any]:
 
     ``done`` is decided on what the reads *found*, not on what moved: an index read is eventually
     consistent, so a batch may meet items an earlier batch moved already (found, not moved again); only a
-    read that found fewer items than it asked for ends the loop. What moved is added to the operation's
-    totals even when an item fails half-way through the batch (the retried batch will not meet it again)."""
+    read that found fewer items than it asked for ends the loop. Such a read may also have missed a ticket
+    that arrived just before: the loop ends only when the structure's received counters (written with the
+    tickets, read strongly consistent) hold no ticket left to move. If they still do and the batch moved
+    nothing, the index is behind: ``StorageUnavailable``, which the machine retries after a pause. What moved
+    is added to the operation's totals even when an item fails half-way through the batch (the retried batch
+    will not meet it again)."""
     assert step.takeover_siret is not None
     takeover = _structure(ports, step.takeover_siret)
     payments = tickets = 0
@@ -288,8 +293,21 @@ def move_batch(ports: Ports, step: Step, batch_size: int) -> dict[str, Any]:
         if payments or tickets:
             ports.operations.count_moved(step.operation_id, payments, tickets)
     done = left > 0 and found < left
+    if done:
+        remaining = _tickets_left(ports, step.siret)
+        if remaining:
+            logger.warning("index behind the counters", siret=step.siret, remaining=remaining)
+            if not (payments or tickets):
+                raise StorageUnavailable(messages.STORAGE_UNAVAILABLE)
+            done = False
     logger.info("structure items moved", siret=step.siret, payments=payments, tickets=tickets, done=done)
     return {"payments": payments, "tickets": tickets, "done": done}
+
+
+def _tickets_left(ports: Ports, siret: str) -> int:
+    """How many tickets the structure receives that the move takes, by its counters (a consistent read)."""
+    counts = ports.lists.counts(RowKind.R, _ref(siret).key, consistent=True)
+    return sum(counts.total.get(status, 0) for status in MOVED_STATUSES)
 
 
 def _reroute(ports: Ports, number: int, siret: str, takeover: Structure) -> int:
