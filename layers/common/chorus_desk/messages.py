@@ -42,6 +42,19 @@ ONLY_DRAFT_DELETABLE = (
 EMITTER_ONLY = "Seul l'émetteur du ticket peut effectuer l'action « {action} »."
 RECIPIENT_ONLY = "Seul le destinataire du ticket peut effectuer l'action « {action} »."
 STORAGE_UNAVAILABLE = "Le service est momentanément indisponible. Veuillez réessayer dans quelques instants."
+# Retried requests: the Idempotency-Key header of the routes that write a ticket (api/idempotency.py)
+IDEMPOTENCY_KEY_INVALID = (
+    "L'en-tête Idempotency-Key n'est pas valide : donnez une seule clé de 1 à 128 caractères parmi les lettres "
+    "non accentuées, les chiffres, « - » et « _ » (un UUID, par exemple)."
+)
+IDEMPOTENCY_KEY_REUSED = (
+    "Cette clé Idempotency-Key a déjà servi, ces dernières 24 heures, pour une autre demande (un autre contenu ou "
+    "un autre ticket) : une nouvelle demande prend une nouvelle clé. Rien n'a été enregistré."
+)
+REQUEST_IN_PROGRESS = (
+    "Une demande avec la même clé Idempotency-Key est encore en cours de traitement : réessayez dans quelques "
+    "secondes pour obtenir sa réponse. Rien n'a été fait en double."
+)
 INTERNAL_ERROR = "Une erreur interne est survenue. Veuillez réessayer ; si le problème persiste, contactez le support."
 
 # Field validation
@@ -296,11 +309,22 @@ ERROR_DESCRIPTIONS: dict[int, str] = {
     403: "Action réservée à un autre rôle (l'autre partie du ticket, un gestionnaire de la structure).",
     404: "Ressource inexistante, ou que l'appelant n'a pas le droit de voir.",
     409: "Action impossible dans l'état actuel, ou ressource modifiée entre-temps ; rien n'a changé.",
+    422: "Clé Idempotency-Key déjà utilisée pour une autre demande ces dernières 24 heures ; rien n'a été enregistré.",
     410: "La conversation a expiré : commencez-en une nouvelle.",
     415: "Le corps doit être envoyé en JSON (Content-Type: application/json).",
     429: "Trop de demandes depuis cette adresse : réessayez après le délai de l'en-tête Retry-After.",
     503: "Service momentanément indisponible (stockage, répertoire Sirene) : réessayez plus tard.",
 }
+
+# The 409 of a route that takes an Idempotency-Key: its own conflicts, or a request with the same key still running.
+IDEMPOTENT_CONFLICT_DESCRIPTION = (
+    "Une demande avec la même clé Idempotency-Key est encore en cours de traitement : réessayez dans quelques "
+    "secondes ; rien n'a changé."
+)
+IDEMPOTENT_CONFLICT_ALSO = (
+    "Ou bien une demande avec la même clé Idempotency-Key est encore en cours de traitement : réessayez dans "
+    "quelques secondes."
+)
 
 # API Gateway's own answers (template.yaml, GatewayResponses): the same error shape and texts.
 GATEWAY_RESPONSES: dict[str, tuple[str, str]] = {

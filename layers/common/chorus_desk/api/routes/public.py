@@ -21,6 +21,7 @@ from chorus_desk.settings import PublicSettings, load_settings
 from chorus_desk.usecases import public
 
 from ..http import documented, source_ip
+from ..idempotency import IdempotencyKey, idempotent, idempotent_answers
 from ..schemas.public import AnonymousTicketCreated, AnonymousTicketRequest, ChallengeView, TicketStatusView
 
 router = Router()  # type: ignore[no-untyped-call]
@@ -62,13 +63,14 @@ def new_captcha(ports: Wired, artist: Artist, config: Settings, ip: SourceIp) ->
     "/public/tickets",
     summary="Saisir un ticket en mode non connecté",
     tags=["Mode non connecté"],
-    responses=documented(
-        201, AnonymousTicketCreated, "Le ticket est ouvert ; son numéro est à montrer.", 400, 415, 429
+    responses=idempotent_answers(
+        documented(201, AnonymousTicketCreated, "Le ticket est ouvert ; son numéro est à montrer.", 400, 415, 429)
     ),
+    middlewares=[idempotent],
 )
 @tracer.capture_method
 def create_anonymous_ticket(
-    body: AnonymousTicketRequest, ports: Wired, config: Settings, ip: SourceIp
+    body: AnonymousTicketRequest, ports: Wired, config: Settings, ip: SourceIp, _key: IdempotencyKey = None
 ) -> Response[AnonymousTicketCreated]:
     public.check_rate(ports, "ticket", ip, public.Limits(config.tickets_per_hour, config.tickets_per_day))
     command = public.CreateAnonymousTicket(body.content(), body.captcha_id, body.captcha_answer)
