@@ -2,7 +2,8 @@
 
 Each function's resolver documents its own routes; they are merged here, the Cognito security scheme is
 added, Powertools' default 422 answers are dropped (the API answers 400 with French messages,
-documented on each route) and so is the null body it gives a 204.
+documented on each route; the 422 a route documents itself, a reused Idempotency-Key, stays) and so is the
+null body it gives a 204. An optional header is sent or not, never as a null: its schema is the string's.
 """
 
 from __future__ import annotations
@@ -37,9 +38,12 @@ def build_document(template: dict[str, Any]) -> dict[str, Any]:
     public = {(r.path, r.method.lower()) for r in routes if not r.authorized}
     for path, operations in paths.items():
         for method, operation in operations.items():
-            operation.get("responses", {}).pop("422", None)
+            responses = operation.get("responses", {})
+            if _is_validation_default(responses.get("422")):
+                responses.pop("422")
             operation.get("responses", {}).get("204", {}).pop("content", None)  # "No Content" has no body
             _optional_body_is_absent_not_null(operation)
+            _optional_headers_are_strings(operation)
             if (path, method) in public:
                 operation["security"] = []
     return {
@@ -59,6 +63,31 @@ def build_document(template: dict[str, Any]) -> dict[str, Any]:
         },
         "security": [{SECURITY_SCHEME: []}],
     }
+
+
+def _is_validation_default(response: dict[str, Any] | None) -> bool:
+    """Powertools' own 422 (its validation error model), which the API never answers."""
+    if response is None:
+        return False
+    schemas = [media.get("schema", {}).get("$ref", "") for media in response.get("content", {}).values()]
+    return not schemas or any(ref.endswith("/HTTPValidationError") for ref in schemas)
+
+
+def _optional_headers_are_strings(operation: dict[str, Any]) -> None:
+    """An optional header (``str | None``) is sent with a value or not at all: its schema is the string's, and
+    its name is written as the route declares it (Powertools lower-cases it; HTTP ignores the case)."""
+    for parameter in operation.get("parameters", []):
+        if parameter.get("in") != "header":
+            continue
+        schema = parameter.get("schema", {})
+        options = schema.get("anyOf")
+        if options and any(o.get("type") == "null" for o in options):
+            kept = [o for o in options if o.get("type") != "null"]
+            rest = {k: v for k, v in schema.items() if k != "anyOf"}
+            parameter["schema"] = {**kept[0], **rest} if len(kept) == 1 else {**rest, "anyOf": kept}
+        title = parameter["schema"].get("title")
+        if isinstance(title, str) and title.lower() == parameter["name"].lower():
+            parameter["name"] = title
 
 
 def _optional_body_is_absent_not_null(operation: dict[str, Any]) -> None:

@@ -378,9 +378,9 @@ class Api:
             event["body"] = raw_body
         elif body is not _KEEP:
             event["body"] = None if body is None else json.dumps(body)
-        context = LambdaContext(
-            spec.function, 512, 10, "req-1", f"arn:aws:lambda:eu-west-3:1:function:{spec.function}", 1e12
-        )
+        # The function's limits as the template declares them: its deadline is this invocation's timeout from now
+        # (the idempotency records of retried requests expire in progress at that deadline).
+        context = LambdaContext.of(self.template, spec.function, "req-1")
         result = handler_of(self.template, spec.function)(event, context)
         text = result.get("body")
         headers = dict(result.get("headers") or {})

@@ -217,9 +217,10 @@ class Recorded:
 def test_the_request_path_makes_the_same_port_calls_whether_an_account_waits_or_not(api: Api) -> None:
     api.invitations.pending = {PENDING}
     log: list[str] = []
-    api.ports = dataclasses.replace(
-        api.ports, **{f.name: Recorded(getattr(api.ports, f.name), f.name, log) for f in dataclasses.fields(Ports)}
-    )
+    recorded: dict[str, Any] = {
+        f.name: Recorded(getattr(api.ports, f.name), f.name, log) for f in dataclasses.fields(Ports)
+    }
+    api.ports = dataclasses.replace(api.ports, **recorded)
     api.resend_requests = Recorded(api.resend_requests, "resend_requests", log)
     calls = {}
     for email in (PENDING, UNKNOWN):

@@ -38,6 +38,7 @@ from chorus_desk import bootstrap, observability
 from chorus_desk.observability import PrivateEmitter, PrivateTracer, logger, tracer
 from chorus_desk.usecases.public import status_link_token
 from tests.fixtures import EMAILS, NAMES
+from tests.invitation_support import deliver
 from tests.mail_support import MailDesk, fresh_adapters, verify_sender
 from tests.support import ROOT, Api, type_of
 
@@ -211,6 +212,8 @@ def walk_the_personal_routes(api: Api, seen: Observed) -> None:
     for text in (PUBLIC_ASSISTANT_TEXT, PENDING_ACCOUNT):
         reply = api.call("send_public_message", None, conversation_id=conversation, body={"text": text})
         assert reply.status == 200, reply.body
+    # …sent again by the private invitations function, behind the desk's bus (tests/test_invitations.py).
+    assert deliver(api) == ["resent"]
     assert api.invitations.resent == [PENDING_ACCOUNT]
     assert api.call("get_public_conversation", None, conversation_id=conversation).status == 200
 

@@ -137,6 +137,20 @@ class Conflict(DeskError):
     code = "ETAT_INCOMPATIBLE"
 
 
+class RequestInProgress(Conflict):
+    """A request with the same Idempotency-Key (same caller, same route) is still being processed: its answer is
+    not known yet; nothing was done twice."""
+
+    code = "DEMANDE_EN_COURS"
+
+
+class IdempotencyKeyReused(DeskError):
+    """The Idempotency-Key was used, within its 24 hours, for another request of the caller on the route (another
+    body, another ticket): refused, nothing stored."""
+
+    code = "CLE_IDEMPOTENCE_REUTILISEE"
+
+
 # Refusals of the structure procedures (« Activer / inactiver ma structure »). Their class names are also
 # the named errors of the inactivation state machine (a Lambda task's ``errorType``), so keep them stable.
 class RequesterNotManager(Forbidden):

@@ -47,6 +47,19 @@ EMITTER_ONLY = "Seul l'émetteur du ticket peut effectuer l'action « {action} �
 RECIPIENT_ONLY = "Seul le destinataire du ticket peut effectuer l'action « {action} »."
 STORAGE_UNAVAILABLE = "Le service est momentanément indisponible. Veuillez réessayer dans quelques instants."
 STORAGE_THROTTLED = "Le service reçoit trop de demandes en ce moment. Veuillez réessayer dans {seconds} secondes."
+# Retried requests: the Idempotency-Key header of the routes that write a ticket (api/idempotency.py)
+IDEMPOTENCY_KEY_INVALID = (
+    "L'en-tête Idempotency-Key n'est pas valide : donnez une seule clé de 1 à 128 caractères parmi les lettres "
+    "non accentuées, les chiffres, « - » et « _ » (un UUID, par exemple)."
+)
+IDEMPOTENCY_KEY_REUSED = (
+    "Cette clé Idempotency-Key a déjà servi, ces dernières 24 heures, pour une autre demande (un autre contenu ou "
+    "un autre ticket) : une nouvelle demande prend une nouvelle clé. Rien n'a été enregistré."
+)
+REQUEST_IN_PROGRESS = (
+    "Une demande avec la même clé Idempotency-Key est encore en cours de traitement : réessayez dans quelques "
+    "secondes pour obtenir sa réponse. Rien n'a été fait en double."
+)
 INTERNAL_ERROR = "Une erreur interne est survenue. Veuillez réessayer ; si le problème persiste, contactez le support."
 
 # Field validation
@@ -314,6 +327,7 @@ ERROR_DESCRIPTIONS: dict[int, str] = {
     ),
     404: "Ressource inexistante, ou que l'appelant n'a pas le droit de voir.",
     409: "Action impossible dans l'état actuel, ou ressource modifiée entre-temps ; rien n'a changé.",
+    422: "Clé Idempotency-Key déjà utilisée pour une autre demande ces dernières 24 heures ; rien n'a été enregistré.",
     410: "La conversation a expiré : commencez-en une nouvelle.",
     415: "Le corps doit être envoyé en JSON (Content-Type: application/json).",
     429: (
@@ -323,6 +337,16 @@ ERROR_DESCRIPTIONS: dict[int, str] = {
     503: "Service momentanément indisponible (stockage, répertoire Sirene) : réessayez plus tard.",
 }
 RETRY_AFTER_503 = "Quand le service est surchargé : le délai, en secondes, avant de réessayer."
+
+# The 409 of a route that takes an Idempotency-Key: its own conflicts, or a request with the same key still running.
+IDEMPOTENT_CONFLICT_DESCRIPTION = (
+    "Une demande avec la même clé Idempotency-Key est encore en cours de traitement : réessayez dans quelques "
+    "secondes ; rien n'a changé."
+)
+IDEMPOTENT_CONFLICT_ALSO = (
+    "Ou bien une demande avec la même clé Idempotency-Key est encore en cours de traitement : réessayez dans "
+    "quelques secondes."
+)
 
 # API Gateway's own answers (template.yaml, GatewayResponses): the same error shape and texts.
 GATEWAY_RESPONSES: dict[str, tuple[str, str]] = {

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from chorus_desk.listing import Counts, ListQuery, Page, RowKind
 from chorus_desk.models import (
@@ -37,6 +37,9 @@ from chorus_desk.models import (
     Ticket,
     UserProfile,
 )
+
+if TYPE_CHECKING:  # Powertools' idempotency package imports boto3: only its type is needed here
+    from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
 
 
 class TicketStore(Protocol):
@@ -437,3 +440,6 @@ class Ports:
     rate_limits: RateLimits
     invitation_resends: InvitationResends
     mail_journal: MailJournal
+    # The answers of retried requests (Idempotency-Key, api/idempotency.py): a Powertools idempotency persistence
+    # layer on the same table (adapters/idempotency.py), or its in-memory twin.
+    idempotency: BasePersistenceLayer

@@ -23,6 +23,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chorus_desk import listing, messages
+from chorus_desk.adapters.idempotency import DynamoIdempotencyRecords
 from chorus_desk.errors import ConcurrentModification, StorageUnavailable
 from chorus_desk.listing import ListQuery, Page, Row
 from chorus_desk.models import (
@@ -1093,4 +1094,5 @@ def dynamodb_ports(table_name: str, dynamodb_client: Any | None = None) -> Ports
         rate_limits=DynamoRateLimits(table),
         invitation_resends=DynamoInvitationResends(table),
         mail_journal=DynamoMailJournal(table),
+        idempotency=DynamoIdempotencyRecords(table.client, table_name),
     )

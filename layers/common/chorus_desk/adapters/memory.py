@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from chorus_desk import listing, messages
+from chorus_desk.adapters.idempotency import MemoryIdempotencyRecords
 from chorus_desk.errors import ConcurrentModification, MailUnavailable
 from chorus_desk.listing import Counts, ListQuery, Page, Row, RowKind
 from chorus_desk.models import (
@@ -521,4 +522,5 @@ def memory_ports(store: MemoryStore | None = None) -> Ports:
         rate_limits=MemoryRateLimits(store),
         invitation_resends=MemoryInvitationResends(store),
         mail_journal=MemoryMailJournal(store),
+        idempotency=MemoryIdempotencyRecords(),
     )

@@ -39,6 +39,7 @@ from chorus_desk.errors import (
     FieldError,
     Forbidden,
     Gone,
+    IdempotencyKeyReused,
     InvalidInput,
     MailUnavailable,
     NotAuthenticated,
@@ -76,13 +77,17 @@ STATUS_OF: dict[type[DeskError], HTTPStatus] = {
     UnknownEstablishment: HTTPStatus.BAD_REQUEST,
     Conflict: HTTPStatus.CONFLICT,
     Gone: HTTPStatus.GONE,
+    IdempotencyKeyReused: HTTPStatus.UNPROCESSABLE_ENTITY,
     RegistryUnavailable: HTTPStatus.SERVICE_UNAVAILABLE,
 }
 
-CORS_HEADERS = ("Authorization", "Content-Type")
+IDEMPOTENCY_HEADER = "Idempotency-Key"  # retried writes answered once (api/idempotency.py)
+CORS_HEADERS = ("Authorization", "Content-Type", IDEMPOTENCY_HEADER)
 CORS_MAX_AGE = 600
 MAX_JSON_DEPTH = 32
 _NOT_JSON = "x-unsupported/"  # marks a form or multipart body for Powertools to refuse (see prepare_event)
+# The functions' JSON: compact, non-ASCII characters as they are (no escapes).
+serialize_json = partial(json.dumps, separators=(",", ":"), ensure_ascii=False, cls=Encoder)
 
 
 # ------------------------------------------------------------------------------------ documentation
@@ -256,6 +261,8 @@ def _field_message(error: Mapping[str, Any]) -> FieldError:
         text = messages.FIELD_TOO_SHORT.format(label=label, min=context.get("min_length"))
     elif kind == "string_pattern_mismatch" and place == "path" and field == "number":
         text = messages.TICKET_NUMBER_INVALID.format(value=error.get("input"))
+    elif place == "header" and field == IDEMPOTENCY_HEADER.lower():
+        text, field = messages.IDEMPOTENCY_KEY_INVALID, IDEMPOTENCY_HEADER
     elif kind == "extra_forbidden":
         text = messages.FIELD_NOT_ALLOWED.format(label=field)
     elif kind in {"int_parsing", "int_type", "int_from_float"}:
@@ -273,7 +280,7 @@ def create_app(settings: ApiSettings) -> APIGatewayRestResolver:
     """A resolver with request validation, the one CORS origin of the settings, and French errors."""
     app = APIGatewayRestResolver(
         enable_validation=True,
-        serializer=partial(json.dumps, separators=(",", ":"), ensure_ascii=False, cls=Encoder),
+        serializer=serialize_json,
         json_body_deserializer=json_body,
         cors=CORSConfig(allow_origin=settings.cors_origin, allow_headers=list(CORS_HEADERS), max_age=CORS_MAX_AGE),
     )

@@ -15,9 +15,10 @@ from chorus_desk.settings import FilesSettings
 from chorus_desk.usecases import attachments
 
 from ..http import documented, signed_in
+from ..idempotency import IdempotencyKey, idempotent_answers
 from ..schemas.attachments import DownloadView, UploadRequest, UploadView
 from ..schemas.tickets import TicketDetail
-from .tickets import TicketNumber
+from .tickets import ONCE, TicketNumber
 
 router = Router()  # type: ignore[no-untyped-call]
 
@@ -32,13 +33,22 @@ AttachmentId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$", description
     "/tickets/<number>/attachments",
     summary="Ajouter un fichier : formulaire d'envoi direct vers le stockage",
     tags=["Pièces jointes"],
-    responses=documented(
-        201, UploadView, "La pièce jointe (en attente) et le formulaire d'envoi.", 400, 401, 403, 404, 409, 415
+    responses=idempotent_answers(
+        documented(
+            201, UploadView, "La pièce jointe (en attente) et le formulaire d'envoi.", 400, 401, 403, 404, 409, 415
+        )
     ),
+    middlewares=ONCE,
 )
 @tracer.capture_method
 def request_upload(
-    number: TicketNumber, body: UploadRequest, user: User, ports: Wired, storage: Storage, limits: Limits
+    number: TicketNumber,
+    body: UploadRequest,
+    user: User,
+    ports: Wired,
+    storage: Storage,
+    limits: Limits,
+    _key: IdempotencyKey = None,
 ) -> Response[UploadView]:
     command = attachments.RequestUpload(int(number), body.name, body.content_type, body.size)
     upload = attachments.request_upload(ports, storage, user, command, limits)
@@ -62,10 +72,18 @@ def download_attachment(
     "/tickets/<number>/attachments/<attachment_id>",
     summary="Supprimer une pièce jointe",
     tags=["Pièces jointes"],
-    responses=documented(200, TicketDetail, "Le ticket sans la pièce jointe.", 400, 401, 403, 404, 409),
+    responses=idempotent_answers(
+        documented(200, TicketDetail, "Le ticket sans la pièce jointe.", 400, 401, 403, 404, 409)
+    ),
+    middlewares=ONCE,
 )
 @tracer.capture_method
 def remove_attachment(
-    number: TicketNumber, attachment_id: AttachmentId, user: User, ports: Wired, storage: Storage
+    number: TicketNumber,
+    attachment_id: AttachmentId,
+    user: User,
+    ports: Wired,
+    storage: Storage,
+    _key: IdempotencyKey = None,
 ) -> TicketDetail:
     return TicketDetail.of(attachments.remove_attachment(ports, storage, user, int(number), attachment_id))

@@ -21,6 +21,7 @@ from chorus_desk.settings import PublicSettings, load_settings
 from chorus_desk.usecases import public
 
 from ..http import counted_source, documented
+from ..idempotency import IdempotencyKey, idempotent, idempotent_answers
 from ..schemas.public import (
     AnonymousTicketCreated,
     AnonymousTicketRequest,
@@ -66,13 +67,14 @@ def new_captcha(ports: Wired, artist: Artist, config: Settings, who: Counted) ->
     "/public/tickets",
     summary="Saisir un ticket en mode non connecté",
     tags=["Mode non connecté"],
-    responses=documented(
-        201, AnonymousTicketCreated, "Le ticket est ouvert ; son numéro est à montrer.", 400, 415, 429
+    responses=idempotent_answers(
+        documented(201, AnonymousTicketCreated, "Le ticket est ouvert ; son numéro est à montrer.", 400, 415, 429)
     ),
+    middlewares=[idempotent],
 )
 @tracer.capture_method
 def create_anonymous_ticket(
-    body: AnonymousTicketRequest, ports: Wired, config: Settings, who: Counted
+    body: AnonymousTicketRequest, ports: Wired, config: Settings, who: Counted, _key: IdempotencyKey = None
 ) -> Response[AnonymousTicketCreated]:
     command = public.CreateAnonymousTicket(body.content(), body.captcha_id, body.captcha_answer)
     requester = AnonymousRequester(contact_email=body.contact_email or "")

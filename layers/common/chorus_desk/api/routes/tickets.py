@@ -16,6 +16,7 @@ from chorus_desk.ports import FileStorage, Ports
 from chorus_desk.usecases import tickets
 
 from ..http import documented, signed_in
+from ..idempotency import IdempotencyKey, idempotent, idempotent_answers
 from ..schemas.tickets import (
     AgentView,
     AnswerRequest,
@@ -38,7 +39,9 @@ TicketNumber = Annotated[str, Path(pattern=r"^[1-9][0-9]{0,9}$", description="Nu
 
 User = Annotated[SignedInUser, Depends(signed_in)]
 Wired = Annotated[Ports, Depends(bootstrap.ports)]
-_UPDATED = documented(200, TicketDetail, "Le ticket après l'action.", 400, 401, 403, 404, 409, 415)
+_UPDATED = idempotent_answers(documented(200, TicketDetail, "Le ticket après l'action.", 400, 401, 403, 404, 409, 415))
+# The routes that write a ticket take an Idempotency-Key (api/idempotency.py): a retry is answered, not redone.
+ONCE = [idempotent]
 
 
 def _act(ports: Ports, user: SignedInUser, number: str, action: Action, text: str | None = None) -> TicketDetail:
@@ -49,10 +52,15 @@ def _act(ports: Ports, user: SignedInUser, number: str, action: Action, text: st
     "/tickets",
     summary="Créer un ticket (brouillon ou soumission directe)",
     tags=["Tickets émis"],
-    responses=documented(201, TicketDetail, "Le ticket créé (brouillon ou ouvert).", 400, 401, 403, 415),
+    responses=idempotent_answers(
+        documented(201, TicketDetail, "Le ticket créé (brouillon ou ouvert).", 400, 401, 403, 415)
+    ),
+    middlewares=ONCE,
 )
 @tracer.capture_method
-def create_ticket(body: CreateTicketRequest, user: User, ports: Wired) -> Response[TicketDetail]:
+def create_ticket(
+    body: CreateTicketRequest, user: User, ports: Wired, _key: IdempotencyKey = None
+) -> Response[TicketDetail]:
     detail = TicketDetail.of(tickets.create_ticket(ports, user, CreateTicket(body.changes(), body.submit)))
     return Response(
         status_code=201,
@@ -73,9 +81,13 @@ def get_ticket(number: TicketNumber, user: User, ports: Wired) -> TicketDetail:
     return TicketDetail.of(tickets.get_ticket(ports, user, int(number)))
 
 
-@router.patch("/tickets/<number>", summary="Modifier un brouillon", tags=["Tickets émis"], responses=_UPDATED)
+@router.patch(
+    "/tickets/<number>", summary="Modifier un brouillon", tags=["Tickets émis"], responses=_UPDATED, middlewares=ONCE
+)
 @tracer.capture_method
-def update_draft(number: TicketNumber, body: UpdateDraftRequest, user: User, ports: Wired) -> TicketDetail:
+def update_draft(
+    number: TicketNumber, body: UpdateDraftRequest, user: User, ports: Wired, _key: IdempotencyKey = None
+) -> TicketDetail:
     return TicketDetail.of(tickets.update_draft(ports, user, UpdateDraft(int(number), body.changes())))
 
 
@@ -83,19 +95,32 @@ def update_draft(number: TicketNumber, body: UpdateDraftRequest, user: User, por
     "/tickets/<number>",
     summary="Supprimer un brouillon",
     tags=["Tickets émis"],
-    responses=documented(204, None, "Brouillon supprimé, avec son historique.", 400, 401, 403, 404, 409),
+    responses=idempotent_answers(
+        documented(204, None, "Brouillon supprimé, avec son historique.", 400, 401, 403, 404, 409)
+    ),
+    middlewares=ONCE,
 )
 @tracer.capture_method
 def delete_draft(
-    number: TicketNumber, user: User, ports: Wired, storage: Annotated[FileStorage, Depends(bootstrap.file_storage)]
+    number: TicketNumber,
+    user: User,
+    ports: Wired,
+    storage: Annotated[FileStorage, Depends(bootstrap.file_storage)],
+    _key: IdempotencyKey = None,
 ) -> Response[None]:
     tickets.delete_draft(ports, user, int(number), storage)
     return Response(status_code=204)
 
 
-@router.post("/tickets/<number>/submit", summary="Soumettre un brouillon", tags=["Tickets émis"], responses=_UPDATED)
+@router.post(
+    "/tickets/<number>/submit",
+    summary="Soumettre un brouillon",
+    tags=["Tickets émis"],
+    responses=_UPDATED,
+    middlewares=ONCE,
+)
 @tracer.capture_method
-def submit_draft(number: TicketNumber, user: User, ports: Wired) -> TicketDetail:
+def submit_draft(number: TicketNumber, user: User, ports: Wired, _key: IdempotencyKey = None) -> TicketDetail:
     return _act(ports, user, number, Action.SUBMIT)
 
 
@@ -104,10 +129,15 @@ def submit_draft(number: TicketNumber, user: User, ports: Wired) -> TicketDetail
     summary="Prendre en charge (destinataire)",
     tags=["Tickets reçus"],
     responses=_UPDATED,
+    middlewares=ONCE,
 )
 @tracer.capture_method
 def take_in_charge(
-    number: TicketNumber, user: User, ports: Wired, body: Annotated[TakeInChargeRequest | None, Body()] = None
+    number: TicketNumber,
+    user: User,
+    ports: Wired,
+    body: Annotated[TakeInChargeRequest | None, Body()] = None,
+    _key: IdempotencyKey = None,
 ) -> TicketDetail:
     body = body or TakeInChargeRequest()
     command = ActOnTicket(int(number), Action.TAKE_IN_CHARGE, body.comment, body.assignee_id)
@@ -130,9 +160,12 @@ def list_agents(number: TicketNumber, user: User, ports: Wired) -> list[AgentVie
     summary="Assigner à un agent du destinataire (« Assigné à »)",
     tags=["Tickets reçus"],
     responses=_UPDATED,
+    middlewares=ONCE,
 )
 @tracer.capture_method
-def assign_ticket(number: TicketNumber, body: AssignRequest, user: User, ports: Wired) -> TicketDetail:
+def assign_ticket(
+    number: TicketNumber, body: AssignRequest, user: User, ports: Wired, _key: IdempotencyKey = None
+) -> TicketDetail:
     command = ActOnTicket(int(number), Action.ASSIGN, body.comment, body.assignee_id)
     return TicketDetail.of(tickets.act(ports, user, command))
 
@@ -142,10 +175,11 @@ def assign_ticket(number: TicketNumber, body: AssignRequest, user: User, ports: 
     summary="Demander des informations (destinataire)",
     tags=["Tickets reçus"],
     responses=_UPDATED,
+    middlewares=ONCE,
 )
 @tracer.capture_method
 def request_information(
-    number: TicketNumber, body: RequestInformationRequest, user: User, ports: Wired
+    number: TicketNumber, body: RequestInformationRequest, user: User, ports: Wired, _key: IdempotencyKey = None
 ) -> TicketDetail:
     return _act(ports, user, number, Action.REQUEST_INFORMATION, body.question)
 
@@ -155,43 +189,74 @@ def request_information(
     summary="Répondre à la demande d'information (émetteur)",
     tags=["Tickets émis"],
     responses=_UPDATED,
+    middlewares=ONCE,
 )
 @tracer.capture_method
 def provide_information(
-    number: TicketNumber, body: ProvideInformationRequest, user: User, ports: Wired
+    number: TicketNumber, body: ProvideInformationRequest, user: User, ports: Wired, _key: IdempotencyKey = None
 ) -> TicketDetail:
     return _act(ports, user, number, Action.PROVIDE_INFORMATION, body.text)
 
 
-@router.post("/tickets/<number>/answer", summary="Répondre (destinataire)", tags=["Tickets reçus"], responses=_UPDATED)
+@router.post(
+    "/tickets/<number>/answer",
+    summary="Répondre (destinataire)",
+    tags=["Tickets reçus"],
+    responses=_UPDATED,
+    middlewares=ONCE,
+)
 @tracer.capture_method
-def answer(number: TicketNumber, body: AnswerRequest, user: User, ports: Wired) -> TicketDetail:
+def answer(
+    number: TicketNumber, body: AnswerRequest, user: User, ports: Wired, _key: IdempotencyKey = None
+) -> TicketDetail:
     return _act(ports, user, number, Action.ANSWER, body.text)
 
 
 @router.post(
-    "/tickets/<number>/accept", summary="Accepter la solution (émetteur)", tags=["Tickets émis"], responses=_UPDATED
+    "/tickets/<number>/accept",
+    summary="Accepter la solution (émetteur)",
+    tags=["Tickets émis"],
+    responses=_UPDATED,
+    middlewares=ONCE,
 )
 @tracer.capture_method
 def accept_solution(
-    number: TicketNumber, user: User, ports: Wired, body: Annotated[CommentRequest | None, Body()] = None
+    number: TicketNumber,
+    user: User,
+    ports: Wired,
+    body: Annotated[CommentRequest | None, Body()] = None,
+    _key: IdempotencyKey = None,
 ) -> TicketDetail:
     return _act(ports, user, number, Action.ACCEPT_SOLUTION, body.comment if body else None)
 
 
 @router.post(
-    "/tickets/<number>/refuse", summary="Refuser la solution (émetteur)", tags=["Tickets émis"], responses=_UPDATED
+    "/tickets/<number>/refuse",
+    summary="Refuser la solution (émetteur)",
+    tags=["Tickets émis"],
+    responses=_UPDATED,
+    middlewares=ONCE,
 )
 @tracer.capture_method
-def refuse_solution(number: TicketNumber, body: RefuseSolutionRequest, user: User, ports: Wired) -> TicketDetail:
+def refuse_solution(
+    number: TicketNumber, body: RefuseSolutionRequest, user: User, ports: Wired, _key: IdempotencyKey = None
+) -> TicketDetail:
     return _act(ports, user, number, Action.REFUSE_SOLUTION, body.reason)
 
 
 @router.post(
-    "/tickets/<number>/close", summary="Fermer le ticket (émetteur)", tags=["Tickets émis"], responses=_UPDATED
+    "/tickets/<number>/close",
+    summary="Fermer le ticket (émetteur)",
+    tags=["Tickets émis"],
+    responses=_UPDATED,
+    middlewares=ONCE,
 )
 @tracer.capture_method
 def close(
-    number: TicketNumber, user: User, ports: Wired, body: Annotated[CloseRequest | None, Body()] = None
+    number: TicketNumber,
+    user: User,
+    ports: Wired,
+    body: Annotated[CloseRequest | None, Body()] = None,
+    _key: IdempotencyKey = None,
 ) -> TicketDetail:
     return _act(ports, user, number, Action.CLOSE, body.comment if body else None)
