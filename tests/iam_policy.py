@@ -59,6 +59,23 @@ REASONS: dict[tuple[str, str, str | None], str] = {
         "Lambda sends an event whose check failed three times to the on-failure queue with the function's role "
         "(SAM writes it for EventInvokeConfig.DestinationConfig.OnFailure)"
     ),
+    ("*", "SireneKey", None): (
+        "the INSEE key is read only with CompanyRegistry=INSEE; the tests and the local stack run the LOCAL "
+        "registry (no key, no network), and tests/test_sirene.py reads the key through the adapter itself"
+    ),
+    ("*", "ResendInvitations", None): (
+        "no handler test runs the Cognito adapter (the handlers get MemoryInvitations); provisional: issue 18 "
+        "point 3 moves the resend out of the public function and point 8 runs the adapter on moto"
+    ),
+    # Provisional, for parts of issue 18 merged after this one (the lead removes each once its calls are recorded).
+    ("TicketsFunction", "TicketsWrites", "IDEMPOTENCY#*"): "Powertools idempotency records (issue 18 point 9)",
+    ("TicketsFunction", "TicketsReads", "IDEMPOTENCY#*"): "Powertools idempotency records (issue 18 point 9)",
+    ("PublicFunction", "PublicPutsCaptchasAndTickets", "IDEMPOTENCY#*"): "idempotency records (issue 18 point 9)",
+    ("PublicFunction", "PublicCountsAttemptsAndTickets", "IDEMPOTENCY#*"): "idempotency records (issue 18 point 9)",
+    ("PublicFunction", "PublicDeletesCaptchas", "IDEMPOTENCY#*"): "idempotency records (issue 18 point 9)",
+    ("PublicFunction", "PublicReads", "IDEMPOTENCY#*"): "idempotency records (issue 18 point 9)",
+    ("PublicAssistantFunction", "PublicAssistantReads", "INVITATION#*"): "resend caps (issue 18 point 3)",
+    ("PublicAssistantFunction", "PublicAssistantWrites", "INVITATION#*"): "resend caps (issue 18 point 3)",
 }
 
 

@@ -14,19 +14,24 @@ import copy
 import io
 import json
 import os
+import secrets
 import zipfile
+from datetime import timedelta
 from typing import Any
 
 import boto3
 import pytest
 import requests
+from aws_lambda_powertools.utilities import parameters
 
-from chorus_desk import messages
+from chorus_desk import links, messages
+from chorus_desk.adapters.secrets import SecretSigningKey
+from chorus_desk.models import utc_now
 from local_stack.template import load_template
 from tests.iam_policy import Report, Request, Role, allowing, check, requests_of, roles
 from tests.iam_recorder import Recorder, recording
-from tests.support import Api
-from tests.test_attachments import PDF, PNG, shown
+from tests.support import Api, overtaken
+from tests.test_attachments import PDF, PNG, elsewhere, shown
 
 TABLE = "arn:aws:dynamodb:eu-west-3:123456789012:table/chorus-desk-test"
 BUCKET = "arn:aws:s3:::chorus-desk-test-attachments"
@@ -35,10 +40,10 @@ BUCKET = "arn:aws:s3:::chorus-desk-test-attachments"
 @pytest.fixture(scope="module")
 def deployed() -> dict[str, Role]:
     """The roles of template.yaml as SAM translates it, with the tests' names."""
-    return roles(dict(test_names()))
+    return roles(names_of_the_tests())
 
 
-def test_names() -> dict[str, str]:
+def names_of_the_tests() -> dict[str, str]:
     return {
         "TABLE_NAME": "chorus-desk-test",
         "ATTACHMENTS_BUCKET": "chorus-desk-test-attachments",
@@ -78,6 +83,10 @@ def test_sam_translates_every_function_s_role_with_its_policy_templates_expanded
     assert allowed(deployed["PublicFunction"], reading)  # AWSSecretsManagerGetSecretValuePolicy, expanded
     assert allowed(deployed["MailFunction"], reading)
     assert not allowed(deployed["TicketsFunction"], reading)
+    # SAM's own statement for the stream's on-failure destination (the template has no SQS policy of its own)
+    queue = "arn:aws:sqs:eu-west-3:123456789012:chorus-desk-test-mail-failures"
+    assert allowed(deployed["MailFunction"], Request("sqs:SendMessage", queue))
+    assert not allowed(deployed["MailFunction"], Request("sqs:SendMessage", queue.replace("mail", "attachment-check")))
 
 
 @pytest.mark.parametrize(
@@ -248,3 +257,46 @@ def test_calls_made_by_a_test_or_a_fixture_belong_to_no_function(aws_api: Api) -
         aws_api.objects.upload("uploads/1/x", "application/pdf", PDF)
         aws_api.ports.tickets.load_ticket(1)
     assert recorder.calls == []
+
+
+def test_the_status_page_checks_its_link_with_the_key_in_secrets_manager(aws_api: Api) -> None:
+    """The public function's own read of the status-link key (elsewhere the tests give it a fixed key, and the
+    local stack's functions share the mail function's cached read)."""
+    value = secrets.token_urlsafe(48)
+    boto3.client("secretsmanager").create_secret(Name=os.environ["SIGNING_SECRET_NAME"], SecretString=value)
+    parameters.clear_caches()  # type: ignore[no-untyped-call]
+    aws_api.signing_key = SecretSigningKey(os.environ["SIGNING_SECRET_NAME"])
+    number = aws_api.create_anonymous().body["number"]
+    expires = utc_now() + timedelta(days=1)
+
+    with recording() as recorder:
+        page = aws_api.call("ticket_status", None, token=links.sign(value.encode(), number, expires))
+    forged = aws_api.call("ticket_status", None, token=links.sign(secrets.token_bytes(48), number, expires))
+
+    assert (page.status, page.body["number"]) == (200, number)
+    assert forged.status == 404, forged.body
+    reads = [c for c in recorder.calls if c["service"] == "secretsmanager"]
+    assert [(c["function"], c["operation"], c["outcome"]) for c in reads] == [
+        ("PublicFunction", "GetSecretValue", "ok")
+    ]
+
+
+def test_on_dynamodb_two_checks_settling_at_once_both_keep_their_file(aws_api: Api) -> None:
+    """The check whose write another one overtook reads the ticket item back (was it its own write?), then
+    tries again on the new version."""
+    number = aws_api.ticket_in("DRAFT")
+    first = aws_api.request_upload("marie", number, "premier.pdf", len(PDF)).body["upload"]["fields"]["key"]
+    second = aws_api.request_upload("marie", number, "second.png", len(PNG)).body["upload"]["fields"]["key"]
+    aws_api.objects.upload(first, "application/pdf", PDF)
+    aws_api.objects.upload(second, "image/png", PNG)
+
+    with (
+        recording() as recorder,
+        overtaken(aws_api, elsewhere(aws_api, lambda: aws_api.stored(second, len(PNG)))) as competitors,
+    ):
+        assert aws_api.stored(first, len(PDF)) == "accepted"
+
+    assert competitors == ["accepted"]
+    kept = sorted(a["name"] for a in shown(aws_api, number) if a["state"]["code"] == "AVAILABLE")
+    assert kept == ["premier.pdf", "second.png"]
+    assert ("AttachmentsFunction", "GetItem") in [(c["function"], c["operation"]) for c in recorder.calls]
