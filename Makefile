@@ -90,8 +90,14 @@ checkov: .venv-checkov/.installed ## checkov on template.yaml (CloudFormation an
 build: $(SAM_VENV)/.installed ## sam build for python3.13 / arm64 into .aws-sam/ (no python3.13 needed)
 	PY313="$(PY313)" PYTHON="$(abspath $(SAM_VENV))/bin/python" $(SAM) build
 
-pytest: $(VENV)/.installed ## All tests (unit, handler, end-to-end), one worker per core, a file per worker
-	$(PY) -m pytest -n auto --dist loadfile
+# The run records every AWS call the functions' handlers make (tests/iam_recorder.py); then the IAM check holds
+# them against the roles SAM's translator (the SAM CLI's) makes of template.yaml (tests/test_iam.py).
+IAM_CALLS := $(CURDIR)/.iam-calls
+
+pytest: $(VENV)/.installed $(SAM_VENV)/.installed ## All tests (unit, handler, end-to-end), one worker per core, a file per worker; then the IAM check of their calls
+	rm -rf $(IAM_CALLS)
+	IAM_CALLS_DIR=$(IAM_CALLS) $(PY) -m pytest -n auto --dist loadfile
+	IAM_CALLS_DIR=$(IAM_CALLS) $(PY) -m pytest -m iam tests/test_iam.py
 
 unit: $(VENV)/.installed ## Tests without the end-to-end ones
 	$(PY) -m pytest -n auto --dist loadfile -m "not e2e"

@@ -54,6 +54,9 @@ from local_stack.template import load_template, table_definition
 from tests import fixtures
 from tests.support import Api, BucketObjects, CallLog
 
+# Records the functions' AWS calls for the IAM check when IAM_CALLS_DIR is set (tests/iam_recorder.py).
+pytest_plugins = ["tests.iam_recorder"]
+
 
 @pytest.fixture(scope="session")
 def template() -> dict[str, Any]:

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from local_stack.aws import free_port
+from tests.iam_recorder import stack_command
 from tests.support import ROOT
 
 
@@ -83,7 +84,7 @@ def start_stack(folder: Path, *options: str, ignore_sigint: bool = False) -> Sta
     port, state, log = free_port(), folder / "state.json", folder / "stack.log"
     with log.open("wb") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "local_stack", "serve", "--port", str(port), "--state-file", str(state), *options],
+            stack_command("local_stack", "serve", "--port", str(port), "--state-file", str(state), *options),
             cwd=ROOT,
             stdout=output,
             stderr=subprocess.STDOUT,
