@@ -277,11 +277,8 @@ def test_the_status_page_checks_its_link_with_the_key_in_secrets_manager(aws_api
     assert forged.status == 404, forged.body
     reads = [c for c in recorder.calls if c["service"] == "secretsmanager"]
     # The current version, then the stages a rotation leaves (tests/test_status_links.py): none here.
-    assert [(c["function"], c["operation"], c["outcome"]) for c in reads][0] == (
-        "PublicFunction",
-        "GetSecretValue",
-        "ok",
-    )
+    first = reads[0]
+    assert (first["function"], first["operation"], first["outcome"]) == ("PublicFunction", "GetSecretValue", "ok")
     assert {(c["operation"], c["outcome"]) for c in reads[1:]} <= {("GetSecretValue", "ResourceNotFoundException")}
 
 
