@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import boto3
-import jsonschema
+import jsonschema  # type: ignore[import-untyped]
 import pytest
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
@@ -326,9 +326,11 @@ def test_the_consumer_reads_new_history_items_and_puts_on_the_desk_bus_only(temp
 def test_the_example_rule_sends_the_tickets_that_close_to_a_queue_only_it_may_fill(template: dict[str, Any]) -> None:
     rule = template["Resources"]["ClosedTicketsRule"]["Properties"]
     assert rule["EventBusName"] == {"Ref": "DeskBus"}
-    closing = {"source": SOURCE, "detail-type": "Ticket Solution Accepted", "detail": {"version": "1"}}
-    closing["detail"]["to_status"] = "CLOSED"
-    answered = {"source": SOURCE, "detail-type": "Ticket Answered", "detail": {"version": "1", "to_status": "RESOLVED"}}
+
+    def event(detail_type: str, to_status: str) -> dict[str, Any]:
+        return {"source": SOURCE, "detail-type": detail_type, "detail": {"version": "1", "to_status": to_status}}
+
+    closing, answered = event("Ticket Solution Accepted", "CLOSED"), event("Ticket Answered", "RESOLVED")
     assert matches(rule["EventPattern"], closing) and not matches(rule["EventPattern"], answered)
     (target,) = rule["Targets"]
     assert target["Arn"] == {"Fn::GetAtt": ["ClosedTicketsQueue", "Arn"]}
