@@ -3,6 +3,7 @@
 python -m local_stack serve [--port 3000]      start the stack with demo data (Ctrl-C stops it)
 python -m local_stack token marie              print an IdToken for a demo user of the running stack
 python -m local_stack mail [--last 3]          print the mails the running stack sent (SES), with their text
+python -m local_stack events [--last 3]        print the events it put on its buses (the tickets' lifecycle)
 python -m local_stack openapi [--check]        write (or check) docs/openapi.json
 """
 
@@ -218,6 +219,7 @@ def serve(args: argparse.Namespace) -> int:
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)
     moto.start()
     pollers: list[Any] = []
+    buses: list[Any] = []  # the local EventBridge, once started (GET /_local/events reads its last events)
     stop_bus: Callable[[], None] = _nothing
     stop_router: Callable[[], None] = _nothing
     try:
@@ -267,11 +269,26 @@ def serve(args: argparse.Namespace) -> int:
             verifier,
             build_document(template),
             "dev",
-            local_routes=LocalRoutes(answers, lambda: sent_mails(aws.REGION)),
+            local_routes=LocalRoutes(
+                answers, lambda: sent_mails(aws.REGION), lambda: buses[0].recent() if buses else []
+            ),
         )
         for function in resources_of_type(template, "AWS::Serverless::Function"):
             answers.install(load_handler_module(template, function))  # the public function's captcha artist
-        # The table's stream consumers (the mail function), their handlers called in-process like the API's.
+        # EventBridge: an object created in a bucket that notifies EventBridge, and an event a function puts on the
+        # desk's bus (PutEvents), reach the functions whose EventBridgeRule matches it (the attachments check, the
+        # invitations sent again), their handlers called in-process as well.
+        # Started before the stream consumers: the lifecycle events of the demo tickets are kept too.
+        bus, stop_bus = events.start_bus(
+            template,
+            resolver,
+            handler_of=lambda function: handler_of(template, function),
+            lock_of=gateway.lock,
+            context_of=lambda function: LambdaContext.of(template, function),
+        )
+        buses.append(bus)
+        # The table's stream consumers (the mail function, the lifecycle events), their handlers called in-process
+        # like the API's.
         pollers = streams.start_pollers(
             template,
             resolver,
@@ -279,16 +296,6 @@ def serve(args: argparse.Namespace) -> int:
             lock_of=gateway.lock,
             context_of=lambda function: LambdaContext.of(template, function),
             client=lambda service: aws.client(service, endpoint),
-        )
-        # EventBridge: an object created in a bucket that notifies EventBridge, and an event a function puts on the
-        # desk's bus (PutEvents), reach the functions whose EventBridgeRule matches it (the attachments check, the
-        # invitations sent again), their handlers called in-process as well.
-        _, stop_bus = events.start_bus(
-            template,
-            resolver,
-            handler_of=lambda function: handler_of(template, function),
-            lock_of=gateway.lock,
-            context_of=lambda function: LambdaContext.of(template, function),
         )
         # Step Functions: moto's interpreter runs the executions; the Lambda tasks run the real handlers here.
         router = workflows.LambdaRouter(
@@ -379,6 +386,8 @@ def _banner(
         f"  Embedded AWS   {endpoint}   (moto: DynamoDB, Cognito, SES, Secrets Manager, SQS, S3, EventBridge, "
         "Step Functions; streams, EventBridge rules and Lambda tasks in-process)",
         f"  Mails sent     make mail{_state_option(state_file, 'STATE=')}   (JSON: {api_url}/_local/mails; local only)",
+        f"  Ticket events  make events{_state_option(state_file, 'STATE=')}   "
+        f"(JSON: {api_url}/_local/events; local only)",
         f"  Captcha answer {api_url}/_local/captcha/<id>   (local only)",
         f"  Status page    {api_url}/_local/suivi#<token>   (the mails' links; stands in for the portal's page)",
         *([f"  Attachments    s3://{attachments}   ({scan})"] if attachments else []),
@@ -482,6 +491,26 @@ def mail(args: argparse.Namespace) -> int:
     return 0
 
 
+def show_events(args: argparse.Namespace) -> int:
+    """The events the running stack put on its buses, the tickets' lifecycle among them (GET /_local/events)."""
+    import urllib.error
+    import urllib.request
+
+    from local_stack.local_routes import render_events
+
+    state = _live_state(args.state_file)
+    if state is None:
+        return 1
+    try:
+        with urllib.request.urlopen(f"{state['api']}/_local/events", timeout=10) as reply:
+            published = json.load(reply)
+    except (urllib.error.URLError, OSError, json.JSONDecodeError) as error:
+        print(f"Cannot read the events of the local stack at {state['api']}: {error}", file=sys.stderr)
+        return 1
+    print(render_events(published, args.last), end="")
+    return 0
+
+
 def openapi(args: argparse.Namespace) -> int:
     from local_stack.openapi import build_document, render
     from local_stack.template import prepare_environment
@@ -544,6 +573,10 @@ def main(argv: list[str] | None = None) -> int:
     p_mail.add_argument("--wait-seconds", type=float, default=10.0, help=argparse.SUPPRESS)
     p_mail.add_argument("--state-file", type=Path, default=DEFAULT_STATE)
     p_mail.set_defaults(run=mail)
+    p_events = commands.add_parser("events", help="print the events the running stack put on its buses")
+    p_events.add_argument("--last", type=int, metavar="N", help="only the last N events")
+    p_events.add_argument("--state-file", type=Path, default=DEFAULT_STATE)
+    p_events.set_defaults(run=show_events)
     p_openapi = commands.add_parser("openapi", help="write docs/openapi.json from the code")
     p_openapi.add_argument("--check", action="store_true", help="fail if docs/openapi.json differs from the code")
     p_openapi.set_defaults(run=openapi)

@@ -16,7 +16,8 @@ invocation: twice, or as the function's ``EventInvokeConfig`` says, within its m
 waits that are Lambda's minute and two minutes in seconds here. The rule's ``RetryPolicy`` and
 ``DeadLetterConfig`` are read but come into play only when EventBridge cannot hand the event to Lambda at
 all (missing function or permission, throttling), which cannot happen in-process: on AWS too, a function's
-own error is Lambda's to retry, not EventBridge's. Not reproduced: other buses, input transformers, the
+own error is Lambda's to retry, not EventBridge's. The last events put on the stack's own buses are kept
+(``EventBus.recent``: ``GET /_local/events``, ``make events``). Not reproduced: other buses, input transformers, the
 function's on-failure destinations (an event given up is logged), Lambda's occasional duplicate deliveries,
 moto's own rules and targets (the template's rules are this module's, not moto's).
 """
@@ -33,6 +34,7 @@ import threading
 import time
 import traceback
 import uuid
+from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -49,6 +51,7 @@ PublishOn = Callable[[dict[str, Any], str], Any]  # an event, and the name of th
 DEFAULT_BUS = "default"
 LAMBDA_ASYNC_RETRIES = 2  # Lambda retries a failed asynchronous invocation twice unless EventInvokeConfig says less
 LAMBDA_ASYNC_MAX_AGE = 21_600  # seconds: 6 hours
+KEPT_EVENTS = 500  # how many of the last events put on the stack's buses GET /_local/events lists
 LOCAL_RETRY_WAITS = (1.0, 2.0)  # Lambda waits 1 minute, then 2, between the attempts: seconds here
 
 # S3's event names (moto's S3NotificationEvent values) that EventBridge receives as "Object Created", and the
@@ -342,6 +345,7 @@ class EventBus:
         log: Log = print,
         retry_waits: tuple[float, ...] = LOCAL_RETRY_WAITS,
         clock: Callable[[], float] = time.monotonic,
+        kept: int = KEPT_EVENTS,
     ) -> None:
         self.rules = rules
         self._handler_of = handler_of
@@ -356,6 +360,8 @@ class EventBus:
         self._busy = 0  # deliveries taken off the heap and not settled yet
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        # The last events put on the stack's own buses (not S3's on the default bus), for GET /_local/events.
+        self._recent: deque[dict[str, Any]] = deque(maxlen=kept)
 
     # ------------------------------------------------------------------ publishing
     def put(self, event: dict[str, Any], bus: str = DEFAULT_BUS) -> list[EventRule]:
@@ -363,9 +369,16 @@ class EventBus:
         matched = [r for r in self.rules if r.bus == bus and r.accepts(event)]
         now = self._clock()
         with self._changed:
+            if bus != DEFAULT_BUS:
+                self._recent.append({"bus": bus, **event})
             for rule in matched:
                 self._schedule(_Delivery(rule, event, now), now)
         return matched
+
+    def recent(self, source: str | None = None) -> list[dict[str, Any]]:
+        """The last events put on the stack's buses, oldest first, each with its bus; of ``source`` only if given."""
+        with self._changed:
+            return [e for e in self._recent if source is None or e.get("source") == source]
 
     def _schedule(self, delivery: _Delivery, when: float) -> None:
         heapq.heappush(self._due, (when, next(self._order), delivery))

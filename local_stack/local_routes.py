@@ -167,16 +167,41 @@ fetch("/public/status", {method: "POST", headers: {"Content-Type": "application/
 </script></body></html>"""
 
 
+def render_events(events: list[dict[str, Any]], last: int | None = None) -> str:
+    """The events put on the stack's buses, one line each (time, detail-type, what it is about), then the
+    detail as published; the last ``last`` only if given."""
+    shown = events[-last:] if last else events
+    if not shown:
+        return "No event was put on the stack's buses yet.\n"
+    lines = []
+    for event in shown:
+        detail = event.get("detail") or {}
+        about = ""
+        if "ticket" in detail:
+            moves = f"{detail.get('from_status') or '-'} → {detail.get('to_status')}"
+            about = f"ticket {detail['ticket']} #{detail.get('seq')}  {detail.get('action')}  {moves}"
+        lines.append(f"{event.get('time')}  {event.get('source')}  {event.get('detail-type'):<30} {about}".rstrip())
+        lines.append(f"    {json.dumps(detail, ensure_ascii=False, sort_keys=True)}")
+    return "\n".join(lines) + "\n"
+
+
 # ------------------------------------------------------------------------------------------------- routes
 class LocalRoutes:
     """The WSGI side of the local-only routes, called by the gateway for paths under /_local/."""
 
-    def __init__(self, answers: CaptchaAnswers, mails: Callable[[], list[dict[str, Any]]]) -> None:
+    def __init__(
+        self,
+        answers: CaptchaAnswers,
+        mails: Callable[[], list[dict[str, Any]]],
+        events: Callable[[], list[dict[str, Any]]] = list,
+    ) -> None:
         self._answers = answers
         self._mails = mails
+        self._events = events
         self._map = Map(
             [
                 Rule("/_local/mails", methods=["GET"], endpoint="mails"),
+                Rule("/_local/events", methods=["GET"], endpoint="events"),
                 Rule("/_local/captcha/<challenge_id>", methods=["GET"], endpoint="captcha"),
                 Rule("/_local/suivi", methods=["GET"], endpoint="status_page"),
             ],
@@ -190,6 +215,8 @@ class LocalRoutes:
             return None
         if endpoint == "mails":
             return _json(self._mails())
+        if endpoint == "events":
+            return _json(self._events())
         if endpoint == "status_page":
             return Response(STATUS_PAGE, content_type="text/html; charset=utf-8", headers={"Cache-Control": "no-store"})
         challenge_id = str(arguments["challenge_id"])

@@ -55,6 +55,13 @@ REASONS: dict[tuple[str, str, str | None], str] = {
         "the stream's event source mapping sends a failed batch's coordinates to the on-failure queue with the "
         "function's role (SAM writes it for DestinationConfig.OnFailure)"
     ),
+    ("EventsFunction", "managed", "arn:aws:iam::aws:policy/service-role/AWSLambdaDynamoDBExecutionRole"): (
+        "Lambda's event source mapping reads the table's stream with the function's role (SAM attaches it)"
+    ),
+    ("EventsFunction", "EventsFunctionTicketHistorySQSPolicy", None): (
+        "the stream's event source mapping sends a failed batch's coordinates to the on-failure queue with the "
+        "function's role (SAM writes it for DestinationConfig.OnFailure)"
+    ),
     ("AttachmentsFunction", "AttachmentsFunctionEventInvokeConfigOnFailureSQSPolicy", None): (
         "Lambda sends an event whose check failed three times to the on-failure queue with the function's role "
         "(SAM writes it for EventInvokeConfig.DestinationConfig.OnFailure)"
@@ -320,6 +327,14 @@ def requests_of(record: Mapping[str, Any]) -> list[Request]:
     if service == "cognito-idp":
         return [
             Request(f"cognito-idp:{operation}", f"arn:aws:cognito-idp:{region}:{ACCOUNT}:userpool/{call['UserPoolId']}")
+        ]
+    if service == "events" and operation == "PutEvents":
+        return [
+            Request(
+                "events:PutEvents",
+                bus if bus.startswith("arn:") else f"arn:aws:events:{region}:{ACCOUNT}:event-bus/{bus}",
+            )
+            for bus in call["buses"]
         ]
     if service == "sqs":
         queue = str(call["QueueUrl"]).rstrip("/").rsplit("/", 1)[-1]

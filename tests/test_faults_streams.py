@@ -105,7 +105,7 @@ def mail_stream(
     resolver = Resolver(
         template, parameters={"Stage": "test"}, names={"DeskTable": TABLE}, attributes={"DeskTable.StreamArn": arn}
     )
-    (source,) = stream_sources(template, resolver)
+    (source,) = (s for s in stream_sources(template, resolver) if s.function == "MailFunction")
     sqs = boto3.client("sqs")
     assert source.on_failure is not None
     sqs.create_queue(QueueName=source.on_failure.rsplit(":", 1)[1])

@@ -471,7 +471,7 @@ def test_secret_queue_and_mail_identity_as_the_template_declares_them(
         assert len(value) == 64 and value.isascii() and value.isalnum()
         assert function_environment(template, "PublicFunction", resolver)["SIGNING_SECRET_NAME"] == secret["ARN"]
 
-        (source,) = stream_sources(template, resolver)
+        (source,) = (s for s in stream_sources(template, resolver) if s.function == "MailFunction")
         sqs = boto3.client("sqs", region_name="eu-west-3")
         url = sqs.get_queue_url(QueueName="chorus-desk-dev-mail-failures")["QueueUrl"]
         attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
@@ -530,7 +530,7 @@ def resolver_with_stream(template: dict[str, Any]) -> Resolver:
 
 
 def test_the_mail_functions_event_source_as_the_template_declares_it(template: dict[str, Any]) -> None:
-    (source,) = stream_sources(template, resolver_with_stream(template))
+    (source,) = (s for s in stream_sources(template, resolver_with_stream(template)) if s.function == "MailFunction")
     assert (source.function, source.event, source.starting_position) == ("MailFunction", "TicketEvents", "TRIM_HORIZON")
     assert source.stream_arn.endswith("/stream/2026-11-25T00:00:00.000")
     assert (source.batch_size, source.maximum_retry_attempts) == (10, 10)
@@ -540,7 +540,7 @@ def test_the_mail_functions_event_source_as_the_template_declares_it(template: d
 
 @pytest.mark.parametrize("case", TEMPLATE_PATTERN_CASES)
 def test_the_templates_filter_lets_only_mailed_history_events_through(template: dict[str, Any], case: str) -> None:
-    (source,) = stream_sources(template, resolver_with_stream(template))
+    (source,) = (s for s in stream_sources(template, resolver_with_stream(template)) if s.function == "MailFunction")
     fields, expected = TEMPLATE_PATTERN_CASES[case]
     assert source.accepts(stream_record(*fields)) is expected
     assert source.accepts(stream_record("INSERT", None, "ANSWER")) is False  # no entity attribute at all

@@ -16,10 +16,12 @@ from chorus_desk.ports import (
     CaptchaArtist,
     CompanyRegistry,
     DocumentWriter,
+    EventPublisher,
     FileStorage,
     InvitationRequests,
     Invitations,
     Mailer,
+    MailJournal,
     Ports,
     SigningKey,
     Workflow,
@@ -126,6 +128,22 @@ def resend_requests() -> InvitationRequests:
     return EventBridgeInvitationRequests(load_settings(ResendRequestsSettings).desk_bus_name)
 
 
+@lru_cache(maxsize=1)
+def event_publisher() -> EventPublisher:
+    """Where the tickets' lifecycle events go: the desk's event bus (``EventsFunction`` only)."""
+    from chorus_desk.adapters.eventbridge import EventBridgePublisher
+
+    return EventBridgePublisher()
+
+
+@lru_cache(maxsize=1)
+def event_journal() -> MailJournal:
+    """Which lifecycle events were published: ``PUBLISHED#<event id>`` items of the table."""
+    from chorus_desk.adapters.dynamodb import DynamoMailJournal, Table, client
+
+    return DynamoMailJournal(Table(client(), load_settings(TableSettings).table_name), prefix="PUBLISHED")
+
+
 def captcha_artist() -> CaptchaArtist:
     """Overridden by the public function (``app.dependency_overrides``), the only one with the library."""
     raise NotImplementedError("only the public function draws captchas")
@@ -143,3 +161,5 @@ def clear() -> None:
         provider.cache_clear()
     pseudonym_key.cache_clear()
     resend_requests.cache_clear()
+    event_publisher.cache_clear()
+    event_journal.cache_clear()

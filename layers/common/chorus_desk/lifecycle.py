@@ -50,6 +50,8 @@ class Action(StrEnum):
     # Attachments: history entries only, the status stays (who may, from which status: ``FILES_FROM``).
     ADD_ATTACHMENT = "ADD_ATTACHMENT"
     REMOVE_ATTACHMENT = "REMOVE_ATTACHMENT"
+    # The desk refuses a file its check or the malware scan rejected (system actor, the file's side).
+    REFUSE_ATTACHMENT = "REFUSE_ATTACHMENT"
     # The desk moves a ticket to the structure taking over an inactivated one: history only, status kept.
     REROUTE = "REROUTE"
 

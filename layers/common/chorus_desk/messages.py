@@ -265,6 +265,7 @@ ACTION_LABELS: dict[str, str] = {
     "CLOSE": "Fermer le ticket",
     "ADD_ATTACHMENT": "Ajouter un fichier",
     "REMOVE_ATTACHMENT": "Supprimer un fichier",
+    "REFUSE_ATTACHMENT": "Fichier refusé",
     "REROUTE": "Réacheminer vers la structure reprenante",
 }
 

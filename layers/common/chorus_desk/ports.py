@@ -13,7 +13,7 @@ after this one add theirs here: file storage (S3), workflow start (Step Function
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
@@ -271,6 +271,13 @@ class MailJournal(Protocol):
     def release(self, key: str) -> None:
         """Give a claim back after a failed send, so that a retry may claim it at once."""
         ...
+
+
+class EventPublisher(Protocol):
+    """Puts at most ten entries on the desk's bus in one call (the tickets' lifecycle events): for each, the id
+    the bus gave it, or ``None`` when it refused that entry; ``StorageUnavailable`` when the call failed."""
+
+    def publish(self, entries: Sequence[Mapping[str, str]]) -> list[str | None]: ...
 
 
 class Mailer(Protocol):

@@ -189,6 +189,13 @@ class ResendRequestsSettings(PseudonymSettings):
     desk_bus_name: str = Field(alias="DESK_BUS_NAME", min_length=1)
 
 
+class TicketEventsSettings(TableSettings):
+    """The function that publishes the tickets' lifecycle events (``EventsFunction``): the table (its journal)
+    and the desk's event bus the events go on."""
+
+    desk_bus_name: str = Field(alias="DESK_BUS_NAME", min_length=1)
+
+
 class AssistantSettings(StructuresSettings, ResendRequestsSettings):
     """The assistant function: the table, the registry and the state machine (the structure procedure), the
     desk's bus and the pseudonym key (activation links, sent by ``InvitationsFunction``)."""

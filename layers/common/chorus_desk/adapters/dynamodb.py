@@ -64,6 +64,29 @@ def event_sk(seq: int) -> str:
     return f"EVENT#{seq:06d}"
 
 
+def event_item(ticket: Ticket, entry: HistoryEntry) -> dict[str, Any]:
+    """A history event's item: the entry, and the codes of its ticket as the entry left it (``ticket``:
+    category, sub-category, emitter and recipient keys, anonymous or not), which the lifecycle events publish
+    from the table's stream without reading the ticket (chorus_desk.usecases.ticket_events)."""
+    content = ticket.content
+    codes = {
+        "category": content.category,
+        "subcategory": content.subcategory,
+        "emitter": f"STRUCTURE#{content.emitter_siret}" if content.emitter_siret else None,
+        "recipient": ticket.recipient.org.key if ticket.recipient else None,
+        "anonymous": ticket.anonymous,
+    }
+    body = entry.model_dump(mode="json", exclude_none=True)
+    return {
+        "PK": ticket_pk(ticket.number),
+        "SK": event_sk(entry.seq),
+        "entity": "EVENT",
+        "number": ticket.number,
+        **body,
+        "ticket_codes": {k: v for k, v in codes.items() if v is not None},
+    }
+
+
 def payment_key(emitter_siret: str, object_type: ObjectType, number: str) -> dict[str, str]:
     """A payment request is identified by its emitter, its type and the emitter's number."""
     return {"PK": f"PAYMENTS#{emitter_siret}", "SK": f"{object_type.value}#{number}"}
@@ -268,14 +291,11 @@ class DynamoTickets:
             put["ExpressionAttributeValues"] = _to_item(values)
         return {"Put": put}
 
-    def _event_put(self, number: int, entry: HistoryEntry) -> dict[str, Any]:
-        body = entry.model_dump(mode="json", exclude_none=True)
+    def _event_put(self, ticket: Ticket, entry: HistoryEntry) -> dict[str, Any]:
         return {
             "Put": {
                 "TableName": self._table.name,
-                "Item": _to_item(
-                    {"PK": ticket_pk(number), "SK": event_sk(entry.seq), "entity": "EVENT", "number": number, **body}
-                ),
+                "Item": _to_item(event_item(ticket, entry)),
                 "ConditionExpression": "attribute_not_exists(PK)",
             }
         }
@@ -330,7 +350,7 @@ class DynamoTickets:
         def build(token: str) -> list[dict[str, Any]]:
             return [
                 self._ticket_put(ticket, token, "attribute_not_exists(PK)"),
-                self._event_put(ticket.number, entry),
+                self._event_put(ticket, entry),
                 *self._list_items(None, ticket),
             ]
 
@@ -355,7 +375,7 @@ class DynamoTickets:
         def build(token: str) -> list[dict[str, Any]]:
             items = [self._ticket_put(ticket, token, "version = :expected", {":expected": expected_version})]
             if entry is not None:
-                items.append(self._event_put(ticket.number, entry))
+                items.append(self._event_put(ticket, entry))
             return items + self._list_items(previous, ticket)
 
         self._write(ticket.number, build, token)
@@ -866,17 +886,7 @@ class DynamoReference:
                     **ticket_index_keys(ticket),
                 }
             )
-            for entry in ticket.history:
-                event = entry.model_dump(mode="json", exclude_none=True)
-                items.append(
-                    {
-                        "PK": ticket_pk(ticket.number),
-                        "SK": event_sk(entry.seq),
-                        "entity": "EVENT",
-                        "number": ticket.number,
-                        **event,
-                    }
-                )
+            items += [event_item(ticket, entry) for entry in ticket.history]
             for kind, row in listing.rows_of(ticket).items():
                 items.append({**row_key(ticket.number, kind), "entity": "ROW", **row.to_item()})
             for key, deltas in listing.counter_deltas(None, ticket).items():
@@ -1023,20 +1033,24 @@ MAIL_RECORD_DAYS = 30  # how long a sent mail's record is kept (replays older th
 
 
 class DynamoMailJournal:
-    """``MailJournal``: ``MAIL#<key>`` / ``MAIL``: ``SENDING`` with a lease, then ``SENT`` with the message id."""
+    """``MailJournal``: ``MAIL#<key>`` / ``MAIL``: ``SENDING`` with a lease, then ``SENT`` with the message id.
+    The lifecycle events' journal is the same record under its own prefix (``PUBLISHED#<event id>`` /
+    ``PUBLISHED``): the id EventBridge gave the event in place of the message id."""
 
-    def __init__(self, table: Table) -> None:
+    def __init__(self, table: Table, prefix: str = "MAIL") -> None:
         self._table = table
+        self._prefix = prefix
 
-    @staticmethod
-    def _key(key: str) -> dict[str, Any]:
-        return _to_item({"PK": f"MAIL#{key}", "SK": "MAIL"})
+    def _plain_key(self, key: str) -> dict[str, str]:
+        return {"PK": f"{self._prefix}#{key}", "SK": self._prefix}
+
+    def _key(self, key: str) -> dict[str, Any]:
+        return _to_item(self._plain_key(key))
 
     def claim(self, key: str, now: datetime, lease_until: datetime) -> Claim:
         item = {
-            "PK": f"MAIL#{key}",
-            "SK": "MAIL",
-            "entity": "MAIL",
+            **self._plain_key(key),
+            "entity": self._prefix,
             "state": "SENDING",
             "lease_until": _epoch(lease_until),
             "expires_at": _epoch(now) + MAIL_RECORD_DAYS * 86400,
@@ -1050,7 +1064,7 @@ class DynamoMailJournal:
         )
         if claimed is not None:
             return Claim.CLAIMED
-        stored = self._table.get({"PK": f"MAIL#{key}", "SK": "MAIL"}, consistent=True)
+        stored = self._table.get(self._plain_key(key), consistent=True)
         return Claim.SENT if stored is not None and stored.get("state") == "SENT" else Claim.BUSY
 
     def mark_sent(self, key: str, message_id: str, now: datetime) -> None:

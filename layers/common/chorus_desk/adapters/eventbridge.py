@@ -2,13 +2,16 @@
 is put on the desk's own bus (the template's ``DeskBus``), where a rule hands it to ``InvitationsFunction``,
 the only function allowed to call Cognito for it.
 
-The event's detail carries the address the invitation goes to (the function needs it, and the pseudonym
+``EventBridgePublisher`` puts the tickets' lifecycle events on the same bus (chorus_desk.usecases.ticket_events).
+
+The resend request's detail carries the address the invitation goes to (the function needs it, and the pseudonym
 cannot be reversed): an event stays inside the account, on a bus no one else can read, and is not logged.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import boto3
@@ -52,3 +55,32 @@ class EventBridgeInvitationRequests:
             codes = [e.get("ErrorCode") for e in answer.get("Entries", []) if e.get("ErrorCode")]
             logger.error("resend request not queued", error=",".join(str(c) for c in codes))
             raise StorageUnavailable(messages.INVITATIONS_UNAVAILABLE)
+
+
+class EventBridgePublisher:
+    """``EventPublisher`` (chorus_desk.usecases.ticket_events): one PutEvents call for at most ten entries.
+    EventBridge answers 200 with the entries it refused (``ErrorCode``), in the order they were given."""
+
+    def __init__(self, client: Any | None = None) -> None:
+        config = Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=2, read_timeout=5)
+        self._client = client or boto3.client("events", config=config)
+
+    def publish(self, entries: Sequence[Mapping[str, str]]) -> list[str | None]:
+        if not entries:
+            return []
+        try:
+            answer = self._client.put_events(Entries=[dict(e) for e in entries])
+        except ClientError as exc:
+            logger.error("ticket events not put", error=exc.response.get("Error", {}).get("Code"), count=len(entries))
+            raise StorageUnavailable(messages.STORAGE_UNAVAILABLE) from exc
+        except BotoCoreError as exc:
+            logger.error("ticket events not put", error=type(exc).__name__, count=len(entries))
+            raise StorageUnavailable(messages.STORAGE_UNAVAILABLE) from exc
+        results = list(answer.get("Entries") or [])
+        if len(results) != len(entries):  # not EventBridge's contract: count every entry as refused
+            logger.error("ticket events answer malformed", count=len(entries), answered=len(results))
+            return [None] * len(entries)
+        refused = [r.get("ErrorCode") for r in results if r.get("ErrorCode") or not r.get("EventId")]
+        if refused:
+            logger.error("ticket events refused", errors=",".join(str(c) for c in refused), count=len(refused))
+        return [None if r.get("ErrorCode") or not r.get("EventId") else str(r["EventId"]) for r in results]

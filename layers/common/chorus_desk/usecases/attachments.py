@@ -154,13 +154,16 @@ def _edit(
     raise ConcurrentModification(messages.CONCURRENT_MODIFICATION.format(number=number))
 
 
-def _replace(ticket: Ticket, attachment: Attachment, entry_action: Action | None = None) -> Ticket:
+def _replace(
+    ticket: Ticket, attachment: Attachment, entry_action: Action | None = None, by: SystemActor | None = None
+) -> Ticket:
+    """The ticket with ``attachment`` in place of its previous state, and a history entry for ``entry_action``:
+    by whoever added the file (« Ajouter un fichier »), or by the desk (``by``: « Fichier refusé »)."""
     attachments = tuple(attachment if a.id == attachment.id else a for a in ticket.attachments)
     update: dict[str, object] = {"attachments": attachments, "version": ticket.version + 1, "updated_at": utc_now()}
     if entry_action is not None:
-        entry = history_entry(
-            ticket, attachment.added_by, attachment.side, entry_action, ticket.status, attachment.name
-        )
+        actor = by.person if by is not None else attachment.added_by
+        entry = history_entry(ticket, actor, attachment.side, entry_action, ticket.status, attachment.name)
         update["history"] = (*ticket.history, entry)
     return ticket.model_copy(update=update)
 
@@ -189,9 +192,10 @@ def _refusal(storage: FileStorage, number: int, attachment: Attachment) -> str |
     return None
 
 
-def check_upload(ports: Ports, storage: FileStorage, _system: SystemActor, key: str, scanning: bool) -> str:
+def check_upload(ports: Ports, storage: FileStorage, system: SystemActor, key: str, scanning: bool) -> str:
     """S3 says an object was created under ``uploads/``: keep it (moved under ``files/``) if it is the file
-    that was declared, else delete it and say why on the ticket. Returns what was done (for the logs)."""
+    that was declared, else delete it and say why on the ticket (and « Fichier refusé » in its history). Returns
+    what was done (for the logs)."""
     if not key.startswith("uploads/"):
         return "ignored"  # only uploads are checked: a kept file (files/) or any other object is not the check's
     parsed = parse_key(key)
@@ -215,7 +219,8 @@ def check_upload(ports: Ports, storage: FileStorage, _system: SystemActor, key: 
         if current is None or current.state is not AttachmentState.PENDING:
             return None
         if reason is not None:
-            return _replace(ticket, current.model_copy(update={"state": AttachmentState.REFUSED, "refusal": reason}))
+            refused = current.model_copy(update={"state": AttachmentState.REFUSED, "refusal": reason})
+            return _replace(ticket, refused, Action.REFUSE_ATTACHMENT, by=system)
         state = AttachmentState.SCANNING if scanning else AttachmentState.AVAILABLE
         kept = current.model_copy(update={"state": state, "size": current.declared_size})
         return _replace(ticket, kept, Action.ADD_ATTACHMENT)
@@ -233,8 +238,8 @@ def check_upload(ports: Ports, storage: FileStorage, _system: SystemActor, key: 
     return outcome
 
 
-def record_scan(ports: Ports, storage: FileStorage, _system: SystemActor, key: str, clean: bool) -> str:
-    """GuardDuty's verdict on a kept file: available, or deleted and refused."""
+def record_scan(ports: Ports, storage: FileStorage, system: SystemActor, key: str, clean: bool) -> str:
+    """GuardDuty's verdict on a kept file: available, or deleted and refused (« Fichier refusé » in the history)."""
     parsed = parse_key(key)
     if parsed is None or parsed[0] != "files":
         return "ignored"
@@ -249,7 +254,7 @@ def record_scan(ports: Ports, storage: FileStorage, _system: SystemActor, key: s
         if clean:
             return _replace(ticket, current.model_copy(update={"state": AttachmentState.AVAILABLE}))
         refused = current.model_copy(update={"state": AttachmentState.REFUSED, "refusal": messages.REFUSAL_MALWARE})
-        return _replace(ticket, refused)
+        return _replace(ticket, refused, Action.REFUSE_ATTACHMENT, by=system)
 
     _edit(ports, number, settle)
     metrics.add_metric(name="AttachmentScanned" if clean else "AttachmentInfected", unit="Count", value=1)
