@@ -7,8 +7,10 @@ function's real handler on DynamoDB; the mail through the table's stream and the
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -17,6 +19,8 @@ from unittest import mock
 
 import boto3
 import pytest
+from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Request
 
 from chorus_desk import bootstrap, closing, messages
 from chorus_desk.commands import ActOnTicket
@@ -25,7 +29,9 @@ from chorus_desk.listing import PARIS
 from chorus_desk.models import Ticket
 from chorus_desk.ports import Ports
 from chorus_desk.usecases import autoclose, tickets
+from local_stack import schedules
 from local_stack.gateway import LambdaContext
+from local_stack.local_routes import CaptchaAnswers, LocalRoutes
 from local_stack.template import handler_of
 from tests import fixtures
 from tests.mail_support import MailDesk, open_desk
@@ -337,3 +343,44 @@ def test_the_closure_mail_of_a_connected_ticket_says_why(aws_api: Api, desk: Mai
     assert seen["history"][-1]["action"] == {"code": "AUTO_CLOSE", "label": "Clôture automatique"}
     assert seen["history"][-1]["actor"]["id"] == AUTO_CLOSER
     assert seen["allowed_actions"] == []
+
+
+# ------------------------------------------------------------------------------- the local stack's tick
+def test_the_local_stack_runs_the_schedule_on_demand_at_a_simulated_moment(
+    dynamo: Ports, template: dict[str, Any]
+) -> None:
+    """`make tick DAYS=…` / `NOW=…`: POST /_local/tick runs the template's schedule, the real handler in-process,
+    with the input Scheduler would give it at that moment."""
+    number = resolved_ticket(dynamo, T0)
+    locks: dict[str, threading.Lock] = {}
+
+    def run_schedules(now: str | None, days: str | None) -> list[dict[str, Any]]:
+        return schedules.tick(
+            template,
+            schedules.moment_of(now, days, clock=lambda: T0),
+            handler_of=lambda function: handler_of(template, function),
+            lock_of=lambda function: locks.setdefault(function, threading.Lock()),
+            context_of=lambda function: LambdaContext.of(template, function),
+        )
+
+    routes = LocalRoutes(CaptchaAnswers(), list, run_schedules)
+
+    def tick(**query: str) -> tuple[int, Any]:
+        environ = EnvironBuilder(path="/_local/tick", method="POST", query_string=query).get_environ()
+        reply = routes(Request(environ))
+        assert reply is not None
+        return reply.status_code, json.loads(reply.get_data(as_text=True))
+
+    with mock.patch.object(bootstrap, "ports", return_value=dynamo):
+        status, ran = tick(days="14.9")
+        assert status == 200
+        assert [(r["function"], r["result"]["closed"]) for r in ran] == [("AutoCloseFunction", 0)]
+        assert load(dynamo, number).status is Status.RESOLVED
+        status, ran = tick(now=(T0 + timedelta(days=DAYS)).isoformat())
+        assert (status, ran[0]["result"]["closed"]) == (200, 1)
+        assert load(dynamo, number).status is Status.CLOSED
+        assert tick(days="15")[1][0]["result"]["closed"] == 0  # nothing twice
+        for name, value in (("now", "demain"), ("now", "2027-01-15T03:00:00"), ("days", "quinze")):
+            status, body = tick(**{name: value})
+            assert status == 400, (name, value)
+            assert f"{name}={value!r}" in body["message"]
