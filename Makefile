@@ -19,7 +19,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 PY313 := $(or $(lastword $(wildcard $(shell pyenv root 2>/dev/null)/versions/3.13*/bin/python3.13)),$(shell command -v python3.13 2>/dev/null | grep -v /shims/))
 
 
-.PHONY: help dev token mail events bench test check lint format typecheck openapi openapi-check validate checkov build unit e2e fuzz pytest clean
+.PHONY: help dev token mail events tick bench test check lint format typecheck openapi openapi-check validate checkov build unit e2e fuzz pytest clean
 
 help: ## List the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -47,6 +47,9 @@ mail: $(VENV)/.installed ## List the mails the local stack sent (SES), with thei
 
 events: $(VENV)/.installed ## List the events the local stack put on its bus: the tickets' lifecycle (LAST=n: the last n only)
 	@$(PY) -m local_stack events $(if $(LAST),--last $(LAST)) $(if $(STATE),--state-file $(STATE))
+
+tick: $(VENV)/.installed ## Run the schedules once in the running stack (the automatic closing): NOW=2027-01-15T03:00:00Z or DAYS=16 to simulate time
+	@$(PY) -m local_stack tick $(if $(NOW),--now $(NOW)) $(if $(DAYS),--days $(DAYS)) $(if $(STATE),--state-file $(STATE))
 
 test: lint typecheck openapi-check validate checkov build pytest fuzz ## Every check and test (what CI runs)
 

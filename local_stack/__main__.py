@@ -4,6 +4,7 @@ python -m local_stack serve [--port 3000]      start the stack with demo data (C
 python -m local_stack token marie              print an IdToken for a demo user of the running stack
 python -m local_stack mail [--last 3]          print the mails the running stack sent (SES), with their text
 python -m local_stack events [--last 3]        print the events it put on its buses (the tickets' lifecycle)
+python -m local_stack tick [--days 16]         run the schedules once in the running stack (at now, --now, +days)
 python -m local_stack openapi [--check]        write (or check) docs/openapi.json
 """
 
@@ -240,7 +241,7 @@ def serve(args: argparse.Namespace) -> int:
         _functions_environment(template, resolver, args.log_level)
 
         from chorus_desk import bootstrap
-        from local_stack import demo, events, streams
+        from local_stack import demo, events, schedules, streams
         from local_stack.gateway import CognitoVerifier, Gateway, LambdaContext
         from local_stack.local_routes import CaptchaAnswers, LocalRoutes, sent_mails
         from local_stack.openapi import build_document
@@ -270,7 +271,17 @@ def serve(args: argparse.Namespace) -> int:
             build_document(template),
             "dev",
             local_routes=LocalRoutes(
-                answers, lambda: sent_mails(aws.REGION), lambda: buses[0].recent() if buses else []
+                answers,
+                lambda: sent_mails(aws.REGION),
+                events=lambda: buses[0].recent() if buses else [],
+                # `make tick`: the schedules (the automatic closing) run in-process, as due at the moment asked.
+                tick=lambda now, days: schedules.tick(
+                    template,
+                    schedules.moment_of(now, days),
+                    handler_of=lambda function: handler_of(template, function),
+                    lock_of=gateway.lock,
+                    context_of=lambda function: LambdaContext.of(template, function),
+                ),
             ),
         )
         for function in resources_of_type(template, "AWS::Serverless::Function"):
@@ -511,6 +522,31 @@ def show_events(args: argparse.Namespace) -> int:
     return 0
 
 
+def tick(args: argparse.Namespace) -> int:
+    """Run the schedules once in the running stack (POST /_local/tick) and print what each function did."""
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    state = _live_state(args.state_file)
+    if state is None:
+        return 1
+    query = urllib.parse.urlencode({k: v for k, v in (("now", args.now), ("days", args.days)) if v})
+    request = urllib.request.Request(f"{state['api']}/_local/tick?{query}", data=b"", method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=300) as reply:
+            ran = json.load(reply)
+    except urllib.error.HTTPError as error:
+        print(f"The local stack refused the tick: {error.read().decode('utf-8', 'replace')}", file=sys.stderr)
+        return 1
+    except (urllib.error.URLError, OSError, json.JSONDecodeError) as error:
+        print(f"Cannot reach the local stack at {state['api']}: {error}", file=sys.stderr)
+        return 1
+    for run in ran:
+        print(f"{run['function']} ({run['schedule']}): {json.dumps(run['result'], ensure_ascii=False)}")
+    return 0
+
+
 def openapi(args: argparse.Namespace) -> int:
     from local_stack.openapi import build_document, render
     from local_stack.template import prepare_environment
@@ -577,6 +613,11 @@ def main(argv: list[str] | None = None) -> int:
     p_events.add_argument("--last", type=int, metavar="N", help="only the last N events")
     p_events.add_argument("--state-file", type=Path, default=DEFAULT_STATE)
     p_events.set_defaults(run=show_events)
+    p_tick = commands.add_parser("tick", help="run the template's schedules once in the running stack (make tick)")
+    p_tick.add_argument("--now", help="the moment the run stands for, ISO 8601 with its zone (default: now)")
+    p_tick.add_argument("--days", help="that many days later (e.g. 16: a ticket resolved today is then due)")
+    p_tick.add_argument("--state-file", type=Path, default=DEFAULT_STATE)
+    p_tick.set_defaults(run=tick)
     p_openapi = commands.add_parser("openapi", help="write docs/openapi.json from the code")
     p_openapi.add_argument("--check", action="store_true", help="fail if docs/openapi.json differs from the code")
     p_openapi.set_defaults(run=openapi)

@@ -6,6 +6,8 @@ GET /_local/captcha/{id}        the answer of a captcha challenge the public fun
 GET /_local/suivi               a stand-in for the portal's status page (the StatusPageUrl of the local
                                 stack): it reads the token from its fragment (#<token>, what the mails carry)
                                 and sends it in the body of POST /public/status, as the portal's page will
+POST /_local/tick[?now=…&days=…] runs the template's schedules once (the automatic closing), as due now, at
+                                ``now`` (ISO 8601 with its zone) or ``days`` days later (local_stack/schedules.py)
 
 The gateway asks them first for any path under /_local/; they answer None for the paths they do not have.
 """
@@ -193,15 +195,19 @@ class LocalRoutes:
         self,
         answers: CaptchaAnswers,
         mails: Callable[[], list[dict[str, Any]]],
+        *,
         events: Callable[[], list[dict[str, Any]]] = list,
+        tick: Callable[[str | None, str | None], list[dict[str, Any]]] | None = None,
     ) -> None:
         self._answers = answers
         self._mails = mails
         self._events = events
+        self._tick = tick
         self._map = Map(
             [
                 Rule("/_local/mails", methods=["GET"], endpoint="mails"),
                 Rule("/_local/events", methods=["GET"], endpoint="events"),
+                Rule("/_local/tick", methods=["POST"], endpoint="tick"),
                 Rule("/_local/captcha/<challenge_id>", methods=["GET"], endpoint="captcha"),
                 Rule("/_local/suivi", methods=["GET"], endpoint="status_page"),
             ],
@@ -217,6 +223,8 @@ class LocalRoutes:
             return _json(self._mails())
         if endpoint == "events":
             return _json(self._events())
+        if endpoint == "tick":
+            return self._run_schedules(request)
         if endpoint == "status_page":
             return Response(STATUS_PAGE, content_type="text/html; charset=utf-8", headers={"Cache-Control": "no-store"})
         challenge_id = str(arguments["challenge_id"])
@@ -224,6 +232,16 @@ class LocalRoutes:
         if answer is None:
             return _json({"message": f"No captcha challenge {challenge_id} drawn by this stack is stored."}, 404)
         return _json({"id": challenge_id, "answer": answer})
+
+    def _run_schedules(self, request: Request) -> Response:
+        from local_stack.schedules import TickError
+
+        if self._tick is None:
+            return _json({"message": "This stack runs no schedule."}, 404)
+        try:
+            return _json(self._tick(request.args.get("now"), request.args.get("days")))
+        except TickError as error:
+            return _json({"message": str(error)}, 400)
 
 
 def _json(value: Any, status: int = 200) -> Response:

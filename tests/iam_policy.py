@@ -66,6 +66,11 @@ REASONS: dict[tuple[str, str, str | None], str] = {
         "Lambda sends an event whose check failed three times to the on-failure queue with the function's role "
         "(SAM writes it for EventInvokeConfig.DestinationConfig.OnFailure)"
     ),
+    ("AutoCloseFunction", "ReadTickets", "dynamodb:GetItem"): (
+        "a closing whose version condition failed reads the ticket item by key to tell its own re-sent transaction "
+        "from another's action (adapters.dynamodb `_write`); tests/test_autoclose.py races a closing against the "
+        "emitter's acceptance through the use case, not the handler (the competitor's calls are no function's)"
+    ),
     ("*", "SireneKey", None): (
         "the INSEE key is read only with CompanyRegistry=INSEE; the tests and the local stack run the LOCAL "
         "registry (no key, no network), and tests/test_sirene.py reads the key through the adapter itself"

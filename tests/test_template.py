@@ -153,9 +153,10 @@ def mail_stream_event(template: dict[str, Any]) -> dict[str, Any]:
 
 
 def mailed_actions() -> set[str]:
-    """The actions whose history event calls for a mail (usecases.mail.kind_of), from the transition table."""
+    """The actions whose history event calls for a mail (usecases.mail.kind_of), from the transition tables (the
+    users' and the desk's own)."""
     mailed = set()
-    for action, transition in lifecycle.TRANSITIONS.items():
+    for action, transition in (lifecycle.TRANSITIONS | lifecycle.SYSTEM_TRANSITIONS).items():
         for source in transition.sources:
             target = transition.target_from(source)
             if target is None:
@@ -211,6 +212,7 @@ def test_the_mail_filter_lets_through_exactly_the_new_history_events_that_are_ma
         "ANSWER",
         "ACCEPT_SOLUTION",
         "CLOSE",
+        "AUTO_CLOSE",
     }
 
 

@@ -25,6 +25,7 @@ from chorus_desk.adapters.dynamodb import DynamoMailJournal, Table
 from chorus_desk.lifecycle import Action, Side
 from chorus_desk.models import Recipient, utc_now
 from chorus_desk.ports import Claim, Ports
+from chorus_desk.usecases import autoclose
 from chorus_desk.usecases.ticket_events import DETAIL_TYPES, LEASE, NO_HISTORY_EVENT, SOURCE
 from chorus_desk.usecases.tickets import history_entry
 from local_stack import events
@@ -152,7 +153,9 @@ def whole_life(api: Api) -> tuple[list[int], dict[int, list[str]]]:
     ok(api.call("close_ticket", "marie", closed, body={"comment": "Réglé entre-temps, merci."}))
     rerouted = api.ticket_in("OPEN")
     reroute(api.ports, rerouted, next(s for s, st in STRUCTURES.items() if st.public and st.active))
-    numbers = [draft, closed, rerouted]
+    silent = api.ticket_in("RESOLVED")  # the emitter never answers: the desk's automatic closing (AUTO_CLOSE)
+    assert autoclose.close_one(api.ports, silent, utc_now(), 15) is autoclose.Outcome.CLOSED
+    numbers = [draft, closed, rerouted, silent]
     histories = {n: [e["action"]["code"] for e in ok(api.call("get_ticket", "marie", n))["history"]] for n in numbers}
     return numbers, histories
 
@@ -175,7 +178,7 @@ def test_every_history_action_of_the_lifecycle_is_published_once_schema_valid(aw
         jsonschema.validate(detail, schema, format_checker=jsonschema.FormatChecker())
         assert detail["event_id"] == f"ticket-{detail['ticket']}-{detail['seq']}"
     by_key = {(e["detail"]["ticket"], e["detail"]["seq"]): e["detail"] for e in published}
-    draft, _closed, rerouted = numbers
+    draft, _closed, rerouted, silent = numbers
     created = by_key[(draft, 1)]
     assert (created["action"], created["from_status"], created["to_status"]) == ("CREATE_DRAFT", None, "DRAFT")
     assert (created["actor_kind"], created["emitter"]) == ("USER", "STRUCTURE#53453679200011")
@@ -188,6 +191,13 @@ def test_every_history_action_of_the_lifecycle_is_published_once_schema_valid(aw
     assert moved["recipient"] == ticket.recipient.org.key  # the recipient as the re-routing left it
     first = by_key[(rerouted, 1)]
     assert first["recipient"] != moved["recipient"]  # and the first event keeps the one of its moment
+    auto_closed = by_key[(silent, len(histories[silent]))]
+    assert (auto_closed["action"], auto_closed["from_status"], auto_closed["to_status"]) == (
+        "AUTO_CLOSE",
+        "RESOLVED",
+        "CLOSED",
+    )
+    assert (auto_closed["actor_kind"], auto_closed["side"]) == ("SYSTEM", "EMITTER")
 
 
 def test_nothing_personal_is_in_an_event(aws_api: Api, desk: EventsDesk) -> None:
@@ -332,6 +342,7 @@ def test_the_example_rule_sends_the_tickets_that_close_to_a_queue_only_it_may_fi
 
     closing, answered = event("Ticket Solution Accepted", "CLOSED"), event("Ticket Answered", "RESOLVED")
     assert matches(rule["EventPattern"], closing) and not matches(rule["EventPattern"], answered)
+    assert matches(rule["EventPattern"], event(DETAIL_TYPES[Action.AUTO_CLOSE], "CLOSED"))  # a silence closes too
     (target,) = rule["Targets"]
     assert target["Arn"] == {"Fn::GetAtt": ["ClosedTicketsQueue", "Arn"]}
     allow, _deny = template["Resources"]["ClosedTicketsQueuePolicy"]["Properties"]["PolicyDocument"]["Statement"]
@@ -360,7 +371,7 @@ def test_the_local_stack_runs_the_consumer_and_lists_the_events_it_put(
         desk.deliver()
     finally:
         stop()
-    routes = LocalRoutes(CaptchaAnswers(), list, bus.recent)
+    routes = LocalRoutes(CaptchaAnswers(), list, events=bus.recent)
     request = Request(EnvironBuilder(path="/_local/events", method="GET").get_environ())
     reply = routes(request)
     assert reply is not None and reply.status_code == 200

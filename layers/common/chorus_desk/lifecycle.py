@@ -54,6 +54,8 @@ class Action(StrEnum):
     REFUSE_ATTACHMENT = "REFUSE_ATTACHMENT"
     # The desk moves a ticket to the structure taking over an inactivated one: history only, status kept.
     REROUTE = "REROUTE"
+    # The desk closes a resolved ticket its emitter left without any action for N days (``SYSTEM_TRANSITIONS``).
+    AUTO_CLOSE = "AUTO_CLOSE"
 
     @property
     def label(self) -> str:
@@ -153,6 +155,12 @@ TRANSITIONS: dict[Action, Transition] = {
             text_missing_message=messages.CLOSING_COMMENT_REQUIRED,
         ),
     )
+}
+
+# What only the desk itself does (a scheduled job, as the system caller): never offered to a user, never an API
+# action. The automatic closing stands in for the emitter's acceptance, so it is written on the emitter's side.
+SYSTEM_TRANSITIONS: dict[Action, Transition] = {
+    Action.AUTO_CLOSE: Transition(Action.AUTO_CLOSE, Side.EMITTER, frozenset({Status.RESOLVED}), Status.CLOSED),
 }
 
 # Actions a user can take on an existing ticket (creation is not among them).

@@ -267,6 +267,7 @@ ACTION_LABELS: dict[str, str] = {
     "REMOVE_ATTACHMENT": "Supprimer un fichier",
     "REFUSE_ATTACHMENT": "Fichier refusé",
     "REROUTE": "Réacheminer vers la structure reprenante",
+    "AUTO_CLOSE": "Clôture automatique",
 }
 
 ROLE_LABELS: dict[str, str] = {
@@ -305,6 +306,7 @@ TEAM_NAMES: dict[str, str] = {
 SYSTEM_ACTOR_NAMES: dict[str, str] = {
     "desk": "Support Chorus Pro (traitement automatique)",
     "structures": "Chorus Pro (inactivation de structure)",
+    "autoclose": "Chorus Pro (clôture automatique)",
 }
 
 # What the emitter must fill in before a ticket can be submitted, field by field.
@@ -539,6 +541,11 @@ TAKEOVER_NOT_MANAGED = (
     "structures peut transférer l'activité."
 )
 REROUTED_COMMENT = "Ticket transféré de « {old} » à « {new} », qui reprend l'activité de la structure inactivée."
+# The history comment (and so the closure mail's text) of a resolved ticket closed by the desk after N days.
+AUTO_CLOSED_COMMENT = (
+    "Ticket clôturé automatiquement : la réponse apportée le {date} n'a été ni acceptée ni refusée "
+    "dans les {days} jours qui ont suivi."
+)
 INACTIVATION_DONE = (
     "La structure de SIRET {siret} est inactivée. Demandes de paiement transférées : {payments} ; "
     "tickets transférés : {tickets}."

@@ -284,6 +284,8 @@ class Ticket(_Model):
     created_at: datetime
     updated_at: datetime
     submitted_at: datetime | None = None
+    # The last time the ticket became « Résolu » (the recipient's answer): the automatic closing counts from it.
+    resolved_at: datetime | None = None
     closed_at: datetime | None = None
     created_by: Person
     # Filed through the non-connected form: no emitter structure, followed by mail and a signed link only.

@@ -71,6 +71,12 @@ class TicketStore(Protocol):
         """Delete the ticket and its history if it is still the version that was read."""
         ...
 
+    def resolved_before(self, limit: datetime, size: int, after: str | None = None) -> tuple[list[int], str | None]:
+        """The numbers of up to ``size`` tickets « Résolu » since ``limit`` or before (``chorus_desk.closing``),
+        oldest resolution first, after the cursor ``after``; and the cursor of the next page (``None``: no more).
+        One indexed read per page, never a Scan; the index may lag a moment behind the tickets."""
+        ...
+
 
 class Operations(Protocol):
     """The structure procedures' runs (``Operation``) and the lock that allows one per structure at a time."""

@@ -174,6 +174,18 @@ class StructureTasksSettings(RegistrySettings):
     move_batch_size: int = Field(alias="MOVE_BATCH_SIZE", default=100, ge=1, le=1000)
 
 
+class AutoCloseSettings(BaseModel):
+    """The automatic closing (``AutoCloseFunction``, run by a schedule): the table, after how many days without
+    an action of its emitter a resolved ticket is closed (the template's ``AutoCloseDays``), and how many tickets
+    one indexed read finds."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    table_name: str = Field(alias="TABLE_NAME", min_length=3)
+    days: int = Field(alias="AUTO_CLOSE_DAYS", default=15, ge=1, le=365)
+    page_size: int = Field(alias="AUTO_CLOSE_PAGE_SIZE", default=100, ge=1, le=1000)
+
+
 class InvitationsSettings(BaseModel):
     """The function that sends an account's invitation again (``InvitationsFunction``): the Cognito user pool."""
 

@@ -22,7 +22,7 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from chorus_desk import listing, messages
+from chorus_desk import closing, listing, messages
 from chorus_desk.adapters.idempotency import DynamoIdempotencyRecords
 from chorus_desk.errors import ConcurrentModification, StorageUnavailable
 from chorus_desk.listing import ListQuery, Page, Row
@@ -97,16 +97,20 @@ def _sortable_number(number: int) -> str:
 
 
 def ticket_index_keys(ticket: Ticket) -> dict[str, str]:
-    """Secondary-index keys of a ticket: GSI1 lists the emitter side, GSI2 the recipient side."""
+    """Secondary-index keys of a ticket: GSI1 lists the emitter side; GSI2 lists the resolved tickets, oldest
+    resolution first, for the automatic closing (``chorus_desk.closing``): a sparse key the ticket item has only
+    while it is « Résolu ». Every write puts the whole item, so the key goes in the same transaction as the
+    status change that takes the ticket out of « Résolu »."""
     keys: dict[str, str] = {}
     if ticket.content.emitter_siret:
         keys["GSI1PK"] = f"EMITTER#{ticket.content.emitter_siret}"
     else:  # a draft with no structure yet belongs to its creator only
         keys["GSI1PK"] = f"CREATOR#{ticket.created_by.id}"
     keys["GSI1SK"] = _sortable_number(ticket.number)
-    if ticket.recipient:
-        keys["GSI2PK"] = f"RECIPIENT#{ticket.recipient.org.key}"
-        keys["GSI2SK"] = _sortable_number(ticket.number)
+    waiting = closing.index_value(ticket)
+    if waiting is not None:
+        keys["GSI2PK"] = closing.PARTITION
+        keys["GSI2SK"] = waiting
     return keys
 
 
@@ -379,6 +383,27 @@ class DynamoTickets:
             return items + self._list_items(previous, ticket)
 
         self._write(ticket.number, build, token)
+
+    def resolved_before(self, limit: datetime, size: int, after: str | None = None) -> tuple[list[int], str | None]:
+        """One page of the tickets « Résolu » at or before ``limit``, oldest resolution first: one Query on GSI2's
+        ``AUTOCLOSE`` partition (eventually consistent: the caller reads each ticket again before acting)."""
+        query: dict[str, Any] = {
+            "TableName": self._table.name,
+            "IndexName": "GSI2",
+            "KeyConditionExpression": "GSI2PK = :pk AND GSI2SK <= :limit",
+            "ExpressionAttributeValues": _to_item({":pk": closing.PARTITION, ":limit": closing.upper_bound(limit)}),
+            "ProjectionExpression": "PK, SK, GSI2PK, GSI2SK, #n",
+            "ExpressionAttributeNames": {"#n": "number"},
+            "Limit": size,
+        }
+        if after is not None:
+            number = int(after.rsplit("#", 1)[1])
+            start = {"PK": ticket_pk(number), "SK": TICKET_SK, "GSI2PK": closing.PARTITION, "GSI2SK": after}
+            query["ExclusiveStartKey"] = _to_item(start)
+        page = self._table.call("query", **query)
+        items = [_from_item(i) for i in page.get("Items", [])]
+        last = page.get("LastEvaluatedKey")
+        return [int(i["number"]) for i in items], (str(_from_item(last)["GSI2SK"]) if last else None)
 
     def delete_ticket(self, ticket: Ticket, token: str | None = None) -> None:
         key = {"PK": ticket_pk(ticket.number), "SK": TICKET_SK}

@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from chorus_desk import listing, messages
+from chorus_desk import closing, listing, messages
 from chorus_desk.adapters.idempotency import MemoryIdempotencyRecords
 from chorus_desk.errors import ConcurrentModification, MailUnavailable
 from chorus_desk.listing import Counts, ListQuery, Page, Row, RowKind
@@ -106,6 +106,14 @@ class MemoryTickets:
             history = (*stored.history, entry) if entry is not None else stored.history
             self._store.tickets[ticket.number] = ticket.model_copy(update={"history": history})
             self._store.relist(stored, ticket)
+
+    def resolved_before(self, limit: datetime, size: int, after: str | None = None) -> tuple[list[int], str | None]:
+        with self._store.lock:
+            values = [closing.index_value(t) for t in self._store.tickets.values()]
+        bound = closing.upper_bound(limit)
+        waiting = sorted(v for v in values if v is not None and v <= bound and (after is None or v > after))
+        page = waiting[:size]
+        return [int(v.rsplit("#", 1)[1]) for v in page], (page[-1] if len(waiting) > size else None)
 
     def delete_ticket(self, ticket: Ticket) -> None:
         with self._store.lock:

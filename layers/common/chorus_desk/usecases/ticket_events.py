@@ -36,7 +36,9 @@ MAX_ENTRIES = 10  # PutEvents takes at most 10 entries per call
 
 # The detail-type of each history action (one per action: an integrator matches the ones it wants). A ticket
 # created and submitted at once is « Ticket Submitted » (action CREATE_AND_SUBMIT), as a draft's submission is:
-# both reach the recipient. Editing or deleting a draft writes no history event, so publishes nothing.
+# both reach the recipient. The desk's automatic closing (AUTO_CLOSE, by the system) has its own, as it has its own
+# action: a silence is not the emitter's decision; a rule on ``to_status: CLOSED`` receives every closing alike.
+# Editing or deleting a draft writes no history event, so publishes nothing.
 DETAIL_TYPES: dict[Action, str] = {
     Action.CREATE_DRAFT: "Ticket Created",
     Action.CREATE_AND_SUBMIT: "Ticket Submitted",
@@ -53,6 +55,7 @@ DETAIL_TYPES: dict[Action, str] = {
     Action.REFUSE_ATTACHMENT: "Ticket File Refused",
     Action.REMOVE_ATTACHMENT: "Ticket File Removed",
     Action.REROUTE: "Ticket Rerouted",
+    Action.AUTO_CLOSE: "Ticket Closed Automatically",
 }
 NO_HISTORY_EVENT = frozenset({Action.EDIT_DRAFT, Action.DELETE_DRAFT})
 

@@ -249,6 +249,8 @@ def act(ports: Ports, actor: Actor, command: ActOnTicket) -> TicketSeen:
         update["assignee"] = _assignee(ports, actor, ticket, command.assignee_id)
     if target is Status.CLOSED:
         update["closed_at"] = now
+    if target is Status.RESOLVED:
+        update["resolved_at"] = now  # the automatic closing's clock starts again (usecases.autoclose)
     entry = history_entry(ticket, actor.person, transition.side, action, target, comment, update.get("assignee"))
     updated = ticket.model_copy(update={**update, "history": (*ticket.history, entry)})
     ports.tickets.save_ticket(updated, ticket.version, entry, previous=seen.ticket)
