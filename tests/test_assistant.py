@@ -672,7 +672,7 @@ def test_a_choice_not_offered_is_refused_in_french(desk: Api) -> None:
 
 @pytest.mark.parametrize(
     "body",
-    [{}, {"choice": None, "text": None}, {"text": "   "}, {"choice": "CONTINUE", "text": "bonjour"}],
+    [{}, {"choice": None, "text": None}, {"text": "   "}, {"choice": "CONTINUE", "text": "salut"}],
     ids=["neither", "both-null", "blank-text", "both"],
 )
 def test_neither_or_both_a_choice_and_a_text_is_refused(desk: Api, body: dict[str, Any]) -> None:
@@ -698,7 +698,7 @@ def test_a_text_where_only_choices_are_offered_is_refused(desk: Api) -> None:
         {"text": "x" * 2001},
         {"choice": 3},
         {"text": ["a"]},
-        {"text": "bonjour", "extra": 1},
+        {"text": "salut", "extra": 1},
         [],
         "texte",
     ],
@@ -736,7 +736,7 @@ def test_another_users_conversation_is_404(desk: Api) -> None:
     chat = Chat(desk, "marie")
     for route, body in (
         ("get_conversation", None),
-        ("send_message", {"text": "bonjour"}),
+        ("send_message", {"text": "salut"}),
         ("give_feedback", {"rating": "UP"}),
     ):
         reply = desk.call(route, "paul", conversation_id=chat.id, body=body)
@@ -751,7 +751,7 @@ def test_an_anonymous_conversation_is_not_reached_through_the_signed_in_routes(d
     assert anonymous.stored.owner is None
     for route, body in (
         ("get_conversation", None),
-        ("send_message", {"text": "bonjour"}),
+        ("send_message", {"text": "salut"}),
         ("give_feedback", {"rating": "UP"}),
     ):
         assert desk.call(route, "marie", conversation_id=anonymous.id, body=body).status == 404, route
@@ -761,7 +761,7 @@ def test_a_signed_in_conversation_is_not_reached_through_the_public_routes(desk:
     chat = Chat(desk, "marie")
     for route, body in (
         ("get_public_conversation", None),
-        ("send_public_message", {"text": "bonjour"}),
+        ("send_public_message", {"text": "salut"}),
         ("give_public_feedback", {"rating": "UP"}),
     ):
         assert desk.call(route, None, conversation_id=chat.id, body=body).status == 404, route
@@ -810,7 +810,7 @@ def test_an_expired_conversation_stored_as_such_is_410(desk: Api) -> None:
     desk.ports.conversations.save_conversation(expired, 1)
     for route, body in (
         ("get_public_conversation", None),
-        ("send_public_message", {"text": "bonjour"}),
+        ("send_public_message", {"text": "salut"}),
         ("give_public_feedback", {"rating": "UP"}),
     ):
         reply = desk.call(route, None, conversation_id=chat.id, body=body)
@@ -829,7 +829,7 @@ FREE_TEXT: dict[Topic, tuple[str, ...]] = {
     Topic.CREATE_ACCOUNT: (
         "comment je cree mon compte ?",
         "tu peux m'aider a m'inscrire sur chorus",
-        "Je n'ai pas encore de compte Chorus Pro, comment faire ?",
+        "Je n'ai encore aucun compte sur Chorus Pro : que dois-je faire ?",
         "cretion de compte",
     ),
     Topic.ACTIVATION_LINK: (
@@ -840,12 +840,12 @@ FREE_TEXT: dict[Topic, tuple[str, ...]] = {
     ),
     Topic.ADD_SPACES: (
         "comment ajouter un espace",
-        "comment tu rajoutes un espace a mon compte",
+        "tu rajoutes comment un nouvel espace ?",
         "il me manque l'onglet factures recues",
         "ajouter des fonctionalités",
     ),
     Topic.MANAGER_LEFT: (
-        "le gestionnaire principal est parti",
+        "notre gestionnaire principal a démissionné",
         "notre gestionaire principal a quitté la société",
         "l'administrateur n'est plus la, comment nommer un nouveau gestionnaire",
         "transferer le role de gestionnaire principal",
@@ -894,7 +894,7 @@ def test_a_question_after_an_answer_is_understood_too(desk: Api) -> None:
     assert chat.text.startswith(messages.FAQ_ANSWERS["SUBCONTRACTING"])
 
 
-@pytest.mark.parametrize("text", ["azerty qsdf", "bonjour", "quelle est la météo demain ?", "!!!", "12345678901234"])
+@pytest.mark.parametrize("text", ["azerty qsdf", "salut", "quelle est la météo demain ?", "!!!", "12345678901234"])
 def test_gibberish_is_not_understood_and_the_topics_are_listed(desk: Api, text: str) -> None:
     chat = Chat(desk, "marie")
     with recorded_metrics() as names:
@@ -963,7 +963,7 @@ def test_asking_for_the_email_can_be_cancelled(api: Api) -> None:
 # ------------------------------------------------------------------------ the principal manager left
 def test_the_manager_left_offers_a_draft_ticket_with_the_conversation(desk: Api) -> None:
     chat = Chat(desk, "marie")
-    chat.say("le gestionnaire principal est parti")
+    chat.say("notre gestionnaire principal a démissionné")
     assert chat.text.startswith(messages.FAQ_ANSWERS["MANAGER_LEFT"])
     assert chat.text.endswith(
         messages.ASSISTANT_OFFER_TICKET.format(
@@ -983,7 +983,7 @@ def test_the_manager_left_offers_a_draft_ticket_with_the_conversation(desk: Api)
     assert ticket.body["emitter"]["siret"] == DUPONT
     assert ticket.body["title"] == messages.ASSISTANT_TICKET_TITLE
     description = ticket.body["description"]
-    assert "Vous : le gestionnaire principal est parti" in description
+    assert "Vous : notre gestionnaire principal a démissionné" in description
     assert "Assistant : Bonjour, je suis l'assistant virtuel de Chorus Pro." in description
     assert description.count("\n[") == len(transcript) - 1 + sum(t["text"].count("\n[") for t in transcript)
     assert desk.call("get_ticket", "paul", number).status == 200  # a draft of Menuiserie Dupont…
@@ -993,16 +993,16 @@ def test_the_manager_left_offers_a_draft_ticket_with_the_conversation(desk: Api)
 def test_the_transcript_of_a_ticket_is_in_paris_time(api: Api) -> None:
     with clock(datetime(2026, 7, 14, 21, 5, tzinfo=UTC)):
         chat = Chat(api, "marie")
-        chat.say("le gestionnaire principal est parti")
+        chat.say("notre gestionnaire principal a démissionné")
         chat.choose("YES")
     description = api.call("get_ticket", "marie", int(chat.stored.data["ticket"])).body["description"]
     assert description.startswith("[14/07/2026 23:05] Assistant : Bonjour")
-    assert "[14/07/2026 23:05] Vous : le gestionnaire principal est parti" in description
+    assert "[14/07/2026 23:05] Vous : notre gestionnaire principal a démissionné" in description
 
 
 def test_the_manager_left_without_a_ticket(desk: Api) -> None:
     chat = Chat(desk, "marie")
-    chat.say("le gestionnaire principal est parti")
+    chat.say("notre gestionnaire principal a démissionné")
     chat.choose("NO")
     assert chat.step == assistant.HOME
     assert desk.call("list_tab", "marie", query={"side": "EMITTER", "tab": "DRAFTS"}).body["items"] == []
@@ -1019,7 +1019,7 @@ def test_an_anonymous_visitor_is_sent_to_the_non_connected_form(desk: Api) -> No
 
 def test_someone_of_no_structure_cannot_get_a_draft(api: Api) -> None:
     chat = Chat(api, "emma")  # a member of a team only
-    chat.say("le gestionnaire principal est parti")
+    chat.say("notre gestionnaire principal a démissionné")
     chat.choose("YES")
     assert chat.text.startswith(messages.ASSISTANT_NO_STRUCTURE)
     assert chat.step == assistant.OFFER_TICKET
