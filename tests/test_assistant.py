@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ from unittest import mock
 
 import pytest
 
-from chorus_desk import messages
+from chorus_desk import faq, messages
 from chorus_desk.errors import DeskError
 from chorus_desk.faq import Topic
 from chorus_desk.models import Membership, OperationState, OrgKind, OrgRef, Role, utc_now
@@ -42,6 +43,13 @@ from tests.support import Api, RecordedStarts
 UNKNOWN_SIRET = "80123456800021"  # valid check digits, in Sirene, not in Chorus Pro
 BAD_CHECKSUM = "21769001500012"  # SAINT_LEGER with its last digit changed
 TOPICS = [f"TOPIC:{t.value}" for t in Topic]
+NAME = os.environ["ASSISTANT_NAME"]  # the template's AssistantName, as the tests' environment sets it
+
+
+def answer(topic: Topic, env: str) -> str:
+    """A frequent answer as the assistant says it: the seed's text, then its page (``env``, the setting)."""
+    link = messages.FAQ_FURTHER_LINK.format(label=messages.FAQ_LINK_LABELS[topic.value], url=os.environ[env])
+    return f"{messages.FAQ_ANSWERS[topic.value]}\n\n{messages.FAQ_FURTHER.format(links=link)}"
 
 
 @pytest.fixture(params=["memory", "dynamodb"])
@@ -226,7 +234,7 @@ def error_message(reply: Any) -> str:
 # ------------------------------------------------------------------------------------------ a conversation
 def test_a_conversation_starts_with_the_greeting_and_the_topics(desk: Api) -> None:
     chat = Chat(desk, "marie")
-    assert chat.text.startswith(messages.ASSISTANT_GREETING)
+    assert chat.text.startswith(messages.ASSISTANT_GREETING.format(name=NAME))
     assert chat.choices == TOPICS
     assert "Activer ou inactiver ma structure" in chat.labels
     assert chat.reply["accepts_text"] is True
@@ -244,7 +252,7 @@ def test_the_transcript_keeps_what_each_side_said(desk: Api) -> None:
     transcript = [(t["by"], t["text"]) for t in chat.get()["transcript"]]
     assert transcript[1:] == [
         ("USER", "comment ajouter un espace"),
-        ("ASSISTANT", messages.FAQ_ANSWERS["ADD_SPACES"]),
+        ("ASSISTANT", answer(Topic.ADD_SPACES, "FAQ_LINK_SPACES")),
         ("USER", "Continuer notre conversation"),  # a choice is written with its label
         ("ASSISTANT", messages.ASSISTANT_WELCOME),
     ]
@@ -848,7 +856,7 @@ FREE_TEXT: dict[Topic, tuple[str, ...]] = {
         "notre gestionnaire principal a démissionné",
         "notre gestionaire principal a quitté la société",
         "l'administrateur n'est plus la, comment nommer un nouveau gestionnaire",
-        "transferer le role de gestionnaire principal",
+        "notre gestionnaire principal est à la retraite depuis un mois",
     ),
     Topic.SUBCONTRACTING: (
         "comment deposer une facture de sous-traitance",
@@ -924,7 +932,7 @@ def test_the_activation_link_is_sent_again_with_the_same_answer_whether_the_addr
     for email in ("Nouveau.Venu@exemple.fr", "inconnu@exemple.fr"):
         chat = Chat(desk, user)
         chat.say("je ne trouve pas le mail avec le lien pour activer mon compte")
-        assert chat.text == f"{messages.FAQ_ANSWERS['ACTIVATION_LINK']}\n\n{messages.ASSISTANT_ASK_EMAIL}"
+        assert chat.text == f"{answer(Topic.ACTIVATION_LINK, 'FAQ_LINK_ACTIVATION')}\n\n{messages.ASSISTANT_ASK_EMAIL}"
         assert chat.reply["accepts_text"] is True
         assert chat.choices == ["CANCEL"]
         chat.say("pas-une-adresse")
@@ -981,10 +989,10 @@ def test_the_manager_left_offers_a_draft_ticket_with_the_conversation(desk: Api)
     assert ticket.body["category"]["code"] == "GESTION_STRUCTURES_UTILISATEURS"
     assert ticket.body["subcategory"]["code"] == "MODIFICATION_DROITS_UTILISATEURS"
     assert ticket.body["emitter"]["siret"] == DUPONT
-    assert ticket.body["title"] == messages.ASSISTANT_TICKET_TITLE
+    assert ticket.body["title"] == messages.ASSISTANT_TICKET_TITLE.format(name=NAME)
     description = ticket.body["description"]
     assert "Vous : notre gestionnaire principal a démissionné" in description
-    assert "Assistant : Bonjour, je suis l'assistant virtuel de Chorus Pro." in description
+    assert f"{NAME} : Bonjour, je suis {NAME}, l'assistante virtuelle de Chorus Pro." in description
     assert description.count("\n[") == len(transcript) - 1 + sum(t["text"].count("\n[") for t in transcript)
     assert desk.call("get_ticket", "paul", number).status == 200  # a draft of Menuiserie Dupont…
     assert desk.call("get_ticket", "claire", number).status == 404  # …for its members only
@@ -996,7 +1004,7 @@ def test_the_transcript_of_a_ticket_is_in_paris_time(api: Api) -> None:
         chat.say("notre gestionnaire principal a démissionné")
         chat.choose("YES")
     description = api.call("get_ticket", "marie", int(chat.stored.data["ticket"])).body["description"]
-    assert description.startswith("[14/07/2026 23:05] Assistant : Bonjour")
+    assert description.startswith(f"[14/07/2026 23:05] {NAME} : {messages.ASSISTANT_GREETING.format(name=NAME)}")
     assert "[14/07/2026 23:05] Vous : notre gestionnaire principal a démissionné" in description
 
 
@@ -1119,7 +1127,8 @@ def test_contact_an_agent_sends_a_ticket_to_the_technical_support_with_the_trans
     assert ticket["status"]["code"] == "OPEN"
     assert ticket["recipient"]["kind"] == "TEAM"
     assert ticket["recipient"]["name"] == "Support technique Chorus Pro"
-    assert (ticket["category"]["code"], ticket["subcategory"]["code"]) == assistant.AGENT_PAIR
+    # after « comment ajouter un espace », the pair of the structures and users (faq.HANDOVER)
+    assert (ticket["category"]["code"], ticket["subcategory"]["code"]) == faq.handover_pair(Topic.ADD_SPACES)
     assert "Vous : comment ajouter un espace" in ticket["description"]
     assert "Vous : Contacter un agent" in ticket["description"]
     waiting = desk.call("list_tab", "sophie", query={"side": "RECIPIENT", "tab": "ACTION"})
@@ -1132,6 +1141,8 @@ def test_contact_an_agent_as_a_draft_the_user_completes(desk: Api) -> None:
     chat = _answered(desk, "paul")
     chat.choose("AGENT")
     chat.choose("DRAFT_TICKET")
+    assert chat.step == assistant.CHOOSE_STRUCTURE  # Paul belongs to two structures: which one?
+    chat.choose(f"STRUCTURE:{DUPONT}")
     number = int(chat.stored.data["ticket"])
     assert chat.text == messages.ASSISTANT_DRAFT_READY.format(number=number)
     ticket = desk.call("get_ticket", "paul", number).body

@@ -25,6 +25,7 @@ from chorus_desk.ports import (
 )
 from chorus_desk.settings import (
     AgentMfaSettings,
+    AssistantProfileSettings,
     FilesSettings,
     InvitationsSettings,
     MailSettings,
@@ -113,6 +114,12 @@ def invitations() -> Invitations:
     from chorus_desk.adapters.cognito import CognitoInvitations
 
     return CognitoInvitations(load_settings(InvitationsSettings).user_pool_id)
+
+
+@lru_cache(maxsize=1)
+def assistant_profile() -> AssistantProfileSettings:
+    """The assistant's name and the pages its answers point to (both assistant functions)."""
+    return load_settings(AssistantProfileSettings)
 
 
 def captcha_artist() -> CaptchaArtist:

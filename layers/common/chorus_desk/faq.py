@@ -103,14 +103,42 @@ FOLLOW_UPS: Mapping[Topic, FollowUpSpec] = {
         FollowUp.OFFER_TICKET,
         category="GESTION_STRUCTURES_UTILISATEURS",
         subcategory="MODIFICATION_DROITS_UTILISATEURS",
-    ),
+    ),  # only once the user said the manager is gone (``says_manager_left``, or asked): seed 002, n° 4
     Topic.SUBCONTRACTING: FollowUpSpec(FollowUp.NONE),
     Topic.STRUCTURE_PROCEDURE: FollowUpSpec(FollowUp.START_STRUCTURE_PROCEDURE),
     Topic.HUMAN_AGENT: FollowUpSpec(FollowUp.CONTACT_AGENT),
 }
-for _spec in FOLLOW_UPS.values():  # a ticket offered must be of a pair the catalogue knows
-    if _spec.kind is FollowUp.OFFER_TICKET and catalogue.find(_spec.category, _spec.subcategory) is None:
-        raise ValueError(f"unknown catalogue pair {_spec.category} / {_spec.subcategory}")
+
+# « Contacter un agent »: the pair of the ticket the hand-over files, by the conversation's topic. The support's
+# pair of the structures and users for what is about accounts, spaces, managers and structures; for anything
+# else (sub-contracting, a plain « parler à un agent », no topic yet) the technical support's catch-all pair,
+# « Factures reçues / Autre » (the catalogue's only « Autre »). A draft lets the user pick another pair.
+USERS_PAIR = ("GESTION_STRUCTURES_UTILISATEURS", "MODIFICATION_DROITS_UTILISATEURS")
+GENERAL_PAIR = ("FACTURES_RECUES", "AUTRE")
+HANDOVER: Mapping[Topic, tuple[str, str]] = {
+    Topic.CREATE_ACCOUNT: USERS_PAIR,
+    Topic.ACTIVATION_LINK: USERS_PAIR,
+    Topic.ADD_SPACES: USERS_PAIR,
+    Topic.MANAGER_LEFT: USERS_PAIR,
+    Topic.SUBCONTRACTING: GENERAL_PAIR,
+    Topic.STRUCTURE_PROCEDURE: USERS_PAIR,
+    Topic.HUMAN_AGENT: GENERAL_PAIR,
+}
+
+
+def handover_pair(topic: Topic | None) -> tuple[str, str]:
+    """The category and sub-category of the ticket « Contacter un agent » files after ``topic``."""
+    return HANDOVER.get(topic, GENERAL_PAIR) if topic is not None else GENERAL_PAIR
+
+
+for _pair in (
+    *((s.category, s.subcategory) for s in FOLLOW_UPS.values() if s.kind is FollowUp.OFFER_TICKET),
+    *HANDOVER.values(),
+    GENERAL_PAIR,
+):  # every pair filed must be one the catalogue knows, for the support
+    _found = catalogue.find(*_pair)
+    if _found is None or _found.team != catalogue.SUPPORT_TEAM_ID:
+        raise ValueError(f"not a pair of the technical support: {_pair}")
 
 # The topics in the order the assistant lists them (its menu, and its answer when it did not understand).
 MENU: tuple[Topic, ...] = tuple(Topic)

@@ -17,9 +17,9 @@ from chorus_desk.actors import SignedInUser
 from chorus_desk.errors import Forbidden
 from chorus_desk.observability import tracer
 from chorus_desk.ports import CompanyRegistry, Establishment, Invitations, Ports, Workflow
-from chorus_desk.settings import PublicAssistantSettings, load_settings
+from chorus_desk.settings import AssistantProfileSettings, PublicAssistantSettings, load_settings
 from chorus_desk.usecases import assistant
-from chorus_desk.usecases.assistant import Context, Message
+from chorus_desk.usecases.assistant import Context, Message, Profile
 from chorus_desk.usecases.public import Limits, check_rate
 
 from ..http import documented, signed_in, source_ip
@@ -42,19 +42,25 @@ _CONVERSATION = documented(
 @dataclass(frozen=True)
 class Reach:
     """What the assistant may act through besides the ports (resolved through ``Depends``, so that tests and
-    the local stack override them like the ports)."""
+    the local stack override them like the ports), and what it is called and points to (its settings)."""
 
     registry: CompanyRegistry
     workflow: Workflow
     invitations: Invitations
+    profile: Profile
+
+
+def _profile(settings: AssistantProfileSettings) -> Profile:
+    return Profile(name=settings.name, links=settings.links)
 
 
 def reach(
     registry: Annotated[CompanyRegistry, Depends(bootstrap.registry)],
     workflow: Annotated[Workflow, Depends(bootstrap.workflow)],
     invitations: Annotated[Invitations, Depends(bootstrap.invitations)],
+    profile: Annotated[AssistantProfileSettings, Depends(bootstrap.assistant_profile)],
 ) -> Reach:
-    return Reach(registry, workflow, invitations)
+    return Reach(registry, workflow, invitations, _profile(profile))
 
 
 class _SignedInOnly:
@@ -94,8 +100,11 @@ NewConversationLimit = Annotated[
 MessageLimit = Annotated[None, Depends(limited("assistant-message", "messages_per_hour", "messages_per_day"))]
 
 
-def public_reach(invitations: Annotated[Invitations, Depends(bootstrap.invitations)]) -> Reach:
-    return Reach(_SignedInOnly(), _SignedInOnly(), invitations)
+def public_reach(
+    invitations: Annotated[Invitations, Depends(bootstrap.invitations)],
+    profile: Annotated[AssistantProfileSettings, Depends(bootstrap.assistant_profile)],
+) -> Reach:
+    return Reach(_SignedInOnly(), _SignedInOnly(), invitations, _profile(profile))
 
 
 Outside = Annotated[Reach, Depends(reach)]
@@ -103,7 +112,9 @@ PublicOutside = Annotated[Reach, Depends(public_reach)]
 
 
 def _context(ports: Ports, user: SignedInUser | None, outside: Reach) -> Context:
-    return Context(ports, user, lambda: outside.registry, lambda: outside.workflow, lambda: outside.invitations)
+    return Context(
+        ports, user, lambda: outside.registry, lambda: outside.workflow, lambda: outside.invitations, outside.profile
+    )
 
 
 def _created(view: ConversationView, collection: str) -> Response[ConversationView]:
