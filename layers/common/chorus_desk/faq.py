@@ -762,6 +762,7 @@ class _Where:
 class _Scored:
     score: float
     evidence: tuple[str, ...]
+    positive: float  # the positive cues alone: what no part of the message can exceed
 
 
 # Every cue of the model with its topic, and, for each cue word, the cues whose first word it is: only the cues
@@ -784,7 +785,10 @@ def _score(where: _Where) -> dict[Topic, _Scored]:
         if where.matches(cue):
             matched[topic].append(cue)
     return {
-        topic: _Scored(sum(c.weight for c in cues), tuple(c.pattern for c in cues)) for topic, cues in matched.items()
+        topic: _Scored(
+            sum(c.weight for c in cues), tuple(c.pattern for c in cues), sum(c.weight for c in cues if c.weight > 0)
+        )
+        for topic, cues in matched.items()
     }
 
 
@@ -831,7 +835,8 @@ def understand(text: str | None) -> Understanding:
     where = _Where.of(reading)
     scored = _score(where)
     whole = _decide(scored)
-    if len(reading.segments) > 1:
+    # Two segments can each be answered with a different topic only if two topics reach the bar somewhere.
+    if len(reading.segments) > 1 and sum(s.positive >= MIN_SCORE for s in scored.values()) > 1:
         asked: list[Topic] = []
         for start, end in reading.segments:
             topic = _decide(_score(_Where.of(reading, start, end))).topic
