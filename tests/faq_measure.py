@@ -117,13 +117,14 @@ class Measure:
 def outcome(case: Case) -> tuple[str, str]:
     """``right``, ``wrong`` or ``refused``, and what the matcher said."""
     understanding = understand(case.text)
-    said = understanding.topic.value if understanding.topic else f"choices {[t.value for t in understanding.choices]}"
+    choices = getattr(understanding, "choices", ())  # none before 2026-12-07: the « before » figure is this code's too
+    said = understanding.topic.value if understanding.topic else f"choices {[t.value for t in choices]}"
     if len(case.expected) > 1:
         if understanding.topic is None:
-            return ("right" if set(understanding.choices) == set(case.expected) else "refused"), said
+            return ("right" if set(choices) == set(case.expected) else "refused"), said
         return ("refused" if understanding.topic in case.expected else "wrong"), said
     if understanding.topic is None:  # where no topic fits, offering choices is not right either
-        return ("right" if not case.expected and not understanding.choices else "refused"), said
+        return ("right" if not case.expected and not choices else "refused"), said
     return ("right" if (understanding.topic,) == case.expected else "wrong"), said
 
 
