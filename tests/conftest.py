@@ -36,6 +36,14 @@ os.environ.update(
         ),
         "USER_POOL_ID": "eu-west-3_testpool",
         "DESK_BUS_NAME": "chorus-desk-test",
+        # The assistant's name and pages (the template's AssistantName and FaqLink* parameters): test values.
+        "ASSISTANT_NAME": "ClaudIA",
+        "FAQ_LINK_CREATE_ACCOUNT": "https://communaute.example.fr/compte",
+        "FAQ_LINK_ACTIVATION": "https://communaute.example.fr/activation",
+        "FAQ_LINK_SPACES": "https://communaute.example.fr/espaces",
+        "FAQ_LINK_MANAGER": "https://communaute.example.fr/gestionnaires",
+        "FAQ_LINK_SUBCONTRACTING": "https://communaute.example.fr/sous-traitance",
+        "FAQ_LINK_STRUCTURES": "https://communaute.example.fr/structures",
     }
 )
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ from unittest import mock
 
 import pytest
 
-from chorus_desk import messages
+from chorus_desk import faq, messages
 from chorus_desk.errors import DeskError
 from chorus_desk.faq import Topic
 from chorus_desk.models import Membership, OperationState, OrgKind, OrgRef, Role, utc_now
@@ -43,6 +44,13 @@ from tests.support import Api, RecordedStarts
 UNKNOWN_SIRET = "80123456800021"  # valid check digits, in Sirene, not in Chorus Pro
 BAD_CHECKSUM = "21769001500012"  # SAINT_LEGER with its last digit changed
 TOPICS = [f"TOPIC:{t.value}" for t in Topic]
+NAME = os.environ["ASSISTANT_NAME"]  # the template's AssistantName, as the tests' environment sets it
+
+
+def answer(topic: Topic, env: str) -> str:
+    """A frequent answer as the assistant says it: the seed's text, then its page (``env``, the setting)."""
+    link = messages.FAQ_FURTHER_LINK.format(label=messages.FAQ_LINK_LABELS[topic.value], url=os.environ[env])
+    return f"{messages.FAQ_ANSWERS[topic.value]}\n\n{messages.FAQ_FURTHER.format(links=link)}"
 
 
 @pytest.fixture(params=["memory", "dynamodb"])
@@ -227,7 +235,7 @@ def error_message(reply: Any) -> str:
 # ------------------------------------------------------------------------------------------ a conversation
 def test_a_conversation_starts_with_the_greeting_and_the_topics(desk: Api) -> None:
     chat = Chat(desk, "marie")
-    assert chat.text.startswith(messages.ASSISTANT_GREETING)
+    assert chat.text.startswith(messages.ASSISTANT_GREETING.format(name=NAME))
     assert chat.choices == TOPICS
     assert "Activer ou inactiver ma structure" in chat.labels
     assert chat.reply["accepts_text"] is True
@@ -245,7 +253,7 @@ def test_the_transcript_keeps_what_each_side_said(desk: Api) -> None:
     transcript = [(t["by"], t["text"]) for t in chat.get()["transcript"]]
     assert transcript[1:] == [
         ("USER", "comment ajouter un espace"),
-        ("ASSISTANT", messages.FAQ_ANSWERS["ADD_SPACES"]),
+        ("ASSISTANT", answer(Topic.ADD_SPACES, "FAQ_LINK_SPACES")),
         ("USER", "Continuer notre conversation"),  # a choice is written with its label
         ("ASSISTANT", messages.ASSISTANT_WELCOME),
     ]
@@ -683,7 +691,7 @@ def test_a_choice_not_offered_is_refused_in_french(desk: Api) -> None:
 
 @pytest.mark.parametrize(
     "body",
-    [{}, {"choice": None, "text": None}, {"text": "   "}, {"choice": "CONTINUE", "text": "bonjour"}],
+    [{}, {"choice": None, "text": None}, {"text": "   "}, {"choice": "CONTINUE", "text": "salut"}],
     ids=["neither", "both-null", "blank-text", "both"],
 )
 def test_neither_or_both_a_choice_and_a_text_is_refused(desk: Api, body: dict[str, Any]) -> None:
@@ -709,7 +717,7 @@ def test_a_text_where_only_choices_are_offered_is_refused(desk: Api) -> None:
         {"text": "x" * 2001},
         {"choice": 3},
         {"text": ["a"]},
-        {"text": "bonjour", "extra": 1},
+        {"text": "salut", "extra": 1},
         [],
         "texte",
     ],
@@ -747,7 +755,7 @@ def test_another_users_conversation_is_404(desk: Api) -> None:
     chat = Chat(desk, "marie")
     for route, body in (
         ("get_conversation", None),
-        ("send_message", {"text": "bonjour"}),
+        ("send_message", {"text": "salut"}),
         ("give_feedback", {"rating": "UP"}),
     ):
         reply = desk.call(route, "paul", conversation_id=chat.id, body=body)
@@ -762,7 +770,7 @@ def test_an_anonymous_conversation_is_not_reached_through_the_signed_in_routes(d
     assert anonymous.stored.owner is None
     for route, body in (
         ("get_conversation", None),
-        ("send_message", {"text": "bonjour"}),
+        ("send_message", {"text": "salut"}),
         ("give_feedback", {"rating": "UP"}),
     ):
         assert desk.call(route, "marie", conversation_id=anonymous.id, body=body).status == 404, route
@@ -772,7 +780,7 @@ def test_a_signed_in_conversation_is_not_reached_through_the_public_routes(desk:
     chat = Chat(desk, "marie")
     for route, body in (
         ("get_public_conversation", None),
-        ("send_public_message", {"text": "bonjour"}),
+        ("send_public_message", {"text": "salut"}),
         ("give_public_feedback", {"rating": "UP"}),
     ):
         assert desk.call(route, None, conversation_id=chat.id, body=body).status == 404, route
@@ -821,7 +829,7 @@ def test_an_expired_conversation_stored_as_such_is_410(desk: Api) -> None:
     desk.ports.conversations.save_conversation(expired, 1)
     for route, body in (
         ("get_public_conversation", None),
-        ("send_public_message", {"text": "bonjour"}),
+        ("send_public_message", {"text": "salut"}),
         ("give_public_feedback", {"rating": "UP"}),
     ):
         reply = desk.call(route, None, conversation_id=chat.id, body=body)
@@ -840,7 +848,7 @@ FREE_TEXT: dict[Topic, tuple[str, ...]] = {
     Topic.CREATE_ACCOUNT: (
         "comment je cree mon compte ?",
         "tu peux m'aider a m'inscrire sur chorus",
-        "Je n'ai pas encore de compte Chorus Pro, comment faire ?",
+        "Je n'ai encore aucun compte sur Chorus Pro : que dois-je faire ?",
         "cretion de compte",
     ),
     Topic.ACTIVATION_LINK: (
@@ -851,15 +859,15 @@ FREE_TEXT: dict[Topic, tuple[str, ...]] = {
     ),
     Topic.ADD_SPACES: (
         "comment ajouter un espace",
-        "comment tu rajoutes un espace a mon compte",
+        "tu rajoutes comment un nouvel espace ?",
         "il me manque l'onglet factures recues",
         "ajouter des fonctionalités",
     ),
     Topic.MANAGER_LEFT: (
-        "le gestionnaire principal est parti",
+        "notre gestionnaire principal a démissionné",
         "notre gestionaire principal a quitté la société",
         "l'administrateur n'est plus la, comment nommer un nouveau gestionnaire",
-        "transferer le role de gestionnaire principal",
+        "notre gestionnaire principal est à la retraite depuis un mois",
     ),
     Topic.SUBCONTRACTING: (
         "comment deposer une facture de sous-traitance",
@@ -905,7 +913,7 @@ def test_a_question_after_an_answer_is_understood_too(desk: Api) -> None:
     assert chat.text.startswith(messages.FAQ_ANSWERS["SUBCONTRACTING"])
 
 
-@pytest.mark.parametrize("text", ["azerty qsdf", "bonjour", "quelle est la météo demain ?", "!!!", "12345678901234"])
+@pytest.mark.parametrize("text", ["azerty qsdf", "salut", "quelle est la météo demain ?", "!!!", "12345678901234"])
 def test_gibberish_is_not_understood_and_the_topics_are_listed(desk: Api, text: str) -> None:
     chat = Chat(desk, "marie")
     with recorded_metrics() as names:
@@ -935,7 +943,7 @@ def test_the_activation_link_is_sent_again_with_the_same_answer_whether_the_addr
     for email in ("Nouveau.Venu@exemple.fr", "inconnu@exemple.fr"):
         chat = Chat(desk, user)
         chat.say("je ne trouve pas le mail avec le lien pour activer mon compte")
-        assert chat.text == f"{messages.FAQ_ANSWERS['ACTIVATION_LINK']}\n\n{messages.ASSISTANT_ASK_EMAIL}"
+        assert chat.text == f"{answer(Topic.ACTIVATION_LINK, 'FAQ_LINK_ACTIVATION')}\n\n{messages.ASSISTANT_ASK_EMAIL}"
         assert chat.reply["accepts_text"] is True
         assert chat.choices == ["CANCEL"]
         chat.say("pas-une-adresse")
@@ -977,7 +985,7 @@ def test_asking_for_the_email_can_be_cancelled(api: Api) -> None:
 # ------------------------------------------------------------------------ the principal manager left
 def test_the_manager_left_offers_a_draft_ticket_with_the_conversation(desk: Api) -> None:
     chat = Chat(desk, "marie")
-    chat.say("le gestionnaire principal est parti")
+    chat.say("notre gestionnaire principal a démissionné")
     assert chat.text.startswith(messages.FAQ_ANSWERS["MANAGER_LEFT"])
     assert chat.text.endswith(
         messages.ASSISTANT_OFFER_TICKET.format(
@@ -995,10 +1003,10 @@ def test_the_manager_left_offers_a_draft_ticket_with_the_conversation(desk: Api)
     assert ticket.body["category"]["code"] == "GESTION_STRUCTURES_UTILISATEURS"
     assert ticket.body["subcategory"]["code"] == "MODIFICATION_DROITS_UTILISATEURS"
     assert ticket.body["emitter"]["siret"] == DUPONT
-    assert ticket.body["title"] == messages.ASSISTANT_TICKET_TITLE
+    assert ticket.body["title"] == messages.ASSISTANT_TICKET_TITLE.format(name=NAME)
     description = ticket.body["description"]
-    assert "Vous : le gestionnaire principal est parti" in description
-    assert "Assistant : Bonjour, je suis l'assistant virtuel de Chorus Pro." in description
+    assert "Vous : notre gestionnaire principal a démissionné" in description
+    assert f"{NAME} : Bonjour, je suis {NAME}, l'assistante virtuelle de Chorus Pro." in description
     assert description.count("\n[") == len(transcript) - 1 + sum(t["text"].count("\n[") for t in transcript)
     assert desk.call("get_ticket", "paul", number).status == 200  # a draft of Menuiserie Dupont…
     assert desk.call("get_ticket", "claire", number).status == 404  # …for its members only
@@ -1007,16 +1015,16 @@ def test_the_manager_left_offers_a_draft_ticket_with_the_conversation(desk: Api)
 def test_the_transcript_of_a_ticket_is_in_paris_time(api: Api) -> None:
     with clock(datetime(2026, 7, 14, 21, 5, tzinfo=UTC)):
         chat = Chat(api, "marie")
-        chat.say("le gestionnaire principal est parti")
+        chat.say("notre gestionnaire principal a démissionné")
         chat.choose("YES")
     description = api.call("get_ticket", "marie", int(chat.stored.data["ticket"])).body["description"]
-    assert description.startswith("[14/07/2026 23:05] Assistant : Bonjour")
-    assert "[14/07/2026 23:05] Vous : le gestionnaire principal est parti" in description
+    assert description.startswith(f"[14/07/2026 23:05] {NAME} : {messages.ASSISTANT_GREETING.format(name=NAME)}")
+    assert "[14/07/2026 23:05] Vous : notre gestionnaire principal a démissionné" in description
 
 
 def test_the_manager_left_without_a_ticket(desk: Api) -> None:
     chat = Chat(desk, "marie")
-    chat.say("le gestionnaire principal est parti")
+    chat.say("notre gestionnaire principal a démissionné")
     chat.choose("NO")
     assert chat.step == assistant.HOME
     assert desk.call("list_tab", "marie", query={"side": "EMITTER", "tab": "DRAFTS"}).body["items"] == []
@@ -1033,7 +1041,7 @@ def test_an_anonymous_visitor_is_sent_to_the_non_connected_form(desk: Api) -> No
 
 def test_someone_of_no_structure_cannot_get_a_draft(api: Api) -> None:
     chat = Chat(api, "emma")  # a member of a team only
-    chat.say("le gestionnaire principal est parti")
+    chat.say("notre gestionnaire principal a démissionné")
     chat.choose("YES")
     assert chat.text.startswith(messages.ASSISTANT_NO_STRUCTURE)
     assert chat.step == assistant.OFFER_TICKET
@@ -1133,7 +1141,8 @@ def test_contact_an_agent_sends_a_ticket_to_the_technical_support_with_the_trans
     assert ticket["status"]["code"] == "OPEN"
     assert ticket["recipient"]["kind"] == "TEAM"
     assert ticket["recipient"]["name"] == "Support technique Chorus Pro"
-    assert (ticket["category"]["code"], ticket["subcategory"]["code"]) == assistant.AGENT_PAIR
+    # after « comment ajouter un espace », the pair of the structures and users (faq.HANDOVER)
+    assert (ticket["category"]["code"], ticket["subcategory"]["code"]) == faq.handover_pair(Topic.ADD_SPACES)
     assert "Vous : comment ajouter un espace" in ticket["description"]
     assert "Vous : Contacter un agent" in ticket["description"]
     waiting = desk.call("list_tab", "sophie", query={"side": "RECIPIENT", "tab": "ACTION"})
@@ -1146,6 +1155,8 @@ def test_contact_an_agent_as_a_draft_the_user_completes(desk: Api) -> None:
     chat = _answered(desk, "paul")
     chat.choose("AGENT")
     chat.choose("DRAFT_TICKET")
+    assert chat.step == assistant.CHOOSE_STRUCTURE  # Paul belongs to two structures: which one?
+    chat.choose(f"STRUCTURE:{DUPONT}")
     number = int(chat.stored.data["ticket"])
     assert chat.text == messages.ASSISTANT_DRAFT_READY.format(number=number)
     ticket = desk.call("get_ticket", "paul", number).body

@@ -291,7 +291,10 @@ def test_racing_ratings_of_one_conversation_count_once(dynamo: Ports) -> None:
     def unreachable() -> Any:
         raise AssertionError("a rating reaches neither the registry, the workflow nor the invitations")
 
-    context = assistant.Context(dynamo, None, unreachable, unreachable, unreachable, unreachable)
+    profile = bootstrap.assistant_profile()
+    context = assistant.Context(
+        dynamo, None, unreachable, unreachable, unreachable, unreachable, assistant.Profile(profile.name, profile.links)
+    )
     conversation, _ = assistant.start(context)
 
     def rate() -> str:

@@ -1,92 +1,55 @@
-"""How well the assistant's matcher understands questions it was not built from (tests/faq_phrasings.py).
+"""How well the assistant's matcher does on its development set (tests/faq_phrasings.py): the phrasings it was
+tuned on, one question each, negations, and messages asking two things.
 
-Correct means the expected topic, and for a phrasing that fits no topic, no topic. A wrong topic (not a
-refusal) is the costly mistake — the user gets an answer to another question — so it has its own, tighter
-bar. ``pytest -s`` prints the figures and every phrasing the matcher got wrong or refused.
+Right means the expected topic; for a phrasing that fits no topic, no topic and no choices; for a message asking
+two things, both topics offered as choices. A wrong topic (not a refusal) is the costly mistake — the user gets
+an answer to another question — so none is allowed here. These figures are optimistic by construction: the
+honest ones come from the held-out set (test_faq_heldout.py). ``pytest -s`` prints every miss.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
 
 from chorus_desk import faq, listing
-from chorus_desk.faq import Topic, understand
-from tests.faq_phrasings import HELD_OUT, PHRASINGS
+from chorus_desk.faq import Topic
+from tests.faq_measure import Case, measure
+from tests.faq_phrasings import NEGATIONS, PHRASINGS, TWO_QUESTIONS
 
-MIN_ACCURACY = 0.90
-MAX_WRONG_TOPIC = 0.03
-
-
-@dataclass(frozen=True)
-class Measure:
-    total: int
-    correct: int
-    wrong: list[tuple[str, Topic | None, Topic | None]]  # phrasing, expected, answered: another topic
-    refused: list[tuple[str, Topic | None, Topic | None]]  # phrasing, expected, best guess: no answer
-
-    @property
-    def accuracy(self) -> float:
-        return self.correct / self.total
-
-    @property
-    def wrong_rate(self) -> float:
-        return len(self.wrong) / self.total
-
-    @property
-    def refused_rate(self) -> float:
-        return len(self.refused) / self.total
-
-    def report(self, name: str) -> str:
-        lines = [
-            f"{name}: {self.total} phrasings, accuracy {self.accuracy:.1%} ({self.correct}), "
-            f"wrong topic {self.wrong_rate:.1%} ({len(self.wrong)}), "
-            f"refused {self.refused_rate:.1%} ({len(self.refused)})"
-        ]
-        lines += [f"  WRONG   expected {expected}, answered {got}: {text!r}" for text, expected, got in self.wrong]
-        lines += [f"  REFUSED expected {expected} (best guess {got}): {text!r}" for text, expected, got in self.refused]
-        return "\n".join(lines)
+MIN_ACCURACY = 0.97
 
 
-def measure(phrasings: dict[Topic | None, tuple[str, ...]]) -> Measure:
-    correct = 0
-    wrong: list[tuple[str, Topic | None, Topic | None]] = []
-    refused: list[tuple[str, Topic | None, Topic | None]] = []
-    for expected, texts in phrasings.items():
-        for text in texts:
-            understanding = understand(text)
-            if understanding.topic is expected:
-                correct += 1
-            elif understanding.topic is None:
-                refused.append((text, expected, understanding.best))
-            else:
-                wrong.append((text, expected, understanding.topic))
-    return Measure(sum(len(texts) for texts in phrasings.values()), correct, wrong, refused)
+def _cases(phrasings: dict[Topic | None, tuple[str, ...]], negated: bool = False) -> list[Case]:
+    return [Case(text, (topic,) if topic else (), negated) for topic, texts in phrasings.items() for text in texts]
 
 
-def test_the_measurement_set_is_big_enough() -> None:
-    assert sum(len(texts) for texts in PHRASINGS.values()) >= 80
+SETS = {
+    "one question": _cases(PHRASINGS),
+    "negations": _cases(NEGATIONS, negated=True),
+    "two questions": [Case(text, topics) for text, topics in TWO_QUESTIONS],
+}
+
+
+def test_the_development_set_is_big_enough() -> None:
+    assert sum(len(texts) for texts in PHRASINGS.values()) >= 200
     assert set(PHRASINGS) == {*Topic, None}
-    assert all(len(PHRASINGS[topic]) >= 12 for topic in Topic)
-    assert len(PHRASINGS[None]) >= 10
-    everything = [listing.fold(text) for texts in (*PHRASINGS.values(), *HELD_OUT.values()) for text in texts]
+    assert all(len(PHRASINGS[topic]) >= 20 for topic in Topic)
+    assert len(PHRASINGS[None]) >= 15
+    assert sum(len(texts) for texts in NEGATIONS.values()) >= 20
+    assert None in NEGATIONS, "negations that leave no topic"
+    assert len(TWO_QUESTIONS) >= 10
+    everything = [listing.fold(case.text) for cases in SETS.values() for case in cases]
     assert len(everything) == len(set(everything)), "each phrasing once"
 
 
 def test_no_phrasing_is_one_of_the_models_examples() -> None:
     examples = {listing.fold(text) for texts in faq.EXAMPLES.values() for text in texts}
-    copied = [
-        text for texts in (*PHRASINGS.values(), *HELD_OUT.values()) for text in texts if listing.fold(text) in examples
-    ]
-    assert copied == []
+    assert [case.text for cases in SETS.values() for case in cases if listing.fold(case.text) in examples] == []
 
 
-@pytest.mark.parametrize(("name", "phrasings"), [("measurement set", PHRASINGS), ("held-out set", HELD_OUT)])
-def test_the_matcher_answers_right_and_rarely_answers_wrong(
-    name: str, phrasings: dict[Topic | None, tuple[str, ...]]
-) -> None:
-    result = measure(phrasings)
+@pytest.mark.parametrize("name", list(SETS))
+def test_the_matcher_answers_right_and_never_answers_wrong(name: str) -> None:
+    result = measure(SETS[name])
     print("\n" + result.report(name))
     assert result.accuracy >= MIN_ACCURACY, result.report(name)
-    assert result.wrong_rate <= MAX_WRONG_TOPIC, result.report(name)
+    assert result.wrong == [], result.report(name)

@@ -63,7 +63,7 @@ def invitations_to(stack: Stack, address: str) -> list[dict[str, str]]:
 
 def test_the_readme_step_sends_the_activation_link_again_through_ses(stack: Stack) -> None:
     # The README's two messages, word for word.
-    said = ask(stack, "jai pas recu le mail pour activer mon compte", demo.INVITED_EMAIL)
+    said = ask(stack, "je ne trouve pas le mail avec le lien pour activer mon compte", demo.INVITED_EMAIL)
     assert said == messages.ASSISTANT_LINK_SENT
     mail = stack.wait_for_mail(demo.INVITED_EMAIL, "temporary password")  # Cognito's own text (no template)
     assert mail["from"] == "ne-pas-repondre@support-chorus.example.fr"  # the desk's sender: SES, not Cognito's

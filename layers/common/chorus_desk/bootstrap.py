@@ -28,6 +28,7 @@ from chorus_desk.ports import (
 )
 from chorus_desk.settings import (
     AgentMfaSettings,
+    AssistantProfileSettings,
     FilesSettings,
     InvitationsSettings,
     MailSettings,
@@ -142,6 +143,12 @@ def event_journal() -> MailJournal:
     from chorus_desk.adapters.dynamodb import DynamoMailJournal, Table, client
 
     return DynamoMailJournal(Table(client(), load_settings(TableSettings).table_name), prefix="PUBLISHED")
+
+
+@lru_cache(maxsize=1)
+def assistant_profile() -> AssistantProfileSettings:
+    """The assistant's name and the pages its answers point to (both assistant functions)."""
+    return load_settings(AssistantProfileSettings)
 
 
 def captcha_artist() -> CaptchaArtist:

@@ -562,7 +562,7 @@ OPERATION_MAIL_HEADINGS: dict[str, str] = {
 }
 
 # ------------------------------------------------------------------------------------ the assistant
-ASSISTANT_GREETING = "Bonjour, je suis l'assistant virtuel de Chorus Pro."
+ASSISTANT_GREETING = "Bonjour, je suis {name}, l'assistante virtuelle de Chorus Pro."  # name: ASSISTANT_NAME
 ASSISTANT_WELCOME = "Choisissez un sujet ci-dessous, ou posez votre question avec vos mots."
 ASSISTANT_CHOICES: dict[str, str] = {
     "PUBLIC": "Structure publique",
@@ -621,6 +621,10 @@ ASSISTANT_SIRET_INVALID = (
     "« {value} » n'est pas un SIRET valide (14 chiffres avec une clé de contrôle correcte). Saisissez-le à nouveau."
 )
 ASSISTANT_NOT_UNDERSTOOD = "Je n'ai pas compris votre demande. Voici les sujets sur lesquels je peux vous aider."
+ASSISTANT_DECLINED = "Entendu, je laisse de côté « {titles} ». Voici les sujets sur lesquels je peux vous aider."
+ASSISTANT_DECLINED_SEPARATOR = " », « "  # between the titles of several topics declined at once
+ASSISTANT_SEVERAL_TOPICS = "Votre message porte sur plusieurs sujets. Par lequel commençons-nous ?"
+ASSISTANT_OTHER_QUESTION = "Votre autre question : {title}"
 ASSISTANT_CHOICE_NOT_OFFERED = "Le choix « {choice} » n'est pas proposé à cette étape de la conversation."
 ASSISTANT_CHOOSE = "À cette étape, choisissez l'une des réponses proposées."
 ASSISTANT_ONE_INPUT = "Envoyez soit un choix proposé (choice), soit un texte (text), l'un des deux seulement."
@@ -636,6 +640,11 @@ ASSISTANT_LINK_SENT = (
 ASSISTANT_TOO_MANY_RESENDS = (
     "Plusieurs liens ont déjà été demandés dans cette conversation. Si vous ne recevez toujours rien, "
     "contactez un agent."
+)
+ASSISTANT_ASK_MANAGER_GONE = "Votre gestionnaire principal a-t-il quitté la structure sans transférer son rôle ?"
+ASSISTANT_MANAGER_STILL_THERE = (
+    "Dans ce cas, il transfère lui-même son rôle en suivant les quatre étapes ci-dessus : le support n'a pas à "
+    "intervenir."
 )
 ASSISTANT_OFFER_TICKET = (
     "Voulez-vous que je prépare une sollicitation « {category} / {subcategory} », avec notre conversation "
@@ -654,7 +663,9 @@ ASSISTANT_NO_STRUCTURE = (
     "Vous n'êtes rattaché à aucune structure : je ne peux pas préparer de sollicitation pour vous. Utilisez le "
     "formulaire en mode non connecté."
 )
-ASSISTANT_TICKET_TITLE = "Demande transmise par l'assistant virtuel"
+ASSISTANT_WHICH_STRUCTURE = "Pour laquelle de vos structures dois-je préparer la sollicitation ?"
+ASSISTANT_STRUCTURE_CHOICE = "{name} (SIRET {siret})"
+ASSISTANT_TICKET_TITLE = "Demande transmise par {name}, l'assistante virtuelle"
 ASSISTANT_DRAFT_READY = (
     "J'ai préparé le brouillon n° {number} avec notre conversation. Complétez-le dans « Sollicitations émises » "
     "puis soumettez-le."
@@ -662,8 +673,7 @@ ASSISTANT_DRAFT_READY = (
 ASSISTANT_TICKET_SENT = (
     "Votre demande est transmise au support : sollicitation n° {number}. Vous serez prévenu par e-mail."
 )
-ASSISTANT_SPEAKER_USER = "Vous"
-ASSISTANT_SPEAKER_ASSISTANT = "Assistant"
+ASSISTANT_SPEAKER_USER = "Vous"  # the assistant's lines carry its name (ASSISTANT_NAME)
 CONVERSATION_NOT_FOUND = "Cette conversation est introuvable."
 CONVERSATION_EXPIRED = "Cette conversation a expiré : commencez-en une nouvelle."
 CONVERSATION_CHANGED = "Un autre message est arrivé en même temps dans cette conversation : rechargez-la."
@@ -717,9 +727,13 @@ FAQ_ANSWERS: dict[str, str] = {
         "d'abonnement."
     ),
     "MANAGER_LEFT": (
-        "Si le gestionnaire principal est encore présent, il transfère lui-même son rôle à un autre utilisateur "
-        "de la structure (la marche à suivre, en quatre étapes, est décrite dans la documentation de la "
-        "communauté Chorus Pro).\n"
+        "Si le gestionnaire principal est encore présent, il transfère lui-même son rôle, en quatre étapes :\n"
+        "1. Il vérifie que la personne qui reprendra le rôle a un compte actif sur Chorus Pro et est rattachée à "
+        "la structure.\n"
+        "2. Il se connecte à Chorus Pro et ouvre l'espace « Activités du gestionnaire ».\n"
+        "3. Dans le bloc « Mes structures », il modifie la structure en cliquant sur le stylo, puis choisit, parmi "
+        "les utilisateurs rattachés, celui qui deviendra gestionnaire principal.\n"
+        "4. Il confirme le transfert : l'utilisateur choisi devient gestionnaire principal de la structure.\n"
         "S'il a quitté la structure sans avoir transféré son rôle, seul le support Chorus Pro peut nommer un "
         "nouveau gestionnaire principal : il faut lui adresser une sollicitation de catégorie « Gestion des "
         "structures et utilisateurs », sous-catégorie « Modification des droits des utilisateurs », qui explique "
@@ -736,4 +750,16 @@ FAQ_ANSWERS: dict[str, str] = {
         "gestionnaire de la structure et connecté à Chorus Pro avec ce compte."
     ),
     "HUMAN_AGENT": "Je peux vous mettre en relation avec un agent du support Chorus Pro.",
+}
+# « Pour aller plus loin »: the pages of the Chorus Pro community each answer points to (seed 002's « cliquez
+# ici »). The addresses are the template's FaqLink* parameters (ASSISTANT settings), never written in code.
+FAQ_FURTHER = "Pour aller plus loin : {links}"
+FAQ_FURTHER_LINK = "{label} ({url})"
+FAQ_LINK_LABELS: dict[str, str] = {
+    "CREATE_ACCOUNT": "créer son compte et se rattacher à sa structure, fiche pratique et vidéos",
+    "ACTIVATION_LINK": "finaliser son inscription et gérer son compte utilisateur",
+    "ADD_SPACES": "ouvrir un espace ou s'y abonner, les procédures détaillées",
+    "MANAGER_LEFT": "administrer les structures et les utilisateurs, dont transférer le rôle de gestionnaire principal",
+    "SUBCONTRACTING": "gérer les factures de sous-traitance et de co-traitance",
+    "STRUCTURE_PROCEDURE": "se rattacher à une structure publique comme gestionnaire",
 }

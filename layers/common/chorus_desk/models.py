@@ -393,14 +393,16 @@ class Feedback(_Model):
 
 class Conversation(_Model):
     """A conversation with the assistant: where it stands (``step``, what it gathered in ``data``, the steps
-    it came through for « Retour »), its transcript and its feedback. It expires after a while without a
-    message (``expires_at``, checked on every read). ``owner`` is the signed-in user's id, or ``None`` for an
-    anonymous visitor (who holds the id, a 128-bit random value, as the only key)."""
+    it came through for « Retour »), what it is about across steps (``memory``: the last topic, the structure
+    named, the questions asked and not answered yet), its transcript and its feedback. It expires after a while
+    without a message (``expires_at``, checked on every read). ``owner`` is the signed-in user's id, or ``None``
+    for an anonymous visitor (who holds the id, a 128-bit random value, as the only key)."""
 
     id: str
     owner: str | None
     step: str
     data: dict[str, str] = Field(default_factory=dict)
+    memory: dict[str, str] = Field(default_factory=dict)
     trail: tuple[str, ...] = ()
     transcript: tuple[Turn, ...] = ()
     feedback: tuple[Feedback, ...] = ()

@@ -208,15 +208,46 @@ class TicketEventsSettings(TableSettings):
     desk_bus_name: str = Field(alias="DESK_BUS_NAME", min_length=1)
 
 
-class AssistantSettings(StructuresSettings, ResendRequestsSettings):
+_PAGE = r"^https://[^\s<>\"]+$"
+
+
+class AssistantProfileSettings(BaseModel):
+    """Both assistant functions: the assistant's name (the template's ``AssistantName``, « ClaudIA » by default),
+    and the « Pour aller plus loin » page of each frequent answer (``FaqLink*``: pages of the Chorus Pro
+    community, their defaults documented in the template). No default here: the addresses live in one place."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    name: str = Field(alias="ASSISTANT_NAME", min_length=1, max_length=40, pattern=r"^\S(.*\S)?$")
+    link_create_account: str = Field(alias="FAQ_LINK_CREATE_ACCOUNT", pattern=_PAGE)
+    link_activation: str = Field(alias="FAQ_LINK_ACTIVATION", pattern=_PAGE)
+    link_spaces: str = Field(alias="FAQ_LINK_SPACES", pattern=_PAGE)
+    link_manager: str = Field(alias="FAQ_LINK_MANAGER", pattern=_PAGE)
+    link_subcontracting: str = Field(alias="FAQ_LINK_SUBCONTRACTING", pattern=_PAGE)
+    link_structures: str = Field(alias="FAQ_LINK_STRUCTURES", pattern=_PAGE)
+
+    @property
+    def links(self) -> dict[str, str]:
+        """The page of each topic that has one, by topic code (``faq.Topic``)."""
+        return {
+            "CREATE_ACCOUNT": self.link_create_account,
+            "ACTIVATION_LINK": self.link_activation,
+            "ADD_SPACES": self.link_spaces,
+            "MANAGER_LEFT": self.link_manager,
+            "SUBCONTRACTING": self.link_subcontracting,
+            "STRUCTURE_PROCEDURE": self.link_structures,
+        }
+
+
+class AssistantSettings(StructuresSettings, ResendRequestsSettings, AssistantProfileSettings):
     """The assistant function: the table, the registry and the state machine (the structure procedure), the
-    desk's bus and the pseudonym key (activation links, sent by ``InvitationsFunction``)."""
+    desk's bus and the pseudonym key (activation links, sent by ``InvitationsFunction``), its name and pages."""
 
 
-class PublicAssistantSettings(TableSettings, ResendRequestsSettings):
+class PublicAssistantSettings(TableSettings, ResendRequestsSettings, AssistantProfileSettings):
     """The public assistant: the table (conversations, ratings), the desk's bus and the pseudonym key
-    (activation links, sent by ``InvitationsFunction``), and the per-address limits of what anyone may ask
-    without an account (conversations, messages)."""
+    (activation links, sent by ``InvitationsFunction``), its name and pages, and the per-address limits of what
+    anyone may ask without an account (conversations, messages)."""
 
     conversations_per_hour: int = Field(alias="ASSISTANT_CONVERSATIONS_PER_HOUR", default=20, ge=1)
     conversations_per_day: int = Field(alias="ASSISTANT_CONVERSATIONS_PER_DAY", default=60, ge=1)

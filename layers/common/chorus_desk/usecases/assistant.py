@@ -10,8 +10,9 @@ the assistant says so and lists what it can do rather than guess.
 
 from __future__ import annotations
 
+import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
@@ -19,7 +20,7 @@ from chorus_desk import catalogue, faq, messages
 from chorus_desk.actors import SignedInUser
 from chorus_desk.commands import ContentChanges, CreateTicket
 from chorus_desk.errors import Conflict, DeskError, FieldError, Forbidden, Gone, InvalidInput, NotFound
-from chorus_desk.listing import PARIS
+from chorus_desk.listing import PARIS, fold
 from chorus_desk.models import (
     _EMAIL,
     Conversation,
@@ -46,8 +47,8 @@ MAX_TURNS = 200  # beyond, the oldest lines of the transcript are dropped (the i
 MAX_TRANSCRIPT_BYTES = 250_000
 MAX_FEEDBACK = 10
 MAX_RESENDS = 3  # addresses one conversation may ask an invitation for (each address: once a day, whoever asks)
-# « Contacter un agent »: the ticket goes to the technical support, in the pair of the structures and users.
-AGENT_PAIR = ("GESTION_STRUCTURES_UTILISATEURS", "MODIFICATION_DROITS_UTILISATEURS")
+# « Contacter un agent »: the ticket goes to the technical support, in the pair of the conversation's topic
+# (``faq.handover_pair``), for the structure the conversation is about (or the one the user picks).
 
 
 # ------------------------------------------------------------------------------------------ values
@@ -55,6 +56,14 @@ AGENT_PAIR = ("GESTION_STRUCTURES_UTILISATEURS", "MODIFICATION_DROITS_UTILISATEU
 class Choice:
     id: str
     label: str
+
+
+@dataclass(frozen=True)
+class Link:
+    """A page the answer points to (« Pour aller plus loin »)."""
+
+    label: str
+    url: str
 
 
 @dataclass(frozen=True)
@@ -66,6 +75,16 @@ class Reply:
     accepts_text: bool = False  # a text field is offered (a question, a SIRET, an e-mail)
     feedback: bool = False  # the thumbs are offered (after an answer or a finished procedure)
     operation_id: str | None = None
+    links: tuple[Link, ...] = ()  # the pages of the answer given in this reply
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What the assistant is called, and the page each topic's answer points to (by topic code): the template's
+    ``AssistantName`` and ``FaqLink*`` parameters, through the functions' settings."""
+
+    name: str
+    links: Mapping[str, str]
 
 
 @dataclass(frozen=True)
@@ -78,6 +97,7 @@ class Context:
     workflow: Callable[[], Workflow]
     invitations: Callable[[], InvitationRequests]  # where a resend is asked (the private function does it)
     pseudonym_key: Callable[[], SigningKey]  # the key of the pseudonym a resend is counted under
+    profile: Profile
     now: datetime = field(default_factory=utc_now)
 
 
@@ -102,6 +122,9 @@ FOLLOW = "FOLLOW"
 ASK_EMAIL = "ASK_EMAIL"
 OFFER_TICKET = "OFFER_TICKET"
 CONTACT_AGENT = "CONTACT_AGENT"
+CHOOSE_TOPIC = "CHOOSE_TOPIC"  # a message asked several things: which one first
+ASK_MANAGER_GONE = "ASK_MANAGER_GONE"  # n° 4: has the principal manager left?
+CHOOSE_STRUCTURE = "CHOOSE_STRUCTURE"  # the hand-over: for which of the user's structures
 DONE = "DONE"  # an answer was given or a procedure finished: the thumbs, continue, an agent
 
 # The steps of the structure procedure: « Retour » and « Annuler » are offered there.
@@ -122,8 +145,36 @@ def _c(choice_id: str) -> Choice:
     return Choice(choice_id, messages.ASSISTANT_CHOICES[choice_id])
 
 
-def _topics() -> tuple[Choice, ...]:
-    return tuple(Choice(f"TOPIC:{t.value}", faq.title(t)) for t in faq.MENU)
+def _topics(topics: tuple[faq.Topic, ...] = faq.MENU) -> tuple[Choice, ...]:
+    return tuple(Choice(f"TOPIC:{t.value}", faq.title(t)) for t in topics)
+
+
+def _pending(conversation: Conversation) -> tuple[faq.Topic, ...]:
+    """The topics of a message asking several things that were not answered yet, in the order asked."""
+    return tuple(faq.Topic(code) for code in conversation.memory.get("pending", "").split(",") if code)
+
+
+def _links(ctx: Context, topic: faq.Topic) -> tuple[Link, ...]:
+    url = ctx.profile.links.get(topic.value)
+    return (Link(messages.FAQ_LINK_LABELS[topic.value], url),) if url else ()
+
+
+def _further(ctx: Context, text: str, topic: faq.Topic) -> str:
+    """``text``, then the topic's « Pour aller plus loin » page (seed 002's « cliquez ici »), if it has one."""
+    links = "; ".join(messages.FAQ_FURTHER_LINK.format(label=link.label, url=link.url) for link in _links(ctx, topic))
+    return f"{text}\n\n{messages.FAQ_FURTHER.format(links=links)}" if links else text
+
+
+def _answer(ctx: Context, topic: faq.Topic) -> str:
+    """The topic's French answer, and its « Pour aller plus loin » page."""
+    return _further(ctx, faq.answer(topic), topic)
+
+
+def _structure_choices(user: SignedInUser) -> tuple[Choice, ...]:
+    return tuple(
+        Choice(f"STRUCTURE:{m.org.id}", messages.ASSISTANT_STRUCTURE_CHOICE.format(name=m.org_name, siret=m.org.id))
+        for m in user.structures
+    )
 
 
 def _navigation(step: str) -> tuple[Choice, ...]:
@@ -171,13 +222,27 @@ def _prompt(conversation: Conversation, ctx: Context) -> Reply:
             if ctx.user is None:
                 return Reply(messages.ASSISTANT_AGENT_ANONYMOUS, (_c("CONTINUE"),))
             return Reply(messages.ASSISTANT_AGENT, (_c("SEND_TICKET"), _c("DRAFT_TICKET"), _c("CONTINUE")))
-        case _:  # DONE: the thumbs, continue, an agent, or another question typed at once
+        case "CHOOSE_TOPIC":
+            topics = _pending(conversation)
+            return Reply(messages.ASSISTANT_SEVERAL_TOPICS, (*_topics(topics), _c("CANCEL")), accepts_text=True)
+        case "ASK_MANAGER_GONE":
+            return Reply(messages.ASSISTANT_ASK_MANAGER_GONE, (_c("YES"), _c("NO")))
+        case "CHOOSE_STRUCTURE":
+            choices = _structure_choices(ctx.user) if ctx.user else ()
+            return Reply(messages.ASSISTANT_WHICH_STRUCTURE, (*choices, _c("CANCEL")))
+        case _:  # DONE: the thumbs, continue, an agent, the other question asked, or another one typed at once
+            others = tuple(
+                Choice(f"TOPIC:{t.value}", messages.ASSISTANT_OTHER_QUESTION.format(title=faq.title(t)))
+                for t in _pending(conversation)
+            )
+            topic = data.get("topic")
             return Reply(
                 data.get("said", messages.ASSISTANT_ANYTHING_ELSE),
-                (_c("CONTINUE"), _c("AGENT")),
+                (*others, _c("CONTINUE"), _c("AGENT")),
                 accepts_text=True,
                 feedback=True,
                 operation_id=data.get("operation_id"),
+                links=_links(ctx, faq.Topic(topic)) if topic else (),
             )
 
 
@@ -212,7 +277,9 @@ class Turnaround:
     step: str
     data: dict[str, str]
     trail: list[str]
+    memory: dict[str, str] = field(default_factory=dict)
     said: list[str] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
 
     def go(self, step: str, remember: bool = True) -> None:
         if remember and self.step != step:
@@ -261,22 +328,64 @@ def _siret(text: str | None) -> str:
     return value
 
 
+_SIRET_IN_TEXT = re.compile(r"(?<!\d)\d(?:\s?\d){13}(?!\d)")
+
+
+def _remember_structure(turn: Turnaround, ctx: Context, text: str) -> None:
+    """The structure a message names, by SIRET or by designation, among the user's own: the one a hand-over is
+    filed for. Only the user's structures are looked at, so nothing is read and nothing is told of others'."""
+    if ctx.user is None:
+        return
+    sirets = {"".join(found.split()) for found in _SIRET_IN_TEXT.findall(text)}
+    words = f" {fold(text)} "
+    for membership in ctx.user.structures:
+        if membership.org.id in sirets or f" {fold(membership.org_name)} " in words:
+            turn.memory["structure"] = membership.org.id
+            return
+
+
+def _remember_procedure(turn: Turnaround, ctx: Context) -> None:
+    """The structure of the procedure under way, once the user has given its SIRET, if they belong to it."""
+    siret = turn.data.get("siret")
+    if ctx.user is not None and siret and any(m.org.id == siret for m in ctx.user.structures):
+        turn.memory["structure"] = siret
+
+
 def _understood(turn: Turnaround, ctx: Context, text: str) -> None:
-    """Free text outside a form: what the user asks, or « I did not understand » and the topics."""
+    """Free text outside a form: what the user asks, the topics of a message asking several things, or « I did
+    not understand » (and what the user declined, if anything) and the topics."""
     understanding = faq.understand(text)
     topic = understanding.topic
     metrics.add_metric(name="AssistantUnderstood" if topic else "AssistantNotUnderstood", unit="Count", value=1)
+    _remember_structure(turn, ctx, text)
+    if understanding.choices:
+        turn.home()
+        turn.memory["pending"] = ",".join(t.value for t in understanding.choices)
+        turn.go(CHOOSE_TOPIC)
+        return
     if topic is None:
         turn.home()
-        turn.said.append(messages.ASSISTANT_NOT_UNDERSTOOD)
+        if understanding.declined:
+            titles = messages.ASSISTANT_DECLINED_SEPARATOR.join(faq.title(t) for t in understanding.declined)
+            turn.said.append(messages.ASSISTANT_DECLINED.format(titles=titles))
+        else:
+            turn.said.append(messages.ASSISTANT_NOT_UNDERSTOOD)
         return
-    _open_topic(turn, ctx, topic)
+    _open_topic(turn, ctx, topic, text)
 
 
-def _open_topic(turn: Turnaround, ctx: Context, topic: faq.Topic) -> None:
+def _open_topic(turn: Turnaround, ctx: Context, topic: faq.Topic, text: str | None = None) -> None:
+    """Answer ``topic`` and do what follows it; ``text``, the message it was understood from, if typed."""
+    if topic is not faq.Topic.HUMAN_AGENT:  # « parler à un agent » is a way out, not what the conversation is about
+        turn.memory["topic"] = topic.value
+    pending = [code for code in turn.memory.pop("pending", "").split(",") if code and code != topic.value]
+    if pending:
+        turn.memory["pending"] = ",".join(pending)
     follow_up = faq.follow_up(topic)
     if follow_up.kind is faq.FollowUp.START_STRUCTURE_PROCEDURE:
-        _need_user(ctx)
+        if ctx.user is None:  # seed 004's prerequisite: a manager of the structure, signed in
+            turn.links.extend(_links(ctx, topic))
+            raise _Say(_further(ctx, messages.ASSISTANT_SIGN_IN_REQUIRED, topic))
         turn.home()
         turn.go(STRUCTURE_TYPE)
         return
@@ -284,23 +393,25 @@ def _open_topic(turn: Turnaround, ctx: Context, topic: faq.Topic) -> None:
         turn.home()
         turn.go(CONTACT_AGENT)
         return
+    turn.links.extend(_links(ctx, topic))
     if follow_up.kind is faq.FollowUp.ASK_EMAIL_AND_RESEND:
         turn.home()
-        turn.said.append(faq.answer(topic))
+        turn.said.append(_answer(ctx, topic))
         turn.go(ASK_EMAIL)
         return
     if follow_up.kind is faq.FollowUp.OFFER_TICKET and follow_up.category and follow_up.subcategory:
         turn.home()
-        turn.said.append(faq.answer(topic))
+        turn.said.append(_answer(ctx, topic))
         turn.data = {"category": follow_up.category, "subcategory": follow_up.subcategory, "topic": topic.value}
-        turn.go(OFFER_TICKET)
+        # n° 4: the support's ticket only when the manager is gone; the user is asked unless the message said so
+        turn.go(OFFER_TICKET if text is not None and faq.says_manager_left(text) else ASK_MANAGER_GONE)
         return
-    turn.done(faq.answer(topic), topic=topic.value)
+    turn.done(_answer(ctx, topic), topic=topic.value)
 
 
 def _advance(conversation: Conversation, ctx: Context, message: Message, shown: Reply) -> Turnaround:
     """The next step after ``message``, given what the current step offered (``shown``, its prompt)."""
-    turn = Turnaround(conversation.step, dict(conversation.data), list(conversation.trail))
+    turn = Turnaround(conversation.step, dict(conversation.data), list(conversation.trail), dict(conversation.memory))
     offered = {c.id for c in shown.choices}
     if conversation.step == FOLLOW:  # the button the client showed while it ran stays valid once it finished
         offered.add("REFRESH")
@@ -316,6 +427,7 @@ def _advance(conversation: Conversation, ctx: Context, message: Message, shown: 
             return turn
         if choice == "CANCEL":
             turn.home()
+            turn.memory.pop("pending", None)
             turn.said.append(messages.ASSISTANT_CANCELLED)
         elif choice == "BACK":
             turn.step = turn.trail.pop() if turn.trail else HOME
@@ -339,6 +451,17 @@ def _on_home(turn: Turnaround, given: Given) -> None:
 
 def _on_done(turn: Turnaround, given: Given) -> None:
     _understood(turn, given.ctx, given.text or "")
+
+
+def _on_choose_topic(turn: Turnaround, given: Given) -> None:  # a topic chosen is opened by ``_advance``
+    _understood(turn, given.ctx, given.text or "")
+
+
+def _on_manager_gone(turn: Turnaround, given: Given) -> None:
+    if given.choice == "YES":
+        turn.go(OFFER_TICKET)
+        return
+    turn.done(messages.ASSISTANT_MANAGER_STILL_THERE, topic=faq.Topic.MANAGER_LEFT.value)
 
 
 def _on_type(turn: Turnaround, given: Given) -> None:
@@ -488,19 +611,36 @@ def _on_email(turn: Turnaround, given: Given) -> None:
     turn.done(messages.ASSISTANT_LINK_SENT, resends=str(resends + 1))
 
 
-def _draft(ctx: Context, conversation: Conversation, category: str, subcategory: str, submit: bool) -> int:
+def _draft(ctx: Context, conversation: Conversation, pair: tuple[str, str], siret: str, submit: bool) -> int:
     user = _need_user(ctx)
-    if not user.structures:
-        raise _Say(messages.ASSISTANT_NO_STRUCTURE)
     content = TicketContent(
-        category=category,
-        subcategory=subcategory,
-        emitter_siret=user.structures[0].org.id,
-        title=messages.ASSISTANT_TICKET_TITLE,
-        description=transcript_text(conversation)[-10_000:],
+        category=pair[0],
+        subcategory=pair[1],
+        emitter_siret=siret,
+        title=messages.ASSISTANT_TICKET_TITLE.format(name=ctx.profile.name),
+        description=transcript_text(conversation, ctx.profile.name)[-10_000:],
     )
     seen = tickets.create_ticket(ctx.ports, user, CreateTicket(ContentChanges.of(content), submit=submit))
     return seen.ticket.number
+
+
+def _hand_over(turn: Turnaround, given: Given, pair: tuple[str, str], submit: bool, siret: str | None = None) -> None:
+    """File the conversation as a ticket of ``pair`` (sent, or a draft), for the structure the conversation is
+    about if the user belongs to it, for their only structure, or for the one they pick among theirs."""
+    user = _need_user(given.ctx)
+    mine = [m.org.id for m in user.structures]
+    if not mine:
+        raise _Say(messages.ASSISTANT_NO_STRUCTURE)
+    if siret is None:
+        named = turn.memory.get("structure")
+        siret = named if named in mine else mine[0] if len(mine) == 1 else None
+    if siret is None:
+        turn.data = {"category": pair[0], "subcategory": pair[1], "submit": "yes" if submit else ""}
+        turn.go(CHOOSE_STRUCTURE)
+        return
+    number = _draft(given.ctx, given.conversation, pair, siret, submit)
+    said = messages.ASSISTANT_TICKET_SENT if submit else messages.ASSISTANT_DRAFT_READY
+    turn.done(said.format(number=number), ticket=str(number))
 
 
 def _on_offer(turn: Turnaround, given: Given) -> None:
@@ -510,18 +650,19 @@ def _on_offer(turn: Turnaround, given: Given) -> None:
     if given.ctx.user is None:
         turn.done(messages.ASSISTANT_USE_PUBLIC_FORM)
         return
-    number = _draft(given.ctx, given.conversation, turn.data["category"], turn.data["subcategory"], submit=False)
-    turn.done(messages.ASSISTANT_DRAFT_READY.format(number=number), ticket=str(number))
+    _hand_over(turn, given, (turn.data["category"], turn.data["subcategory"]), submit=False)
 
 
 def _on_agent(turn: Turnaround, given: Given) -> None:
-    category, subcategory = AGENT_PAIR
-    if given.choice == "SEND_TICKET":
-        number = _draft(given.ctx, given.conversation, category, subcategory, submit=True)
-        turn.done(messages.ASSISTANT_TICKET_SENT.format(number=number), ticket=str(number))
-    else:
-        number = _draft(given.ctx, given.conversation, category, subcategory, submit=False)
-        turn.done(messages.ASSISTANT_DRAFT_READY.format(number=number), ticket=str(number))
+    topic = turn.memory.get("topic")
+    pair = faq.handover_pair(faq.Topic(topic) if topic else None)
+    _hand_over(turn, given, pair, submit=given.choice == "SEND_TICKET")
+
+
+def _on_choose_structure(turn: Turnaround, given: Given) -> None:  # the choice was offered: one of the user's
+    siret = str(given.choice).removeprefix("STRUCTURE:")
+    pair = (turn.data["category"], turn.data["subcategory"])
+    _hand_over(turn, given, pair, submit=bool(turn.data.get("submit")), siret=siret)
 
 
 _STEPS: dict[str, Callable[[Turnaround, Given], None]] = {
@@ -538,21 +679,31 @@ _STEPS: dict[str, Callable[[Turnaround, Given], None]] = {
     ASK_EMAIL: _on_email,
     OFFER_TICKET: _on_offer,
     CONTACT_AGENT: _on_agent,
+    CHOOSE_TOPIC: _on_choose_topic,
+    ASK_MANAGER_GONE: _on_manager_gone,
+    CHOOSE_STRUCTURE: _on_choose_structure,
 }
 
 
 # -------------------------------------------------------------------------------------- use cases
-def transcript_text(conversation: Conversation) -> str:
-    """The conversation as a ticket's description: one line per message, who and when (Paris time)."""
-    names = {"USER": messages.ASSISTANT_SPEAKER_USER, "ASSISTANT": messages.ASSISTANT_SPEAKER_ASSISTANT}
+def transcript_text(conversation: Conversation, assistant_name: str) -> str:
+    """The conversation as a ticket's description: one line per message, who (the user, or the assistant by its
+    name) and when (Paris time)."""
+    names = {"USER": messages.ASSISTANT_SPEAKER_USER, "ASSISTANT": assistant_name}
     return "\n".join(
         f"[{t.at.astimezone(PARIS):%d/%m/%Y %H:%M}] {names[t.by.value]} : {t.text}" for t in conversation.transcript
     )
 
 
-def _said(reply: Reply, before: list[str]) -> Reply:
+def _said(reply: Reply, before: list[str], links: list[Link] | None = None) -> Reply:
+    """The step's reply after what the assistant had to say first, with the pages of the answers said."""
     return Reply(
-        "\n\n".join([*before, reply.text]), reply.choices, reply.accepts_text, reply.feedback, reply.operation_id
+        "\n\n".join([*before, reply.text]),
+        reply.choices,
+        reply.accepts_text,
+        reply.feedback,
+        reply.operation_id,
+        tuple(dict.fromkeys([*(links or []), *reply.links])),
     )
 
 
@@ -579,7 +730,7 @@ def start(ctx: Context) -> tuple[Conversation, Reply]:
         updated_at=now,
         expires_at=now + IDLE,
     )
-    reply = _said(prompt(conversation, ctx), [messages.ASSISTANT_GREETING])
+    reply = _said(prompt(conversation, ctx), [messages.ASSISTANT_GREETING.format(name=ctx.profile.name)])
     conversation = conversation.model_copy(
         update={"transcript": (Turn(by=Speaker.ASSISTANT, text=reply.text, at=now),)}
     )
@@ -611,8 +762,11 @@ def send(ctx: Context, conversation_id: str, message: Message) -> tuple[Conversa
     conversation = load(ctx, conversation_id)
     shown = prompt(conversation, ctx)  # read once: the FOLLOW step's prompt reads the operation
     turn = _advance(conversation, ctx, message, shown)
-    moved = conversation.model_copy(update={"step": turn.step, "data": turn.data, "trail": tuple(turn.trail)})
-    reply = _said(prompt(moved, ctx), turn.said)
+    _remember_procedure(turn, ctx)
+    moved = conversation.model_copy(
+        update={"step": turn.step, "data": turn.data, "trail": tuple(turn.trail), "memory": turn.memory}
+    )
+    reply = _said(prompt(moved, ctx), turn.said, turn.links)
     said_by_user = message.text.strip() if message.text else _label(shown, message.choice)
     now = ctx.now
     moved = moved.model_copy(

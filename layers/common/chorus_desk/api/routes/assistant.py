@@ -17,9 +17,9 @@ from chorus_desk.actors import SignedInUser
 from chorus_desk.errors import Forbidden
 from chorus_desk.observability import tracer
 from chorus_desk.ports import CompanyRegistry, Establishment, InvitationRequests, Ports, SigningKey, Workflow
-from chorus_desk.settings import PublicAssistantSettings, load_settings
+from chorus_desk.settings import AssistantProfileSettings, PublicAssistantSettings, load_settings
 from chorus_desk.usecases import assistant
-from chorus_desk.usecases.assistant import Context, Message
+from chorus_desk.usecases.assistant import Context, Message, Profile
 from chorus_desk.usecases.public import Limits, check_rate
 
 from ..http import counted_source, documented, signed_in
@@ -42,16 +42,22 @@ _CONVERSATION = documented(
 @dataclass(frozen=True)
 class Reach:
     """What the assistant may act through besides the ports (resolved through ``Depends``, so that tests and
-    the local stack override them like the ports)."""
+    the local stack override them like the ports), and what it is called and points to (its settings)."""
 
     registry: CompanyRegistry
     workflow: Workflow
     invitations: InvitationRequests  # a resend is asked here; InvitationsFunction alone reaches Cognito
     pseudonym_key: SigningKey
+    profile: Profile
 
 
 ResendRequests = Annotated[InvitationRequests, Depends(bootstrap.resend_requests)]
 PseudonymKey = Annotated[SigningKey, Depends(bootstrap.pseudonym_key)]
+AssistantProfile = Annotated[AssistantProfileSettings, Depends(bootstrap.assistant_profile)]
+
+
+def _profile(settings: AssistantProfileSettings) -> Profile:
+    return Profile(name=settings.name, links=settings.links)
 
 
 def reach(
@@ -59,8 +65,9 @@ def reach(
     workflow: Annotated[Workflow, Depends(bootstrap.workflow)],
     invitations: ResendRequests,
     pseudonym_key: PseudonymKey,
+    profile: AssistantProfile,
 ) -> Reach:
-    return Reach(registry, workflow, invitations, pseudonym_key)
+    return Reach(registry, workflow, invitations, pseudonym_key, _profile(profile))
 
 
 class _SignedInOnly:
@@ -100,8 +107,8 @@ NewConversationLimit = Annotated[
 MessageLimit = Annotated[None, Depends(limited("assistant-message", "messages_per_hour", "messages_per_day"))]
 
 
-def public_reach(invitations: ResendRequests, pseudonym_key: PseudonymKey) -> Reach:
-    return Reach(_SignedInOnly(), _SignedInOnly(), invitations, pseudonym_key)
+def public_reach(invitations: ResendRequests, pseudonym_key: PseudonymKey, profile: AssistantProfile) -> Reach:
+    return Reach(_SignedInOnly(), _SignedInOnly(), invitations, pseudonym_key, _profile(profile))
 
 
 Outside = Annotated[Reach, Depends(reach)]
@@ -116,6 +123,7 @@ def _context(ports: Ports, user: SignedInUser | None, outside: Reach) -> Context
         lambda: outside.workflow,
         lambda: outside.invitations,
         lambda: outside.pseudonym_key,
+        outside.profile,
     )
 
 

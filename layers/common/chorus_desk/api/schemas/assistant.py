@@ -30,12 +30,20 @@ class ChoiceView(View):
     label: str
 
 
+class LinkView(View):
+    label: str
+    url: str
+
+
 class ReplyView(View):
     text: str
     choices: list[ChoiceView]
     accepts_text: bool = Field(description="Le client propose un champ de saisie libre.")
     feedback: bool = Field(description="Le client propose les pouces (avis sur la réponse).")
     operation_id: str | None = Field(description="L'opération suivie (inactivation), le cas échéant.")
+    links: list[LinkView] = Field(
+        description="« Pour aller plus loin » : les pages de la communauté Chorus Pro de la réponse donnée."
+    )
 
     @classmethod
     def of(cls, reply: Reply) -> ReplyView:
@@ -45,6 +53,7 @@ class ReplyView(View):
             accepts_text=reply.accepts_text,
             feedback=reply.feedback,
             operation_id=reply.operation_id,
+            links=[LinkView(label=link.label, url=link.url) for link in reply.links],
         )
 
 

@@ -1,0 +1,30 @@
+"""The assistant's held-out set (tests/faq_heldout.json), read by its own test only (test_faq_heldout.py).
+
+The set was written by another hand, from seed 002 and the topic titles alone, before any change to the model
+of 2026-12-07; nobody tunes on it. Each item is ``{"text", "topic"}`` (a topic's code, or ``null`` where no
+topic fits), or ``{"text", "topics": [A, B]}`` for a message asking two things (both must be offered as
+choices); ``"negated": true`` marks a message with a negation.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+from chorus_desk.faq import Topic
+from tests.faq_measure import Case
+
+HELD_OUT_FILE = Path(__file__).with_name("faq_heldout.json")
+
+
+@cache
+def held_out() -> tuple[Case, ...]:
+    cases = []
+    for item in json.loads(HELD_OUT_FILE.read_text(encoding="utf-8")):
+        if "topics" in item:
+            expected = tuple(Topic(t) for t in item["topics"])
+        else:
+            expected = () if item["topic"] is None else (Topic(item["topic"]),)
+        cases.append(Case(item["text"], expected, bool(item.get("negated", False))))
+    return tuple(cases)

@@ -1,0 +1,167 @@
+"""The held-out set of the assistant's matcher (tests/faq_heldout.json, written by another hand before the model
+was changed): kept apart from everything the model was built or tuned from, and measured.
+
+The issue's targets are 95 % right and no wrong topic. The model reaches 118 of 129 (91.5 %) with one wrong
+topic (docs/decisions.md, 2026-12-07): the test holds that level, so that a change which makes the matcher worse
+on phrasings nobody tuned it for fails, and says plainly that the target is not met. Raising the bar needs a
+better model, tuned on the development set (tests/faq_phrasings.py), never on this one.
+``pytest -s`` prints the figures, per kind of phrasing, and the phrasings answered wrong or refused.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from chorus_desk import faq, listing, messages
+from chorus_desk.faq import Topic
+from tests.faq_heldout import HELD_OUT_FILE, held_out
+from tests.faq_measure import TOO_CLOSE, measure, similarity, too_close
+from tests.faq_phrasings import NEGATIONS, PHRASINGS, TWO_QUESTIONS
+
+TARGET_ACCURACY = 0.95  # the issue's targets…
+TARGET_WRONG = 0
+ACHIEVED_RIGHT = 118  # …and what the model achieves honestly (of 129): the bar this test holds
+ACHIEVED_WRONG = 1
+TESTS = Path(__file__).parent
+
+
+def _development() -> tuple[str, ...]:
+    return (
+        *(text for texts in PHRASINGS.values() for text in texts),
+        *(text for texts in NEGATIONS.values() for text in texts),
+        *(text for text, _ in TWO_QUESTIONS),
+    )
+
+
+def _messages() -> set[str]:
+    """Every French text of messages.py (labels the assistant tests compare against, not phrasings)."""
+    found: set[str] = set()
+
+    def collect(value: object) -> None:
+        if isinstance(value, str):
+            found.add(value)
+        elif isinstance(value, dict):
+            for item in value.values():
+                collect(item)
+
+    for value in vars(messages).values():
+        collect(value)
+    return found
+
+
+def _phrasings_of_other_tests() -> tuple[str, ...]:
+    """The string literals of the assistant's and the matcher's other tests that could be phrasings: not the
+    French texts of messages.py, not codes and identifiers, not the keys of a subscript."""
+    labels = _messages()
+    found: set[str] = set()
+    for path in sorted({*TESTS.glob("*faq*.py"), *TESTS.glob("*assistant*.py")}):
+        if path.name in {"faq_heldout.py", Path(__file__).name}:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        keys = {id(node.slice) for node in ast.walk(tree) if isinstance(node, ast.Subscript)}  # body["description"]
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Constant) and isinstance(node.value, str)) or id(node) in keys:
+                continue
+            text = node.value
+            if text in labels or not listing.fold(text) or (" " not in text and not text.islower()):
+                continue
+            found.add(text)
+    return tuple(sorted(found))
+
+
+def test_the_held_out_set_is_well_formed() -> None:
+    cases = held_out()
+    assert len(cases) >= 100
+    assert {topic for case in cases for topic in case.expected} == set(Topic)
+    assert any(not case.expected for case in cases), "phrasings where no topic fits"
+    assert all(len(set(case.expected)) == len(case.expected) <= faq.MAX_CHOICES for case in cases)
+    assert sum(case.kind == "negation" for case in cases) >= 5
+    assert sum(case.kind == "two questions" for case in cases) >= 5
+    folded = [listing.fold(case.text) for case in cases]
+    assert len(folded) == len(set(folded)), "each phrasing once"
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "close"),
+    [
+        ("Le chat dort sur le canapé du salon", "le chat dort sur canape du salon", True),  # a word fewer
+        ("salon du canapé sur dort chat le", "le chat dort sur canape du salon", True),  # the words reordered
+        ("Où est la GARE ?", "ou est la gare", True),  # accents, case, punctuation
+        ("le chat dort sur le canapé", "il pleut sur la ville ce matin", False),
+    ],
+)
+def test_similarity_sees_copies_through_order_accents_and_small_changes(a: str, b: str, close: bool) -> None:
+    assert (similarity(a, b) >= TOO_CLOSE) is close
+    assert similarity(a, b) == similarity(b, a)
+    assert similarity(a, a) == 1.0
+
+
+def test_no_held_out_phrasing_is_within_0_8_of_an_example_of_the_model() -> None:
+    examples = tuple(text for texts in faq.EXAMPLES.values() for text in texts)
+    close = [(case.text, found) for case in held_out() if (found := too_close(case.text, examples))]
+    assert close == []
+
+
+def test_no_held_out_phrasing_is_within_0_8_of_the_development_set() -> None:
+    development = _development()
+    close = [(case.text, found) for case in held_out() if (found := too_close(case.text, development))]
+    assert close == []
+
+
+def test_no_held_out_phrasing_is_within_0_8_of_a_phrasing_of_another_test() -> None:
+    others = _phrasings_of_other_tests()
+    assert len(others) > 100  # the collection found the other tests' phrasings
+    close = [(case.text, found) for case in held_out() if (found := too_close(case.text, others))]
+    assert close == []
+
+
+def _code_of(path: Path) -> tuple[set[str], set[str]]:
+    """A module's string literals (docstrings aside) and the modules it imports."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+    }
+    literals = {
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+    }
+    imported = {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    return literals, imported
+
+
+def test_only_its_own_module_reads_the_held_out_file() -> None:
+    """Nothing but tests/faq_heldout.py names the file, and nothing but this test imports that module: the model,
+    the development set, the bench and the other tests never see the held-out phrasings."""
+    root = TESTS.parent
+    paths = [*TESTS.rglob("*.py"), *root.glob("bench/*.py"), *root.glob("fuzz/*.py"), *root.glob("layers/**/*.py")]
+    naming, importing = [], []
+    for path in paths:
+        literals, imported = _code_of(path)
+        if any(HELD_OUT_FILE.name in literal for literal in literals):
+            naming.append(path.name)
+        if "tests.faq_heldout" in imported:
+            importing.append(path.name)
+    assert naming == ["faq_heldout.py"]
+    assert importing == [Path(__file__).name]
+
+
+def test_the_held_out_figures_hold() -> None:
+    cases = held_out()
+    result = measure(cases)
+    lines = [result.report("held-out set")]
+    lines += [measure([c for c in cases if c.kind == kind]).line(f"  {kind}") for kind in ("plain", "negation")]
+    lines.append(measure([c for c in cases if c.kind == "two questions"]).line("  two questions"))
+    print("\n" + "\n".join(lines))
+    assert len(result.right) >= ACHIEVED_RIGHT, "\n".join(lines)
+    assert len(result.wrong) <= ACHIEVED_WRONG, "\n".join(lines)
+    if result.accuracy < TARGET_ACCURACY or len(result.wrong) > TARGET_WRONG:
+        print(f"below the issue's targets ({TARGET_ACCURACY:.0%} right, {TARGET_WRONG} wrong): see docs/decisions.md")
