@@ -175,6 +175,8 @@ def described(service: str, operation: str, params: dict[str, Any]) -> dict[str,
         return _dynamodb(operation, params)
     if service == "s3":
         return _s3(operation, params)
+    if service == "events" and operation == "PutEvents":  # each entry names its bus (none: the default bus)
+        return {"buses": sorted({str(e.get("EventBusName") or "default") for e in params.get("Entries") or []})}
     return {name: params[name] for name in _PARAMETERS.get(service, ()) if name in params}
 
 
