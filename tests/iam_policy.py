@@ -38,6 +38,8 @@ MISSING = {"NoSuchKey", "404", "NotFound"}
 CONDITION_KEYS = {"dynamodb:LeadingKeys", "s3:prefix", "ses:FromAddress"}
 NO_VALUE = object()
 
+STALE_COPY = "-as-it-was"
+
 # Permissions no recorded call uses, each with its reason: (function or "*", statement id, what) → reason. The
 # statement id is its Sid (or, for a statement SAM wrote, the policy's name); "what" is None (the whole
 # statement), an action, a resource pattern, a condition value or, for "managed", a managed policy's ARN.
@@ -70,6 +72,23 @@ REASONS: dict[tuple[str, str, str | None], str] = {
         "a closing whose version condition failed reads the ticket item by key to tell its own re-sent transaction "
         "from another's action (adapters.dynamodb `_write`); tests/test_autoclose.py races a closing against the "
         "emitter's acceptance through the use case, not the handler (the competitor's calls are no function's)"
+    ),
+    ("InvitationsFunction", "InvitationsFunctionEventInvokeConfigOnFailureSQSPolicy", None): (
+        "Lambda sends a resend request that failed three times to the on-failure queue with the function's role "
+        "(SAM writes it for EventInvokeConfig.DestinationConfig.OnFailure)"
+    ),
+    ("AssistantFunction", "AssistantFunctionRolePolicy1", None): (
+        "the signed-in assistant hands « renvoyer le lien d'activation » over on DeskBus through the same adapter "
+        "and use case as the public one, whose PutEvents tests/test_invitations.py records; its handler tests "
+        "give it the in-memory requests"
+    ),
+    ("AssistantFunction", "AssistantFunctionRolePolicy2", None): (
+        "the signed-in assistant counts resends under the pseudonym key read by the same adapter as the public "
+        "assistant's (recorded by tests/test_invitations.py); its handler tests give it a fixed key"
+    ),
+    ("PublicFunction", "PublicDeletesCaptchas", "IDEMPOTENCY#*"): (
+        "a refused non-connected request sent with an Idempotency-Key frees its key (api/idempotency.py deletes "
+        "the in-progress record); recorded on the tickets function by tests/test_idempotency.py, the same code"
     ),
     ("*", "SireneKey", None): (
         "the INSEE key is read only with CompanyRegistry=INSEE; the tests and the local stack run the LOCAL "
@@ -255,6 +274,9 @@ _TRANSACT = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem", "
 
 def _dynamodb(operation: str, call: Mapping[str, Any], region: str) -> list[Request]:
     def table_arn(table: str) -> str:
+        # tests/test_faults_inactivation.py serves stale index pages from a copy of the table as it was: the
+        # function's call is the same Query on its own table.
+        table = table.removesuffix(STALE_COPY)
         return f"arn:aws:dynamodb:{region}:{ACCOUNT}:table/{table}"
 
     if operation in {"TransactWriteItems", "TransactGetItems"}:

@@ -450,7 +450,8 @@ def second_environment(template: dict[str, Any], function: str) -> ModuleType:
     props = template["Resources"][function]["Properties"]
     module_name = props["Handler"].rpartition(".")[0]
     source = ROOT / props["CodeUri"] / f"{module_name.replace('.', '/')}.py"
-    spec = importlib.util.spec_from_file_location(f"_desk_function_{function}_second", source)
+    # Named as the first (never put in sys.modules): the IAM recorder credits its calls to the same function.
+    spec = importlib.util.spec_from_file_location(f"_desk_function_{function}", source)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

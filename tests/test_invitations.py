@@ -372,7 +372,9 @@ def test_an_unknown_pool_on_moto_is_a_french_503(pool: tuple[str, Any]) -> None:
     assert raised.value.message == messages.INVITATIONS_UNAVAILABLE
 
 
-def test_a_cognito_outage_is_retried_by_lambda_then_given_up(template: dict[str, Any]) -> None:
+def test_a_cognito_outage_is_retried_by_lambda_then_given_up(
+    template: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
     resolver = Resolver(template, names={"DeskBus": "chorus-desk-test"})
     (rule,) = [r for r in events.event_rules(template, resolver) if r.function == FUNCTION]
     log: list[str] = []
@@ -385,6 +387,7 @@ def test_a_cognito_outage_is_retried_by_lambda_then_given_up(template: dict[str,
         log=log.append,
         retry_waits=(0.0,),
     )
+    monkeypatch.setenv("USER_POOL_ID", "eu-west-3_x")  # the pool the function is given (the IAM check reads it)
     adapter, stubber = stubbed("eu-west-3_x", *[("admin_get_user", "InternalErrorException")] * 3)
     assert bus.put(delivered(resend_entry("chorus-desk-test", PENDING)), bus="chorus-desk-test") == [rule]
     with mock.patch.object(bootstrap, "invitations", return_value=adapter):
@@ -440,7 +443,10 @@ def local_hooks(monkeypatch: pytest.MonkeyPatch) -> Callable[[events.PublishOn],
 
 
 def test_the_whole_way_the_same_answer_and_calls_and_only_a_waiting_account_gets_its_invitation(
-    aws_api: Api, template: dict[str, Any], local_hooks: Callable[[events.PublishOn], Callable[[], None]]
+    aws_api: Api,
+    template: dict[str, Any],
+    local_hooks: Callable[[events.PublishOn], Callable[[], None]],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # The template's user pool (sending through SES as the desk), mail identity, bus and the invitations rule.
     resolver = Resolver(template)
@@ -449,6 +455,9 @@ def test_the_whole_way_the_same_answer_and_calls_and_only_a_waiting_account_gets
     (bus_name,) = local_aws.create_event_buses(template, resolver, "unused").values()
     local_aws.ensure_invited(identities.user_pool_id, PENDING, "Nouveau venu", REGION)
     local_aws.ensure_user(identities.user_pool_id, ACTIVE, "Déjà active", "Mot2passe!Long", REGION)
+    # The function's pool and the assistants' bus, as the template names them (the IAM check reads them).
+    monkeypatch.setenv("USER_POOL_ID", identities.user_pool_id)
+    monkeypatch.setenv("DESK_BUS_NAME", bus_name)
     log: list[str] = []
     lock = threading.Lock()
     bus = events.EventBus(

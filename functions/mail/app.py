@@ -9,7 +9,7 @@ already mailed no-ops when the batch comes again.
 
 from collections.abc import Mapping
 from datetime import timedelta
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -58,8 +58,8 @@ composer = JinjaComposer()
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams, raise_on_entire_batch_failure=False)
 
 
-@lru_cache(maxsize=1)
 def status_links() -> StatusLinks:
+    """The status links, signed with the key bootstrap caches (one cache: a test's fresh adapters renew it)."""
     return StatusLinks(bootstrap.signing_key(), settings.status_page_url, timedelta(days=settings.status_link_days))
 
 
