@@ -25,6 +25,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from chorus_desk import listing, messages
 from chorus_desk.adapters.idempotency import DynamoIdempotencyRecords
 from chorus_desk.errors import ConcurrentModification, StorageUnavailable
+from chorus_desk.lifecycle import Status
 from chorus_desk.listing import ListQuery, Page, Row
 from chorus_desk.models import (
     Challenge,
@@ -81,7 +82,7 @@ def ticket_index_keys(ticket: Ticket) -> dict[str, str]:
     else:  # a draft with no structure yet belongs to its creator only
         keys["GSI1PK"] = f"CREATOR#{ticket.created_by.id}"
     keys["GSI1SK"] = _sortable_number(ticket.number)
-    if ticket.recipient:
+    if ticket.recipient and ticket.status is not Status.DRAFT:  # a draft shows its recipient, is not theirs yet
         keys["GSI2PK"] = f"RECIPIENT#{ticket.recipient.org.key}"
         keys["GSI2SK"] = _sortable_number(ticket.number)
     return keys
