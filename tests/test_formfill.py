@@ -51,7 +51,8 @@ TICKET_ROUTES_FOR_AN_AGENT: list[tuple[str, Any]] = [
 @pytest.fixture(params=["memory", "dynamodb"])
 def either(request: pytest.FixtureRequest) -> Api:
     """The handlers on memory, then on the DynamoDB adapter (moto)."""
-    return request.getfixturevalue("api" if request.param == "memory" else "aws_api")
+    api: Api = request.getfixturevalue("api" if request.param == "memory" else "aws_api")
+    return api
 
 
 def without_type(fields: dict[str, Any]) -> dict[str, Any]:
