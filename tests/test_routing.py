@@ -183,10 +183,7 @@ def test_every_pair_demands_its_own_fields_on_submission(api: Api, pair: Pair) -
     reply = api.call("create_ticket", emitter, body=ticket_body(category, code, emitter_siret=fields["emitter_siret"]))
 
     expected = {
-        "OBJECT_RECIPIENT": {
-            "object_type": "Le type d'objet est obligatoire",
-            "object_number": "Le numéro est obligatoire",
-        },
+        "OBJECT_RECIPIENT": {"object_number": "Le numéro est obligatoire"},  # the type is the pair's
         "RECIPIENT_STRUCTURE": {
             "recipient_is_state_service": "Indiquez si le destinataire est un service de l'État (oui ou non).",
             "recipient_siret": "Le SIRET de la structure destinataire est obligatoire.",
@@ -201,19 +198,10 @@ def test_every_pair_demands_its_own_fields_on_submission(api: Api, pair: Pair) -
 
 
 # ---------------------------------------------------------------------------------- object-bound
-@pytest.mark.parametrize(
-    ("missing", "field", "message"),
-    [
-        ("object_type", "object_type", "Le type d'objet est obligatoire"),
-        ("object_number", "object_number", "Le numéro est obligatoire"),
-    ],
-)
-def test_object_type_and_number_are_each_mandatory_word_for_word(
-    api: Api, missing: str, field: str, message: str
-) -> None:
-    reply = invoice_ticket(api, **{missing: None})
+def test_the_object_number_is_mandatory_word_for_word(api: Api) -> None:
+    reply = invoice_ticket(api, object_number=None)
     assert reply.status == 400
-    assert reply.body["errors"] == [{"field": field, "message": message}]
+    assert reply.body["errors"] == [{"field": "object_number", "message": "Le numéro est obligatoire"}]
     assert_nothing_stored(api)
 
 
@@ -308,10 +296,11 @@ def test_object_fields_do_not_apply_to_a_technical_support_pair(api: Api) -> Non
 
 
 def test_the_recipient_is_read_from_the_object_at_submission(api: Api) -> None:
-    """A draft about an invoice still being drafted: its recipient is filled in Chorus Pro, then the
-    ticket is submitted and goes to that recipient."""
+    """A draft about an invoice still being drafted: the draft shows the invoice's recipient of the moment;
+    the invoice is then addressed to another structure in Chorus Pro, and the ticket, once submitted, goes
+    to that one."""
     draft = invoice_ticket(api, object_number="FAC-2026-0104", submit=False)
-    assert draft.status == 201 and draft.body["recipient"] is None
+    assert draft.status == 201 and draft.body["recipient"]["id"] == CH_VIENNE
     api.ports.reference.put_reference_data(
         payment_requests=[
             PaymentRequest(
@@ -346,10 +335,9 @@ def test_a_draft_is_checked_as_far_as_it_goes_then_completed(api: Api) -> None:
     number = draft.body["number"]
     refused = api.call("submit_draft", "marie", number)
     assert refused.status == 400
-    assert errors_of(refused.body) == {
-        "emitter_siret": "La structure émettrice est obligatoire.",
-        "object_type": "Le type d'objet est obligatoire",
-    }
+    assert errors_of(refused.body) == {"emitter_siret": "La structure émettrice est obligatoire."}
+    assert draft.body["object"]["type"]["code"] == "FACTURE", "the pair's type, filled by the server"
+    assert draft.body["recipient"] is None, "no structure to look the number up for: no recipient yet"
     wrong = api.call("update_draft", "marie", number, body={"emitter_siret": MARTIN})
     assert wrong.status == 400  # not Marie's structure
     patched = api.call("update_draft", "marie", number, body={"emitter_siret": DUPONT, "object_type": "FACTURE"})

@@ -110,6 +110,19 @@ class SubCategory:
         return any(f.name == field for f in _RULE_FIELDS[self.routing])
 
     @property
+    def filled_fields(self) -> tuple[str, ...]:
+        """The form's fields the server fills for this pair when the emitter leaves them out (seed 001:
+        « Type d'objet concerné : « Facture » est renseigné automatiquement »): the object type, where the
+        pair admits one type only. A value the emitter gives is checked, never replaced."""
+        return ("object_type",) if self.object_type is not None else ()
+
+    @property
+    def filled_by_server(self) -> tuple[str, ...]:
+        """What the server fills on this pair's tickets: its filled fields, and the « Organisation
+        destinataire » block (``recipient``), shown on the draft once routing has what it needs."""
+        return (*self.filled_fields, "recipient")
+
+    @property
     def team(self) -> str | None:
         """The team that receives the pair's tickets whoever files them, if the rule names one."""
         if self.routing is RoutingRule.TECHNICAL_SUPPORT:

@@ -92,7 +92,6 @@ PHONE_INVALID = (
 SIRET_INVALID = "Le SIRET « {value} » n'est pas valide (14 chiffres avec une clé de contrôle correcte)."
 ASSIGNEE_NOT_AGENT = "La personne désignée n'est pas un agent de l'organisation destinataire du ticket."
 # Routing: the object of a ticket (seed 003's messages word for word) and the public structure asked.
-OBJECT_TYPE_REQUIRED = "Le type d'objet est obligatoire"
 OBJECT_NUMBER_REQUIRED = "Le numéro est obligatoire"
 OBJECT_NOT_FOUND = "Le numéro indiqué ne correspond à aucune demande de paiement"
 OBJECT_TYPE_MISMATCH = (

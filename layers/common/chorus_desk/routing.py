@@ -1,9 +1,10 @@
 """Who receives a ticket, from the routing rule of its catalogue pair (one resolver per rule).
 
 The same resolvers check a draft as it is saved (only the values given are checked) and a ticket as it
-is submitted (the rule's mandatory fields too, and the recipient is found). For a ticket about a payment
-request the recipient is the request's, read from the reference data at submission: never a value of
-the emitter's request.
+is submitted (the rule's mandatory fields too, and the recipient must be found). A draft's recipient is
+found as soon as it has what its rule needs (the pair of a team; the object's number; the recipient's
+SIRET), and found again at submission from the data of that moment. For a ticket about a payment request
+the recipient is the request's, read from the reference data: never a value of the emitter's request.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from chorus_desk import catalogue, messages
 from chorus_desk.catalogue import RoutingRule, SubCategory
 from chorus_desk.errors import FieldError
-from chorus_desk.models import Recipient, Structure, Team, Ticket
+from chorus_desk.models import Recipient, Structure, Team, Ticket, TicketContent
 from chorus_desk.ports import Ports
 
 
@@ -26,23 +27,32 @@ class Routing:
     errors: list[FieldError] = field(default_factory=list)
 
 
-def _team(ports: Ports, _ticket: Ticket, sub: SubCategory, submitting: bool) -> Routing:
-    """The technical support, or the office the pair names (the justice-fee regulation office)."""
-    if not submitting:
-        return Routing()
+def filled(content: TicketContent) -> TicketContent:
+    """``content`` with the fields its pair fills left empty by the emitter now filled (the object type of a
+    pair that admits one type only). A value the emitter gave is kept, to be checked by the resolver."""
+    sub = catalogue.find(content.category, content.subcategory)
+    if sub is None or sub.object_type is None or content.object_type is not None:
+        return content
+    return content.model_copy(update={"object_type": sub.object_type})
+
+
+def _team(ports: Ports, _ticket: Ticket, sub: SubCategory, _submitting: bool) -> Routing:
+    """The technical support, or the office the pair names (the justice-fee regulation office): known from
+    the pair alone, a draft's too."""
     assert sub.team is not None
     team = ports.directory.load_team(sub.team) or Team(id=sub.team, name=messages.TEAM_NAMES[sub.team])
     return Routing(Recipient(org=team.ref, name=team.name))
 
 
 def _object_recipient(ports: Ports, ticket: Ticket, sub: SubCategory, submitting: bool) -> Routing:
-    """The recipient of the payment request the ticket is about (seed 001: « envoyé au destinataire de cet objet »)."""
+    """The recipient of the payment request the ticket is about (seed 001: « envoyé au destinataire de cet objet »).
+
+    The type is the pair's when the emitter gave none (``filled``); a draft without the number, or without
+    the emitter structure to look it up for, has no recipient yet."""
     assert sub.object_type is not None
     out = Routing()
-    kind, number = ticket.content.object_type, ticket.content.object_number
-    if kind is None and submitting:
-        out.errors.append(FieldError("object_type", messages.OBJECT_TYPE_REQUIRED))
-    elif kind is not None and kind is not sub.object_type:
+    kind, number = ticket.content.object_type or sub.object_type, ticket.content.object_number
+    if kind is not sub.object_type:
         out.errors.append(
             FieldError(
                 "object_type",
@@ -54,7 +64,7 @@ def _object_recipient(ports: Ports, ticket: Ticket, sub: SubCategory, submitting
     if number is None and submitting:
         out.errors.append(FieldError("object_number", messages.OBJECT_NUMBER_REQUIRED))
     emitter_siret = ticket.content.emitter_siret
-    if out.errors or kind is None or number is None or emitter_siret is None:
+    if out.errors or number is None or emitter_siret is None:
         return out  # nothing to look up yet (a draft), or already refused
     request = ports.payments.load_payment_request(emitter_siret, kind, number)
     if request is None:  # unknown, of another type, or another emitter's: the same answer
@@ -128,7 +138,8 @@ def route(ports: Ports, ticket: Ticket, *, submitting: bool) -> Routing:
     """Check the routing fields of a ticket and, when it can be found, its recipient.
 
     Fields that the ticket's pair does not use are refused (they are shown only for some pairs). When
-    ``submitting``, the rule's mandatory fields must be there and the recipient must be found.
+    ``submitting``, the rule's mandatory fields must be there and the recipient must be found; a draft's
+    recipient is ``None`` until its routing data is complete. Give the content through ``filled`` first.
     """
     sub = catalogue.find(ticket.content.category, ticket.content.subcategory)
     out = Routing()

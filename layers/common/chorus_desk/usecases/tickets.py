@@ -54,7 +54,8 @@ def sides_of(actor: Actor, ticket: Ticket) -> frozenset[Side]:
             sides.add(Side.EMITTER)
     elif ticket.created_by.id == actor.id:
         sides.add(Side.EMITTER)
-    if ticket.recipient and actor.belongs_to(ticket.recipient.org):
+    # A draft shows its recipient to its emitter (computed as it is saved) but is not the recipient's yet.
+    if ticket.recipient and ticket.status is not Status.DRAFT and actor.belongs_to(ticket.recipient.org):
         sides.add(Side.RECIPIENT)
     return frozenset(sides)
 
@@ -83,9 +84,10 @@ def _merged(current: TicketContent, changes: ContentChanges) -> TicketContent:
     values.update(given)
     pair = catalogue.find(values["category"], values["subcategory"])
     if pair != catalogue.find(current.category, current.subcategory):
-        # Another pair: the routing fields it does not use go (those the request gives are checked).
+        # Another pair: the routing fields it does not use go (those the request gives are checked), and so
+        # do those the server fills (the object type), to be filled again for the new pair.
         for name in catalogue.ROUTING_FIELDS:
-            if name not in given and (pair is None or not pair.accepts(name)):
+            if name not in given and (pair is None or not pair.accepts(name) or name in pair.filled_fields):
                 values[name] = None
     return current.model_copy(update=values)
 
@@ -130,10 +132,13 @@ def _submission_errors(content: TicketContent) -> list[FieldError]:
 
 
 def _routed(ports: Ports, ticket: Ticket, submitting: bool) -> tuple[Ticket, list[FieldError]]:
-    """Check the ticket's routing fields; when submitting, also every mandatory field, and set the recipient."""
+    """Fill the fields the pair fills, check the routing fields and set the recipient (a draft's is ``None``
+    until its routing data is complete); when submitting, also check every mandatory field. The recipient
+    is computed on every call: at submission, from the reference data of that moment."""
+    ticket = ticket.model_copy(update={"content": routing.filled(ticket.content)})
     found = routing.route(ports, ticket, submitting=submitting)
     if not submitting:
-        return ticket, found.errors
+        return ticket.model_copy(update={"recipient": found.recipient}), found.errors
     errors = _submission_errors(ticket.content) + found.errors
     if errors:
         return ticket, errors

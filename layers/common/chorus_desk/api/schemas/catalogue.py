@@ -14,6 +14,10 @@ class FieldView(View):
     name: str = Field(description="Nom du champ dans le corps de POST /tickets.")
     label: str
     required: bool = Field(description="Obligatoire pour soumettre (un brouillon peut rester incomplet).")
+    filled_by_server: bool = Field(
+        description="Renseigné automatiquement par le serveur s'il est omis (brouillon et soumission) ; "
+        "une autre valeur envoyée est refusée."
+    )
 
 
 class SubCategoryView(View):
@@ -25,6 +29,11 @@ class SubCategoryView(View):
     object_type: CodeLabel | None = Field(description="Type d'objet attendu, pour les demandes sur un objet.")
     recipient: CodeLabel | None = Field(description="Destinataire fixe (support technique, bureau désigné).")
     fields: list[FieldView]
+    filled_by_server: list[str] = Field(
+        description="Ce que le serveur renseigne pour ce couple : les champs remplis automatiquement "
+        "(object_type) et le bloc « Organisation destinataire » (recipient), affiché sur le brouillon dès que "
+        "l'acheminement est connu et calculé de nouveau à la soumission."
+    )
 
     @classmethod
     def of(cls, sub: catalogue.SubCategory, mode: catalogue.Mode) -> SubCategoryView:
@@ -37,7 +46,11 @@ class SubCategoryView(View):
             needs_recipient=sub.needs_recipient,
             object_type=CodeLabel(code=kind.value, label=kind.label) if kind else None,
             recipient=CodeLabel(code=sub.team, label=messages.TEAM_NAMES[sub.team]) if sub.team else None,
-            fields=[FieldView(name=f.name, label=f.label, required=f.required) for f in sub.fields(mode)],
+            fields=[
+                FieldView(name=f.name, label=f.label, required=f.required, filled_by_server=f.name in sub.filled_fields)
+                for f in sub.fields(mode)
+            ],
+            filled_by_server=list(sub.filled_by_server),
         )
 
 

@@ -25,7 +25,8 @@ FIELD_DOCS: dict[str, str] = {
     "contact_phone": "Téléphone de contact.",
     "title": "Titre / résumé.",
     "description": "Description longue du problème.",
-    "object_type": "Type d'objet concerné (sous-catégories portant sur une demande de paiement).",
+    "object_type": "Type d'objet concerné (sous-catégories portant sur une demande de paiement) ; renseigné "
+    "par le serveur s'il est omis, quand la sous-catégorie n'admet qu'un type.",
     "object_number": "Numéro de la demande de paiement (facture, demande, mémoire) concernée.",
     "recipient_is_state_service": "« Le destinataire est-il un service de l'État ? » (question pour une entité "
     "publique).",
@@ -201,7 +202,12 @@ class TicketDetail(View):
     requested_recipient: RequestedRecipientView | None = Field(
         description="Destinataire saisi par l'émetteur (question pour une entité publique)."
     )
-    recipient: RecipientView | None = Field(description="Organisation destinataire (connue à la soumission).")
+    recipient: RecipientView | None = Field(
+        description="Organisation destinataire, renseignée par le serveur : sur un brouillon, dès que "
+        "l'acheminement est connu (couple d'une équipe, numéro de l'objet, SIRET du destinataire), calculée à "
+        "chaque enregistrement, sans rendre le brouillon visible au destinataire ; calculée de nouveau à la "
+        "soumission."
+    )
     assignee: PersonView | None = Field(description="« Assigné à » : l'agent du destinataire en charge.")
     attachments: list[AttachmentView] = Field(
         description="Les pièces jointes des deux parties, une fois le fichier reçu et contrôlé."
