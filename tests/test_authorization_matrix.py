@@ -267,7 +267,13 @@ def test_a_simple_member_is_refused_where_a_manager_is_needed_and_nothing_starts
 
 
 # ------------------------------------------------------------------------------------ the public directory
-DIRECTORY_QUERIES = ({"name": "saint"}, {"town": "vienne"}, {"siret": "213"}, {"postcode": "69"}, {"name": "menuiserie"})
+DIRECTORY_QUERIES = (
+    {"name": "saint"},
+    {"town": "vienne"},
+    {"siret": "213"},
+    {"postcode": "69"},
+    {"name": "menuiserie"},
+)
 
 
 @pytest.mark.parametrize("route", routes(Guard.DIRECTORY))

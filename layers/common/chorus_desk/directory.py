@@ -34,7 +34,8 @@ READ_BUDGET = 200  # entries a filtered page may evaluate before it answers with
 DEFAULT_SIZE = 10
 MAX_SIZE = 50
 
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"})
+# The ligatures NFKD leaves whole: oe, OE, ae, AE and the German sharp s (by code point: no text of the desk here).
+_LIGATURES = str.maketrans({chr(0x153): "oe", chr(0x152): "oe", chr(0xE6): "ae", chr(0xC6): "ae", chr(0xDF): "ss"})
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 
 
