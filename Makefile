@@ -57,6 +57,7 @@ bench: $(VENV)/.installed ## Counts and ratios: DynamoDB calls, read cost vs tab
 	PYTHONPATH=layers/common $(PY) -m bench.bench
 	PYTHONPATH=layers/common $(PY) -m bench.following --others 1000 50000
 	PYTHONPATH=layers/common $(PY) -m bench.assistant
+	PYTHONPATH=layers/common $(PY) -m bench.directory --structures 1000 100000
 	$(PY) -m bench.soak --requests 10000
 
 check: lint typecheck openapi-check ## Fast checks: ruff, mypy, OpenAPI drift

@@ -42,6 +42,8 @@ STRUCTURES: tuple[Structure, ...] = (
         public=False,
         email="contact@menuiserie-dupont.example",
         services=(Service(code="ATELIER", name="Atelier"), Service(code="COMPTA", name="Comptabilité fournisseurs")),
+        postcode="69007",
+        town="Lyon",
     ),
     Structure(
         siret="41234567000019", designation="Les Loges du Grel", public=False, email="accueil@loges-grel.example"
@@ -61,6 +63,8 @@ STRUCTURES: tuple[Structure, ...] = (
             Service(code="FINANCES", name="Service des finances"),
             Service(code="TECHNIQUE", name="Services techniques"),
         ),
+        postcode="76160",
+        town="Saint-Léger-du-Bourg-Denis",
     ),
     Structure(
         siret="21350002800013",
@@ -68,6 +72,8 @@ STRUCTURES: tuple[Structure, ...] = (
         public=True,
         email="achats@ch-vienne.example",
         services=(Service(code="ACHATS", name="Direction des achats"),),
+        postcode="38200",
+        town="Vienne",
     ),
     Structure(
         siret="13000004500018",
@@ -75,10 +81,14 @@ STRUCTURES: tuple[Structure, ...] = (
         public=True,
         email="ddfip69@dgfip.example",
         services=(Service(code="TIC", name="Pôle remboursements TIC"),),
+        postcode="69003",
+        town="Lyon",
     ),
     # Closed in Sirene since 2024-12-31 (adapters/local_registry.py) but still active in Chorus Pro: the
     # inactivation's first case (Sirene says closed: inactivated, nothing moved).
-    Structure(siret="73214569300014", designation="Ancienne régie des eaux", public=True),
+    Structure(
+        siret="73214569300014", designation="Ancienne régie des eaux", public=True, postcode="73000", town="Chambéry"
+    ),
     # The commune's second establishment (open in Sirene), public and active, managed by Claire too: the
     # takeover structure of the inactivation's second case (the commune's main SIRET, still open in Sirene).
     Structure(
@@ -86,12 +96,16 @@ STRUCTURES: tuple[Structure, ...] = (
         designation="Ateliers municipaux de Saint-Léger",
         public=True,
         email="ateliers@saint-leger.example",
+        postcode="76160",
+        town="Saint-Léger-du-Bourg-Denis",
     ),
     Structure(
         siret="11000200300017",
         designation="Ministère de la Justice – Service centralisateur des frais de justice",
         public=True,
         email="scfj@justice.example",
+        postcode="75001",
+        town="Paris",
     ),
 )
 

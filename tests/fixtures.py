@@ -66,6 +66,16 @@ _STRUCTURES: dict[str, tuple[str, bool, bool, str | None, tuple[tuple[str, str],
         (),
     ),
 }
+# siret: (postcode, town) — the address the directory finds a structure by (GET /structures)
+ADDRESSES: dict[str, tuple[str, str]] = {
+    DUPONT: ("69007", "Lyon"),
+    GREL: ("73000", "Chambéry"),
+    SAINT_LEGER: ("76160", "Saint-Léger-du-Bourg-Denis"),
+    CH_VIENNE: ("38200", "Vienne"),
+    DDFIP: ("69003", "Lyon"),
+    INACTIVE: ("73000", "Chambéry"),
+    SCFJ: ("75001", "Paris"),
+}
 STRUCTURES = {
     siret: Structure(
         siret=siret,
@@ -74,6 +84,8 @@ STRUCTURES = {
         active=active,
         email=email,
         services=tuple(Service(code=c, name=n) for c, n in services),
+        postcode=ADDRESSES.get(siret, (None, None))[0],
+        town=ADDRESSES.get(siret, (None, None))[1],
     )
     for siret, (name, public, active, email, services) in _STRUCTURES.items()
 }

@@ -25,7 +25,12 @@ ATELIERS = "21769001500029"  # the takeover: public, active, Claire manages it (
 NOT_IN_CHORUS = "81234567600017"  # a valid SIRET Sirene knows (Claire Fontaine) and Chorus Pro does not
 BAD_CHECKSUM = "21769001500012"
 ATELIERS_STRUCTURE = Structure(
-    siret=ATELIERS, designation="Ateliers municipaux de Saint-Léger", public=True, email="ateliers@saint-leger.example"
+    siret=ATELIERS,
+    designation="Ateliers municipaux de Saint-Léger",
+    public=True,
+    email="ateliers@saint-leger.example",
+    postcode="76160",
+    town="Saint-Léger-du-Bourg-Denis",
 )
 RECEIVED_PAYMENTS = tuple(p for p in fixtures.PAYMENT_REQUESTS if p.recipient_siret == SAINT_LEGER)
 STATUSES = ("OPEN", "IN_PROGRESS", "AWAITING_INFO", "RESOLVED", "CLOSED")

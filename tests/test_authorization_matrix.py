@@ -47,6 +47,7 @@ class Guard(Enum):
     OPERATION = "an operation: the user who started it"
     CONVERSATION = "an assistant conversation: the user who started it"
     OWN = "the caller's own organisations only (lists, dashboard, exports, profile, a new conversation)"
+    DIRECTORY = "any signed-in user, the same answer for all: the public directory (public structures, active)"
     SUPPORT = "the technical support only"
     PUBLIC = "anyone (no authorizer): the catalogue, the non-connected form, the public assistant"
     PUBLIC_CONVERSATION = "anyone holding the public conversation's id"
@@ -80,6 +81,7 @@ GUARDS: dict[str, Guard] = {
     "new_captcha": Guard.PUBLIC,
     "create_anonymous_ticket": Guard.PUBLIC,
     "ticket_status": Guard.PUBLIC,
+    "search_structures": Guard.DIRECTORY,
     "show_structure": Guard.STRUCTURE,
     "activate_structure": Guard.STRUCTURE,
     "inactivate_structure": Guard.STRUCTURE,
@@ -262,6 +264,33 @@ def test_a_simple_member_is_refused_where_a_manager_is_needed_and_nothing_starts
     if route == "inactivate_structure":
         seed_takeover(api.ports)
         assert api.call(route, "claire", siret=fixtures.SAINT_LEGER, body=valid_body(route)).status == 202
+
+
+# ------------------------------------------------------------------------------------ the public directory
+DIRECTORY_QUERIES = (
+    {"name": "saint"},
+    {"town": "vienne"},
+    {"siret": "213"},
+    {"postcode": "69"},
+    {"name": "menuiserie"},
+)
+
+
+@pytest.mark.parametrize("route", routes(Guard.DIRECTORY))
+def test_the_directory_answers_an_unrelated_user_as_anyone_and_names_only_public_active_structures(
+    api: Api, route: str
+) -> None:
+    """Nora (a bakery, unrelated to every structure found) reads exactly what Claire (a member of the commune) and
+    Sophie (the support) read; nothing private or inactive is named, nor any person."""
+    _world_with_foreign_tickets(api)
+    listed = {s.designation for s in fixtures.STRUCTURES.values() if s.public and s.active}
+    hidden = sorted({s.designation for s in fixtures.STRUCTURES.values()} - listed) + sorted(fixtures.NAMES.values())
+    for query in DIRECTORY_QUERIES:
+        replies = [api.call(route, caller, query=query) for caller in (UNRELATED, "claire", "sophie")]
+        assert all(r.status == 200 for r in replies), [r.body for r in replies]
+        assert replies[0].body == replies[1].body == replies[2].body, query
+        assert not leaked(replies[0], [*hidden, SECRET_TITLE]), query
+    assert api.call(route, UNRELATED, query={"name": "saint leger"}).body["structures"], "the commune is found"
 
 
 # --------------------------------------------------------------------------------- operations, conversations

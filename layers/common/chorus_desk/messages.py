@@ -512,6 +512,22 @@ STRUCTURE_CLOSED_IN_REGISTRY = (
     "pas être activée."
 )
 STRUCTURE_CHANGED = "La structure « {name} » a été modifiée pendant l'opération : elle sera reprise."
+# « Rechercher » a recipient structure in the public directory (GET /structures).
+DIRECTORY_CRITERION_REQUIRED = (
+    "Indiquez au moins un critère de recherche de la structure destinataire : des mots de sa désignation (name), "
+    "le début de son SIRET ou de son SIREN (siret), son code postal (postcode) ou sa ville (town)."
+)
+DIRECTORY_NAME_INVALID = (
+    "Indiquez au moins un mot de deux lettres ou chiffres de la désignation de la structure (150 caractères au plus)."
+)
+DIRECTORY_SIRET_INVALID = (
+    "Indiquez le SIRET de la structure ou son début (le SIREN, par exemple) : de 3 à 14 chiffres, sans lettre."
+)
+DIRECTORY_POSTCODE_INVALID = "Indiquez le code postal de la structure ou son début : de 2 à 5 chiffres."
+DIRECTORY_TOWN_INVALID = (
+    "Indiquez au moins les deux premières lettres de la ville de la structure (100 caractères au plus)."
+)
+DIRECTORY_SIZE_INVALID = "Le nombre de structures par page doit être compris entre 1 et {max}."
 CONFIRMATION_REQUIRED = "Confirmez la structure affichée (confirm : true) pour poursuivre la démarche."
 OPERATION_RUNNING = (
     "Une inactivation de la structure de SIRET {siret} est déjà en cours : attendez son résultat avant d'en "

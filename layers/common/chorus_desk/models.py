@@ -63,6 +63,9 @@ class Structure(_Model):
     active: bool = True
     email: str | None = None
     services: tuple[Service, ...] = ()
+    # Its address in the directory (« Rechercher » a recipient by postcode or town): optional reference data.
+    postcode: str | None = None
+    town: str | None = None
 
     @property
     def ref(self) -> OrgRef:

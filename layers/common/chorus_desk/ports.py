@@ -19,6 +19,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Protocol
 
+from chorus_desk.directory import Entry
 from chorus_desk.listing import Counts, ListQuery, Page, RowKind
 from chorus_desk.models import (
     Challenge,
@@ -183,6 +184,12 @@ class Directory(Protocol):
 
     def load_team(self, team_id: str) -> Team | None: ...
 
+    def read_index(self, partition: str, prefix: str, after: str | None, limit: int) -> tuple[list[Entry], bool]:
+        """One Query on the public directory's index (``chorus_desk.directory``): up to ``limit`` entries of
+        ``partition`` whose key begins with ``prefix``, after the key ``after``, in key order; and whether the
+        Query stopped with entries left."""
+        ...
+
 
 class PaymentRequests(Protocol):
     """The payment requests of Chorus Pro a ticket can be about (reference data)."""
@@ -215,7 +222,13 @@ class ReferenceData(Protocol):
     ) -> None: ...
 
     def set_structure_active(self, siret: str, active: bool) -> bool:
-        """Activate or inactivate the structure if it is in the other state; ``False`` if it was not."""
+        """Activate or inactivate the structure if it is in the other state; ``False`` if it was not. Its entries
+        in the public directory's index are written or removed in the same transaction."""
+        ...
+
+    def import_structures(self, structures: Iterable[Structure]) -> None:
+        """Load structures with their services and directory entries in bulk, reading nothing: seeding a stack,
+        benchmarks. Not for structures that already exist (``put_reference_data`` replaces those)."""
         ...
 
     def import_tickets(self, tickets: Iterable[Ticket]) -> None:

@@ -22,8 +22,9 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from chorus_desk import closing, listing, messages
+from chorus_desk import closing, directory, listing, messages
 from chorus_desk.adapters.idempotency import DynamoIdempotencyRecords
+from chorus_desk.directory import Entry
 from chorus_desk.errors import ConcurrentModification, StorageUnavailable
 from chorus_desk.listing import ListQuery, Page, Row
 from chorus_desk.models import (
@@ -601,6 +602,15 @@ class DynamoLists:
         )
 
 
+def _structure_of(rows: list[dict[str, Any]]) -> Structure | None:
+    """A structure from its partition's items: the profile and its services, sorted by code."""
+    head = next((r for r in rows if r["SK"] == PROFILE_SK), None)
+    if head is None:
+        return None
+    services = [Service.model_validate(r) for r in rows if r["SK"].startswith("SERVICE#")]
+    return Structure.model_validate({**head, "services": sorted(services, key=lambda s: s.code)})
+
+
 class DynamoDirectory:
     """``Directory``: ``USER#<sub>`` holds a profile and memberships, ``STRUCTURE#<siret>`` a structure and
     its services, ``TEAM#<id>`` a team; GSI1 ``MEMBERS#<org>`` lists an organisation's members."""
@@ -638,16 +648,26 @@ class DynamoDirectory:
 
     def load_structure(self, siret: str) -> Structure | None:
         """A structure with its services, in one Query on the structure's partition."""
-        rows = self._table.partition(f"STRUCTURE#{siret}")
-        head = next((r for r in rows if r["SK"] == PROFILE_SK), None)
-        if head is None:
-            return None
-        services = [Service.model_validate(r) for r in rows if r["SK"].startswith("SERVICE#")]
-        return Structure.model_validate({**head, "services": sorted(services, key=lambda s: s.code)})
+        return _structure_of(self._table.partition(f"STRUCTURE#{siret}"))
 
     def load_team(self, team_id: str) -> Team | None:
         item = self._table.get({"PK": f"TEAM#{team_id}", "SK": PROFILE_SK})
         return Team.model_validate(item) if item else None
+
+    def read_index(self, partition: str, prefix: str, after: str | None, limit: int) -> tuple[list[Entry], bool]:
+        """One Query (``begins_with`` on the sort key, ``Limit``): DynamoDB answers with ``LastEvaluatedKey`` when
+        it stopped at the limit (or at 1 MB), even if nothing is left."""
+        request: dict[str, Any] = {
+            "TableName": self._table.name,
+            "KeyConditionExpression": "PK = :pk AND begins_with(SK, :prefix)",
+            "ExpressionAttributeValues": _to_item({":pk": partition, ":prefix": prefix}),
+            "Limit": limit,
+        }
+        if after is not None:
+            request["ExclusiveStartKey"] = _to_item({"PK": partition, "SK": after})
+        page = self._table.call("query", **request)
+        entries = [_entry(_from_item(raw)) for raw in page.get("Items", [])]
+        return entries, "LastEvaluatedKey" in page
 
 
 class DynamoPayments:
@@ -829,6 +849,31 @@ def _lock_key(siret: str) -> dict[str, str]:
     return {"PK": f"LOCK#STRUCTURE#{siret}", "SK": "LOCK"}
 
 
+def _entry_item(entry: Entry) -> dict[str, Any]:
+    """A directory entry as its item: ``DIR#<kind>#<bucket>`` / ``<term>#<siret>``."""
+    body = entry.model_dump(mode="json", exclude={"partition", "key"}, exclude_none=True)
+    return {"PK": entry.partition, "SK": entry.key, "entity": "DIRECTORY", **body}
+
+
+def _entry(item: Mapping[str, Any]) -> Entry:
+    return Entry.model_validate({**item, "partition": item["PK"], "key": item["SK"]})
+
+
+def _structure_items(s: Structure) -> list[dict[str, Any]]:
+    """A structure's profile (with the digest of its directory entries), its services and its entries."""
+    head = s.model_dump(mode="json", exclude={"services"}, exclude_none=True)
+    profile = {"PK": f"STRUCTURE#{s.siret}", "SK": PROFILE_SK, "entity": "STRUCTURE", **head}
+    items = [{**profile, "dir_hash": directory.digest(s)}]
+    items += [
+        {"PK": f"STRUCTURE#{s.siret}", "SK": f"SERVICE#{svc.code}", "entity": "SERVICE", **svc.model_dump()}
+        for svc in s.services
+    ]
+    return items + [_entry_item(e) for e in directory.entries_of(s)]
+
+
+ACTIVATION_ATTEMPTS = 3  # an activation that met a change of the structure reads it again
+
+
 class DynamoReference:
     """``ReferenceData``: writes the directory and the payment requests, 25 items per batch."""
 
@@ -852,19 +897,21 @@ class DynamoReference:
                 item["GSI1SK"] = f"{p.object_type.value}#{p.emitter_siret}#{p.number}"
             items.append({**item, **p.model_dump(mode="json", exclude_none=True)})
         stale: list[dict[str, str]] = []
-        for s in structures:  # a structure put again is the structure as given: services it lost go
+        for s in structures:  # a structure put again is the structure as given: services and entries it lost go
             kept = {f"SERVICE#{svc.code}" for svc in s.services}
+            rows = self._table.partition(f"STRUCTURE#{s.siret}")
             stale += [
-                {"PK": r["PK"], "SK": r["SK"]}
-                for r in self._table.partition(f"STRUCTURE#{s.siret}")
-                if r["SK"].startswith("SERVICE#") and r["SK"] not in kept
+                {"PK": r["PK"], "SK": r["SK"]} for r in rows if r["SK"].startswith("SERVICE#") and r["SK"] not in kept
             ]
-            head = s.model_dump(mode="json", exclude={"services"}, exclude_none=True)
-            items.append({"PK": f"STRUCTURE#{s.siret}", "SK": PROFILE_SK, "entity": "STRUCTURE", **head})
-            items += [
-                {"PK": f"STRUCTURE#{s.siret}", "SK": f"SERVICE#{svc.code}", "entity": "SERVICE", **svc.model_dump()}
-                for svc in s.services
-            ]
+            old = _structure_of(rows)
+            if old is not None:
+                new_keys = {(e.partition, e.key) for e in directory.entries_of(s)}
+                stale += [
+                    {"PK": e.partition, "SK": e.key}
+                    for e in directory.entries_of(old)
+                    if (e.partition, e.key) not in new_keys
+                ]
+            items += _structure_items(s)
         for t in teams:
             items.append({"PK": f"TEAM#{t.id}", "SK": PROFILE_SK, "entity": "TEAM", **t.model_dump(exclude_none=True)})
         for u in users:
@@ -883,14 +930,47 @@ class DynamoReference:
         self._table.batch_write(items, deletes=stale)
 
     def set_structure_active(self, siret: str, active: bool) -> bool:
-        result = self._table.conditional(
-            "update_item",
-            Key=_to_item({"PK": f"STRUCTURE#{siret}", "SK": PROFILE_SK}),
-            UpdateExpression="SET active = :to",
-            ConditionExpression="active = :from",
-            ExpressionAttributeValues=_to_item({":to": active, ":from": not active}),
-        )
-        return result is not None
+        """The profile's ``active`` and the structure's directory entries in one transaction, conditioned on the
+        state read and on the digest of the entries written (a designation, address or services replaced
+        meanwhile: read again). Entries an inactivation removes are those of the structure as it is."""
+        for _ in range(ACTIVATION_ATTEMPTS):
+            structure = _structure_of(self._table.partition(f"STRUCTURE#{siret}"))
+            if structure is None or structure.active == active:
+                return False
+            entries = directory.entries_of(structure.model_copy(update={"active": True}))
+            values = {":to": active, ":from": not active, ":digest": directory.digest(structure)}
+            condition = "active = :from AND (attribute_not_exists(dir_hash) OR dir_hash = :digest)"
+            items: list[dict[str, Any]] = [
+                {
+                    "Update": {
+                        "TableName": self._table.name,
+                        "Key": _to_item({"PK": f"STRUCTURE#{siret}", "SK": PROFILE_SK}),
+                        "UpdateExpression": "SET active = :to",
+                        "ConditionExpression": condition,
+                        "ExpressionAttributeValues": _to_item(values),
+                    }
+                }
+            ]
+            if active:
+                items += [{"Put": {"TableName": self._table.name, "Item": _to_item(_entry_item(e))}} for e in entries]
+            else:
+                items += [
+                    {"Delete": {"TableName": self._table.name, "Key": _to_item({"PK": e.partition, "SK": e.key})}}
+                    for e in entries
+                ]
+            if self._table.transact(items, str(uuid.uuid4())) == APPLIED:
+                return True
+        current = _structure_of(self._table.partition(f"STRUCTURE#{siret}"))
+        if current is None or current.active == active:
+            return False
+        raise ConcurrentModification(messages.STRUCTURE_CHANGED.format(name=current.designation))
+
+    def import_structures(self, structures: Iterable[Structure]) -> None:
+        """Profiles, services and directory entries by batches of 25 puts, nothing read."""
+        items: list[dict[str, Any]] = []
+        for s in structures:
+            items += _structure_items(s)
+        self._table.batch_write(items)
 
     def import_tickets(self, tickets: Iterable[Ticket]) -> None:
         """Tickets, their history and list rows by batches of 25 puts; the counters added up in memory and

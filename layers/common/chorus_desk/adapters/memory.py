@@ -9,8 +9,9 @@ import uuid
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from chorus_desk import closing, listing, messages
+from chorus_desk import closing, directory, listing, messages
 from chorus_desk.adapters.idempotency import MemoryIdempotencyRecords
+from chorus_desk.directory import Entry
 from chorus_desk.errors import ConcurrentModification, MailUnavailable
 from chorus_desk.listing import Counts, ListQuery, Page, Row, RowKind
 from chorus_desk.models import (
@@ -186,6 +187,19 @@ class MemoryDirectory:
         with self._store.lock:
             return self._store.teams.get(team_id)
 
+    def read_index(self, partition: str, prefix: str, after: str | None, limit: int) -> tuple[list[Entry], bool]:
+        """The entries the stored structures have in the index (``directory.entries_of``), read as the Query
+        reads them: in key order, after ``after``, up to ``limit``; ``True`` when the limit was reached."""
+        with self._store.lock:
+            structures = list(self._store.structures.values())
+        found = sorted(
+            (e for s in structures for e in directory.entries_of(s) if e.partition == partition),
+            key=lambda e: e.key,
+        )
+        found = [e for e in found if e.key.startswith(prefix) and (after is None or e.key > after)]
+        read = found[:limit]
+        return read, len(read) == limit
+
 
 class MemoryPayments:
     def __init__(self, store: MemoryStore) -> None:
@@ -322,6 +336,9 @@ class MemoryReference:
                 return False
             self._store.structures[siret] = stored.model_copy(update={"active": active})
             return True
+
+    def import_structures(self, structures: Iterable[Structure]) -> None:
+        self.put_reference_data(structures=structures)
 
     def import_tickets(self, tickets: Iterable[Ticket]) -> None:
         with self._store.lock:

@@ -1,5 +1,6 @@
-"""Structure routes: show a structure to confirm (and check a takeover structure as the user types it), activate
-it, start its inactivation, follow the operation. Every refusal comes before anything is locked or started."""
+"""Structure routes: find a recipient in the public directory; show a structure to confirm (and check a takeover
+structure as the user types it), activate it, start its inactivation, follow the operation. Every refusal comes
+before anything is locked or started."""
 
 from typing import Annotated
 
@@ -10,14 +11,21 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from chorus_desk import bootstrap, messages
 from chorus_desk.actors import SignedInUser
+from chorus_desk.directory import DEFAULT_SIZE, MAX_SIZE
 from chorus_desk.errors import FieldError, InvalidInput
 from chorus_desk.observability import tracer
 from chorus_desk.ports import CompanyRegistry, Ports, Workflow
 from chorus_desk.siret import is_valid_siret
-from chorus_desk.usecases import structures
+from chorus_desk.usecases import directory, structures
 
 from ..http import documented, known_query, signed_in
-from ..schemas.structures import ActivationRequest, InactivationRequest, OperationView, StructureView
+from ..schemas.structures import (
+    ActivationRequest,
+    DirectoryPageView,
+    InactivationRequest,
+    OperationView,
+    StructureView,
+)
 
 router = Router()  # type: ignore[no-untyped-call]
 
@@ -37,6 +45,57 @@ TakeoverQuery = Annotated[
     ),
 ]
 OperationId = Annotated[str, Path(pattern=r"^[A-Za-z0-9-]{1,80}$", description="Identifiant de l'opération.")]
+
+
+SEARCH_PARAMS = frozenset({"name", "siret", "postcode", "town", "size", "cursor"})
+NameQuery = Annotated[
+    str | None,
+    Query(
+        description=(
+            "Mots de la désignation (accents et majuscules indifférents ; chaque mot peut n'être que le début d'un "
+            "mot de la désignation, deux caractères au moins ; 150 caractères au plus)."
+        )
+    ),
+]
+SiretQuery = Annotated[
+    str | None, Query(description="SIRET ou son début (le SIREN, par exemple) : de 3 à 14 chiffres.")
+]
+PostcodeQuery = Annotated[str | None, Query(description="Code postal ou son début (le département) : 2 à 5 chiffres.")]
+TownQuery = Annotated[
+    str | None, Query(description="Ville ou son début (deux lettres au moins ; accents et majuscules indifférents).")
+]
+SizeQuery = Annotated[int, Query(description=f"Structures par page : de 1 à {MAX_SIZE} ({DEFAULT_SIZE} par défaut).")]
+CursorQuery = Annotated[str | None, Query(max_length=2048, description="Le next_cursor de la page précédente.")]
+
+
+@router.get(
+    "/structures",
+    summary="Rechercher une structure destinataire (annuaire des structures publiques actives)",
+    tags=["Structures"],
+    responses=documented(
+        200,
+        DirectoryPageView,
+        "Une page des structures publiques actives trouvées, chacune avec ses services. Au moins un critère ; "
+        "plusieurs critères se combinent (toutes les conditions).",
+        400,
+        401,
+        503,
+    ),
+)
+@tracer.capture_method
+def search_structures(
+    user: User,  # noqa: ARG001 (signed in: any user may search the public directory)
+    ports: Wired,
+    _checked: Annotated[None, Depends(known_query(SEARCH_PARAMS))],
+    name: NameQuery = None,
+    siret: SiretQuery = None,
+    postcode: PostcodeQuery = None,
+    town: TownQuery = None,
+    size: SizeQuery = DEFAULT_SIZE,
+    cursor: CursorQuery = None,
+) -> DirectoryPageView:
+    command = directory.SearchStructures(name=name, siret=siret, postcode=postcode, town=town, size=size, cursor=cursor)
+    return DirectoryPageView.of(directory.search_structures(ports, command))
 
 
 def _valid(siret: str, field: str = "siret") -> str:

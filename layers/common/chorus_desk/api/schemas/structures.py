@@ -8,10 +8,12 @@ from typing import Literal
 from pydantic import Field
 
 from chorus_desk import messages
+from chorus_desk.directory import Entry
 from chorus_desk.models import Operation, Siret, Structure
+from chorus_desk.usecases.directory import StructureResults
 from chorus_desk.usecases.structures import StructureShown
 
-from .common import CodeLabel, PersonView, Request, View
+from .common import CodeLabel, PersonView, Request, ServiceView, View
 
 
 class ActivationRequest(Request):
@@ -107,4 +109,44 @@ class OperationView(View):
             finished_at=operation.finished_at,
             moved_payments=operation.moved_payments,
             moved_tickets=operation.moved_tickets,
+        )
+
+
+# ------------------------------------------------------------------------------ the public directory
+class DirectoryStructureView(View):
+    """A public structure active in Chorus Pro, as « Rechercher » shows it, with the services its « Service
+    destinataire » list offers."""
+
+    siret: str
+    designation: str
+    postcode: str | None = Field(description="Code postal, s'il est connu.")
+    town: str | None = Field(description="Ville, si elle est connue.")
+    services: list[ServiceView] = Field(description="Ses services (code et libellé), triés par code ; peut être vide.")
+
+    @classmethod
+    def of(cls, entry: Entry) -> DirectoryStructureView:
+        return cls(
+            siret=entry.siret,
+            designation=entry.designation,
+            postcode=entry.postcode,
+            town=entry.town,
+            services=[ServiceView(code=s.code, name=s.name) for s in entry.services],
+        )
+
+
+class DirectoryPageView(View):
+    structures: list[DirectoryStructureView]
+    next_cursor: str | None = Field(description="À renvoyer (cursor) pour la page suivante ; null à la fin.")
+    partial: bool = Field(
+        description="La page n'est pas pleine mais la recherche n'est pas finie : continuez avec next_cursor."
+    )
+    size: int
+
+    @classmethod
+    def of(cls, results: StructureResults) -> DirectoryPageView:
+        return cls(
+            structures=[DirectoryStructureView.of(e) for e in results.entries],
+            next_cursor=results.cursor,
+            partial=results.partial,
+            size=results.size,
         )
