@@ -41,21 +41,27 @@ def serialize_dynamodb_writes() -> None:
     moto deep-copies a table when a TransactWriteItems starts and, if a condition fails, puts that copy
     back, with no lock: a failing transaction can undo a transaction or an UpdateItem that committed in
     the meantime. DynamoDB transactions are serializable; one lock around moto's writes restores that.
+
+    The request handler is held to the same lock, not only the backend: moto builds an answer (UPDATED_NEW,
+    ALL_NEW, ALL_OLD) from the live item after the backend call, and from an item it read before it, so a
+    concurrent write could change what one request answers (two counters' hits both answering the same value).
     """
     from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.responses import DynamoHandler
 
-    for name in _MUTATIONS:
-        original = getattr(DynamoDBBackend, name)
-        if getattr(original, "_serialized", False):
-            continue
+    for owner in (DynamoDBBackend, DynamoHandler):
+        for name in _MUTATIONS:
+            original = getattr(owner, name)
+            if getattr(original, "_serialized", False):
+                continue
 
-        @functools.wraps(original)
-        def serialized(self: Any, *args: Any, _original: Any = original, **kwargs: Any) -> Any:
-            with _WRITE_LOCK:
-                return _original(self, *args, **kwargs)
+            @functools.wraps(original)
+            def serialized(self: Any, *args: Any, _original: Any = original, **kwargs: Any) -> Any:
+                with _WRITE_LOCK:
+                    return _original(self, *args, **kwargs)
 
-        serialized._serialized = True  # type: ignore[attr-defined]
-        setattr(DynamoDBBackend, name, serialized)
+            serialized._serialized = True  # type: ignore[attr-defined]
+            setattr(owner, name, serialized)
 
 
 def patch_moto() -> None:
