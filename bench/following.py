@@ -117,7 +117,7 @@ REQUESTS: list[tuple[str, str, str, dict[str, str] | None]] = [
         "support: search, period",
         "sophie",
         "search_tickets",
-        {"side": "RECIPIENT", "opened_from": "2026-01-01", "opened_to": "2026-01-31"},
+        {"side": "RECIPIENT", "created_from": "2026-01-01", "created_to": "2026-01-31"},
     ),
     (
         "support: search, category",

@@ -327,7 +327,7 @@ def test_an_export_is_refused_as_its_list_would_be(memory_api: Api) -> None:
 
 
 def test_a_day_that_cannot_be_placed_in_paris_time_is_refused(memory_api: Api) -> None:
-    for name, day in (("opened_from", "0001-01-01"), ("opened_to", "9999-12-31")):
+    for name, day in (("created_from", "0001-01-01"), ("created_to", "9999-12-31")):
         reply = export(memory_api, "marie", format="CSV", side="EMITTER", **{name: day})
         invalid(reply, name, messages.DATE_INVALID.format(value=day))
 
