@@ -317,8 +317,14 @@ def test_an_export_is_refused_as_its_list_would_be(memory_api: Api) -> None:
         "assigned_to_me",
         messages.ASSIGNED_ONLY_RECEIVED,
     )
-    # Each mode takes its own list's parameters, without the page's.
-    misplaced = ({"tab": "ONGOING", "words": "x"}, {"tab": "ONGOING", "size": "25"}, {"status": "OPEN", "cursor": "x"})
+    # Each mode takes its own list's parameters, without the page's; a tab with criteria is a search in the tab,
+    # which takes no « structure » (the search names it by emitter or recipient).
+    misplaced = (
+        {"tab": "ONGOING", "words": "x", "structure": "53453679200011"},
+        {"tab": "ONGOING", "size": "25"},
+        {"tab": "ONGOING", "page": "2"},
+        {"status": "OPEN", "cursor": "x"},
+    )
     for query in misplaced:
         reply = export(api, "marie", format="CSV", side="EMITTER", **query)
         assert reply.status == 400, query
