@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date, datetime
 
 from chorus_desk import closing, directory, listing, messages
@@ -150,6 +151,29 @@ class MemoryLists:
         chosen = ordered[: query.size]
         after = chosen[-1][0] if len(ordered) > query.size else None
         return Page(rows=tuple(r for _, r in chosen), after=after, items_read=len(candidates))
+
+    def count(self, query: ListQuery) -> listing.Tally:
+        """The rows of the query's partitions in its key range that pass its filters (``after`` ignored),
+        partition after partition in index order, until ``query.budget`` rows were evaluated."""
+        query = replace(query, after=None)
+        wanted = set(query.partitions)
+        with self._store.lock:
+            rows = [r for r in self._store.rows.values() if r.partition in wanted]
+        if query.number is not None:
+            rows = [r for r in rows if r.number == query.number]
+        found = read = 0
+        for partition in dict.fromkeys(query.partitions):
+            values = sorted(
+                (value, row)
+                for row in rows
+                if row.partition == partition and query.holds(partition, value := row.sort_value(query.attribute))
+            )
+            for _, row in values:
+                if read >= query.budget and query.number is None:
+                    return listing.Tally(found, False, read)
+                read += 1
+                found += query.filters.matches(row)
+        return listing.Tally(found, True, read)
 
     def counts(self, kind: RowKind, owner: str, consistent: bool = False) -> Counts:  # noqa: ARG002 (always)
         pk = listing.counts_partition(kind, owner)
