@@ -47,10 +47,11 @@ mail: $(VENV)/.installed ## List the mails the local stack sent (SES), with thei
 
 test: lint typecheck openapi-check validate checkov build pytest fuzz ## Every check and test (what CI runs)
 
-bench: $(VENV)/.installed ## Counts and ratios: DynamoDB calls, read cost vs table size, cold start, local-stack soak
+bench: $(VENV)/.installed ## Counts and ratios: DynamoDB calls, read cost vs table size, cold start, a ticket's cost, load
 	PYTHONPATH=layers/common $(PY) -m bench.bench
 	PYTHONPATH=layers/common $(PY) -m bench.following --others 1000 50000
-	$(PY) -m bench.soak --requests 10000
+	PYTHONPATH=layers/common $(PY) -m bench.cost
+	$(PY) -m bench.load --clients 50 --seconds 30 --requests 10000
 
 # The peer of bench-peer in its own virtualenv, created like .venv-fuzz: django-helpdesk and Django, pinned.
 .venv-peer/.installed: requirements-peer.txt

@@ -469,7 +469,7 @@ def on_memory(template: dict[str, Any], runs: int) -> list[list[float]]:
     from tests.support import Api
 
     samples: list[list[float]] = []
-    real = support.handler_of
+    real = support.handler_of  # type: ignore[attr-defined]
     spent: list[float] = []
 
     def timed_handler_of(template: dict[str, Any], function: str) -> Any:
@@ -607,7 +607,7 @@ def report(template: dict[str, Any], steps: list[Step], stored: dict[str, int], 
         f"{wu:.0f} write units, {ru:.1f} read units, {sum(s.usage.mails for s in steps)} mails.\n"
     )
     # Write units by item kind and where they land.
-    by: dict[str, Counter[str]] = defaultdict(Counter)
+    by: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     sizes: dict[str, list[int]] = defaultdict(list)
     for s in steps:
         for w in s.usage.writes:

@@ -109,7 +109,7 @@ def tickets(first: int, count: int) -> list[Any]:
     for n in range(first, first + count):
         t = ticket(n, siret_of(n % 997 + 1), f"Entreprise {n % 997}", author, SUPPORT, rng)
         extra = f" {RARE}" if n % 10 == 0 else ""
-        content = t.content.model_copy(update={"description": t.content.description + extra})
+        content = t.content.model_copy(update={"description": (t.content.description or "") + extra})
         made.append(
             t.model_copy(
                 update={
@@ -152,7 +152,7 @@ def ours(sizes: list[int], runs: int) -> dict[str, dict[str, float]]:
 
     template = load_template()
     clock = Clock()
-    real = support.handler_of
+    real = support.handler_of  # type: ignore[attr-defined]
 
     def timed_handler_of(template: dict[str, Any], function: str) -> Any:
         handler = real(template, function)

@@ -216,15 +216,16 @@ def main(argv: list[str] | None = None) -> None:
             url = f"/datatables_ticket_list/{query}"
             return lambda _: client.get(url, {"draw": "1", "start": "0", "length": "25"})
 
+        def detail(known: list[int]) -> Callable[[int], Any]:
+            return lambda i: client.get(f"/api/tickets/{known[i % len(known)]}/")
+
         results: dict[str, dict[str, float]] = {}
         numbers: list[int] = []
         for size in args.sizes:
             numbers += seed(size - len(numbers), queue, len(numbers) + 1)
             results[f"list of 25 ({size:,} tickets)"] = measure(listing(), args.runs)
             results[f"search, a word ({size:,} tickets)"] = measure(listing(RARE), args.runs)
-            results[f"detail ({size:,} tickets)"] = measure(
-                lambda i, numbers=numbers: client.get(f"/api/tickets/{numbers[i % len(numbers)]}/"), args.runs
-            )
+            results[f"detail ({size:,} tickets)"] = measure(detail(list(numbers)), args.runs)
         body = {"queue": queue.pk, "title": "Facture rejetée", "priority": 3, "submitter_email": "marie@example.fr"}
         created: list[int] = []
 

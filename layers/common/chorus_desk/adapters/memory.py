@@ -140,6 +140,7 @@ class _Stream:
 
     def __init__(self, store: MemoryStore, query: ListQuery, partition: str, bounds: tuple[str | None, str | None]):
         self.store, self.query, self.partition = store, query, partition
+        self.kind = RowKind(partition.split("#", 2)[1])  # LIST#<kind>#<owner>#<status>
         self.low, self.high = bounds
         self.ascending = query.direction is listing.Direction.ASC
         self.buffer: list[tuple[str, Row]] = []
@@ -172,7 +173,7 @@ class _Stream:
                 taken = entries[max(0, stop - limit) : stop][::-1]
                 taken = [e for e in taken if self.low is None or e[0] >= self.low]
                 more = stop - limit > 0 and (self.low is None or entries[stop - limit - 1][0] >= self.low)
-            rows = [self.store.rows[(number, listing.RowKind(self.partition.split("#", 2)[1]))] for _, number in taken]
+            rows = [self.store.rows[(number, self.kind)] for _, number in taken]
         for (value, _), row in zip(taken, rows, strict=True):
             if self.query.keeps(self.partition, value) and self.query.filters.matches(row):
                 self.buffer.append((self.query.ordered(self.partition, value), row))
