@@ -187,6 +187,9 @@ def main(argv: list[str] | None = None) -> int:
         f"{len(load.samples):,} requests"
         + (f" (stopped by {stopped_by} before {args.requests:,})" if stopped_by else "")
     )
+    if load.samples:
+        growth = (rss_after - rss_before) / len(load.samples) * 1000
+        print(f"memory growth: {growth:.1f} MB per 1,000 requests")
     print("stop after SIGINT: " + (f"{stop_seconds:.2f} s" if stop_seconds is not None else "killed"))
     errors = sum(1 for s in load.samples if not 200 <= s.status < 300)
     return 0 if errors == 0 else 1  # a run stopped by its time limit says so above

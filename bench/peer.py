@@ -1,12 +1,14 @@
 """``make bench-peer``: CPU per request of this project's handlers beside a peer's, django-helpdesk, in one run.
 
 ``python -m bench.peer --peer-python .venv-peer/bin/python [--sizes 100 1000] [--runs 31]``
+(``python -m bench.peer profile --route search_tickets --sizes 100 --runs 200``: where one route's CPU goes)
 
-Both sides run as child processes of this driver, one after the other, each printing JSON (their own logs go
-to a null device): this project's side (``python -m bench.peer ours``) with this interpreter, the peer's
-(``bench/peer_django.py``) with the peer's virtualenv (``requirements-peer.txt``, SQLite in a temporary
-directory). The same operations on both, with a table of ``--sizes`` tickets all open and received by one
-team, one in ten carrying the searched word:
+Both sides run as child processes of this driver, each answering its commands one JSON line at a time (their
+own logs go to a null device): this project's side (``python -m bench.peer ours``) with this interpreter, the
+peer's (``bench/peer_django.py --serve``) with the peer's virtualenv (``requirements-peer.txt``, SQLite in a
+temporary directory). They take turns, operation by operation, ``--rounds`` times each, so that whatever else
+runs on the machine weighs on both alike. The same operations on both, with a table of ``--sizes`` tickets all
+open and received by one team, one in ten carrying the searched word:
 
 | operation | here (real handler, in-memory adapters) | the peer (Django test client, staff agent) |
 |---|---|---|
@@ -141,7 +143,13 @@ def requests(api: Any, mine: list[int], theirs: list[int]) -> dict[str, Callable
     }
 
 
-def ours(sizes: list[int], runs: int) -> dict[str, dict[str, float]]:
+def serve_ours() -> None:
+    """This desk's side as a worker of the driver: one command a line on stdin (``seed <size>``, ``measure
+    <operation> <runs>``), one JSON answer a line on the protocol stream; everything the functions print (their
+    log lines, at INFO) goes to the null device."""
+    protocol = os.fdopen(os.dup(1), "w")
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)  # the handlers' log lines, whatever stream object they hold
     _environment()
     from unittest import mock
 
@@ -173,33 +181,34 @@ def ours(sizes: list[int], runs: int) -> dict[str, dict[str, float]]:
         ports, **{f.name: TimedPort(getattr(ports, f.name), clock) for f in dataclasses.fields(ports)}
     )
     api = Api(template, timed_ports)
-    results: dict[str, dict[str, float]] = {}
     filled = 0
-
-    def measure(request: Callable[[int], Any], count: int) -> dict[str, float]:
-        handler, inside = [], []
-        for i in range(count + 2):  # two unrecorded warm-up runs
-            reply = request(i)
-            assert reply.status in (200, 201), reply.body
-            if i >= 2:
-                handler.append(clock.handler * 1000)
-                inside.append(clock.ports * 1000)
-        return {"cpu_ms": statistics.median(handler), "adapter_ms": statistics.median(inside)}
-
+    resolved = 0  # the seeded open tickets are answered in turn, each once
     with mock.patch.object(support, "handler_of", timed_handler_of):
         mine = [int(api.create("marie").body["number"]) for _ in range(5)]
-        for size in sizes:
-            ports.reference.import_tickets(tickets(10_000 + filled, size - filled))
-            filled = size
-            calls = requests(api, mine, [])
-            for name in SIZED:
-                results[f"{name} ({size:,} tickets)"] = measure(calls[name], runs)
-        theirs = list(range(10_000, 10_000 + runs + 2))
-        calls = requests(api, mine, theirs)
-        results["create"] = measure(calls["create"], runs)
-        results["resolve with a comment"] = measure(calls["resolve with a comment"], runs)
+        for line in sys.stdin:
+            command, *arguments = line.split("\t")
+            if command == "seed":
+                size = int(arguments[0])
+                ports.reference.import_tickets(tickets(10_000 + filled, size - filled))
+                filled = size
+                answer: dict[str, Any] = {"seeded": filled}
+            else:
+                name, runs = arguments[0], int(arguments[1])
+                theirs = list(range(10_000 + resolved, 10_000 + resolved + runs + 1))
+                if name == "resolve with a comment":
+                    resolved += runs + 1
+                request = requests(api, mine, theirs)[name]
+                cpu, inside = [], []
+                for i in range(runs + 1):  # one unrecorded warm-up
+                    reply = request(i)
+                    assert reply.status in (200, 201), reply.body
+                    if i:
+                        cpu.append(clock.handler * 1000)
+                        inside.append(clock.ports * 1000)
+                answer = {"cpu_ms": cpu, "adapter_ms": inside}
+            protocol.write(json.dumps(answer) + "\n")
+            protocol.flush()
     api.close()
-    return results
 
 
 def items_read(sizes: list[int]) -> dict[str, float]:
@@ -236,21 +245,110 @@ def items_read(sizes: list[int]) -> dict[str, float]:
     return read
 
 
-def child(kind: str, sizes: list[int], runs: int, out: Path) -> None:
-    result: dict[str, Any] = ours(sizes, runs) if kind == "ours" else items_read(sizes)
-    out.write_text(json.dumps(result))
+def profile(route: str, size: int, runs: int) -> None:
+    """Where one route's CPU goes (cProfile, ``runs`` requests at ``size`` tickets), the heaviest callees first."""
+    import cProfile
+    import io
+    import pstats
+
+    _environment()
+    from chorus_desk.adapters.memory import memory_ports
+    from local_stack.template import load_template
+    from tests import fixtures
+    from tests.support import Api
+
+    ports = memory_ports()
+    fixtures.seed(ports)
+    ports.reference.import_tickets(tickets(10_000, size))
+    api = Api(load_template(), ports)
+    query = SEARCH_QUERY if route == "search_tickets" else LIST_QUERY
+    for _ in range(3):
+        api.call(route, "sophie", query=query)
+    profiler = cProfile.Profile()
+    with open(os.devnull, "w") as null:
+        saved, sys.stdout = sys.stdout, null
+        profiler.enable()
+        for _ in range(runs):
+            api.call(route, "sophie", query=query)
+        profiler.disable()
+        sys.stdout = saved
+    text = io.StringIO()
+    pstats.Stats(profiler, stream=text).sort_stats("cumulative").print_stats(40)
+    print(text.getvalue())
 
 
-def run_child(command: list[str], out: Path | None, timeout: float) -> Any:
-    """Run a side with its stdout (its log lines) to the null device; its JSON from ``out``, or its stdout."""
-    with tempfile.TemporaryFile() as captured:
-        stdout: Any = subprocess.DEVNULL if out is not None else captured
-        env = {**os.environ, "PYTHONPATH": f"{ROOT / 'layers' / 'common'}{os.pathsep}{ROOT}"}
-        subprocess.run(command, cwd=ROOT, stdout=stdout, check=True, timeout=timeout, env=env)
-        if out is not None:
-            return json.loads(out.read_text())
-        captured.seek(0)
-        return json.loads(captured.read().decode().strip().splitlines()[-1])
+ENV = {**os.environ, "PYTHONPATH": f"{ROOT / 'layers' / 'common'}{os.pathsep}{ROOT}"}
+
+
+class Worker:
+    """One side, a child process answering the driver's commands one line at a time."""
+
+    def __init__(self, command: list[str]) -> None:
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env=ENV, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+
+    def ask(self, *words: object) -> Any:
+        assert self.process.stdin is not None
+        assert self.process.stdout is not None
+        self.process.stdin.write("\t".join(str(w) for w in words) + "\n")
+        self.process.stdin.flush()
+        answer = self.process.stdout.readline()
+        if not answer:
+            raise SystemExit(f"{self.process.args!r} stopped (exit status {self.process.wait()})")
+        return json.loads(answer)
+
+    def close(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        try:
+            self.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def interleaved(peer_python: str, sizes: list[int], runs: int, rounds: int) -> tuple[Any, Any, str]:
+    """Both sides measured in turn, operation by operation and round by round, so that what else runs on the
+    machine weighs on both alike: {row: {cpu_ms, adapter_ms}} for each side (medians of every round's samples),
+    and the peer's name. The peer also reports its SQLite steps per request."""
+    here = Worker([sys.executable, "-m", "bench.peer", "ours"])
+    peer = Worker([peer_python, str(ROOT / "bench" / "peer_django.py"), "--serve"])
+    mine: dict[str, dict[str, float]] = {}
+    theirs: dict[str, dict[str, float]] = {}
+    try:
+        per_round = max(1, runs // rounds)
+
+        def both(row: str, name: str) -> None:
+            samples: dict[str, dict[str, list[float]]] = {"here": {}, "peer": {}}
+            steps = 0.0
+            for _ in range(rounds):
+                for side, worker in (("here", here), ("peer", peer)):
+                    answer = worker.ask("measure", name, per_round)
+                    for key in ("cpu_ms", "adapter_ms"):
+                        samples[side].setdefault(key, []).extend(answer[key])
+                    steps = answer.get("db_steps", steps)
+            mine[row] = {k: statistics.median(v) for k, v in samples["here"].items()}
+            theirs[row] = {k: statistics.median(v) for k, v in samples["peer"].items()} | {"db_steps": steps}
+
+        for size in sizes:
+            here.ask("seed", size)
+            peer.ask("seed", size)
+            for name in SIZED:
+                both(f"{name} ({size:,} tickets)", name)
+        both("create", "create")
+        both("resolve with a comment", "resolve with a comment")
+        name = peer.ask("name")["peer"]
+    finally:
+        here.close()
+        peer.close()
+    return mine, theirs, str(name)
+
+
+def run_child(command: list[str], out: Path, timeout: float) -> Any:
+    """Run a child with its stdout (log lines) to the null device; its JSON from ``out``."""
+    subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, check=True, timeout=timeout, env=ENV)
+    return json.loads(out.read_text())
 
 
 def ratio(peer: float, here: float) -> str:
@@ -259,27 +357,36 @@ def ratio(peer: float, here: float) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.peer", description=__doc__.split("\n\n")[0])
-    parser.add_argument("kind", nargs="?", choices=("compare", "ours", "reads"), default="compare")
+    parser.add_argument("kind", nargs="?", choices=("compare", "ours", "reads", "profile"), default="compare")
+    parser.add_argument("--route", default="search_tickets", help="profile: list_tab or search_tickets")
     parser.add_argument("--peer-python", default=str(ROOT / ".venv-peer" / "bin" / "python"))
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1_000])
     parser.add_argument("--runs", type=int, default=31)
+    parser.add_argument("--rounds", type=int, default=3, help="turns each side takes per operation")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args(argv)
-    if args.kind != "compare":
-        child(args.kind, args.sizes, args.runs, args.out)
+    if args.kind == "profile":
+        profile(args.route, args.sizes[0], args.runs)
+        return 0
+    if args.kind == "ours":
+        serve_ours()
+        return 0
+    if args.kind == "reads":
+        args.out.write_text(json.dumps(items_read(args.sizes)))
         return 0
     sizes = [str(s) for s in args.sizes]
-    common = ["--sizes", *sizes, "--runs", str(args.runs)]
-    began = time.strftime("%Y-%m-%d %H:%M")
+    began = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    load = os.getloadavg()[0]
+    here, theirs, peer_name = interleaved(args.peer_python, args.sizes, args.runs, args.rounds)
     with tempfile.TemporaryDirectory(prefix="bench-peer-") as folder:
-        mine_out, reads_out = Path(folder) / "ours.json", Path(folder) / "reads.json"
-        here = run_child([sys.executable, "-m", "bench.peer", "ours", *common, "--out", str(mine_out)], mine_out, 900)
-        reads = run_child(
-            [sys.executable, "-m", "bench.peer", "reads", *common, "--out", str(reads_out)], reads_out, 900
-        )
-        peer = run_child([args.peer_python, str(ROOT / "bench" / "peer_django.py"), *common], None, 1800)
-    theirs = peer["results"]
-    print(f"## CPU per request, this desk beside {peer['peer']} (run of {began}, median of {args.runs})\n")
+        reads_out = Path(folder) / "reads.json"
+        command = [sys.executable, "-m", "bench.peer", "reads", "--sizes", *sizes, "--out", str(reads_out)]
+        reads = run_child(command, reads_out, 1200)
+    print(f"## CPU per request, this desk beside {peer_name} (`make bench-peer`, {began})\n")
+    print(
+        f"Both sides interleaved, {args.rounds} rounds of {max(1, args.runs // args.rounds)} requests per operation "
+        f"and side (medians of all); load average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end.\n"
+    )
     print(
         "| operation | here: CPU ms (of which adapters) | peer: CPU ms (of which SQL) | peer / here "
         "| here: items read (DynamoDB, moto) | peer: SQLite VM steps |"

@@ -19,7 +19,9 @@ handler called at every step): what the database did, which grows with the rows 
 Django's log level is INFO (its handlers write to a null device), e-mail goes to Django's in-memory backend,
 DEBUG is off: production's settings as far as the CPU is concerned.
 
-``python bench/peer_django.py --sizes 100 1000 --runs 31``
+``bench/peer_django.py --serve`` answers ``bench/peer.py``'s commands, one line each on stdin (``seed <size>``,
+``measure <operation> <runs>``, ``name``), one JSON line each on stdout; anything else it prints goes to the null
+device.
 """
 
 # ruff: noqa: S106
@@ -29,7 +31,6 @@ import argparse
 import json
 import logging
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -156,12 +157,15 @@ def seed(count: int, queue: Any, start: int) -> list[int]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1_000])
-    parser.add_argument("--runs", type=int, default=31)
-    args = parser.parse_args(argv)
+    parser.add_argument("--serve", action="store_true", help="answer the driver's commands (the only mode)")
+    parser.parse_args(argv)
+    protocol = os.fdopen(os.dup(1), "w")
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)  # anything the peer prints
     with tempfile.TemporaryDirectory(prefix="peer-") as tmp:
         folder = Path(tmp)
         configure(folder)
+        import django
         from django.contrib.auth import get_user_model
         from django.core.management import call_command
         from django.db import connection
@@ -177,16 +181,16 @@ def main(argv: list[str] | None = None) -> None:
         cost = Cost()
         logging.getLogger("bench").info("peer ready")
 
-        def measure(request: Callable[[int], Any], runs: int) -> dict[str, float]:
+        def measure(request: Callable[[int], Any], runs: int) -> dict[str, Any]:
             samples, inside = [], []
-            for i in range(runs + 2):  # two unrecorded warm-up runs
+            for i in range(runs + 1):  # one unrecorded warm-up
                 cost.cpu = 0.0
                 started = time.process_time()
                 with connection.execute_wrapper(cost):
                     reply = request(i)
                 spent = time.process_time() - started
                 assert reply.status_code in (200, 201), (reply.status_code, reply.content[:300])
-                if i >= 2:
+                if i:
                     samples.append(spent * 1000)
                     inside.append(cost.cpu * 1000)
             cost.steps = 0  # one more, untimed: the database's own work
@@ -194,14 +198,10 @@ def main(argv: list[str] | None = None) -> None:
             raw = connection.connection
             raw.set_progress_handler(cost.step, 1)
             try:
-                request(runs + 2)
+                request(runs + 1)
             finally:
                 raw.set_progress_handler(None, 1)
-            return {
-                "cpu_ms": statistics.median(samples),
-                "adapter_ms": statistics.median(inside),
-                "db_steps": float(cost.steps),
-            }
+            return {"cpu_ms": samples, "adapter_ms": inside, "db_steps": float(cost.steps)}
 
         def listing(search: str = "") -> Callable[[int], Any]:
             query = query_to_base64(
@@ -216,38 +216,45 @@ def main(argv: list[str] | None = None) -> None:
             url = f"/datatables_ticket_list/{query}"
             return lambda _: client.get(url, {"draw": "1", "start": "0", "length": "25"})
 
+        numbers: list[int] = []
+        resolved = 0  # the seeded open tickets are resolved in turn, each once
+        body = {"queue": queue.pk, "title": "Facture rejetée", "priority": 3, "submitter_email": "marie@example.fr"}
+
+        def create(i: int) -> Any:
+            description = f"Ma facture n° {i} a été rejetée."
+            return client.post("/api/tickets/", {**body, "description": description}, content_type="application/json")
+
         def detail(known: list[int]) -> Callable[[int], Any]:
             return lambda i: client.get(f"/api/tickets/{known[i % len(known)]}/")
 
-        results: dict[str, dict[str, float]] = {}
-        numbers: list[int] = []
-        for size in args.sizes:
-            numbers += seed(size - len(numbers), queue, len(numbers) + 1)
-            results[f"list of 25 ({size:,} tickets)"] = measure(listing(), args.runs)
-            results[f"search, a word ({size:,} tickets)"] = measure(listing(RARE), args.runs)
-            results[f"detail ({size:,} tickets)"] = measure(detail(list(numbers)), args.runs)
-        body = {"queue": queue.pk, "title": "Facture rejetée", "priority": 3, "submitter_email": "marie@example.fr"}
-        created: list[int] = []
-
-        def create(i: int) -> Any:
-            reply = client.post(
-                "/api/tickets/",
-                {**body, "description": f"Ma facture n° {i} a été rejetée."},
-                content_type="application/json",
-            )
-            created.append(int(reply.json()["id"]))
-            return reply
-
-        results["create"] = measure(create, args.runs)
-
-        def resolve(i: int) -> Any:
+        def resolver(first: int) -> Callable[[int], Any]:
             comment = {"comment": "Voici la solution.", "public": True, "new_status": 3}
-            return client.post("/api/followups/", {"ticket": created[i], **comment}, content_type="application/json")
+            return lambda i: client.post(
+                "/api/followups/", {"ticket": numbers[first + i], **comment}, content_type="application/json"
+            )
 
-        results["resolve with a comment"] = measure(resolve, args.runs)
-        import django
-
-        print(json.dumps({"peer": f"django-helpdesk on Django {django.get_version()}", "results": results}))
+        for line in sys.stdin:
+            command, *arguments = line.rstrip("\n").split("\t")
+            answer: dict[str, Any]
+            if command == "seed":
+                numbers += seed(int(arguments[0]) - len(numbers), queue, len(numbers) + 1)
+                answer = {"seeded": len(numbers)}
+            elif command == "name":
+                answer = {"peer": f"django-helpdesk on Django {django.get_version()}"}
+            else:
+                name, runs = arguments[0], int(arguments[1])
+                requests: dict[str, Callable[[int], Any]] = {
+                    "list of 25": listing(),
+                    "search, a word": listing(RARE),
+                    "detail": detail(list(numbers)),
+                    "create": create,
+                    "resolve with a comment": resolver(resolved),
+                }
+                if name == "resolve with a comment":
+                    resolved += runs + 2
+                answer = measure(requests[name], runs)
+            protocol.write(json.dumps(answer) + "\n")
+            protocol.flush()
 
 
 if __name__ == "__main__":
