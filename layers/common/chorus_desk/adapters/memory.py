@@ -54,6 +54,7 @@ class MemoryStore:
         # ends with the ticket's number, so it is unique in its partition), kept sorted on every write as
         # DynamoDB keeps its five sparse indexes: a page reads from its place in them, never the whole table.
         self.indexes: dict[tuple[str, str], list[tuple[str, int]]] = {}
+        self.entries: dict[tuple[int, RowKind], list[tuple[str, str, str]]] = {}  # a row's (partition, attr, value)
         self.tallies: dict[str, dict[str, dict[str, int]]] = {}  # dashboard counters: pk → sk → status → count
         self.operations: dict[str, Operation] = {}
         self.conversations: dict[str, Conversation] = {}
@@ -64,27 +65,23 @@ class MemoryStore:
         """Replace a ticket's rows and move its counts (the caller holds the lock)."""
         number = (after or before).number  # type: ignore[union-attr]
         for kind in RowKind:
-            old = self.rows.pop((number, kind), None)
-            if old is not None:
-                self._unindex(old)
+            self.rows.pop((number, kind), None)
+            for partition, attribute, value in self.entries.pop((number, kind), []):
+                entries = self.indexes.get((partition, attribute), [])
+                at = bisect.bisect_left(entries, (value, number))
+                if at < len(entries) and entries[at] == (value, number):
+                    del entries[at]
         for kind, row in listing.rows_of(after).items():
             self.rows[(number, kind)] = row
-            for attribute in listing.INDEX_OF:
-                bisect.insort(
-                    self.indexes.setdefault((row.partition, attribute), []), (row.sort_value(attribute), number)
-                )
+            partition = row.partition
+            placed = [(partition, attribute, row.sort_value(attribute)) for attribute in listing.INDEX_OF]
+            for _, attribute, value in placed:
+                bisect.insort(self.indexes.setdefault((partition, attribute), []), (value, number))
+            self.entries[(number, kind)] = placed
         for (pk, sk), deltas in listing.counter_deltas(before, after).items():
             tally = self.tallies.setdefault(pk, {}).setdefault(sk, {})
             for status, delta in deltas.items():
                 tally[status] = tally.get(status, 0) + delta
-
-    def _unindex(self, row: Row) -> None:
-        for attribute in listing.INDEX_OF:
-            entries = self.indexes.get((row.partition, attribute), [])
-            entry = (row.sort_value(attribute), row.number)
-            at = bisect.bisect_left(entries, entry)
-            if at < len(entries) and entries[at] == entry:
-                del entries[at]
 
 
 class MemoryTickets:
