@@ -1,10 +1,11 @@
 """Load on the local stack: concurrent clients for a bounded time, then on to 10,000 requests for the memory.
 
-``python -m bench.load [--clients 50] [--seconds 30] [--requests 10000] [--max-seconds 420]``
+``python -m bench.load [--clients 50] [--think 1.0] [--seconds 30] [--requests 10000] [--max-seconds 540]``
 
 Starts ``python -m local_stack serve`` on a free loopback port (its own state file, no demo tickets; the
 stream consumer mails every submission as in ``make dev``), gets marie's and sophie's IdTokens, then runs
-``--clients`` threads, each in a loop of the desk's daily work:
+``--clients`` threads, each in a loop of the desk's daily work, a think time of about ``--think`` seconds
+between two requests (0 for clients that never pause):
 
     marie creates a ticket (POST /tickets) · marie opens her « Tous sauf fermés » tab (GET /tickets) ·
     sophie takes it in charge (POST …/take-in-charge) · sophie opens her « Actions requises » tab ·
@@ -22,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import statistics
 import sys
 import tempfile
@@ -64,11 +66,15 @@ class Load:
             self.samples.append(sample)
 
 
-def client(url: str, tokens: dict[str, str], load: Load, timeout: float) -> None:
-    """One client's loop of the desk's daily work, until the load stops or its budget is spent."""
+def client(url: str, tokens: dict[str, str], load: Load, timeout: float, think: float, seed: int) -> None:
+    """One client's loop of the desk's daily work, until the load stops or its budget is spent; between two
+    requests it waits a think time drawn between half and one and a half times ``think`` (a person reading)."""
+    rng = random.Random(seed)  # noqa: S311 (think times, not secrets)
     number: int | None = None
     step = 0
     while True:
+        if think and load.stop.wait(rng.uniform(think / 2, think * 1.5)):
+            return
         route = ROUTES[step % len(ROUTES)]
         if route != "create" and number is None:  # its ticket was not created: start again
             step, route = 0, "create"
@@ -129,7 +135,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--requests", type=int, default=10_000)
     parser.add_argument("--max-seconds", type=float, default=540, help="sending stops after this time")
-    parser.add_argument("--request-timeout", type=float, default=30)
+    parser.add_argument("--request-timeout", type=float, default=30, help="API Gateway gives up after 29 s")
+    parser.add_argument("--think", type=float, default=1.0, help="mean seconds a client waits between requests")
     parser.add_argument("--max-rss-mb", type=float, default=4000, help="stop sending when the stack uses more")
     parser.add_argument("--python", default=sys.executable, help="the interpreter that runs the stack")
     args = parser.parse_args(argv)
@@ -148,8 +155,10 @@ def main(argv: list[str] | None = None) -> int:
             url = f"http://127.0.0.1:{port}"
             rss_before = rss_mb(process.pid)
             threads = [
-                threading.Thread(target=client, args=(url, tokens, load, args.request_timeout), daemon=True)
-                for _ in range(args.clients)
+                threading.Thread(
+                    target=client, args=(url, tokens, load, args.request_timeout, args.think, i), daemon=True
+                )
+                for i in range(args.clients)
             ]
             started = time.monotonic()
             for thread in threads:
@@ -174,7 +183,8 @@ def main(argv: list[str] | None = None) -> int:
     first = [s for s in load.samples if s.began < phase_end]
     print(f"## Load on the local stack (`python -m bench.load`, {when})\n")
     print(
-        f"{args.clients} concurrent clients, loopback, one local stack (`make dev`'s) on a {os.cpu_count()}-core "
+        f"{args.clients} concurrent clients (think time {args.think / 2:.1f}–{args.think * 1.5:.1f} s between two "
+        f"requests), loopback, one local stack (`make dev`'s) on a {os.cpu_count()}-core "
         f"machine whose load average was {load_before:.1f} before and {os.getloadavg()[0]:.1f} after (other work "
         "on it takes its share of the CPU).\n"
     )
