@@ -716,7 +716,7 @@ def main(argv: list[str] | None = None) -> int:
     from local_stack.template import load_template
 
     template = load_template()
-    when = time.strftime("%Y-%m-%d %H:%M")
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     steps, stored, file_size = on_moto(template)
     os.environ["POWERTOOLS_LOG_LEVEL"] = "INFO"
     logger.setLevel("INFO")
