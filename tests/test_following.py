@@ -1398,7 +1398,7 @@ def test_a_first_page_reads_a_bounded_number_of_rows_whatever_others_hold(seeded
     longest and that of a user of three structures. Menuiserie Dupont's figures, its searches' (status,
     period, category) and its dashboard's do not move when other organisations get 120 more tickets."""
     if seeded.kind != "dynamo":
-        pytest.skip("items read are DynamoDB's ScannedCount; the in-memory lists sort all their rows")
+        pytest.skip("items read are DynamoDB's ScannedCount at its client; in memory: tests/test_memory_lists.py")
     reads = Reads(seeded.client)
 
     def first_pages(alias: str, side: str, only: str | None = None) -> dict[tuple[str, ...], int]:

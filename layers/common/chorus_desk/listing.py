@@ -460,23 +460,34 @@ class Filters:
     recipient_words: tuple[str, ...] = ()  # each starts a word of the recipient's name
 
     def matches(self, row: Row) -> bool:
-        created = _stamp(row.created_at)
-        checks = (
-            self.category is None or row.category == self.category,
-            self.subcategory is None or row.subcategory == self.subcategory,
-            self.created_from is None or created >= self.created_from,
-            self.created_to is None or created <= self.created_to,
-            self.object_key is None or (row.object_number or "").strip().upper() == self.object_key,
-            all(f" {w}" in row.words for w in self.words),
-            self.emitter_siret is None or row.emitter_siret == self.emitter_siret,
-            self.recipient_org is None or row.recipient_org == self.recipient_org,
-            self.recipient_service is None or (row.recipient_service or NO_SERVICE) == self.recipient_service,
-            self.emitter_service is None or (row.emitter_service or NO_SERVICE) == self.emitter_service,
-            self.created_by is None or row.created_by.id == self.created_by,
-            all(f" {w}" in row.creator_words for w in self.creator_words),
-            all(f" {w}" in row.recipient_words for w in self.recipient_words),
-        )
-        return all(checks)
+        """Whether the row passes every criterion (checked in turn: the first that fails answers)."""
+        if self.category is not None and row.category != self.category:
+            return False
+        if self.subcategory is not None and row.subcategory != self.subcategory:
+            return False
+        if self.created_from is not None or self.created_to is not None:
+            created = _stamp(row.created_at)
+            if (self.created_from is not None and created < self.created_from) or (
+                self.created_to is not None and created > self.created_to
+            ):
+                return False
+        if self.object_key is not None and (row.object_number or "").strip().upper() != self.object_key:
+            return False
+        if not all(f" {w}" in row.words for w in self.words):
+            return False
+        if self.emitter_siret is not None and row.emitter_siret != self.emitter_siret:
+            return False
+        if self.recipient_org is not None and row.recipient_org != self.recipient_org:
+            return False
+        if self.recipient_service is not None and (row.recipient_service or NO_SERVICE) != self.recipient_service:
+            return False
+        if self.emitter_service is not None and (row.emitter_service or NO_SERVICE) != self.emitter_service:
+            return False
+        if self.created_by is not None and row.created_by.id != self.created_by:
+            return False
+        if not all(f" {w}" in row.creator_words for w in self.creator_words):
+            return False
+        return all(f" {w}" in row.recipient_words for w in self.recipient_words)
 
     @property
     def empty(self) -> bool:
