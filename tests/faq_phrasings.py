@@ -17,9 +17,27 @@ cutting of a message into segments honest.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
 from chorus_desk.faq import Topic
 
-PHRASINGS: dict[Topic | None, tuple[str, ...]] = {
+Questions = Mapping[Topic | None, tuple[str, ...]]
+TwoQuestions = tuple[tuple[str, tuple[Topic, Topic]], ...]
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Phrasings written at one time, before the model was tuned on them: its figure on the model of that
+    moment (``python -m tests.faq_phrasings <name>``) estimated how the model did on text it had never seen."""
+
+    name: str
+    phrasings: Questions
+    negations: Questions = field(default_factory=dict)
+    two_questions: TwoQuestions = ()
+
+
+_EARLIER_PHRASINGS: dict[Topic | None, tuple[str, ...]] = {
     Topic.CREATE_ACCOUNT: (
         "cmt on s'inscrit",
         "Création de compte",
@@ -370,7 +388,7 @@ PHRASINGS: dict[Topic | None, tuple[str, ...]] = {
 }
 
 # What the user does not want, is not or does not need; the topic that remains, or none.
-NEGATIONS: dict[Topic | None, tuple[str, ...]] = {
+_EARLIER_NEGATIONS: dict[Topic | None, tuple[str, ...]] = {
     Topic.CREATE_ACCOUNT: (
         "pas besoin d'agent, je cherche à créer mon compte",
         "je ne suis pas encore enregistré, par quoi je commence ?",
@@ -425,7 +443,7 @@ NEGATIONS: dict[Topic | None, tuple[str, ...]] = {
 }
 
 # Messages asking two things: both topics are offered as choices, in the order asked.
-TWO_QUESTIONS: tuple[tuple[str, tuple[Topic, Topic]], ...] = (
+_EARLIER_TWO_QUESTIONS: tuple[tuple[str, tuple[Topic, Topic]], ...] = (
     ("comment créer mon compte ? et comment ajouter un espace ?", (Topic.CREATE_ACCOUNT, Topic.ADD_SPACES)),
     (
         "je n'ai pas reçu le lien d'activation, et aussi je voudrais savoir comment marchent les factures de "
@@ -484,3 +502,169 @@ TWO_QUESTIONS: tuple[tuple[str, tuple[Topic, Topic]], ...] = (
         (Topic.SUBCONTRACTING, Topic.STRUCTURE_PROCEDURE),
     ),
 )
+
+SESSION_3_BATCH_1 = Batch(
+    "s3-1",  # session 3, the first batch: typos, SMS, jargon (GP, SP, crea), synonyms
+    phrasings={
+        Topic.CREATE_ACCOUNT: (
+            "bjr je voudrai creer un compte sur chorus svp",
+            "crea compte fournisseur",
+            "comment on fait l'inscription d'une micro entreprise sur chorus pro",
+            "je n'ai encore jamais facturé l'état, il me faut un compte chorus ?",
+            "besoin d'ouvrir un acces chorus pour ma sasu",
+            "j'arrive pas a m'inscrir sur le site",
+            "je dois me rattacher au siret de ma boite, ça se fait à la création du compte ?",
+            "comment avoir un login pour le portail de facturation de l'état",
+            "ma secrétaire doit-elle s'inscrire elle aussi ?",
+            "Bonjour, je viens de reprendre une boulangerie et la mairie me demande de déposer mes factures sur "
+            "Chorus Pro. Je n'y connais rien, comment je crée mon accès ?",
+            "inscritpion chorus pro",
+            "quelles infos faut il pour ouvrir un compte ? siret, mail ?",
+        ),
+        Topic.ACTIVATION_LINK: (
+            "le mail d'activation ne m'est jamais parvenu",
+            "je ne recois pas le courriel pour valider mon compte",
+            "activasion compte mail pas arriver",
+            "lien d'activ expiré que faire",
+            "Bonjour, inscription faite ce matin mais toujours rien dans ma messagerie",
+            "le lien pour finaliser l'inscription ne s'ouvre pas",
+            "mail de validation d'inscription non reçu, j'ai vérifié les indésirables",
+            "jsuis inscrit mais jarrive pas a activer mon compte, le mail est jamais venu",
+            "renvoi du lien d'activation svp",
+            "j'ai cliqué sur le lien du mail et ça dit lien invalide",
+            "compte créé il y a 3 jours, toujours en attente du mail",
+        ),
+        Topic.ADD_SPACES: (
+            "je voudrais ajouter le module factures reçues",
+            "comment activer l'espace engagements sur mon compte",
+            "je n'ai pas les habilitations pour voir les factures de travaux",
+            "où ajouter un abonnement dans mon compte",
+            "il manque la rubrique sollicitations reçues",
+            "mon compte n'a que l'espace factures émises, comment en avoir d'autres",
+            "demande d'accès à l'espace factures de travaux",
+            "je ne peux pas saisir de facture, l'espace n'est pas dans ma liste",
+            "le gestionnaire a ouvert l'espace sur la structure mais je ne le vois toujours pas",
+        ),
+        Topic.MANAGER_LEFT: (
+            "notre GP est parti, qui peut valider les rattachements maintenant ?",
+            "changement de gestionnaire principal suite à départ en retraite",
+            "le gestionaire principale a changé d'employeur",
+            "comment transférer les droits d'administration de la structure à une collègue",
+            "plus de gestionnaire dans la structure depuis son départ",
+            "l'ancienne GP n'a pas passé la main avant de partir",
+            "nomination d'un nouveau gestionnaire principal",
+            "la gestionnaire principale est en arrêt longue maladie, qui peut la remplacer ?",
+        ),
+        Topic.SUBCONTRACTING: (
+            "soustraitance : qui valide la facture ?",
+            "le titulaire du marché bloque ma facture de sous traitant depuis 3 semaines",
+            "processus de facturation pour un groupement momentané d'entreprises",
+            "facture soutraitance validation entreprise générale",
+            "Nous sommes sous-traitants de second rang, pouvons-nous déposer sur Chorus ?",
+            "l'entreprise mandataire n'a toujours pas validé ma demande de paiement",
+        ),
+        Topic.STRUCTURE_PROCEDURE: (
+            "neutraliser un siret dans chorus",
+            "comment fermer la structure publique de l'ancien ehpad",
+            "activer SP",
+            "rendre inactive la structure du syndicat des eaux",
+            "nous devons réactiver le siret de la médiathèque",
+            "la commune déléguée n'existe plus, il faut désactiver sa structure",
+            "inactivation siret fermé en base sirene",
+            "je veux activer/inactiver ma structure",
+        ),
+        Topic.HUMAN_AGENT: (
+            "je veux un conseillé",
+            "pouvez vous me rappeler",
+            "je voudrais joindre un agent chorus par téléphone",
+            "un opérateur svp c'est urgent",
+            "vous n'êtes qu'une machine, passez moi quelqu'un de compétent",
+            "est-ce que je peux avoir quelqu'un de l'AIFE au bout du fil",
+            "numéro du support svp",
+        ),
+        None: (
+            "ma facture a été rejetée pour motif SIRET inconnu",
+            "je ne trouve pas le siret de la mairie destinataire",
+            "chorus est en panne ?",
+            "comment récupérer mon mot de passe oublié",
+            "quelle différence entre une facture et un avoir",
+            "super merci c'est clair",
+            "comment créer une facture",
+            "le code service est obligatoire ?",
+            "mon compte est bloqué après trois essais de mot de passe",
+        ),
+    },
+    negations={
+        Topic.CREATE_ACCOUNT: (
+            "je ne veux pas d'humain, explique-moi juste comment s'inscrire",
+            "je ne suis pas encore client de chorus, je voudrais ouvrir un compte",
+        ),
+        Topic.ACTIVATION_LINK: (
+            "pas besoin d'un conseiller, je voudrais juste le lien d'activation",
+            "je ne veux pas refaire une inscription, renvoyez-moi le mail pour activer",
+        ),
+        Topic.ADD_SPACES: (
+            "je ne souhaite pas créer de compte, j'en ai déjà un, c'est l'espace factures reçues qu'il me faut",
+        ),
+        Topic.SUBCONTRACTING: ("je ne suis pas sous-traitant mais co-traitant, qui valide ma facture ?",),
+        Topic.HUMAN_AGENT: ("je ne veux plus parler au robot, un agent svp",),
+        None: (
+            "ne me passez pas d'agent",
+            "je ne veux pas qu'on me rappelle",
+            "pas besoin de conseiller merci",
+        ),
+    },
+    two_questions=(
+        ("comment s'inscrire et comment joindre un conseiller ?", (Topic.CREATE_ACCOUNT, Topic.HUMAN_AGENT)),
+        ("le lien a expiré. autre question, notre GP est parti", (Topic.ACTIVATION_LINK, Topic.MANAGER_LEFT)),
+        (
+            "je suis cotraitant, qui valide ma facture ? et il me manque l'espace factures émises",
+            (Topic.SUBCONTRACTING, Topic.ADD_SPACES),
+        ),
+        (
+            "inactiver l'ancien siret puis transférer le rôle de gestionnaire principal",
+            (Topic.STRUCTURE_PROCEDURE, Topic.MANAGER_LEFT),
+        ),
+    ),
+)
+
+
+EARLIER = Batch(
+    "earlier",  # 2026-11-25 and 2026-12-07, before session 3, merged: their trial figures were not kept
+    _EARLIER_PHRASINGS,
+    _EARLIER_NEGATIONS,
+    _EARLIER_TWO_QUESTIONS,
+)
+BATCHES: tuple[Batch, ...] = (EARLIER, SESSION_3_BATCH_1)
+
+
+def _merged(part: str) -> dict[Topic | None, tuple[str, ...]]:
+    merged: dict[Topic | None, tuple[str, ...]] = {}
+    for batch in BATCHES:
+        for topic, texts in getattr(batch, part).items():
+            merged[topic] = merged.get(topic, ()) + texts
+    return merged
+
+
+# The whole development set: one question each, negations, two questions.
+PHRASINGS: dict[Topic | None, tuple[str, ...]] = _merged("phrasings")
+NEGATIONS: dict[Topic | None, tuple[str, ...]] = _merged("negations")
+TWO_QUESTIONS: TwoQuestions = tuple(pair for batch in BATCHES for pair in batch.two_questions)
+
+
+if __name__ == "__main__":  # python -m tests.faq_phrasings [batch names]: each batch's figures on today's model
+    import sys
+
+    from tests.faq_measure import Case, measure
+
+    for batch in BATCHES:
+        if sys.argv[1:] and batch.name not in sys.argv[1:]:
+            continue
+        sets = {
+            "one question": [Case(t, (k,) if k else ()) for k, ts in batch.phrasings.items() for t in ts],
+            "negations": [Case(t, (k,) if k else (), True) for k, ts in batch.negations.items() for t in ts],
+            "two questions": [Case(t, topics) for t, topics in batch.two_questions],
+        }
+        print(measure([c for cases in sets.values() for c in cases]).report(batch.name))
+        for kind, cases in sets.items():
+            print(measure(cases).line(f"  · {kind}"))
