@@ -196,7 +196,7 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
     Topic.CREATE_ACCOUNT: _cues(
         (
             "creer|cree|creee|crees|creez|creation|ouvrir|ouverture|obtenir compte|comptes|profil|profils|login|"
-            "identifiant*",
+            "identifiant*|acces",
             3.0,
         ),
         ("inscri*", 3.0),  # inscrire, inscription, inscrit
@@ -212,7 +212,7 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
             2.0,
             0,
         ),  # « nouveau sur Chorus Pro ? »
-        ("identifiant*", 1.0),
+        ("identifiant*|login|logins", 1.0),
         ("pas|aucun|aucune|jamais|sans identifiant*|login|logins|acces", 2.5, 2),  # « je n'ai pas d'identifiants »
         ("propre|propres|personnel|personnelle compte|comptes|identifiant*|acces", 2.0, 1),  # « son propre compte »
         ("espace|compte fournisseur|fournisseurs", 4.5, 0),  # the supplier's own space is its account
@@ -221,7 +221,7 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("rejoindre|adherer|utiliser chorus|portail|plateforme", 1.0, 1),
         ("premiere|premier fois|connexion|utilisation|pas", 2.0, 1),
         ("jamais utilise*|servi|connecte*", 2.5, 1),
-        ("obten*|obtien*|avoir|recevoir|demander|ouvr* identifiant*|acces", 2.0, 2),
+        ("obten*|obtien*|avoir|recevoir|demander|ouvr* identifiant*|acces|login|logins", 2.0, 2),
         (
             "veux|voudrais|souhait*|faut|besoin un|une|d acces|compte|identifiant*|login",
             2.0,
@@ -236,6 +236,7 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("lien|activation|activ*|spam*|recu|renvo*|finalis*", -2.0),
         ("suis|etais inscrit*", -1.5, 0),  # already signed up: the link, not the account
         ("ai|avons|deja cree|creee|crees|ouvert", -3.0, 0),  # « j'ai créé mon compte, mais… »: done already
+        ("inscription|compte fait|faite|effectue*|termine*|cree|creee|ouvert", -2.0, 1),  # « inscription faite »
         ("valid* rattach*", -1.5, 3),  # validating others' attachments: the manager's job
         ("espace|espaces|fonctionnalit*|abonn*", -2.0),
         ("gestionnaire", -1.5),
@@ -259,10 +260,13 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("lien|liens|mail|mails|email|courriel* marche*|fonctionn*|valable|valide|invalide|expir*|perime", 1.5, 4),
         ("recu|recus|recue|arrive* depuis|apres inscri*|enregistr*", 1.5, 3),  # « rien reçu depuis mon inscription »
         ("pas|jamais|rien dans boite|boites|reception|courrier*", 1.5, 2),  # « pas dans ma boîte de réception »
+        ("inscription|compte fait|faite|effectue*|termine*|cree|creee|ouvert", 2.0, 1),  # done: the link is left
+        ("attente|attend* mail|mails|lien|activation|courriel*|validation|confirmation", 2.0, 3),
         ("confirm*", 1.0),
         # activating a structure, not an account; money not received is not a mail
         ("structure|structures|etablissement|siret", -2.5),
-        ("paiement*|paye|payee|payes|argent|virement*|reglement*|factur*|avoir|avoirs", -2.5),
+        ("paiement*|paye|payee|payes|argent|virement*|reglement*|factur*|avoirs", -2.5),
+        ("un|l|mon|cet avoir", -2.5, 0),  # a credit note, not the verb (« comment avoir le lien »)
         ("espace|espaces|fonctionnalit*", -2.0),
     ),
     Topic.ADD_SPACES: _cues(
@@ -279,6 +283,9 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("pas|plus|jamais dans|sur menu|ecran|bandeau|accueil", 2.0, 1),  # « … n'est pas dans mon menu »
         ("pas|plus|jamais menu|onglet|onglets|module|modules|espace|espaces", 2.0, 2),  # « je n'ai pas le menu… »
         ("abonn* valid*|attente|attend*", 1.0, 4),
+        ("droit|droits|acces|acceder factur*|sollicitation*|engagement*|memoire*", 1.5, 4),  # the spaces' names
+        ("pas|plus|aucun droit|droits|acces", 1.0, 2),
+        ("factur*|sollicitation*|engagement*|memoire* emise*|recue*|travaux|juridique*|justice", 1.0, 2),
     ),
     Topic.MANAGER_LEFT: _cues(
         ("gestionnaire|gestionnaires", 2.5),
@@ -316,6 +323,8 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("valid* titulaire|mandataire|cotraitan*", 1.5, 3),  # « validation par le titulaire »
         ("groupement", 2.5),
         ("paiement direct", 2.0, 0),
+        ("demande|demandes paiement", 1.0, 1),  # a sub-contractor's invoice is a « demande de paiement »
+        ("mandataire|titulaire valid*|accept*|refus*|bloqu*", 1.5, 4),
         ("marche|marches", 0.5),
         ("factur*", 0.5),
     ),
@@ -344,6 +353,11 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("vrai|vraie|reelle|reel personne|quelqu", 2.0, 1),
         ("quelqu", 1.0),
         ("quelqu ligne|direct|telephon*|tel", 2.0, 2),  # « quelqu'un en ligne »
+        ("bout fil", 2.0, 1),  # « au bout du fil »
+        ("avoir|joindre quelqu", 1.0, 1),
+        ("me|nous rappel*|recontact*", 2.0, 0),  # « pouvez-vous me rappeler »…
+        ("rappel* le|la|les|l|comment|quel|quelle|ce|mon|ma|mes|votre", -2.0, 0),  # …not « me rappeler la marche »
+        ("numero|numeros|coordonnees support|assistance|hotline|service", 2.0, 2),
         ("passez|passer|mettez quelqu|humain|agent|conseiller|personne", 2.0, 2),  # « passez-moi quelqu'un »
         ("personne|personnes physique|reelle|humaine|vivante", 3.0, 0),
         ("parl*|discut*|joindr*|contact*|appel*|rappel*|recontact*|echang*", 1.5),
@@ -470,7 +484,68 @@ SMS: Mapping[str, tuple[str, ...]] = {
     "kelkun": ("quelqu", "un"),
     "quelquun": ("quelqu", "un"),
     "tel": ("telephone",),
+    "ss": ("sous",),
+    "pb": ("probleme",),
+    "pbm": ("probleme",),
+    "num": ("numero",),
+    "rdv": ("rendez", "vous"),
+    "abo": ("abonnement",),
+    "abos": ("abonnements",),
+    "etab": ("etablissement",),
+    "struct": ("structure",),
+    "asso": ("association",),
+    "ste": ("societe",),
+    "qqch": ("quelque", "chose"),
+    "jsp": ("je", "sais", "pas"),
+    "jcomprends": ("je", "comprends"),
+    "jy": ("j", "y"),
 }
+
+# The desk's jargon and synonyms, read as the words the cues know (one folded word → the words it stands for):
+# abbreviations of the portal's roles and objects, and words users pick for what the guides call otherwise.
+LEXICON: Mapping[str, tuple[str, ...]] = {
+    "gp": ("gestionnaire", "principal"),
+    "gs": ("gestionnaire", "secondaire"),
+    "sp": ("structure", "publique"),
+    "crea": ("creation",),
+    "inscrip": ("inscription",),
+    "id": ("identifiant",),
+    "ids": ("identifiants",),
+    "habilitation": ("droits",),
+    "habilitations": ("droits",),
+    "habilite": ("droits",),
+    "habilitee": ("droits",),
+    "rubrique": ("onglet",),
+    "rubriques": ("onglets",),
+    "tuile": ("onglet",),
+    "tuiles": ("onglets",),
+    "volet": ("onglet",),
+    "volets": ("onglets",),
+    "messagerie": ("boite", "mail"),
+    "administration": ("administrateur",),
+    "radier": ("inactiver",),
+    "radiation": ("inactivation",),
+    "radie": ("inactive",),
+    "radiee": ("inactivee",),
+}
+# Word families read as one of their words: any word starting with the key (« neutraliser », « neutralisation »,
+# « neutralisé »; « parvenu », « parvient », « parviendra »).
+LEXICON_STEMS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("neutralis", ("inactiver",)),
+    ("parven", ("arrive",)),
+    ("parvien", ("arrive",)),
+    ("parvint", ("arrive",)),
+)
+
+
+@lru_cache(maxsize=8192)
+def _spelled(word: str) -> tuple[str, ...]:
+    """A folded word as the cues read it: SMS spelt out, jargon and synonyms replaced (``SMS``, ``LEXICON``)."""
+    found = SMS.get(word) or LEXICON.get(word)
+    if found:
+        return found
+    return next((words for stem, words in LEXICON_STEMS if word.startswith(stem)), (word,))
+
 
 # Real words near a cue word: never read as its typo (« argent » is not « agent »).
 NOT_TYPOS = frozenset(
@@ -489,7 +564,21 @@ NOT_TYPOS = frozenset(
         "revoir",
         "paris",
     }
-)
+    | {  # the most frequent French words, which a typo tolerance would otherwise read as cue words
+        "mais", "mai", "dans", "pour", "avec", "sans", "sous", "sur", "tout", "tous", "toute", "toutes", "elle",
+        "elles", "nous", "vous", "leur", "leurs", "donc", "comme", "quand", "alors", "aussi", "encore", "merci",
+        "bonjour", "bonsoir", "depuis", "apres", "avant", "faire", "fait", "faite", "faits", "avoir", "etre",
+        "sont", "peux", "peut", "veux", "dois", "doit", "quel", "quelle", "quels", "quelles", "quelque",
+        "quelques", "quelquefois", "chose", "choses", "matin", "soir", "jour", "jours", "mois", "semaine",
+        "heure", "heures", "cette", "votre", "notre", "autre", "autres", "meme", "bien", "tres", "trop", "peu",
+        "moins", "entre", "chez", "vers", "comment", "pourquoi", "combien", "quoi", "voila", "ainsi", "lors",
+        "besoin", "faut", "falloir", "pouvez", "voulez", "savoir", "sais", "sait", "voir", "vois", "voit",
+        "mettre", "prendre", "donner", "aller", "venir", "venu", "venue", "dire", "dit", "dites", "parle",
+        "messagerie", "maintenant", "toujours", "jamais", "rien", "personne", "ancien", "avez", "avons", "ont",
+        "etait", "etais", "sera", "serait", "reste", "rester", "marche", "mairie", "marie", "meilleur", "suite",
+        "passe", "passer", "mot", "mots", "page", "pages", "site", "sites", "ligne", "lignes", "main",
+    }
+)  # fmt: skip
 
 # « Le gestionnaire principal a quitté la structure »: said, the support's ticket is offered at once (n° 4);
 # otherwise the assistant asks (a manager still there transfers the role himself, in four steps).
@@ -554,7 +643,7 @@ def _clauses(text: str | None) -> list[list[str]]:
     for piece in _CLAUSE_BREAKS.split((text or "")[: MAX_TOKENS * 30]):
         words: list[str] = []
         for word in fold(piece).split():
-            words.extend(SMS.get(word, (word,)))
+            words.extend(_spelled(word))
         words = words[: MAX_TOKENS - count]
         if words:
             clauses.append(words)
@@ -665,9 +754,35 @@ _EXACT_WORDS = frozenset(t for t in _ALL_TERMS if not t.endswith("*"))
 _STEMS = tuple(t[:-1] for t in _ALL_TERMS if t.endswith("*"))
 
 
+def inflections(word: str) -> frozenset[str]:
+    """The French inflections of a cue word written in one form (4 letters or more): plural and feminine
+    (« parti » → « partie », « partis », « parties »; « principal » → « principaux »), and for a verb in
+    « -er » its present, imperfect and participles (« transferer » → « transfere », « transferez »,
+    « transferons », « transferait »…). Folded, so « é » and « e » are one letter."""
+    if len(word) < 4 or not word.isalpha():
+        return frozenset()
+    forms = {word + "s", word + "e", word + "es"}
+    if word.endswith(("au", "eu")):
+        forms.add(word + "x")
+    if word.endswith("al"):
+        forms.add(word[:-2] + "aux")
+    if word.endswith("er") and len(word) > 4:
+        stem = word[:-2]
+        endings = ("e", "es", "ent", "ez", "ons", "ais", "ait", "aient", "ee", "ees", "ant", "era", "erai", "erait")
+        forms.update(stem + ending for ending in endings)
+    return frozenset(forms - {word})
+
+
+# Every inflected form of an exact cue word → the cue words it inflects (precomputed: a look-up per word).
+_INFLECTED: Mapping[str, frozenset[str]] = {
+    form: frozenset(t for t in _EXACT_WORDS if form in inflections(t))
+    for form in {form for t in _EXACT_WORDS for form in inflections(t)} - _EXACT_WORDS
+}
+
+
 @lru_cache(maxsize=8192)  # bounded: a warm container reads any text its users type
 def _is_known(word: str) -> bool:
-    return word in _EXACT_WORDS or word in NOT_TYPOS or word.startswith(_STEMS)
+    return word in _EXACT_WORDS or word in _INFLECTED or word in NOT_TYPOS or word.startswith(_STEMS)
 
 
 def _same_start(a: str, b: str) -> bool:
@@ -690,7 +805,7 @@ def term_matches(term: str, word: str) -> bool:
             for length in (len(stem) - 1, len(stem), len(stem) + 1)
             if len(word) >= length
         )
-    if word == term:
+    if word == term or term in _INFLECTED.get(word, ()):
         return True
     allowed = typo_allowance(term)
     return (
