@@ -629,13 +629,147 @@ SESSION_3_BATCH_1 = Batch(
 )
 
 
+SESSION_3_BATCH_2 = Batch(
+    "s3-2",  # session 3, the second batch: long context, formal letters, complaints, near-topic questions
+    phrasings={
+        Topic.CREATE_ACCOUNT: (
+            "Madame, Monsieur, dans le cadre de l'obligation de facturation électronique, notre association doit "
+            "adresser ses factures à la région. Pourriez-vous m'indiquer comment procéder à notre inscription ?",
+            "c'est la première fois que je travaille avec une collectivité, je dois créer quoi sur chorus",
+            "je suis kiné libéral et l'hôpital veut mes factures par chorus, je n'ai aucun identifiant",
+            "on m'a dit de me rattacher à ma structure, mais je n'ai même pas de compte",
+            "création d'un nouvel utilisateur fournisseur",
+            "je me suis trompé de siret en créant mon compte, je recommence l'inscription ?",
+            "Est il possible de s'inscrire sans numéro de SIRET ?",
+            "inscri chorus",
+            "je n'ai pas encore d'acces au portail chorus pro, comment l'obtenir ?",
+            "ouverture de compte pour un auto entrepreneur",
+            "créer un compte sur chorus pro c'est gratuit ?",
+            "obtenir des identifiants de connexion pour mon entreprise",
+        ),
+        Topic.ACTIVATION_LINK: (
+            "ça fait une semaine que j'attends le mail pour valider mon inscription, c'est normal ??",
+            "Je me permets de vous relancer : le courriel d'activation de mon compte ne m'est toujours pas parvenu.",
+            "impossible d'activer mon compte, le lien est mort",
+            "le lien d'activation affiche une erreur 404",
+            "j'ai reçu aucun mail après l'inscription",
+            "finaliser mon inscription chorus pro",
+            "le mail pour activer n'arrive pas, j'ai regardé dans les courriers indésirables",
+            "mon adresse mail était mal tapée à l'inscription, je ne reçois donc pas le lien",
+            "je cherche le lien d'activation",
+            "compte non activé",
+            "votre lien ne fonctionne plus, pouvez vous en générer un autre",
+        ),
+        Topic.ADD_SPACES: (
+            "comment obtenir l'accès à l'espace factures de travaux ? je suis maître d'oeuvre",
+            "je suis gestionnaire secondaire, comment j'ajoute un espace à la structure",
+            "il n'y a pas le menu mémoires de frais de justice sur mon écran d'accueil",
+            "je souhaiterais m'abonner à l'espace engagements",
+            "la tuile sollicitations émises a disparu",
+            "où je clique pour ajouter un espace à ma structure ?",
+            "mon collègue a accès aux factures reçues mais pas moi",
+            "demande d'abonnement à un espace refusée, pourquoi ?",
+            "comment rendre visible l'espace factures de travaux pour mes agents",
+        ),
+        Topic.MANAGER_LEFT: (
+            "Suite au départ de notre directrice financière qui était gestionnaire principale, plus personne n'a "
+            "la main sur notre structure. Que faire ?",
+            "changer de GP",
+            "qui contacter pour désigner un nouveau gestionnaire principal, l'ancien est décédé",
+            "notre gestionnaire principal ne travaille plus chez nous",
+            "le titulaire du compte gestionnaire n'est plus en poste",
+            "reprise du rôle de gestionnaire principal",
+            "mon prédécesseur était gestionnaire, il est parti sans transférer ses droits",
+            "comment je passe gestionnaire principal à la place de mon collègue",
+            "le gestionnaire principal de notre siret est introuvable",
+        ),
+        Topic.SUBCONTRACTING: (
+            "Dans le cadre d'un marché de travaux, nous intervenons en tant que sous-traitant avec paiement "
+            "direct. Comment déposer notre demande de paiement ?",
+            "ma facture de co-traitance doit elle etre validée par le mandataire ?",
+            "sous-traitant : le titulaire a refusé ma facture",
+            "comment fonctionne la validation par le mandataire d'un groupement",
+            "facture de sous traitance en attente depuis un mois",
+            "je suis titulaire du marché, comment je valide la facture de mon sous-traitant ?",
+            "cotraitance conjointe, qui facture quoi",
+            "sous-traitants : quelle procédure sur chorus pro",
+        ),
+        Topic.STRUCTURE_PROCEDURE: (
+            "Bonjour, suite à la création de la commune nouvelle, nous devons inactiver les structures des "
+            "communes historiques. Comment procéder ?",
+            "le siret de notre SIVU est fermé, il faut l'inactiver dans chorus",
+            "notre trésorerie a changé, la structure doit être désactivée",
+            "structure publique inactive, on ne reçoit plus les factures",
+            "inactiver le siret de l'ancienne communauté de communes et basculer sur le nouveau",
+            "rendre active la structure du collège",
+            "comment désactiver un établissement",
+        ),
+        Topic.HUMAN_AGENT: (
+            "Franchement votre assistant ne sert à rien, je veux parler à un être humain",
+            "je voudrais un contact téléphonique",
+            "y a-t-il un conseiller disponible ?",
+            "appeler le support",
+            "je souhaite joindre le service client",
+            "est-ce que quelqu'un peut me rappeler aujourd'hui ?",
+            "ras le bol de ce chatbot",
+            "je veux m'adresser à une personne",
+        ),
+        None: (
+            "comment ajouter un utilisateur à ma structure",
+            "comment saisir une facture sur chorus pro",
+            "je n'arrive pas à déposer ma facture au format PDF",
+            "quel est le numéro de SIRET de la DGFIP",
+            "ma facture est en statut suspendue depuis 2 mois",
+            "comment créer une facture d'avoir",
+            "je voudrais modifier mes coordonnées bancaires",
+            "le service exécutant est obligatoire ?",
+            "merci, bonne journée",
+            "j'ai oublié mon identifiant de connexion",
+        ),
+    },
+    negations={
+        Topic.CREATE_ACCOUNT: ("ce n'est pas une question de facture, je n'arrive pas à créer mon compte",),
+        Topic.ACTIVATION_LINK: (
+            "pas la peine de me passer quelqu'un, j'ai juste besoin qu'on me renvoie le lien d'activation",
+        ),
+        Topic.ADD_SPACES: ("je ne cherche pas à inactiver quoi que ce soit, je voudrais ajouter l'espace engagements",),
+        Topic.MANAGER_LEFT: (
+            "je n'ai pas besoin d'un nouveau compte, je veux devenir gestionnaire principal car l'ancien est parti",
+        ),
+        Topic.SUBCONTRACTING: ("ce n'est pas une facture classique, c'est une facture de sous-traitance",),
+        Topic.STRUCTURE_PROCEDURE: ("je ne veux pas supprimer mon compte, je veux inactiver la structure",),
+        Topic.HUMAN_AGENT: ("je ne veux pas de réponse automatique, je veux un conseiller",),
+        None: (
+            "non je ne veux pas être rappelé",
+            "je ne souhaite pas de conseiller pour l'instant",
+            "pas la peine de me renvoyer le lien",
+        ),
+    },
+    two_questions=(
+        (
+            "Deux choses : je n'ai pas reçu le mail d'activation, et je voudrais savoir comment ajouter un espace",
+            (Topic.ACTIVATION_LINK, Topic.ADD_SPACES),
+        ),
+        (
+            "comment inactiver une structure et qui valide les factures des sous-traitants",
+            (Topic.STRUCTURE_PROCEDURE, Topic.SUBCONTRACTING),
+        ),
+        ("je veux m'inscrire. ensuite j'aimerais parler à un conseiller", (Topic.CREATE_ACCOUNT, Topic.HUMAN_AGENT)),
+        (
+            "notre gestionnaire principal est parti ; par ailleurs l'espace factures reçues n'apparaît pas",
+            (Topic.MANAGER_LEFT, Topic.ADD_SPACES),
+        ),
+    ),
+)
+
+
 EARLIER = Batch(
     "earlier",  # 2026-11-25 and 2026-12-07, before session 3, merged: their trial figures were not kept
     _EARLIER_PHRASINGS,
     _EARLIER_NEGATIONS,
     _EARLIER_TWO_QUESTIONS,
 )
-BATCHES: tuple[Batch, ...] = (EARLIER, SESSION_3_BATCH_1)
+BATCHES: tuple[Batch, ...] = (EARLIER, SESSION_3_BATCH_1, SESSION_3_BATCH_2)
 
 
 def _merged(part: str) -> dict[Topic | None, tuple[str, ...]]:
