@@ -220,6 +220,7 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("rejoindre|adherer|adhesion", 2.0),
         ("rejoindre|adherer|utiliser chorus|portail|plateforme", 1.0, 1),
         ("premiere|premier fois|connexion|utilisation|pas", 2.0, 1),
+        ("creer|ouvrir|inscri* sur|chez|dans chorus|portail|plateforme|site", 1.5, 2),  # « créer quoi sur chorus »
         ("jamais utilise*|servi|connecte*", 2.5, 1),
         ("obten*|obtien*|avoir|recevoir|demander|ouvr* identifiant*|acces|login|logins", 2.0, 2),
         (
@@ -247,6 +248,7 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("activation", 2.0),
         ("activ*", 1.0),
         ("activ*|valid*|finalis*|confirm* compte|inscription|acces|inscrip*", 2.5),
+        ("finalis*", 1.0),  # seed 002: the link « nécessaire à la finalisation de mon inscription »
         ("compte|inscription active|activee|valide|validee|confirme|finalise|finalisee", 2.0),
         ("compte|inscription|inscrip* pas|plus|jamais active*|valide*|finalise*|confirme*", 2.5, 2),
         (_MAIL, 1.5),
@@ -279,11 +281,11 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("espace|espaces fournisseur|fournisseurs", -3.0, 0),
         ("manqu*", 0.5),
         ("manqu*|vois|voit|trouve|cherch*|apparai* onglet|onglets|menu|module|modules|espace|espaces", 1.5),
-        ("onglet|onglets|menu|module|modules manqu*|apparai*|affich*|exist*", 2.0),  # « l'onglet … n'apparaît pas »
+        ("onglet|onglets|menu|module|modules manqu*|apparai*|affich*|exist*|dispar*|visible*", 2.0),  # « absent »
         ("pas|plus|jamais dans|sur menu|ecran|bandeau|accueil", 2.0, 1),  # « … n'est pas dans mon menu »
         ("pas|plus|jamais menu|onglet|onglets|module|modules|espace|espaces", 2.0, 2),  # « je n'ai pas le menu… »
         ("abonn* valid*|attente|attend*", 1.0, 4),
-        ("droit|droits|acces|acceder factur*|sollicitation*|engagement*|memoire*", 1.5, 4),  # the spaces' names
+        ("droit|droits|acces|acceder factur*|sollicitation*|engagement*|memoire*", 2.0, 4),  # the spaces' names
         ("pas|plus|aucun droit|droits|acces", 1.0, 2),
         ("factur*|sollicitation*|engagement*|memoire* emise*|recue*|travaux|juridique*|justice", 1.0, 2),
     ),
@@ -302,7 +304,7 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("responsable|responsables", 1.0),
         ("valid* rattach*", 2.0, 3),  # nobody left to validate the attachment requests
         ("plus|aucun personne|gestionnaire|admin*|responsable", 1.5, 1),  # « plus personne ne peut… »
-        ("plus dans|la|partie|chez|present*|ici", 1.5, 1),  # « n'est plus dans l'entreprise »
+        ("plus dans|la|partie|chez|present*|ici|en|poste|fonction|fonctions", 1.5, 1),  # « n'est plus là »
         ("transf*", 1.5),
         ("role|roles|droit|droits", 1.5),
         ("remplac*|nomm*|design*|devenir|change*", 1.0),
@@ -318,6 +320,7 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("traitan*|soustraitan*|cotraitan*", 3.5),  # sous-traitant(s), co-traitance…
         ("sous|co traitan*", 1.0, 0),
         ("titulaire", 2.0),
+        ("titulaire compte|role|poste|droits", -2.0, 1),  # who holds an account or a role, not a contract
         ("titulaire|mandataire marche|groupement", 1.0, 1),  # « le titulaire du marché »
         ("mandataire", 2.0),
         ("valid* titulaire|mandataire|cotraitan*", 1.5, 3),  # « validation par le titulaire »
@@ -364,15 +367,18 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("relation", 1.5),
         ("mis|mise|mettre|mettez|mets|met en relation|contact", 1.0, 1),
         ("telephon*|tel", 2.0),
-        ("robot|bot|machine|ia", 1.5),
+        ("robot|bot|chatbot|machine|ia", 1.5),
         ("pas|plus|jamais robot|bot|machine|ia|automate*", 3.0),  # « je ne veux pas parler à un robot »
-        ("marre|assez robot|bot|machine|ia|automate*", 1.5, 4),
+        ("marre|assez|bol robot|bot|chatbot|machine|ia|automate*", 1.5, 4),
+        ("service client|clients|clientele|usager|usagers", 2.0, 0),
+        ("adress* a|au un|une|quelqu|personne|humain|conseiller|agent|support|service", 2.0, 1),
         ("support|assistance", 1.0),
         ("contact*|joindr*|appel*|rappel*|parl* support|assistance|hotline", 1.0, 2),
         ("numero|numeros telephon*", 1.0, 1),
         ("numero|numeros appeler|appel*|joindre|contacter|direct", 2.0, 2),  # « un numéro à appeler »
-        ("parl*|discut*|echang*|contact* a|avec un|une|quelqu|personne|humain", 1.0),
+        ("parl*|discut*|echang*|contact*|adress* a|avec un|une|quelqu|personne|humain", 1.0),
         ("agent|agents comptable|comptables", -3.0, 0),  # the public accountant, not a support agent
+        ("mes|nos|ses|leurs agents|agent", -3.0, 0),  # a public body's staff
         (f"pas|plus|aucun|aucune|jamais|sans|non {_HUMAN}", -6.0, 2),  # « pas d'agent », « non, pas d'humain »
     ),
 }
