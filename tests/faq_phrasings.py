@@ -763,13 +763,123 @@ SESSION_3_BATCH_2 = Batch(
 )
 
 
+SESSION_3_BATCH_3 = Batch(
+    "s3-3",  # session 3, the third batch: short and misspelt, near-topic questions that fit no topic
+    phrasings={
+        Topic.CREATE_ACCOUNT: (
+            "jveux creer mon conpte",
+            "inscription fournisseur etranger sans siret",
+            "ma boîte n'a pas de compte chorus et on doit facturer le ministère",
+            "on est une EURL toute neuve, comment on ouvre notre espace sur chorus pro ?",
+            "créer un compte pour mon cabinet comptable qui dépose pour mes clients",
+            "je suis nouvelle dans l'entreprise, je dois avoir mon propre accès ?",
+            "bloc vous êtes nouveau sur chorus pro",
+            "adhésion à chorus pro",
+            "je voudrais un compte utilisateur",
+        ),
+        Topic.ACTIVATION_LINK: (
+            "mail dactivation jamais recu",
+            "le lien expire avant que je puisse cliquer",
+            "je n'ai pas eu de mail pour confirmer",
+            "mon compte est créé mais inactif",
+            "toujour pas recu le courriel",
+            "j ai fait l inscription hier et pas de mail depuis",
+            "lien activation",
+            "est-ce que le lien d'activation a une durée de validité ?",
+            "le message de confirmation d'inscription est introuvable",
+        ),
+        Topic.ADD_SPACES: (
+            "commen ajouté un espace",
+            "je veux l'espase facture recu",
+            "espace sollicitations émises absent",
+            "mes collaborateurs n'ont pas l'onglet factures de travaux, comment l'ajouter ?",
+            "où valider les demandes d'abonnement de mes utilisateurs aux espaces",
+            "je ne vois que mon compte et mes structures, pas les factures",
+            "modules manquants sur mon compte",
+            "ajouter l'espace mémoires de frais de justice",
+        ),
+        Topic.MANAGER_LEFT: (
+            "le GP a pris sa retraite sans nommer personne",
+            "comment reprendre la main sur la structure, le gestionnaire n'est plus là",
+            "transfert du rôle de GP",
+            "l'ex gestionnaire principal a été muté",
+            "désignation d'un gestionnaire principal",
+            "qui peut remplacer notre gestionnaire principal démissionnaire ?",
+        ),
+        Topic.SUBCONTRACTING: (
+            "facture de cotraitant refusée par le mandataire",
+            "le mandataire a 15 jours pour valider ?",
+            "ma demande de paiement direct est coincée chez le titulaire",
+            "groupement d'entreprises : comment déposer la facture d'un membre",
+            "processus sous traitance chorus",
+            "validation titulaire facture sous-traitant délai",
+        ),
+        Topic.STRUCTURE_PROCEDURE: (
+            "activation d'une structure publique via claudia",
+            "il faut inactiver le SIRET de la régie de recettes",
+            "notre établissement a changé de SIRET, l'ancien doit être inactivé",
+            "la structure reprenant l'activité doit être active ?",
+            "désactivation structure publique siret fermé",
+            "comment activer notre SP",
+        ),
+        Topic.HUMAN_AGENT: (
+            "contacter un conseillé",
+            "un vrai humain svp pas une IA",
+            "je veux parler à un responsable",
+            "mettez-moi en contact avec le support",
+            "joindre un technicien",
+            "je voudrais être recontacté",
+        ),
+        None: (
+            "comment créer un avoir",
+            "comment inscrire le numéro de bon de commande sur ma facture",
+            "je n'arrive pas à activer la double authentification",
+            "mon espace client est vide",
+            "comment transférer une facture à un autre service",
+            "la structure destinataire est introuvable",
+            "quel est le délai de paiement pour un sous-marché ?",
+            "le mail de notification de ma facture ne m'est pas arrivé",
+            "où voir les factures que j'ai reçues",
+            "comment changer de structure par défaut",
+            "comment modifier l'adresse de ma structure",
+            "j'ai un souci",
+            "aidez moi",
+            "oui",
+        ),
+    },
+    negations={
+        Topic.CREATE_ACCOUNT: ("sans passer par un conseiller, comment j'ouvre un compte ?",),
+        Topic.ACTIVATION_LINK: ("ce n'est pas un problème de mot de passe, le lien d'activation n'arrive pas",),
+        Topic.ADD_SPACES: ("je ne suis pas gestionnaire, comment j'ajoute un abonnement à un espace ?",),
+        Topic.MANAGER_LEFT: ("pas besoin de lien, notre gestionnaire principal a quitté la structure",),
+        Topic.STRUCTURE_PROCEDURE: ("je ne veux pas activer mon compte mais la structure publique",),
+        Topic.HUMAN_AGENT: ("je ne veux pas de FAQ, je veux un humain",),
+        None: (
+            "surtout pas de conseiller",
+            "je n'ai pas besoin de créer de compte, merci",
+            "non pas besoin d'agent",
+        ),
+    },
+    two_questions=(
+        (
+            "mon lien d'activation ne marche pas, et je ne sais pas comment facturer en cotraitance",
+            (Topic.ACTIVATION_LINK, Topic.SUBCONTRACTING),
+        ),
+        (
+            "je veux inactiver notre ancien siret, puis parler à un conseiller",
+            (Topic.STRUCTURE_PROCEDURE, Topic.HUMAN_AGENT),
+        ),
+    ),
+)
+
+
 EARLIER = Batch(
     "earlier",  # 2026-11-25 and 2026-12-07, before session 3, merged: their trial figures were not kept
     _EARLIER_PHRASINGS,
     _EARLIER_NEGATIONS,
     _EARLIER_TWO_QUESTIONS,
 )
-BATCHES: tuple[Batch, ...] = (EARLIER, SESSION_3_BATCH_1, SESSION_3_BATCH_2)
+BATCHES: tuple[Batch, ...] = (EARLIER, SESSION_3_BATCH_1, SESSION_3_BATCH_2, SESSION_3_BATCH_3)
 
 
 def _merged(part: str) -> dict[Topic | None, tuple[str, ...]]:
