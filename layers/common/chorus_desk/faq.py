@@ -195,11 +195,12 @@ _HUMAN = (
 MODEL: Mapping[Topic, tuple[Cue, ...]] = {
     Topic.CREATE_ACCOUNT: _cues(
         (
-            "creer|cree|creee|crees|creez|creation|ouvrir|ouverture|obtenir compte|comptes|profil|profils|login|"
+            "creer|cree|creee|crees|creez|creation|ouvr*|ouverture|obtenir compte|comptes|profil|profils|login|"
             "identifiant*|acces",
             3.0,
         ),
         ("inscri*", 3.0),  # inscrire, inscription, inscrit
+        ("inscri* le|la|les|un|une|ce|cette|cet|numero|montant|reference|mention", -3.0, 0),  # writing down
         ("enregistr*", 2.0),
         ("m|me|s|se|nous|vous inscri*|enregistr*", 1.0, 0),  # oneself: signing up, not saving something
         ("suis|sommes|es|etes|est pas|jamais inscrit*|enregistr*", 3.0, 2),  # « je ne suis pas (encore) inscrit »
@@ -218,7 +219,9 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("espace|compte fournisseur|fournisseurs", 4.5, 0),  # the supplier's own space is its account
         ("debute|debutant|debutante|debutons", 2.0),  # a newcomer
         ("rejoindre|adherer|adhesion", 2.0),
-        ("rejoindre|adherer|utiliser chorus|portail|plateforme", 1.0, 1),
+        ("rejoindre|adherer|adhesion|utiliser chorus|portail|plateforme", 1.0, 1),
+        ("entreprise|societe|boite|association neuf|neuve|nouvelle|recente", 2.0, 2),  # « une EURL toute neuve »
+        ("mon|notre|son|leur espace sur|chorus|portail", 2.5, 1),  # one's own space on the portal: an account
         ("premiere|premier fois|connexion|utilisation|pas", 2.0, 1),
         ("creer|ouvrir|inscri* sur|chez|dans chorus|portail|plateforme|site", 1.5, 2),  # « créer quoi sur chorus »
         ("jamais utilise*|servi|connecte*", 2.5, 1),
@@ -263,6 +266,9 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("recu|recus|recue|arrive* depuis|apres inscri*|enregistr*", 1.5, 3),  # « rien reçu depuis mon inscription »
         ("pas|jamais|rien dans boite|boites|reception|courrier*", 1.5, 2),  # « pas dans ma boîte de réception »
         ("inscription|compte fait|faite|effectue*|termine*|cree|creee|ouvert", 2.0, 1),  # done: the link is left
+        ("ai|avons|deja fait|effectue*|termine* inscri*|compte", 2.0, 2),  # « j'ai fait l'inscription »
+        ("pas|jamais|aucun|rien mail|mails|email|emails|courriel*|message|messages", 1.5, 2),  # « pas de mail »
+        ("compte|inscription inactif|inactive", 2.0, 3),
         ("attente|attend* mail|mails|lien|activation|courriel*|validation|confirmation", 2.0, 3),
         ("confirm*", 1.0),
         # activating a structure, not an account; money not received is not a mail
@@ -278,7 +284,8 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("ajout*|rajout*", 1.0),
         ("ajout*|rajout*|ouvr*|activ*|acces|avoir espace|espaces|fonctionnalit*|module|modules|onglet|onglets", 1.0),
         ("menu|onglet|onglets|module|modules", 1.5),
-        ("espace|espaces fournisseur|fournisseurs", -3.0, 0),
+        ("espace|espaces fournisseur|fournisseurs|client|clients|personnel|perso|utilisateur", -3.0, 0),
+        ("mon|notre|son|leur espace sur|chorus|portail", -3.0, 1),
         ("manqu*", 0.5),
         ("manqu*|vois|voit|trouve|cherch*|apparai* onglet|onglets|menu|module|modules|espace|espaces", 1.5),
         ("onglet|onglets|menu|module|modules manqu*|apparai*|affich*|exist*|dispar*|visible*", 2.0),  # « absent »
@@ -306,6 +313,7 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("plus|aucun personne|gestionnaire|admin*|responsable", 1.5, 1),  # « plus personne ne peut… »
         ("plus dans|la|partie|chez|present*|ici|en|poste|fonction|fonctions", 1.5, 1),  # « n'est plus là »
         ("transf*", 1.5),
+        ("reprend*|recuper*|passer|passe|donner main|relais", 2.0, 1),  # « reprendre la main », « passer le relais »
         ("role|roles|droit|droits", 1.5),
         ("remplac*|nomm*|design*|devenir|change*", 1.0),
         ("change* poste|service|fonction|direction|emploi|employeur", 1.5, 1),  # « a changé de poste »
@@ -346,6 +354,7 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("siret|siren change*|modifi*|nouveau|ancien|double|doublon", 1.5, 2),  # « notre siret a changé »
         ("ferm*|clotur* ancien|ancienne|structure|siret|etablissement", 1.0, 1),
         ("reprend*|reprise|reprenant", 1.0),
+        ("reprend*|repris* main", -1.0, 1),
         # an account, a mail or a space is not a structure
         ("compte|comptes", -1.5),
         (f"lien|liens|{_MAIL}", -1.5),
@@ -358,7 +367,8 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("quelqu ligne|direct|telephon*|tel", 2.0, 2),  # « quelqu'un en ligne »
         ("bout fil", 2.0, 1),  # « au bout du fil »
         ("avoir|joindre quelqu", 1.0, 1),
-        ("me|nous rappel*|recontact*", 2.0, 0),  # « pouvez-vous me rappeler »…
+        ("me|nous|etre rappel*|recontact*|contacte|contactee", 2.0, 0),
+        ("parl*|joindr*|contact*|adress* a|au|avec responsable|superieur|chef", 1.0, 2),  # « pouvez-vous me rappeler »…
         ("rappel* le|la|les|l|comment|quel|quelle|ce|mon|ma|mes|votre", -2.0, 0),  # …not « me rappeler la marche »
         ("numero|numeros|coordonnees support|assistance|hotline|service", 2.0, 2),
         ("passez|passer|mettez quelqu|humain|agent|conseiller|personne", 2.0, 2),  # « passez-moi quelqu'un »
@@ -533,6 +543,18 @@ LEXICON: Mapping[str, tuple[str, ...]] = {
     "radiation": ("inactivation",),
     "radie": ("inactive",),
     "radiee": ("inactivee",),
+    # a company's legal form is a company
+    "eurl": ("entreprise",),
+    "sasu": ("entreprise",),
+    "sarl": ("entreprise",),
+    "sas": ("entreprise",),
+    "snc": ("entreprise",),
+    "eirl": ("entreprise",),
+    "pme": ("entreprise",),
+    "tpe": ("entreprise",),
+    "microentreprise": ("entreprise",),
+    "autoentrepreneur": ("entreprise",),
+    "autoentreprise": ("entreprise",),
 }
 # Word families read as one of their words: any word starting with the key (« neutraliser », « neutralisation »,
 # « neutralisé »; « parvenu », « parvient », « parviendra »).
@@ -683,12 +705,32 @@ def _negation_starts(words: list[str]) -> list[int]:
     return [i + taken for i in range(len(words)) if (taken := _trigger(words, i))]
 
 
+_CONTRASTS = frozenset({"mais", "plutot"})
+_DETERMINERS = frozenset({"le", "la", "les", "l", "un", "une", "mon", "ma", "mes", "notre", "nos", "son", "sa", "ses"})
+
+
+def _elided(clause: list[str]) -> list[str]:
+    """A verb a contrast leaves out, put back: « je ne veux pas activer mon compte mais la structure » reads
+    « … mais activer la structure » (the negated infinitive, where « mais » or « plutôt » is followed by
+    a determiner)."""
+    for start in reversed(_negation_starts(clause)):
+        verb = clause[start] if start < len(clause) else ""
+        if len(verb) < 4 or not verb.endswith(("er", "ir", "re")):
+            continue
+        for position in range(start + 1, len(clause) - 1):
+            if clause[position] in SCOPE_ENDS:
+                if clause[position] in _CONTRASTS and clause[position + 1] in _DETERMINERS:
+                    clause = [*clause[: position + 1], verb, *clause[position + 1 :]]
+                break
+    return clause
+
+
 def read(text: str | None) -> Reading:
     """The words of a message, its segments, and what its negations cover."""
     words: list[str] = []
     segments: list[tuple[int, int]] = []
     negated: set[int] = set()
-    for clause in _clauses(text):
+    for clause in map(_elided, _clauses(text)):
         offset = len(words)
         for start in _negation_starts(clause):
             for position in range(start, len(clause)):
