@@ -873,13 +873,139 @@ SESSION_3_BATCH_3 = Batch(
 )
 
 
+SESSION_3_BATCH_4 = Batch(
+    "s3-4",  # session 3, the fourth: rambling, shouting, unpunctuated, emoji, English, near-topic questions
+    phrasings={
+        Topic.CREATE_ACCOUNT: (
+            "bonjour je m'appelle Paul je suis plombier chauffagiste a mon compte depuis 2019 et je fais des "
+            "travaux pour le lycée de ma ville, le gestionnaire du lycée m'a dit que désormais il fallait que je "
+            "passe par chorus pro pour être payé, je ne sais pas du tout comment ça marche, comment je fais pour "
+            "m'enregistrer ?",
+            "COMMENT CREER UN COMPTE",
+            "je voudrais créer un accès pour notre nouvelle comptable",
+            "enregistrement de ma société sur chorus pro",
+            "j'ai un SIRET 123 456 789 00012, comment je l'utilise pour m'inscrire",
+            "s'inscrire sur Chorus Pro quand on est une association loi 1901",
+            "procédure d'inscription",
+            "je n'ai jamais eu d'identifiants pour le portail, c'est normal ?",
+            "hello, how do I create an account on chorus pro?",
+        ),
+        Topic.ACTIVATION_LINK: (
+            "LE LIEN NE MARCHE PAS",
+            "j'ai bien créé mon compte mais le lien pour l'activer est expiré 😡",
+            "aucun mail reçu pour activer mon compte malgré plusieurs tentatives",
+            "pourriez-vous renvoyer le courriel de confirmation à l'adresse utilisée lors de mon inscription",
+            "le lien d'activation me renvoie vers la page de connexion sans rien faire",
+            "inscription pas finalisée car jamais reçu le lien",
+            "mon collègue n'a pas reçu son mail d'activation",
+            "activation du compte en attente",
+        ),
+        Topic.ADD_SPACES: (
+            "je dois traiter les factures reçues mais je n'ai pas l'espace, mon gestionnaire doit faire quoi ?",
+            "l'abonnement à l'espace factures de travaux est en attente de validation depuis 10 jours",
+            "comment ajouter des espaces sur ma structure en tant que gestionnaire principal",
+            "le module sollicitations n'est pas activé pour moi",
+            "je vois pas l onglet engagements",
+            "il faudrait m'ouvrir l'espace factures émises",
+            "comment on s'inscrit à un espace ?",
+            "rajout fonctionnalité factures de travaux",
+        ),
+        Topic.MANAGER_LEFT: (
+            "le gestionnaire principal de la mairie a pris sa retraite le mois dernier et nous n'avons plus "
+            "d'accès gestionnaire",
+            "je dois transmettre mon rôle de gestionnaire principal avant de partir en retraite",
+            "Bonjour, notre ancien GP a quitté l'entreprise en 2022 sans transférer ses droits, comment faire ?",
+            "comment faire quand le gestionnaire principal est absent définitivement",
+            "nommer un nouveau gestionnaire principal suite au départ du précédent",
+            "qui a les droits de gestionnaire quand le principal n'est plus là",
+            "gestionnaire parti plus personne pour valider les rattachements",
+        ),
+        Topic.SUBCONTRACTING: (
+            "Nous sommes titulaires d'un marché public et notre sous-traitant nous demande de valider sa facture "
+            "sur Chorus Pro, où le faire ?",
+            "facture sous traitant refusée",
+            "en cotraitance chacun dépose sa facture ?",
+            "délai de validation du titulaire pour les sous-traitants",
+            "je suis sous-traitant direct de l'état",
+            "comment le mandataire valide t il les factures du groupement",
+            "factures des co-traitants, quel circuit ?",
+        ),
+        Topic.STRUCTURE_PROCEDURE: (
+            "la mairie annexe a fermé, on veut inactiver son siret sur chorus",
+            "inactiver une structure dont le siret est encore actif à l'insee",
+            "comment désactiver une structure qui reçoit encore des factures",
+            "réactivation d'une structure publique",
+            "activer la structure publique du nouveau groupement hospitalier",
+            "Je suis gestionnaire de la structure de l'EPCI, je souhaite l'inactiver au profit d'un autre SIRET",
+            "le SIRET de notre budget annexe doit être fermé dans Chorus",
+        ),
+        Topic.HUMAN_AGENT: (
+            "je préférerais échanger avec un conseiller",
+            "pouvez-vous me mettre en relation avec un technicien chorus pro",
+            "il y a un numéro de téléphone pour le support ?",
+            "pas de robot svp",
+            "je voudrais avoir un vrai interlocuteur",
+            "c'est possible d'avoir un humain ?",
+        ),
+        None: (
+            "bonjour j'ai une question",
+            "comment faire une demande de remboursement",
+            "je ne comprends pas le statut de ma facture",
+            "quelle est l'adresse du support par courrier",
+            "ma facture a été mise en paiement mais je n'ai rien reçu sur mon compte bancaire",
+            "comment créer une sollicitation",
+            "comment joindre une pièce à une sollicitation",
+            "le code service n'existe pas",
+            "comment supprimer mon compte",
+            "j'ai changé d'adresse mail, comment la modifier",
+            "comment activer les notifications par mail",
+            "est-ce que l'espace de stockage est limité ?",
+        ),
+    },
+    negations={
+        Topic.CREATE_ACCOUNT: ("je n'ai pas encore de compte, je ne sais pas par où commencer",),
+        Topic.ACTIVATION_LINK: (
+            "je ne veux pas créer un deuxième compte, renvoyez-moi plutôt le lien d'activation du premier",
+        ),
+        Topic.SUBCONTRACTING: (
+            "ce n'est pas ma structure qui pose problème mais la validation par le titulaire de ma facture de "
+            "sous-traitant",
+        ),
+        Topic.HUMAN_AGENT: ("je ne veux pas lire la doc, je veux un conseiller",),
+        None: (
+            "je ne veux pas m'inscrire",
+            "inutile de me rappeler",
+            "pas besoin d'ajouter un espace",
+        ),
+    },
+    two_questions=(
+        (
+            "comment activer ma structure publique ? et aussi comment ajouter un espace ?",
+            (Topic.STRUCTURE_PROCEDURE, Topic.ADD_SPACES),
+        ),
+        (
+            "je n'ai pas reçu le lien d'activation. par ailleurs je voudrais parler à un conseiller",
+            (Topic.ACTIVATION_LINK, Topic.HUMAN_AGENT),
+        ),
+        (
+            "comment facturer en sous-traitance et comment créer mon compte ?",
+            (Topic.SUBCONTRACTING, Topic.CREATE_ACCOUNT),
+        ),
+        (
+            "notre GP est parti à la retraite ; sinon, comment inactiver le siret de l'ancienne régie ?",
+            (Topic.MANAGER_LEFT, Topic.STRUCTURE_PROCEDURE),
+        ),
+    ),
+)
+
+
 EARLIER = Batch(
     "earlier",  # 2026-11-25 and 2026-12-07, before session 3, merged: their trial figures were not kept
     _EARLIER_PHRASINGS,
     _EARLIER_NEGATIONS,
     _EARLIER_TWO_QUESTIONS,
 )
-BATCHES: tuple[Batch, ...] = (EARLIER, SESSION_3_BATCH_1, SESSION_3_BATCH_2, SESSION_3_BATCH_3)
+BATCHES: tuple[Batch, ...] = (EARLIER, SESSION_3_BATCH_1, SESSION_3_BATCH_2, SESSION_3_BATCH_3, SESSION_3_BATCH_4)
 
 
 def _merged(part: str) -> dict[Topic | None, tuple[str, ...]]:
