@@ -223,7 +223,8 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("entreprise|societe|boite|association neuf|neuve|nouvelle|recente", 2.0, 2),  # « une EURL toute neuve »
         ("mon|notre|son|leur espace sur|chorus|portail", 2.5, 1),  # one's own space on the portal: an account
         ("premiere|premier fois|connexion|utilisation|pas", 2.0, 1),
-        ("creer|ouvrir|inscri* sur|chez|dans chorus|portail|plateforme|site", 1.5, 2),  # « créer quoi sur chorus »
+        ("creer|ouvrir|inscri*|enregistr* sur|chez|dans chorus|portail|plateforme|site", 1.5, 3),  # « créer quoi sur… »
+        ("inscri*|inscrit|inscris a|au|aux espace|espaces|module|modules", -3.0, 2),  # subscribing to a space
         ("jamais utilise*|servi|connecte*", 2.5, 1),
         ("obten*|obtien*|avoir|recevoir|demander|ouvr* identifiant*|acces|login|logins", 2.0, 2),
         (
@@ -232,14 +233,19 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
             1,
         ),  # « il faut un compte ? »
         ("acces|compte|comptes pour deposer|envoyer|transmettre|facturer|utiliser", 1.0, 3),
-        ("compte|comptes|inscri* pour association|entreprise|societe|collectivite|mairie|sarl|sas|cabinet", 1.5, 2),
+        (
+            "compte|comptes|inscri*|enregistr* pour|de association|entreprise|societe|collectivite|mairie|sarl|sas|"
+            "cabinet",
+            1.5,
+            2,
+        ),
         ("acces|acceder", 0.5),
         ("rattach*", 1.5),
         ("fournisseur|entreprise|prestataire", 0.5),
         # what the other topics are about
         ("lien|activation|activ*|spam*|recu|renvo*|finalis*", -2.0),
         ("suis|etais inscrit*", -1.5, 0),  # already signed up: the link, not the account
-        ("ai|avons|deja cree|creee|crees|ouvert", -3.0, 0),  # « j'ai créé mon compte, mais… »: done already
+        ("ai|avons|deja cree|creee|crees|ouvert", -3.0, 1),  # « j'ai créé mon compte, mais… »: done already
         ("inscription|compte fait|faite|effectue*|termine*|cree|creee|ouvert", -2.0, 1),  # « inscription faite »
         ("valid* rattach*", -1.5, 3),  # validating others' attachments: the manager's job
         ("espace|espaces|fonctionnalit*|abonn*", -2.0),
@@ -285,6 +291,7 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("ajout*|rajout*|ouvr*|activ*|acces|avoir espace|espaces|fonctionnalit*|module|modules|onglet|onglets", 1.0),
         ("menu|onglet|onglets|module|modules", 1.5),
         ("espace|espaces fournisseur|fournisseurs|client|clients|personnel|perso|utilisateur", -3.0, 0),
+        ("espace|espaces stockage|disque|libre|blanc|blancs", -3.0, 1),  # space in its everyday sense
         ("mon|notre|son|leur espace sur|chorus|portail", -3.0, 1),
         ("manqu*", 0.5),
         ("manqu*|vois|voit|trouve|cherch*|apparai* onglet|onglets|menu|module|modules|espace|espaces", 1.5),
@@ -292,6 +299,8 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("pas|plus|jamais dans|sur menu|ecran|bandeau|accueil", 2.0, 1),  # « … n'est pas dans mon menu »
         ("pas|plus|jamais menu|onglet|onglets|module|modules|espace|espaces", 2.0, 2),  # « je n'ai pas le menu… »
         ("abonn* valid*|attente|attend*", 1.0, 4),
+        ("espace|espaces|module|modules|onglet|onglets|fonctionnalit* activ*|ouvert|ouverte|disponible*", 1.5, 4),
+        ("inscri*|inscrit|inscris a|au|aux espace|espaces|module|modules", 3.0, 2),  # « s'inscrire à un espace »
         ("droit|droits|acces|acceder factur*|sollicitation*|engagement*|memoire*", 2.0, 4),  # the spaces' names
         ("pas|plus|aucun droit|droits|acces", 1.0, 2),
         ("factur*|sollicitation*|engagement*|memoire* emise*|recue*|travaux|juridique*|justice", 1.0, 2),
@@ -353,6 +362,7 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("ancien|ancienne structure|structures|siret|commune|etablissement|collectivit*", 1.0, 0),
         ("siret|siren change*|modifi*|nouveau|ancien|double|doublon", 1.5, 2),  # « notre siret a changé »
         ("ferm*|clotur* ancien|ancienne|structure|siret|etablissement", 1.0, 1),
+        ("siret|structure|structures|etablissement ferm*|clotur*|supprim*", 1.5, 6),
         ("reprend*|reprise|reprenant", 1.0),
         ("reprend*|repris* main", -1.0, 1),
         # an account, a mail or a space is not a structure
@@ -1011,6 +1021,12 @@ def understand(text: str | None) -> Understanding:
         return whole
     if whole.best is not None and whole.runner_up is not None and whole.runner_up_score >= MIN_SCORE:
         return replace(whole, choices=(whole.best, whole.runner_up))  # two readings, equally strong
+    if len(reading.segments) > 1 and whole.best is not None:
+        # A long story, then the question: when the last segment alone answers the topic the whole message
+        # leans to (its best, short of the bar or the margin), that is the question asked.
+        last = _decide(_score(_Where.of(reading, *reading.segments[-1])))
+        if last.topic is whole.best:
+            return replace(whole, topic=last.topic)
     if not reading.negated:
         return whole
     unnegated = _unnegated(where)
