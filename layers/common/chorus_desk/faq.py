@@ -234,8 +234,7 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ),  # « il faut un compte ? »
         ("acces|compte|comptes pour deposer|envoyer|transmettre|facturer|utiliser", 1.0, 3),
         (
-            "compte|comptes|inscri*|enregistr* pour|de association|entreprise|societe|collectivite|mairie|sarl|sas|"
-            "cabinet",
+            "compte|comptes|inscri*|enregistr* pour|de association|entreprise|societe|collectivite|mairie|cabinet",
             1.5,
             2,
         ),
@@ -834,8 +833,8 @@ def inflections(word: str) -> frozenset[str]:
 # Every inflected form of an exact cue word → the cue words it inflects (precomputed: a look-up per word).
 _INFLECTED: Mapping[str, frozenset[str]] = {
     form: frozenset(t for t in _EXACT_WORDS if form in inflections(t))
-    for form in {form for t in _EXACT_WORDS for form in inflections(t)} - _EXACT_WORDS
-}
+    for form in {form for t in _EXACT_WORDS for form in inflections(t)} - _EXACT_WORDS - NOT_TYPOS
+}  # a word known as itself is no inflection of another: « quelque » is not « quelqu' »
 
 
 @lru_cache(maxsize=8192)  # bounded: a warm container reads any text its users type
