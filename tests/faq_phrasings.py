@@ -999,13 +999,120 @@ SESSION_3_BATCH_4 = Batch(
 )
 
 
+SESSION_3_BATCH_5 = Batch(
+    "s3-5",  # session 3, the last batch: tried on the tuned model; all kinds mixed
+    phrasings={
+        Topic.CREATE_ACCOUNT: (
+            "Bonjour, je suis infirmière libérale et je viens de signer une convention avec un EHPAD public. Ils "
+            "veulent mes factures sur Chorus Pro. Que dois-je faire pour avoir un compte ?",
+            "comment je peux m'inscrire svp",
+            "je crée un compte pour qui, moi ou mon entreprise ?",
+            "compte chorus pro inexistant, comment en avoir un",
+            "marche a suivre creation compte fournisseur",
+            "nouvel utilisateur, je voudrais ouvrir un compte",
+            "faut il etre inscrit pour deposer une facture a une commune ?",
+        ),
+        Topic.ACTIVATION_LINK: (
+            "je n'ai toujours pas reçu le lien pour finaliser",
+            "relance lien d'activation svp",
+            "le courriel d'activation a dû partir dans les spams mais je ne le trouve pas",
+            "bonjour, votre mail d'activation n'arrive jamais chez nous, nos filtres le bloquent peut-être ?",
+            "je voudrais recevoir de nouveau le mail d'activation",
+            "lien d'activation non reçu après création du compte",
+        ),
+        Topic.ADD_SPACES: (
+            "comment activer un nouvel espace pour ma structure",
+            "je n'ai pas l'espace factures de travaux dans mon compte",
+            "demande d'abonnement à l'espace sollicitations reçues",
+            "l'utilisateur ne voit pas l'espace que j'ai ouvert sur la structure",
+            "où est le bloc mes abonnements aux espaces",
+            "espace engagements manquant",
+            "j'aimerais avoir accès aux factures de travaux",
+        ),
+        Topic.MANAGER_LEFT: (
+            "notre gestionnaire principal est parti, comment en nommer un autre ?",
+            "la personne gestionnaire principale a quitté la collectivité l'an dernier",
+            "je veux récupérer le rôle de gestionnaire principal de ma structure, l'ancienne titulaire est partie",
+            "le GP de notre société a démissionné",
+            "personne n'a plus les droits de gestionnaire principal sur notre structure",
+            "comment passer le rôle de gestionnaire principal à quelqu'un d'autre ?",
+        ),
+        Topic.SUBCONTRACTING: (
+            "comment valider la demande de paiement de mon sous-traitant",
+            "je suis sous-traitant, ma facture attend la validation du titulaire",
+            "cotraitants : le mandataire doit-il valider chaque facture ?",
+            "facturation sous traitance marché public",
+            "le titulaire n'a pas validé dans les 15 jours, que se passe-t-il ?",
+            "factures des membres d'un groupement conjoint",
+        ),
+        Topic.STRUCTURE_PROCEDURE: (
+            "inactiver la structure publique de l'ancienne école",
+            "notre SIRET est fermé en base SIRENE, comment inactiver la structure ?",
+            "activer une structure publique avec ClaudIA",
+            "désactivation d'un SIRET actif au profit d'un autre",
+            "réactiver la structure du syndicat mixte",
+        ),
+        Topic.HUMAN_AGENT: (
+            "je voudrais échanger avec un agent du support",
+            "puis-je parler à un conseiller chorus pro ?",
+            "votre réponse ne m'aide pas, un humain svp",
+            "j'ai besoin d'un contact humain",
+            "vous avez un numéro à appeler ?",
+            "transfert vers un conseiller svp",
+        ),
+        None: (
+            "combien de temps pour être payé",
+            "comment ajouter un RIB",
+            "je n'arrive pas à me connecter à chorus pro",
+            "comment consulter mes sollicitations",
+            "le portail est en maintenance ?",
+            "c'est quoi le statut mise à disposition",
+            "comment changer le code service d'une facture",
+            "merci beaucoup pour votre réponse",
+        ),
+    },
+    negations={
+        Topic.ADD_SPACES: ("ce n'est pas pour créer un compte, c'est pour ajouter un espace",),
+        Topic.MANAGER_LEFT: (
+            "je ne veux pas devenir gestionnaire moi-même, mais notre gestionnaire principal est parti",
+        ),
+        Topic.HUMAN_AGENT: ("pas envie de discuter avec un robot, passez-moi un conseiller",),
+        None: (
+            "je ne veux pas inactiver la structure",
+            "pas de conseiller svp",
+        ),
+    },
+    two_questions=(
+        (
+            "comment créer un compte ? et qui valide les factures de sous-traitance ?",
+            (Topic.CREATE_ACCOUNT, Topic.SUBCONTRACTING),
+        ),
+        (
+            "le lien d'activation est expiré et il me manque l'espace factures reçues",
+            (Topic.ACTIVATION_LINK, Topic.ADD_SPACES),
+        ),
+        (
+            "notre gestionnaire principal est parti et je voudrais parler à un agent",
+            (Topic.MANAGER_LEFT, Topic.HUMAN_AGENT),
+        ),
+    ),
+)
+
+
 EARLIER = Batch(
     "earlier",  # 2026-11-25 and 2026-12-07, before session 3, merged: their trial figures were not kept
     _EARLIER_PHRASINGS,
     _EARLIER_NEGATIONS,
     _EARLIER_TWO_QUESTIONS,
 )
-BATCHES: tuple[Batch, ...] = (EARLIER, SESSION_3_BATCH_1, SESSION_3_BATCH_2, SESSION_3_BATCH_3, SESSION_3_BATCH_4)
+BATCHES: tuple[Batch, ...] = (
+    EARLIER,
+    SESSION_3_BATCH_1,
+    SESSION_3_BATCH_2,
+    SESSION_3_BATCH_3,
+    SESSION_3_BATCH_4,
+    SESSION_3_BATCH_5,
+)
 
 
 def _merged(part: str) -> dict[Topic | None, tuple[str, ...]]:
