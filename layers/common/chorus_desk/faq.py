@@ -63,6 +63,7 @@ MAX_TOKENS = 200  # words read from a message
 MIN_SCORE = 3.0  # the best topic's score must reach this…
 MIN_MARGIN = 1.5  # …and lead the runner-up by this much, else no topic
 MAX_CHOICES = 3  # topics offered at most for a message that asks several things
+CLAUSE_GAP = 100  # more than any cue's window: a phrase cue never spans two clauses
 
 
 class Topic(StrEnum):
@@ -226,7 +227,9 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("creer|ouvrir|inscri*|enregistr* sur|chez|dans chorus|portail|plateforme|site", 1.5, 3),  # « créer quoi sur… »
         ("inscri*|inscrit|inscris a|au|aux espace|espaces|module|modules", -3.0, 2),  # subscribing to a space
         ("jamais utilise*|servi|connecte*", 2.5, 1),
-        ("obten*|obtien*|avoir|recevoir|demander|ouvr* identifiant*|acces|login|logins", 2.0, 2),
+        ("obten*|obtien*|avoir|recevoir|demander|ouvr* identifiant*|acces|login|logins|compte", 2.0, 2),
+        ("compte|comptes|identifiant*|acces inexistant*", 2.5, 3),  # « compte inexistant »
+        ("acces|acceder a|au|aux factur*|espace*|sollicitation*|engagement*|memoire*|onglet*|module*", -2.0, 2),
         (
             "veux|voudrais|souhait*|faut|besoin un|une|d acces|compte|identifiant*|login",
             2.0,
@@ -671,6 +674,9 @@ class Reading:
     words: tuple[str, ...]
     segments: tuple[tuple[int, int], ...]
     negated: frozenset[int]
+    # Where each word stands as a cue measures distances: its position, plus ``CLAUSE_GAP`` for each clause
+    # before it, so that no phrase cue spans punctuation (« … ne m'aide pas, un humain svp »).
+    places: tuple[int, ...] = ()
 
 
 def _clauses(text: str | None) -> list[list[str]]:
@@ -739,8 +745,10 @@ def read(text: str | None) -> Reading:
     words: list[str] = []
     segments: list[tuple[int, int]] = []
     negated: set[int] = set()
-    for clause in map(_elided, _clauses(text)):
+    places: list[int] = []
+    for number, clause in enumerate(map(_elided, _clauses(text))):
         offset = len(words)
+        places.extend(range(offset + number * CLAUSE_GAP, offset + number * CLAUSE_GAP + len(clause)))
         for start in _negation_starts(clause):
             for position in range(start, len(clause)):
                 if clause[position] in SCOPE_ENDS:
@@ -753,7 +761,7 @@ def read(text: str | None) -> Reading:
                 cut = offset + position
         segments.append((cut, offset + len(clause)))
         words.extend(clause)
-    return Reading(tuple(words), tuple(segments), frozenset(negated))
+    return Reading(tuple(words), tuple(segments), frozenset(negated), tuple(places))
 
 
 def tokens(text: str | None) -> tuple[str, ...]:
@@ -889,12 +897,13 @@ def matched_terms(word: str) -> frozenset[str]:
 Index = Mapping[str, tuple[int, ...]]  # cue word → the positions of the message's words it matches
 
 
-def index(words: tuple[str, ...], positions: Iterable[int] | None = None) -> Index:
-    """Where each cue word matches among ``words`` (only at ``positions``, if given)."""
+def index(words: tuple[str, ...], positions: Iterable[int] | None = None, places: tuple[int, ...] = ()) -> Index:
+    """Where each cue word matches among ``words`` (only at ``positions``, if given; at ``places``, the words'
+    places as distances are measured, if given)."""
     found: dict[str, list[int]] = {}
     for position in range(len(words)) if positions is None else positions:
         for term in matched_terms(words[position]):
-            found.setdefault(term, []).append(position)
+            found.setdefault(term, []).append(places[position] if places else position)
     return {term: tuple(places) for term, places in found.items()}
 
 
@@ -921,10 +930,10 @@ class _Where:
     @classmethod
     def of(cls, reading: Reading, start: int = 0, end: int | None = None) -> _Where:
         span = range(start, len(reading.words) if end is None else end)
-        every = index(reading.words, span)
+        every = index(reading.words, span, reading.places)
         if not reading.negated.intersection(span):
             return cls(every, every)
-        return cls(every, index(reading.words, (p for p in span if p not in reading.negated)))
+        return cls(every, index(reading.words, (p for p in span if p not in reading.negated), reading.places))
 
     def matches(self, cue: Cue) -> bool:
         return cue_matches(cue, self.every if cue.reads_negations else self.affirmed)
