@@ -841,7 +841,7 @@ def inflections(word: str) -> frozenset[str]:
 # Every inflected form of an exact cue word → the cue words it inflects (precomputed: a look-up per word).
 _INFLECTED: Mapping[str, frozenset[str]] = {
     form: frozenset(t for t in _EXACT_WORDS if form in inflections(t))
-    for form in {form for t in _EXACT_WORDS for form in inflections(t)} - _EXACT_WORDS - NOT_TYPOS
+    for form in {form for t in _EXACT_WORDS for form in inflections(t)} - NOT_TYPOS
 }  # a word known as itself is no inflection of another: « quelque » is not « quelqu' »
 
 
