@@ -9,6 +9,12 @@ a held-out one. The first two sets of 2026-11-25 (« measurement » and an early
 both were written by the model's author, and the early held-out set proved close to the model's examples.
 Phrasings that came within 0.8 of the later held-out set were taken out, and others written instead.
 
+The set grows by *batches* (``Batch``, ``BATCHES``): each is written at one time, from the seeds and the topic
+titles, and tried on the model before the model is tuned on it; ``python -m tests.faq_phrasings [name…]`` (with
+``PYTHONPATH=layers/common``) prints each batch's figures on today's model. A batch's figure on the model of the
+moment it was written is a fair estimate on text the model never saw (docs/decisions.md keeps them); once tuned
+on, it is not. Phrasings that came within 0.8 of a held-out one were dropped before the trial, never rewritten.
+
 ``PHRASINGS``: one question each. ``NEGATIONS``: what the user does not want, is not or does not need, with
 the topic that remains (or none). ``TWO_QUESTIONS``: messages asking two things, both topics to be offered as
 choices; with single questions that merely contain « et », « puis », « mais »… (``PHRASINGS``), they keep the

@@ -9,26 +9,36 @@ How a message is read
    ``listing.fold`` (the project's normalisation, reused): lower case, no accents, ligatures spelled out,
    punctuation as spaces. « Pouvez-vous m'envoyer l'e-mail ? » → ``pouvez vous m envoyer l e mail``.
 2. SMS spelling is spelled out word by word (``SMS``): « jai » → « j ai », « cmt » → « comment »,
-   « pa » → « pas », « g » → « j ai »… Only the first ``MAX_TOKENS`` words are read: a question to an
-   assistant is short, and a 5,000-character paste must not cost more than a question.
+   « pa » → « pas », « g » → « j ai »…; the desk's jargon and synonyms are read as the words the cues know
+   (``LEXICON``, ``LEXICON_STEMS``): « GP » → « gestionnaire principal », « SP » → « structure publique »,
+   « crea » → « creation », « habilitations » → « droits », « rubrique » → « onglet », « neutraliser » →
+   « inactiver », « parvenu » → « arrive », a company's legal form (« EURL », « SASU »…) → « entreprise ».
+   Only the first ``MAX_TOKENS`` words are read: a question to an assistant is short, and a 5,000-character
+   paste must not cost more than a question.
 3. Negation: what a user does not want, is not or does not need (« je ne veux pas… », « je ne suis pas… »,
    « ce n'est pas… », « pas besoin de… », « pas la peine de… », « inutile de… », « sans passer par… »,
    « ne pas… ») covers the words after it, up to the end of its clause or a word that starts another thought
    (« mais », « juste », « je »…: ``SCOPE_ENDS``). A fact stated negatively is no refusal: « je n'ai pas reçu
-   le mail », « je ne trouve pas l'espace », « je ne suis pas arrivé à… » cover nothing.
+   le mail », « je ne trouve pas l'espace », « je ne suis pas arrivé à… » cover nothing. A verb a contrast
+   leaves out is put back: « je ne veux pas activer mon compte mais la structure » reads « … mais activer la
+   structure ».
 4. Each topic has weighted *cues* (``MODEL``). A cue is one word or a short phrase of words in order,
    with at most ``window`` other words between two of its words. A word of a cue is written as
-   ``word`` (that word), ``stem*`` (any word starting with it: ``factur*`` matches « facture »,
-   « factures », « facturation ») or alternatives ``a|b*|c``. Conjugations (« renvoie », « renvoyez »,
-   « renvoyer »), and so tutoiement and vouvoiement alike, are stems. A cue reads only the words outside a
-   negation, unless it names a negation itself (« pas reçu », « sans compte », « pas … robot »).
+   ``word`` (that word and its inflections: plural and feminine, « principal » → « principaux », and for a
+   verb in « -er » its usual forms, ``inflections``, precomputed), ``stem*`` (any word starting with it:
+   ``factur*`` matches « facture », « factures », « facturation ») or alternatives ``a|b*|c``. Conjugations
+   (« renvoie », « renvoyez », « renvoyer »), and so tutoiement and vouvoiement alike, are stems. A cue reads
+   only the words outside a negation, unless it names a negation itself (« pas reçu », « sans compte »,
+   « pas … robot »). A phrase never spans two clauses: the words of the next clause stand ``CLAUSE_GAP``
+   further (« ça ne m'aide pas, un humain svp » declines nothing).
 5. Typos: a word matches a cue word it is not equal to when their restricted Damerau-Levenshtein
    distance (optimal string alignment: insertion, deletion, substitution, swap of two neighbours) is at
    most 1 for a cue word of 5 to 8 letters and 2 for 9 letters or more; for a stem, the distance is taken
    between the stem and the word's start of the stem's length (± 1). Cue words and stems of 4 letters or
    fewer tolerate no typo, and a typo keeps the first letter (or swaps the first two), as spell checkers
-   assume. A word the model knows as itself (a cue word, or one of ``NOT_TYPOS`` like « argent », which
-   is not a misspelt « agent ») is never read as a typo of another.
+   assume. A word the model knows as itself is never read as a typo of another: a cue word, or one of
+   ``NOT_TYPOS`` (« argent », which is not a misspelt « agent », and the most frequent French words, « mais »
+   not being « mails »); a word of ``NOT_TYPOS`` is not read as an inflection either (« quelque »).
 6. A topic's score is the sum of the weights of its cues present in the message (each cue once);
    *negative* cues (negative weights) tell close topics apart: « activer mon compte » is the activation
    link, « activer ma structure » the structure procedure, because « structure » weighs against the
@@ -38,9 +48,11 @@ How a message is read
    « et », « puis », « aussi », « sinon »…: ``SEGMENT_WORDS``); when two segments or more are each answered
    with a different topic, no topic is answered and those topics are offered as choices, in the order asked
    (``MAX_CHOICES`` at most). When two topics both reach ``MIN_SCORE`` without one leading, both are offered
-   too. Otherwise ``understand`` returns no topic, and the assistant says it did not understand and lists its
+   too. A long story that ends with its question: when the whole message leans to a topic without reaching
+   the bar or the margin, and its last segment alone answers that same topic, that topic is the answer.
+   Otherwise ``understand`` returns no topic, and the assistant says it did not understand and lists its
    topics (naming first what the user declined, if a negation took a topic away): refusing is better than
-   answering the wrong question.
+   answering the wrong question. It reads French only.
 
 ``EXAMPLES`` are phrasings the cues were written from (a unit test checks that each is understood). The
 development set (tests/faq_phrasings.py) is what the cues were tuned on; the held-out set (tests/faq_heldout.json,
