@@ -1,10 +1,12 @@
 """The held-out set of the assistant's matcher (tests/faq_heldout.json, written by another hand before the model
 was changed): kept apart from everything the model was built or tuned from, and measured.
 
-The issue's targets are 95 % right and no wrong topic. The model reaches 118 of 129 (91.5 %) with one wrong
-topic (docs/decisions.md, 2026-12-07): the test holds that level, so that a change which makes the matcher worse
-on phrasings nobody tuned it for fails, and says plainly that the target is not met. Raising the bar needs a
-better model, tuned on the development set (tests/faq_phrasings.py), never on this one.
+The issue's targets are 95 % right and no wrong topic. The model reached 118 of 129 (91.5 %) with one wrong
+topic; after session 3 (tuned on new development batches only), 118 with no wrong topic, an optimistic figure
+since this set's failures had been read and described by then (docs/decisions.md, 2026-12-07). The test holds
+that level, so that a change which makes the matcher worse on phrasings nobody tuned it for fails, and says
+plainly that the target is not met. Raising the bar needs a better model, tuned on the development set
+(tests/faq_phrasings.py), never on this one; a second held-out set measures it afresh.
 ``pytest -s`` prints the figures, per kind of phrasing, and the phrasings answered wrong or refused.
 """
 
@@ -23,8 +25,8 @@ from tests.faq_phrasings import NEGATIONS, PHRASINGS, TWO_QUESTIONS
 
 TARGET_ACCURACY = 0.95  # the issue's targets…
 TARGET_WRONG = 0
-ACHIEVED_RIGHT = 118  # …and what the model achieves honestly (of 129): the bar this test holds
-ACHIEVED_WRONG = 1
+ACHIEVED_RIGHT = 118  # …and what the model achieves (of 129): the bar this test holds
+ACHIEVED_WRONG = 0
 TESTS = Path(__file__).parent
 
 
