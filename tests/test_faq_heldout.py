@@ -1,10 +1,12 @@
 """The held-out set of the assistant's matcher (tests/faq_heldout.json, written by another hand before the model
 was changed): kept apart from everything the model was built or tuned from, and measured.
 
-The issue's targets are 95 % right and no wrong topic. The model reaches 118 of 129 (91.5 %) with one wrong
-topic (docs/decisions.md, 2026-12-07): the test holds that level, so that a change which makes the matcher worse
-on phrasings nobody tuned it for fails, and says plainly that the target is not met. Raising the bar needs a
-better model, tuned on the development set (tests/faq_phrasings.py), never on this one.
+The issue's targets are 95 % right and no wrong topic. The model reached 118 of 129 (91.5 %) with one wrong
+topic; after session 3 (tuned on new development batches only), 118 with no wrong topic, an optimistic figure
+since this set's failures had been read and described by then (docs/decisions.md, 2026-12-07). The test holds
+that level, so that a change which makes the matcher worse on phrasings nobody tuned it for fails, and says
+plainly that the target is not met. Raising the bar needs a better model, tuned on the development set
+(tests/faq_phrasings.py), never on this one; a second held-out set measures it afresh.
 ``pytest -s`` prints the figures, per kind of phrasing, and the phrasings answered wrong or refused.
 """
 
@@ -25,7 +27,7 @@ TARGET_ACCURACY = 0.95  # the issue's targets…
 TARGET_WRONG = 0
 # …and what the model achieves honestly on each set: the bar this test holds (first set: 118 of 129, then spent
 # for tuning since its failures were read; second set: measured before the next change, see docs/decisions.md)
-ACHIEVED = {"first": (118, 1), "second": (101, 0)}
+ACHIEVED = {"first": (118, 0), "second": (104, 0)}
 SETS = tuple(HELD_OUT_FILES)
 TESTS = Path(__file__).parent
 

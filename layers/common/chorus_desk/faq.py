@@ -9,26 +9,36 @@ How a message is read
    ``listing.fold`` (the project's normalisation, reused): lower case, no accents, ligatures spelled out,
    punctuation as spaces. « Pouvez-vous m'envoyer l'e-mail ? » → ``pouvez vous m envoyer l e mail``.
 2. SMS spelling is spelled out word by word (``SMS``): « jai » → « j ai », « cmt » → « comment »,
-   « pa » → « pas », « g » → « j ai »… Only the first ``MAX_TOKENS`` words are read: a question to an
-   assistant is short, and a 5,000-character paste must not cost more than a question.
+   « pa » → « pas », « g » → « j ai »…; the desk's jargon and synonyms are read as the words the cues know
+   (``LEXICON``, ``LEXICON_STEMS``): « GP » → « gestionnaire principal », « SP » → « structure publique »,
+   « crea » → « creation », « habilitations » → « droits », « rubrique » → « onglet », « neutraliser » →
+   « inactiver », « parvenu » → « arrive », a company's legal form (« EURL », « SASU »…) → « entreprise ».
+   Only the first ``MAX_TOKENS`` words are read: a question to an assistant is short, and a 5,000-character
+   paste must not cost more than a question.
 3. Negation: what a user does not want, is not or does not need (« je ne veux pas… », « je ne suis pas… »,
    « ce n'est pas… », « pas besoin de… », « pas la peine de… », « inutile de… », « sans passer par… »,
    « ne pas… ») covers the words after it, up to the end of its clause or a word that starts another thought
    (« mais », « juste », « je »…: ``SCOPE_ENDS``). A fact stated negatively is no refusal: « je n'ai pas reçu
-   le mail », « je ne trouve pas l'espace », « je ne suis pas arrivé à… » cover nothing.
+   le mail », « je ne trouve pas l'espace », « je ne suis pas arrivé à… » cover nothing. A verb a contrast
+   leaves out is put back: « je ne veux pas activer mon compte mais la structure » reads « … mais activer la
+   structure ».
 4. Each topic has weighted *cues* (``MODEL``). A cue is one word or a short phrase of words in order,
    with at most ``window`` other words between two of its words. A word of a cue is written as
-   ``word`` (that word), ``stem*`` (any word starting with it: ``factur*`` matches « facture »,
-   « factures », « facturation ») or alternatives ``a|b*|c``. Conjugations (« renvoie », « renvoyez »,
-   « renvoyer »), and so tutoiement and vouvoiement alike, are stems. A cue reads only the words outside a
-   negation, unless it names a negation itself (« pas reçu », « sans compte », « pas … robot »).
+   ``word`` (that word and its inflections: plural and feminine, « principal » → « principaux », and for a
+   verb in « -er » its usual forms, ``inflections``, precomputed), ``stem*`` (any word starting with it:
+   ``factur*`` matches « facture », « factures », « facturation ») or alternatives ``a|b*|c``. Conjugations
+   (« renvoie », « renvoyez », « renvoyer »), and so tutoiement and vouvoiement alike, are stems. A cue reads
+   only the words outside a negation, unless it names a negation itself (« pas reçu », « sans compte »,
+   « pas … robot »). A phrase never spans two clauses: the words of the next clause stand ``CLAUSE_GAP``
+   further (« ça ne m'aide pas, un humain svp » declines nothing).
 5. Typos: a word matches a cue word it is not equal to when their restricted Damerau-Levenshtein
    distance (optimal string alignment: insertion, deletion, substitution, swap of two neighbours) is at
    most 1 for a cue word of 5 to 8 letters and 2 for 9 letters or more; for a stem, the distance is taken
    between the stem and the word's start of the stem's length (± 1). Cue words and stems of 4 letters or
    fewer tolerate no typo, and a typo keeps the first letter (or swaps the first two), as spell checkers
-   assume. A word the model knows as itself (a cue word, or one of ``NOT_TYPOS`` like « argent », which
-   is not a misspelt « agent ») is never read as a typo of another.
+   assume. A word the model knows as itself is never read as a typo of another: a cue word, or one of
+   ``NOT_TYPOS`` (« argent », which is not a misspelt « agent », and the most frequent French words, « mais »
+   not being « mails »); a word of ``NOT_TYPOS`` is not read as an inflection either (« quelque »).
 6. A topic's score is the sum of the weights of its cues present in the message (each cue once);
    *negative* cues (negative weights) tell close topics apart: « activer mon compte » is the activation
    link, « activer ma structure » the structure procedure, because « structure » weighs against the
@@ -38,9 +48,11 @@ How a message is read
    « et », « puis », « aussi », « sinon »…: ``SEGMENT_WORDS``); when two segments or more are each answered
    with a different topic, no topic is answered and those topics are offered as choices, in the order asked
    (``MAX_CHOICES`` at most). When two topics both reach ``MIN_SCORE`` without one leading, both are offered
-   too. Otherwise ``understand`` returns no topic, and the assistant says it did not understand and lists its
+   too. A long story that ends with its question: when the whole message leans to a topic without reaching
+   the bar or the margin, and its last segment alone answers that same topic, that topic is the answer.
+   Otherwise ``understand`` returns no topic, and the assistant says it did not understand and lists its
    topics (naming first what the user declined, if a negation took a topic away): refusing is better than
-   answering the wrong question.
+   answering the wrong question. It reads French only.
 
 ``EXAMPLES`` are phrasings the cues were written from (a unit test checks that each is understood). The
 development set (tests/faq_phrasings.py) is what the cues were tuned on; the held-out set (tests/faq_heldout.json,
@@ -63,6 +75,7 @@ MAX_TOKENS = 200  # words read from a message
 MIN_SCORE = 3.0  # the best topic's score must reach this…
 MIN_MARGIN = 1.5  # …and lead the runner-up by this much, else no topic
 MAX_CHOICES = 3  # topics offered at most for a message that asks several things
+CLAUSE_GAP = 100  # more than any cue's window: a phrase cue never spans two clauses
 
 
 class Topic(StrEnum):
@@ -195,11 +208,12 @@ _HUMAN = (
 MODEL: Mapping[Topic, tuple[Cue, ...]] = {
     Topic.CREATE_ACCOUNT: _cues(
         (
-            "creer|cree|creee|crees|creez|creation|ouvrir|ouverture|obtenir compte|comptes|profil|profils|login|"
-            "identifiant*",
+            "creer|cree|creee|crees|creez|creation|ouvr*|ouverture|obtenir compte|comptes|profil|profils|login|"
+            "identifiant*|acces",
             3.0,
         ),
         ("inscri*", 3.0),  # inscrire, inscription, inscrit
+        ("inscri* le|la|les|un|une|ce|cette|cet|numero|montant|reference|mention", -3.0, 0),  # writing down
         ("enregistr*", 2.0),
         ("m|me|s|se|nous|vous inscri*|enregistr*", 1.0, 0),  # oneself: signing up, not saving something
         ("suis|sommes|es|etes|est pas|jamais inscrit*|enregistr*", 3.0, 2),  # « je ne suis pas (encore) inscrit »
@@ -212,30 +226,41 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
             2.0,
             0,
         ),  # « nouveau sur Chorus Pro ? »
-        ("identifiant*", 1.0),
+        ("identifiant*|login|logins", 1.0),
         ("pas|aucun|aucune|jamais|sans identifiant*|login|logins|acces", 2.5, 2),  # « je n'ai pas d'identifiants »
         ("propre|propres|personnel|personnelle compte|comptes|identifiant*|acces", 2.0, 1),  # « son propre compte »
         ("espace|compte fournisseur|fournisseurs", 4.5, 0),  # the supplier's own space is its account
         ("debute|debutant|debutante|debutons", 2.0),  # a newcomer
         ("rejoindre|adherer|adhesion", 2.0),
-        ("rejoindre|adherer|utiliser chorus|portail|plateforme", 1.0, 1),
+        ("rejoindre|adherer|adhesion|utiliser chorus|portail|plateforme", 1.0, 1),
+        ("entreprise|societe|boite|association neuf|neuve|nouvelle|recente", 2.0, 2),  # « une EURL toute neuve »
+        ("mon|notre|son|leur espace sur|chorus|portail", 2.5, 1),  # one's own space on the portal: an account
         ("premiere|premier fois|connexion|utilisation|pas", 2.0, 1),
+        ("creer|ouvrir|inscri*|enregistr* sur|chez|dans chorus|portail|plateforme|site", 1.5, 3),  # « créer quoi sur… »
+        ("inscri*|inscrit|inscris a|au|aux espace|espaces|module|modules", -3.0, 2),  # subscribing to a space
         ("jamais utilise*|servi|connecte*", 2.5, 1),
-        ("obten*|obtien*|avoir|recevoir|demander|ouvr* identifiant*|acces", 2.0, 2),
+        ("obten*|obtien*|avoir|recevoir|demander|ouvr* identifiant*|acces|login|logins|compte", 2.0, 2),
+        ("compte|comptes|identifiant*|acces inexistant*", 2.5, 3),  # « compte inexistant »
+        ("acces|acceder a|au|aux factur*|espace*|sollicitation*|engagement*|memoire*|onglet*|module*", -2.0, 2),
         (
             "veux|voudrais|souhait*|faut|besoin un|une|d acces|compte|identifiant*|login",
             2.0,
             1,
         ),  # « il faut un compte ? »
         ("acces|compte|comptes pour deposer|envoyer|transmettre|facturer|utiliser", 1.0, 3),
-        ("compte|comptes|inscri* pour association|entreprise|societe|collectivite|mairie|sarl|sas|cabinet", 1.5, 2),
+        (
+            "compte|comptes|inscri*|enregistr* pour|de association|entreprise|societe|collectivite|mairie|cabinet",
+            1.5,
+            2,
+        ),
         ("acces|acceder", 0.5),
         ("rattach*", 1.5),
         ("fournisseur|entreprise|prestataire", 0.5),
         # what the other topics are about
         ("lien|activation|activ*|spam*|recu|renvo*|finalis*", -2.0),
         ("suis|etais inscrit*", -1.5, 0),  # already signed up: the link, not the account
-        ("ai|avons|deja cree|creee|crees|ouvert", -3.0, 0),  # « j'ai créé mon compte, mais… »: done already
+        ("ai|avons|deja cree|creee|crees|ouvert", -3.0, 1),  # « j'ai créé mon compte, mais… »: done already
+        ("inscription|compte fait|faite|effectue*|termine*|cree|creee|ouvert", -2.0, 1),  # « inscription faite »
         ("valid* rattach*", -1.5, 3),  # validating others' attachments: the manager's job
         ("espace|espaces|fonctionnalit*|abonn*", -2.0),
         ("gestionnaire", -1.5),
@@ -246,6 +271,7 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("activation", 2.0),
         ("activ*", 1.0),
         ("activ*|valid*|finalis*|confirm* compte|inscription|acces|inscrip*", 2.5),
+        ("finalis*", 1.0),  # seed 002: the link « nécessaire à la finalisation de mon inscription »
         ("compte|inscription active|activee|valide|validee|confirme|finalise|finalisee", 2.0),
         ("compte|inscription|inscrip* pas|plus|jamais active*|valide*|finalise*|confirme*", 2.5, 2),
         (_MAIL, 1.5),
@@ -259,10 +285,16 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("lien|liens|mail|mails|email|courriel* marche*|fonctionn*|valable|valide|invalide|expir*|perime", 1.5, 4),
         ("recu|recus|recue|arrive* depuis|apres inscri*|enregistr*", 1.5, 3),  # « rien reçu depuis mon inscription »
         ("pas|jamais|rien dans boite|boites|reception|courrier*", 1.5, 2),  # « pas dans ma boîte de réception »
+        ("inscription|compte fait|faite|effectue*|termine*|cree|creee|ouvert", 2.0, 1),  # done: the link is left
+        ("ai|avons|deja fait|effectue*|termine* inscri*|compte", 2.0, 2),  # « j'ai fait l'inscription »
+        ("pas|jamais|aucun|rien mail|mails|email|emails|courriel*|message|messages", 1.5, 2),  # « pas de mail »
+        ("compte|inscription inactif|inactive", 2.0, 3),
+        ("attente|attend* mail|mails|lien|activation|courriel*|validation|confirmation", 2.0, 3),
         ("confirm*", 1.0),
         # activating a structure, not an account; money not received is not a mail
         ("structure|structures|etablissement|siret", -2.5),
-        ("paiement*|paye|payee|payes|argent|virement*|reglement*|factur*|avoir|avoirs", -2.5),
+        ("paiement*|paye|payee|payes|argent|virement*|reglement*|factur*|avoirs", -2.5),
+        ("un|l|mon|cet avoir", -2.5, 0),  # a credit note, not the verb (« comment avoir le lien »)
         ("espace|espaces|fonctionnalit*", -2.0),
     ),
     Topic.ADD_SPACES: _cues(
@@ -272,13 +304,20 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("ajout*|rajout*", 1.0),
         ("ajout*|rajout*|ouvr*|activ*|acces|avoir espace|espaces|fonctionnalit*|module|modules|onglet|onglets", 1.0),
         ("menu|onglet|onglets|module|modules", 1.5),
-        ("espace|espaces fournisseur|fournisseurs", -3.0, 0),
+        ("espace|espaces fournisseur|fournisseurs|client|clients|personnel|perso|utilisateur", -3.0, 0),
+        ("espace|espaces stockage|disque|libre|blanc|blancs", -3.0, 1),  # space in its everyday sense
+        ("mon|notre|son|leur espace sur|chorus|portail", -3.0, 1),
         ("manqu*", 0.5),
         ("manqu*|vois|voit|trouve|cherch*|apparai* onglet|onglets|menu|module|modules|espace|espaces", 1.5),
-        ("onglet|onglets|menu|module|modules manqu*|apparai*|affich*|exist*", 2.0),  # « l'onglet … n'apparaît pas »
+        ("onglet|onglets|menu|module|modules manqu*|apparai*|affich*|exist*|dispar*|visible*", 2.0),  # « absent »
         ("pas|plus|jamais dans|sur menu|ecran|bandeau|accueil", 2.0, 1),  # « … n'est pas dans mon menu »
         ("pas|plus|jamais menu|onglet|onglets|module|modules|espace|espaces", 2.0, 2),  # « je n'ai pas le menu… »
         ("abonn* valid*|attente|attend*", 1.0, 4),
+        ("espace|espaces|module|modules|onglet|onglets|fonctionnalit* activ*|ouvert|ouverte|disponible*", 1.5, 4),
+        ("inscri*|inscrit|inscris a|au|aux espace|espaces|module|modules", 3.0, 2),  # « s'inscrire à un espace »
+        ("droit|droits|acces|acceder factur*|sollicitation*|engagement*|memoire*", 2.0, 4),  # the spaces' names
+        ("pas|plus|aucun droit|droits|acces", 1.0, 2),
+        ("factur*|sollicitation*|engagement*|memoire* emise*|recue*|travaux|juridique*|justice", 1.0, 2),
     ),
     Topic.MANAGER_LEFT: _cues(
         ("gestionnaire|gestionnaires", 2.5),
@@ -295,8 +334,9 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("responsable|responsables", 1.0),
         ("valid* rattach*", 2.0, 3),  # nobody left to validate the attachment requests
         ("plus|aucun personne|gestionnaire|admin*|responsable", 1.5, 1),  # « plus personne ne peut… »
-        ("plus dans|la|partie|chez|present*|ici", 1.5, 1),  # « n'est plus dans l'entreprise »
+        ("plus dans|la|partie|chez|present*|ici|en|poste|fonction|fonctions", 1.5, 1),  # « n'est plus là »
         ("transf*", 1.5),
+        ("reprend*|recuper*|passer|passe|donner main|relais", 2.0, 1),  # « reprendre la main », « passer le relais »
         ("role|roles|droit|droits", 1.5),
         ("remplac*|nomm*|design*|devenir|change*", 1.0),
         ("change* poste|service|fonction|direction|emploi|employeur", 1.5, 1),  # « a changé de poste »
@@ -311,11 +351,14 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("traitan*|soustraitan*|cotraitan*", 3.5),  # sous-traitant(s), co-traitance…
         ("sous|co traitan*", 1.0, 0),
         ("titulaire", 2.0),
+        ("titulaire compte|role|poste|droits", -2.0, 1),  # who holds an account or a role, not a contract
         ("titulaire|mandataire marche|groupement", 1.0, 1),  # « le titulaire du marché »
         ("mandataire", 2.0),
         ("valid* titulaire|mandataire|cotraitan*", 1.5, 3),  # « validation par le titulaire »
         ("groupement", 2.5),
         ("paiement direct", 2.0, 0),
+        ("demande|demandes paiement", 1.0, 1),  # a sub-contractor's invoice is a « demande de paiement »
+        ("mandataire|titulaire valid*|accept*|refus*|bloqu*", 1.5, 4),
         ("marche|marches", 0.5),
         ("factur*", 0.5),
     ),
@@ -333,7 +376,9 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("ancien|ancienne structure|structures|siret|commune|etablissement|collectivit*", 1.0, 0),
         ("siret|siren change*|modifi*|nouveau|ancien|double|doublon", 1.5, 2),  # « notre siret a changé »
         ("ferm*|clotur* ancien|ancienne|structure|siret|etablissement", 1.0, 1),
+        ("siret|structure|structures|etablissement ferm*|clotur*|supprim*", 1.5, 6),
         ("reprend*|reprise|reprenant", 1.0),
+        ("reprend*|repris* main", -1.0, 1),
         # an account, a mail or a space is not a structure
         ("compte|comptes", -1.5),
         (f"lien|liens|{_MAIL}", -1.5),
@@ -344,21 +389,30 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("vrai|vraie|reelle|reel personne|quelqu", 2.0, 1),
         ("quelqu", 1.0),
         ("quelqu ligne|direct|telephon*|tel", 2.0, 2),  # « quelqu'un en ligne »
+        ("bout fil", 2.0, 1),  # « au bout du fil »
+        ("avoir|joindre quelqu", 1.0, 1),
+        ("me|nous|etre rappel*|recontact*|contacte|contactee", 2.0, 0),
+        ("parl*|joindr*|contact*|adress* a|au|avec responsable|superieur|chef", 1.0, 2),  # « pouvez-vous me rappeler »…
+        ("rappel* le|la|les|l|comment|quel|quelle|ce|mon|ma|mes|votre", -2.0, 0),  # …not « me rappeler la marche »
+        ("numero|numeros|coordonnees support|assistance|hotline|service", 2.0, 2),
         ("passez|passer|mettez quelqu|humain|agent|conseiller|personne", 2.0, 2),  # « passez-moi quelqu'un »
         ("personne|personnes physique|reelle|humaine|vivante", 3.0, 0),
         ("parl*|discut*|joindr*|contact*|appel*|rappel*|recontact*|echang*", 1.5),
         ("relation", 1.5),
         ("mis|mise|mettre|mettez|mets|met en relation|contact", 1.0, 1),
         ("telephon*|tel", 2.0),
-        ("robot|bot|machine|ia", 1.5),
+        ("robot|bot|chatbot|machine|ia", 1.5),
         ("pas|plus|jamais robot|bot|machine|ia|automate*", 3.0),  # « je ne veux pas parler à un robot »
-        ("marre|assez robot|bot|machine|ia|automate*", 1.5, 4),
+        ("marre|assez|bol robot|bot|chatbot|machine|ia|automate*", 1.5, 4),
+        ("service client|clients|clientele|usager|usagers", 2.0, 0),
+        ("adress* a|au un|une|quelqu|personne|humain|conseiller|agent|support|service", 2.0, 1),
         ("support|assistance", 1.0),
         ("contact*|joindr*|appel*|rappel*|parl* support|assistance|hotline", 1.0, 2),
         ("numero|numeros telephon*", 1.0, 1),
         ("numero|numeros appeler|appel*|joindre|contacter|direct", 2.0, 2),  # « un numéro à appeler »
-        ("parl*|discut*|echang*|contact* a|avec un|une|quelqu|personne|humain", 1.0),
+        ("parl*|discut*|echang*|contact*|adress* a|avec un|une|quelqu|personne|humain", 1.0),
         ("agent|agents comptable|comptables", -3.0, 0),  # the public accountant, not a support agent
+        ("mes|nos|ses|leurs agents|agent", -3.0, 0),  # a public body's staff
         (f"pas|plus|aucun|aucune|jamais|sans|non {_HUMAN}", -6.0, 2),  # « pas d'agent », « non, pas d'humain »
     ),
 }
@@ -470,7 +524,80 @@ SMS: Mapping[str, tuple[str, ...]] = {
     "kelkun": ("quelqu", "un"),
     "quelquun": ("quelqu", "un"),
     "tel": ("telephone",),
+    "ss": ("sous",),
+    "pb": ("probleme",),
+    "pbm": ("probleme",),
+    "num": ("numero",),
+    "rdv": ("rendez", "vous"),
+    "abo": ("abonnement",),
+    "abos": ("abonnements",),
+    "etab": ("etablissement",),
+    "struct": ("structure",),
+    "asso": ("association",),
+    "ste": ("societe",),
+    "qqch": ("quelque", "chose"),
+    "jsp": ("je", "sais", "pas"),
+    "jcomprends": ("je", "comprends"),
+    "jy": ("j", "y"),
 }
+
+# The desk's jargon and synonyms, read as the words the cues know (one folded word → the words it stands for):
+# abbreviations of the portal's roles and objects, and words users pick for what the guides call otherwise.
+LEXICON: Mapping[str, tuple[str, ...]] = {
+    "gp": ("gestionnaire", "principal"),
+    "gs": ("gestionnaire", "secondaire"),
+    "sp": ("structure", "publique"),
+    "crea": ("creation",),
+    "inscrip": ("inscription",),
+    "id": ("identifiant",),
+    "ids": ("identifiants",),
+    "habilitation": ("droits",),
+    "habilitations": ("droits",),
+    "habilite": ("droits",),
+    "habilitee": ("droits",),
+    "rubrique": ("onglet",),
+    "rubriques": ("onglets",),
+    "tuile": ("onglet",),
+    "tuiles": ("onglets",),
+    "volet": ("onglet",),
+    "volets": ("onglets",),
+    "messagerie": ("boite", "mail"),
+    "administration": ("administrateur",),
+    "radier": ("inactiver",),
+    "radiation": ("inactivation",),
+    "radie": ("inactive",),
+    "radiee": ("inactivee",),
+    # a company's legal form is a company
+    "eurl": ("entreprise",),
+    "sasu": ("entreprise",),
+    "sarl": ("entreprise",),
+    "sas": ("entreprise",),
+    "snc": ("entreprise",),
+    "eirl": ("entreprise",),
+    "pme": ("entreprise",),
+    "tpe": ("entreprise",),
+    "microentreprise": ("entreprise",),
+    "autoentrepreneur": ("entreprise",),
+    "autoentreprise": ("entreprise",),
+}
+# Word families read as one of their words: any word starting with the key (« neutraliser », « neutralisation »,
+# « neutralisé »; « parvenu », « parvient », « parviendra »).
+LEXICON_STEMS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("neutralis", ("inactiver",)),
+    ("parven", ("arrive",)),
+    ("parvien", ("arrive",)),
+    ("parvint", ("arrive",)),
+)
+
+
+@lru_cache(maxsize=8192)
+def _spelled(word: str) -> tuple[str, ...]:
+    """A folded word as the cues read it: SMS spelt out, jargon and synonyms replaced (``SMS``, ``LEXICON``)."""
+    found = SMS.get(word) or LEXICON.get(word)
+    if found:
+        return found
+    return next((words for stem, words in LEXICON_STEMS if word.startswith(stem)), (word,))
+
 
 # Real words near a cue word: never read as its typo (« argent » is not « agent »).
 NOT_TYPOS = frozenset(
@@ -489,7 +616,21 @@ NOT_TYPOS = frozenset(
         "revoir",
         "paris",
     }
-)
+    | {  # the most frequent French words, which a typo tolerance would otherwise read as cue words
+        "mais", "mai", "dans", "pour", "avec", "sans", "sous", "sur", "tout", "tous", "toute", "toutes", "elle",
+        "elles", "nous", "vous", "leur", "leurs", "donc", "comme", "quand", "alors", "aussi", "encore", "merci",
+        "bonjour", "bonsoir", "depuis", "apres", "avant", "faire", "fait", "faite", "faits", "avoir", "etre",
+        "sont", "peux", "peut", "veux", "dois", "doit", "quel", "quelle", "quels", "quelles", "quelque",
+        "quelques", "quelquefois", "chose", "choses", "matin", "soir", "jour", "jours", "mois", "semaine",
+        "heure", "heures", "cette", "votre", "notre", "autre", "autres", "meme", "bien", "tres", "trop", "peu",
+        "moins", "entre", "chez", "vers", "comment", "pourquoi", "combien", "quoi", "voila", "ainsi", "lors",
+        "besoin", "faut", "falloir", "pouvez", "voulez", "savoir", "sais", "sait", "voir", "vois", "voit",
+        "mettre", "prendre", "donner", "aller", "venir", "venu", "venue", "dire", "dit", "dites", "parle",
+        "messagerie", "maintenant", "toujours", "jamais", "rien", "personne", "ancien", "avez", "avons", "ont",
+        "etait", "etais", "sera", "serait", "reste", "rester", "marche", "mairie", "marie", "meilleur", "suite",
+        "passe", "passer", "mot", "mots", "page", "pages", "site", "sites", "ligne", "lignes", "main",
+    }
+)  # fmt: skip
 
 # « Le gestionnaire principal a quitté la structure »: said, the support's ticket is offered at once (n° 4);
 # otherwise the assistant asks (a manager still there transfers the role himself, in four steps).
@@ -545,6 +686,9 @@ class Reading:
     words: tuple[str, ...]
     segments: tuple[tuple[int, int], ...]
     negated: frozenset[int]
+    # Where each word stands as a cue measures distances: its position, plus ``CLAUSE_GAP`` for each clause
+    # before it, so that no phrase cue spans punctuation (« … ne m'aide pas, un humain svp »).
+    places: tuple[int, ...] = ()
 
 
 def _clauses(text: str | None) -> list[list[str]]:
@@ -554,7 +698,7 @@ def _clauses(text: str | None) -> list[list[str]]:
     for piece in _CLAUSE_BREAKS.split((text or "")[: MAX_TOKENS * 30]):
         words: list[str] = []
         for word in fold(piece).split():
-            words.extend(SMS.get(word, (word,)))
+            words.extend(_spelled(word))
         words = words[: MAX_TOKENS - count]
         if words:
             clauses.append(words)
@@ -588,13 +732,35 @@ def _negation_starts(words: list[str]) -> list[int]:
     return [i + taken for i in range(len(words)) if (taken := _trigger(words, i))]
 
 
+_CONTRASTS = frozenset({"mais", "plutot"})
+_DETERMINERS = frozenset({"le", "la", "les", "l", "un", "une", "mon", "ma", "mes", "notre", "nos", "son", "sa", "ses"})
+
+
+def _elided(clause: list[str]) -> list[str]:
+    """A verb a contrast leaves out, put back: « je ne veux pas activer mon compte mais la structure » reads
+    « … mais activer la structure » (the negated infinitive, where « mais » or « plutôt » is followed by
+    a determiner)."""
+    for start in reversed(_negation_starts(clause)):
+        verb = clause[start] if start < len(clause) else ""
+        if len(verb) < 4 or not verb.endswith(("er", "ir", "re")):
+            continue
+        for position in range(start + 1, len(clause) - 1):
+            if clause[position] in SCOPE_ENDS:
+                if clause[position] in _CONTRASTS and clause[position + 1] in _DETERMINERS:
+                    clause = [*clause[: position + 1], verb, *clause[position + 1 :]]
+                break
+    return clause
+
+
 def read(text: str | None) -> Reading:
     """The words of a message, its segments, and what its negations cover."""
     words: list[str] = []
     segments: list[tuple[int, int]] = []
     negated: set[int] = set()
-    for clause in _clauses(text):
+    places: list[int] = []
+    for number, clause in enumerate(map(_elided, _clauses(text))):
         offset = len(words)
+        places.extend(range(offset + number * CLAUSE_GAP, offset + number * CLAUSE_GAP + len(clause)))
         for start in _negation_starts(clause):
             for position in range(start, len(clause)):
                 if clause[position] in SCOPE_ENDS:
@@ -607,7 +773,7 @@ def read(text: str | None) -> Reading:
                 cut = offset + position
         segments.append((cut, offset + len(clause)))
         words.extend(clause)
-    return Reading(tuple(words), tuple(segments), frozenset(negated))
+    return Reading(tuple(words), tuple(segments), frozenset(negated), tuple(places))
 
 
 def tokens(text: str | None) -> tuple[str, ...]:
@@ -665,9 +831,35 @@ _EXACT_WORDS = frozenset(t for t in _ALL_TERMS if not t.endswith("*"))
 _STEMS = tuple(t[:-1] for t in _ALL_TERMS if t.endswith("*"))
 
 
+def inflections(word: str) -> frozenset[str]:
+    """The French inflections of a cue word written in one form (4 letters or more): plural and feminine
+    (« parti » → « partie », « partis », « parties »; « principal » → « principaux »), and for a verb in
+    « -er » its present, imperfect and participles (« transferer » → « transfere », « transferez »,
+    « transferons », « transferait »…). Folded, so « é » and « e » are one letter."""
+    if len(word) < 4 or not word.isalpha():
+        return frozenset()
+    forms = {word + "s", word + "e", word + "es"}
+    if word.endswith(("au", "eu")):
+        forms.add(word + "x")
+    if word.endswith("al"):
+        forms.add(word[:-2] + "aux")
+    if word.endswith("er") and len(word) > 4:
+        stem = word[:-2]
+        endings = ("e", "es", "ent", "ez", "ons", "ais", "ait", "aient", "ee", "ees", "ant", "era", "erai", "erait")
+        forms.update(stem + ending for ending in endings)
+    return frozenset(forms - {word})
+
+
+# Every inflected form of an exact cue word → the cue words it inflects (precomputed: a look-up per word).
+_INFLECTED: Mapping[str, frozenset[str]] = {
+    form: frozenset(t for t in _EXACT_WORDS if form in inflections(t))
+    for form in {form for t in _EXACT_WORDS for form in inflections(t)} - NOT_TYPOS
+}  # a word known as itself is no inflection of another: « quelque » is not « quelqu' »
+
+
 @lru_cache(maxsize=8192)  # bounded: a warm container reads any text its users type
 def _is_known(word: str) -> bool:
-    return word in _EXACT_WORDS or word in NOT_TYPOS or word.startswith(_STEMS)
+    return word in _EXACT_WORDS or word in _INFLECTED or word in NOT_TYPOS or word.startswith(_STEMS)
 
 
 def _same_start(a: str, b: str) -> bool:
@@ -690,7 +882,7 @@ def term_matches(term: str, word: str) -> bool:
             for length in (len(stem) - 1, len(stem), len(stem) + 1)
             if len(word) >= length
         )
-    if word == term:
+    if word == term or term in _INFLECTED.get(word, ()):
         return True
     allowed = typo_allowance(term)
     return (
@@ -717,12 +909,13 @@ def matched_terms(word: str) -> frozenset[str]:
 Index = Mapping[str, tuple[int, ...]]  # cue word → the positions of the message's words it matches
 
 
-def index(words: tuple[str, ...], positions: Iterable[int] | None = None) -> Index:
-    """Where each cue word matches among ``words`` (only at ``positions``, if given)."""
+def index(words: tuple[str, ...], positions: Iterable[int] | None = None, places: tuple[int, ...] = ()) -> Index:
+    """Where each cue word matches among ``words`` (only at ``positions``, if given; at ``places``, the words'
+    places as distances are measured, if given)."""
     found: dict[str, list[int]] = {}
     for position in range(len(words)) if positions is None else positions:
         for term in matched_terms(words[position]):
-            found.setdefault(term, []).append(position)
+            found.setdefault(term, []).append(places[position] if places else position)
     return {term: tuple(places) for term, places in found.items()}
 
 
@@ -749,10 +942,10 @@ class _Where:
     @classmethod
     def of(cls, reading: Reading, start: int = 0, end: int | None = None) -> _Where:
         span = range(start, len(reading.words) if end is None else end)
-        every = index(reading.words, span)
+        every = index(reading.words, span, reading.places)
         if not reading.negated.intersection(span):
             return cls(every, every)
-        return cls(every, index(reading.words, (p for p in span if p not in reading.negated)))
+        return cls(every, index(reading.words, (p for p in span if p not in reading.negated), reading.places))
 
     def matches(self, cue: Cue) -> bool:
         return cue_matches(cue, self.every if cue.reads_negations else self.affirmed)
@@ -848,6 +1041,12 @@ def understand(text: str | None) -> Understanding:
         return whole
     if whole.best is not None and whole.runner_up is not None and whole.runner_up_score >= MIN_SCORE:
         return replace(whole, choices=(whole.best, whole.runner_up))  # two readings, equally strong
+    if len(reading.segments) > 1 and whole.best is not None:
+        # A long story, then the question: when the last segment alone answers the topic the whole message
+        # leans to (its best, short of the bar or the margin), that is the question asked.
+        last = _decide(_score(_Where.of(reading, *reading.segments[-1])))
+        if last.topic is whole.best:
+            return replace(whole, topic=last.topic)
     if not reading.negated:
         return whole
     unnegated = _unnegated(where)
