@@ -230,3 +230,23 @@ def test_the_axe_helper_reports_what_it_finds(page: Page) -> None:
     page.set_content('<html lang="fr"><head><title>t</title></head><body><main><img src="x.png"></main></body></html>')
     with pytest.raises(AssertionError, match="image-alt"):
         axe(page, "a page with an image without a text alternative")
+
+
+def test_what_the_api_refuses_is_shown_as_it_comes(stack: Stack, page: Page) -> None:
+    # Faults injected at the network: the drafts list refused with the API's shape, the emitted list by a proxy.
+    refusal = {
+        "code": "DONNEES_INVALIDES",
+        "message": "Message de l'API, montré tel quel : « onglet » inconnu.",
+        "errors": [{"field": "tab", "message": "Onglet inconnu."}],
+    }
+    page.route("**/api/tickets?*tab=DRAFTS*", lambda route: route.fulfill(status=400, json=refusal))
+    page.route("**/api/tickets?*tab=ONGOING*", lambda route: route.fulfill(status=502, body="<html>Bad gateway</html>"))
+    sign_in(page, stack, "marie")
+
+    drafts = page.locator("#brouillons").get_by_role("alert")
+    drafts.wait_for()
+    assert refusal["message"] in drafts.inner_text()
+    assert "Onglet inconnu." in drafts.inner_text()  # a field no input of this screen shows: listed in the alert
+    emitted = page.locator("#emis").get_by_role("alert")
+    assert "Le service a répondu de façon inattendue (erreur 502)" in emitted.inner_text()
+    axe(page, "the home with the API's refusals")
