@@ -19,7 +19,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 PY313 := $(or $(lastword $(wildcard $(shell pyenv root 2>/dev/null)/versions/3.13*/bin/python3.13)),$(shell command -v python3.13 2>/dev/null | grep -v /shims/))
 
 
-.PHONY: help dev token mail events tick bench bench-peer test check lint format typecheck openapi openapi-check validate checkov build unit e2e fuzz pytest clean
+.PHONY: help dev token mail events tick bench bench-peer test check lint format typecheck openapi openapi-check validate checkov build unit e2e fuzz pytest clean web web-check web-schema browser
 
 help: ## List the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -36,7 +36,7 @@ $(SAM_VENV)/.installed: requirements-sam.txt
 	$(SAM_VENV)/bin/pip install --quiet -r requirements-sam.txt
 	touch $@
 
-dev: $(VENV)/.installed ## Start the local stack with demo data on http://127.0.0.1:$(PORT) (Ctrl-C stops it; STATE=file for a second one)
+dev: $(VENV)/.installed web ## Start the local stack with demo data and the portal on http://127.0.0.1:$(PORT) (Ctrl-C stops it; STATE=file for a second one)
 	exec $(PY) -m local_stack serve --port $(PORT) --stop-with-parent $(if $(STATE),--state-file $(STATE))
 
 token: $(VENV)/.installed ## Print an IdToken of a demo user of the running stack: TOKEN=$$(make -s token WHO=marie)
@@ -51,7 +51,7 @@ events: $(VENV)/.installed ## List the events the local stack put on its bus: th
 tick: $(VENV)/.installed ## Run the schedules once in the running stack (the automatic closing): NOW=2027-01-15T03:00:00Z or DAYS=16 to simulate time
 	@$(PY) -m local_stack tick $(if $(NOW),--now $(NOW)) $(if $(DAYS),--days $(DAYS)) $(if $(STATE),--state-file $(STATE))
 
-test: lint typecheck openapi-check validate checkov build pytest fuzz ## Every check and test (what CI runs)
+test: lint typecheck openapi-check web-check validate checkov build pytest fuzz ## Every check and test (what CI runs)
 
 bench: $(VENV)/.installed ## Counts and ratios: DynamoDB calls, read cost vs table size, cold start, a ticket's cost, load
 	PYTHONPATH=layers/common $(PY) -m bench.bench
@@ -72,6 +72,29 @@ bench-peer: $(VENV)/.installed .venv-peer/.installed ## CPU per request beside d
 	PYTHONPATH=layers/common $(PY) -m bench.peer --peer-python .venv-peer/bin/python
 
 check: lint typecheck openapi-check ## Fast checks: ruff, mypy, OpenAPI drift
+
+# ------------------------------------------------------------------------------------------ the portal (web/)
+# Node 20 and npm, from the committed lockfile (npm ci). The DSFR's terms are accepted in web/.dsfr.yml.
+web/node_modules/.installed: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	touch $@
+
+web: web/node_modules/.installed ## Build the portal into web/dist (served by make dev at /)
+	cd web && npx vite build --logLevel warn
+
+web-schema: web/node_modules/.installed ## Regenerate the portal's API types (web/src/api/schema.d.ts) from docs/openapi.json
+	cd web && npx openapi-typescript ../docs/openapi.json -o src/api/schema.d.ts
+
+# The portal's types follow docs/openapi.json: a route or field the contract lacks fails tsc.
+web-check: web/node_modules/.installed ## The portal's checks: its API types up to date, tsc --noEmit, eslint
+	cd web && npx openapi-typescript ../docs/openapi.json -o node_modules/.schema-check.d.ts >/dev/null \
+		&& cmp -s node_modules/.schema-check.d.ts src/api/schema.d.ts \
+		|| { echo "web/src/api/schema.d.ts is out of date with docs/openapi.json: run make web-schema." >&2; exit 1; }
+	cd web && npx tsc --noEmit
+	cd web && npx eslint .
+
+browser: $(VENV)/.installed web ## The portal's tests in Chromium (/usr/bin/chromium, Playwright): tests/browser
+	$(PY) -m pytest -m browser tests/browser
 
 lint: $(VENV)/.installed ## ruff lint and format check
 	$(VENV)/bin/ruff check .
@@ -113,7 +136,7 @@ build: $(SAM_VENV)/.installed ## sam build for python3.13 / arm64 into .aws-sam/
 # them against the roles SAM's translator (the SAM CLI's) makes of template.yaml (tests/test_iam.py).
 IAM_CALLS := $(CURDIR)/.iam-calls
 
-pytest: $(VENV)/.installed $(SAM_VENV)/.installed ## All tests (unit, handler, end-to-end), one worker per core, a file per worker; then the IAM check of their calls
+pytest: $(VENV)/.installed $(SAM_VENV)/.installed web ## All tests (unit, handler, end-to-end), one worker per core, a file per worker; then the IAM check of their calls
 	rm -rf $(IAM_CALLS)
 	IAM_CALLS_DIR=$(IAM_CALLS) $(PY) -m pytest -n auto --dist loadfile
 	IAM_CALLS_DIR=$(IAM_CALLS) $(PY) -m pytest -m iam tests/test_iam.py
@@ -136,4 +159,5 @@ fuzz: $(VENV)/.installed .venv-fuzz/.installed ## schemathesis, seeded, every ch
 
 clean: ## Remove virtualenvs, build output and caches
 	rm -rf $(VENV) $(SAM_VENV) .venv-fuzz .venv-checkov .venv-peer .aws-sam .local-stack .pytest_cache .mypy_cache .ruff_cache
+	rm -rf web/node_modules web/dist
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -397,7 +397,7 @@ def on_moto(template: dict[str, Any]) -> tuple[list[Step], dict[str, int], int]:
     from chorus_desk.adapters.memory import FixedSigningKey
     from chorus_desk.adapters.s3 import S3Files
     from chorus_desk.adapters.ses import SesMailer
-    from chorus_desk.usecases.mail import StatusLinks, deliver_event
+    from chorus_desk.usecases.mail import RecipientCap, StatusLinks, deliver_event
     from local_stack.template import load_handler_module, table_definition
     from tests import fixtures
     from tests.support import Api, BucketObjects
@@ -442,7 +442,7 @@ def on_moto(template: dict[str, Any]) -> tuple[list[Step], dict[str, int], int]:
         for seq in mailed_events(template, ticket):
             action = ticket.history[seq - 1].action.value
             with record(f"mail of event {seq} ({action})", "MailFunction", False):
-                deliver_event(ports, mailer, composer, links, life.number, seq)
+                deliver_event(ports, mailer, composer, links, life.number, seq, RecipientCap(FixedSigningKey(), 10))
         api.close()
         # What stays stored: the ticket's items (and their index entries: 100 bytes of overhead each).
         stored: dict[str, int] = defaultdict(int)
@@ -463,7 +463,7 @@ def on_memory(template: dict[str, Any], runs: int) -> list[list[float]]:
     from unittest import mock
 
     from chorus_desk.adapters.memory import FixedSigningKey, MemoryMailer, memory_ports
-    from chorus_desk.usecases.mail import StatusLinks, deliver_event
+    from chorus_desk.usecases.mail import RecipientCap, StatusLinks, deliver_event
     from local_stack.template import load_handler_module
     from tests import fixtures, support
     from tests.support import Api
@@ -506,7 +506,7 @@ def on_memory(template: dict[str, Any], runs: int) -> list[list[float]]:
         mailer = MemoryMailer()
         for seq in mailed_events(template, ticket):
             started = time.process_time()
-            deliver_event(ports, mailer, composer, links, life.number, seq)
+            deliver_event(ports, mailer, composer, links, life.number, seq, RecipientCap(FixedSigningKey(), 10))
             cpu.append((time.process_time() - started) * 1000)
         api.close()
         samples.append(cpu)

@@ -178,7 +178,12 @@ def serve_ours() -> None:
     ports = memory_ports()
     fixtures.seed(ports)
     timed_ports = dataclasses.replace(
-        ports, **{f.name: TimedPort(getattr(ports, f.name), clock) for f in dataclasses.fields(ports)}
+        ports,
+        **{
+            f.name: TimedPort(getattr(ports, f.name), clock)
+            for f in dataclasses.fields(ports)
+            if f.name != "idempotency"
+        },  # type: ignore[arg-type]
     )
     api = Api(template, timed_ports)
     filled = 0

@@ -319,7 +319,28 @@ def serve(args: argparse.Namespace) -> int:
         )
         router.route(*invoked)
         stop_router = workflows.route_invocations(router)
-        server = make_server(args.host, args.port, gateway, threaded=True, fd=listener.fileno())
+        # The portal (web/dist) on the same origin, with its settings and the user pool's SRP endpoint.
+        from local_stack.cognito_srp import CognitoEndpoint, moto_forget_refresh_token, moto_password_of
+        from local_stack.portal import API_PREFIX, COGNITO_PATH, Portal
+
+        portal = Portal(
+            gateway,
+            config={
+                "apiBase": API_PREFIX,
+                "region": aws.REGION,
+                "userPoolId": identities.user_pool_id,
+                "clientId": identities.client_id,
+                "cognitoEndpoint": COGNITO_PATH,
+            },
+            cognito=CognitoEndpoint(
+                endpoint,
+                moto_password_of(aws.REGION),
+                moto_forget_refresh_token(aws.REGION),
+                identities.user_pool_id,
+            ),
+            connect=(endpoint,),  # the browser posts attachments straight to the embedded S3
+        )
+        server = make_server(args.host, args.port, portal, threaded=True, fd=listener.fileno())
         listener.close()  # the server listens on its own duplicate of the socket
         _write_state(
             state_file,
@@ -392,7 +413,8 @@ def _banner(
     lines = [
         "",
         "Chorus Pro support desk – local stack",
-        f"  API            {api_url}",
+        f"  Portal         {api_url}/   (web/dist; sign in as a demo user below)",
+        f"  API            {api_url}   (also {api_url}/api, as the portal calls it)",
         f"  Swagger UI     {api_url}/docs   (OpenAPI: {api_url}/openapi.json)",
         f"  Embedded AWS   {endpoint}   (moto: DynamoDB, Cognito, SES, Secrets Manager, SQS, S3, EventBridge, "
         "Step Functions; streams, EventBridge rules and Lambda tasks in-process)",
