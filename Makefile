@@ -19,7 +19,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 PY313 := $(or $(lastword $(wildcard $(shell pyenv root 2>/dev/null)/versions/3.13*/bin/python3.13)),$(shell command -v python3.13 2>/dev/null | grep -v /shims/))
 
 
-.PHONY: help dev token mail events tick bench test check lint format typecheck openapi openapi-check validate checkov build unit e2e fuzz pytest clean
+.PHONY: help dev token mail events tick bench bench-web test check lint format typecheck openapi openapi-check validate checkov build unit e2e fuzz pytest deploy-web clean
 
 help: ## List the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -70,8 +70,8 @@ format: $(VENV)/.installed ## Format and auto-fix with ruff
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-typecheck: $(VENV)/.installed ## mypy (strict) on the domain, functions, local stack, tests, bench and fuzz
-	$(VENV)/bin/mypy layers/common/chorus_desk functions local_stack tests bench fuzz
+typecheck: $(VENV)/.installed ## mypy (strict) on the domain, functions, local stack, tests, bench, fuzz and scripts
+	$(VENV)/bin/mypy layers/common/chorus_desk functions local_stack tests bench fuzz scripts
 
 openapi: $(VENV)/.installed ## Regenerate docs/openapi.json from the code
 	$(PY) -m local_stack openapi
@@ -122,6 +122,12 @@ e2e: $(VENV)/.installed ## End-to-end tests: start the local stack, talk HTTP wi
 
 fuzz: $(VENV)/.installed .venv-fuzz/.installed ## schemathesis, seeded, every check, as marie then sophie, on stacks of its own
 	$(PY) -m fuzz.run $(FUZZ_ARGS)
+
+# After `sam deploy` (ENV=prod: samconfig.toml's prod environment): the stack's outputs name the bucket and the
+# distribution; a stack whose CorsOrigin or StatusPageUrl is not the portal's address is refused (docs/deploy-web.md).
+ENV ?= default
+deploy-web: $(VENV)/.installed web ## Build the portal and publish it to the deployed stack's bucket and CloudFront (ENV=prod)
+	$(PY) -m scripts.deploy_web --config-env $(ENV)
 
 clean: ## Remove virtualenvs, build output and caches
 	rm -rf $(VENV) $(SAM_VENV) .venv-fuzz .venv-checkov .aws-sam .local-stack .pytest_cache .mypy_cache .ruff_cache

@@ -47,8 +47,9 @@ DEPLOYED = {"DeskApi": "a1b2c3d4e5", "AttachmentsBucket": "chorus-desk-dev-attac
 
 
 def headers_policy(template: dict[str, Any]) -> dict[str, Any]:
-    config: dict[str, Any] = Resolver(template, names=dict(DEPLOYED)).resolve(props(template, "PortalHeadersPolicy"))
-    return config["ResponseHeadersPolicyConfig"]
+    policy: dict[str, Any] = Resolver(template, names=dict(DEPLOYED)).resolve(props(template, "PortalHeadersPolicy"))
+    config: dict[str, Any] = policy["ResponseHeadersPolicyConfig"]
+    return config
 
 
 def csp(template: dict[str, Any]) -> dict[str, list[str]]:
