@@ -297,3 +297,19 @@ def test_the_outputs_name_what_make_deploy_web_publishes_to(template: dict[str, 
     assert outputs["PortalBucketName"]["Value"] == {"Ref": "PortalBucket"}
     assert outputs["PortalDistributionId"]["Value"] == {"Ref": "PortalDistribution"}
     assert set(resources_of_type(template, "AWS::CloudFront::Distribution")) == {"PortalDistribution"}
+
+
+# ------------------------------------------------------------------------------------------ the API's origin
+def test_the_api_answers_the_portal_origin_and_its_preflights_are_kept_two_hours(template: dict[str, Any]) -> None:
+    """The portal calls the API across origins (docs/decisions.md « The portal in AWS »): one origin allowed, the
+    portal's (CorsOrigin), by the API, its gateway's own answers and the attachments bucket; a browser keeps the
+    answer to a preflight as long as Chromium allows (2 hours), so a screen's call is preflighted once."""
+    api = props(template, "DeskApi")
+    cors = api["Cors"]
+    assert cors["AllowOrigin"] == {"Fn::Sub": "'${CorsOrigin}'"}
+    assert cors["MaxAge"] == "'7200'"
+    assert set(cors["AllowHeaders"].strip("'").split(",")) == {"Authorization", "Content-Type", "Idempotency-Key"}
+    for answer in api["GatewayResponses"].values():
+        assert answer["ResponseParameters"]["Headers"]["Access-Control-Allow-Origin"] == {"Fn::Sub": "'${CorsOrigin}'"}
+    (rule,) = props(template, "AttachmentsBucket")["CorsConfiguration"]["CorsRules"]
+    assert rule["AllowedOrigins"] == [{"Ref": "CorsOrigin"}]
