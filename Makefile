@@ -53,12 +53,21 @@ tick: $(VENV)/.installed ## Run the schedules once in the running stack (the aut
 
 test: lint typecheck openapi-check validate checkov build pytest fuzz ## Every check and test (what CI runs)
 
-bench: $(VENV)/.installed ## Counts and ratios: DynamoDB calls, read cost vs table size, cold start, local-stack soak
+bench: $(VENV)/.installed ## Counts and ratios: DynamoDB calls, read cost vs table size, cold start, local-stack soak, the portal
 	PYTHONPATH=layers/common $(PY) -m bench.bench
 	PYTHONPATH=layers/common $(PY) -m bench.following --others 1000 50000
 	PYTHONPATH=layers/common $(PY) -m bench.assistant
 	PYTHONPATH=layers/common $(PY) -m bench.directory --structures 1000 100000
 	$(PY) -m bench.soak --requests 10000
+	$(MAKE) --no-print-directory bench-web
+
+# The portal's measures (issue 21): its build, Lighthouse 12.2.3 from bench/lighthouse's lockfile (Node 20), Debian's
+# Chromium (CHROME_PATH, default /usr/bin/chromium); the pages it opens are data (bench/portal_pages.json).
+bench/lighthouse/node_modules/.package-lock.json: bench/lighthouse/package-lock.json
+	npm ci --prefix bench/lighthouse --no-audit --no-fund --silent
+
+bench-web: $(VENV)/.installed web bench/lighthouse/node_modules/.package-lock.json ## The portal: JS and CSS shipped (gzip), API calls per page, Lighthouse scores (simulated mobile)
+	PYTHONPATH=layers/common $(PY) -m bench.portal
 
 check: lint typecheck openapi-check ## Fast checks: ruff, mypy, OpenAPI drift
 
