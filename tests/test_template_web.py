@@ -21,6 +21,7 @@ from moto import mock_aws
 from chorus_desk.adapters.s3 import S3Files
 from local_stack import aws as local_aws
 from local_stack.template import Resolver, resources_of_type
+from local_stack.web_headers import csp_directives, portal_headers
 from tests.test_template_prod import rule_holds
 
 DOMAIN = {"PortalDomainName": "support.chorus-pro.example"}
@@ -206,6 +207,7 @@ def test_every_answer_is_compressed_https_and_carries_the_headers(template: dict
     assert behavior["AllowedMethods"] == ["GET", "HEAD"]  # static files: nothing to post here
     assert behavior["CachePolicyId"] == "658327ea-f89d-4fab-a63d-7e88639e58f6"  # Managed-CachingOptimized
     assert config["DefaultRootObject"] == "index.html"
+    assert (config["HttpVersion"], config["IPV6Enabled"], config["PriceClass"]) == ("http2and3", True, "PriceClass_100")
     (association,) = behavior["FunctionAssociations"]
     assert association["EventType"] == "viewer-request"
     assert association["FunctionARN"].startswith("arn:aws:local:eu-west-3:123456789012:PortalRoutesFunction/")
@@ -313,3 +315,24 @@ def test_the_api_answers_the_portal_origin_and_its_preflights_are_kept_two_hours
         assert answer["ResponseParameters"]["Headers"]["Access-Control-Allow-Origin"] == {"Fn::Sub": "'${CorsOrigin}'"}
     (rule,) = props(template, "AttachmentsBucket")["CorsConfiguration"]["CorsRules"]
     assert rule["AllowedOrigins"] == [{"Ref": "CorsOrigin"}]
+
+
+def test_a_local_server_can_send_the_same_headers_as_cloudfront(template: dict[str, Any]) -> None:
+    """local_stack/web_headers.py: the policy as the browser gets it from CloudFront, the local origins in
+    connect-src, and nothing that plain HTTP on the loopback would break."""
+    local = portal_headers(template, connect=("http://127.0.0.1:4566",))
+    aws = csp(template)
+    served = dict(csp_directives(local["Content-Security-Policy"]))
+    assert served["connect-src"] == ["'self'", "http://127.0.0.1:4566"]
+    assert "upgrade-insecure-requests" not in served
+    assert {k: v for k, v in aws.items() if k not in ("connect-src", "upgrade-insecure-requests")} == {
+        k: v for k, v in served.items() if k != "connect-src"
+    }
+    custom = {item["Header"]: item["Value"] for item in headers_policy(template)["CustomHeadersConfig"]["Items"]}
+    assert local == {
+        "Content-Security-Policy": local["Content-Security-Policy"],
+        "X-Content-Type-Options": "nosniff",
+        "X-Frame-Options": "DENY",
+        "Referrer-Policy": "no-referrer",
+        **custom,
+    }
