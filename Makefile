@@ -19,7 +19,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 PY313 := $(or $(lastword $(wildcard $(shell pyenv root 2>/dev/null)/versions/3.13*/bin/python3.13)),$(shell command -v python3.13 2>/dev/null | grep -v /shims/))
 
 
-.PHONY: help dev token mail events tick bench bench-peer test check lint format typecheck openapi openapi-check validate checkov build unit e2e fuzz pytest clean web web-check web-schema browser
+.PHONY: help dev token mail events tick bench bench-peer bench-web test check lint format typecheck openapi openapi-check validate checkov build unit e2e fuzz pytest deploy-web clean web web-check web-schema browser
 
 help: ## List the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -53,13 +53,14 @@ tick: $(VENV)/.installed ## Run the schedules once in the running stack (the aut
 
 test: lint typecheck openapi-check web-check validate checkov build pytest fuzz ## Every check and test (what CI runs)
 
-bench: $(VENV)/.installed ## Counts and ratios: DynamoDB calls, read cost vs table size, cold start, a ticket's cost, load
+bench: $(VENV)/.installed ## Counts and ratios: DynamoDB calls, read cost vs table size, cold start, a ticket's cost, load, the portal
 	PYTHONPATH=layers/common $(PY) -m bench.bench
 	PYTHONPATH=layers/common $(PY) -m bench.following --others 1000 50000
 	PYTHONPATH=layers/common $(PY) -m bench.assistant
 	PYTHONPATH=layers/common $(PY) -m bench.directory --structures 1000 100000
 	PYTHONPATH=layers/common $(PY) -m bench.cost
 	$(PY) -m bench.load --clients 50 --seconds 30 --requests 10000
+	$(MAKE) --no-print-directory bench-web
 
 # The peer of bench-peer in its own virtualenv, created like .venv-fuzz: django-helpdesk and Django, pinned.
 .venv-peer/.installed: requirements-peer.txt
@@ -70,6 +71,14 @@ bench: $(VENV)/.installed ## Counts and ratios: DynamoDB calls, read cost vs tab
 
 bench-peer: $(VENV)/.installed .venv-peer/.installed ## CPU per request beside django-helpdesk (SQLite), same operations, same run
 	PYTHONPATH=layers/common $(PY) -m bench.peer --peer-python .venv-peer/bin/python
+
+# The portal's measures (issue 21): its build, Lighthouse 12.2.3 from bench/lighthouse's lockfile (Node 20), Debian's
+# Chromium (CHROME_PATH, default /usr/bin/chromium); the pages it opens are data (bench/portal_pages.json).
+bench/lighthouse/node_modules/.package-lock.json: bench/lighthouse/package-lock.json
+	npm ci --prefix bench/lighthouse --no-audit --no-fund --silent
+
+bench-web: $(VENV)/.installed web bench/lighthouse/node_modules/.package-lock.json ## The portal: JS and CSS shipped (gzip), API calls per page, Lighthouse scores (simulated mobile)
+	PYTHONPATH=layers/common $(PY) -m bench.portal
 
 check: lint typecheck openapi-check ## Fast checks: ruff, mypy, OpenAPI drift
 
@@ -104,8 +113,8 @@ format: $(VENV)/.installed ## Format and auto-fix with ruff
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-typecheck: $(VENV)/.installed ## mypy (strict) on the domain, functions, local stack, tests, bench and fuzz
-	$(VENV)/bin/mypy layers/common/chorus_desk functions local_stack tests bench fuzz
+typecheck: $(VENV)/.installed ## mypy (strict) on the domain, functions, local stack, tests, bench, fuzz and scripts
+	$(VENV)/bin/mypy layers/common/chorus_desk functions local_stack tests bench fuzz scripts
 
 openapi: $(VENV)/.installed ## Regenerate docs/openapi.json from the code
 	$(PY) -m local_stack openapi
@@ -156,6 +165,12 @@ e2e: $(VENV)/.installed ## End-to-end tests: start the local stack, talk HTTP wi
 
 fuzz: $(VENV)/.installed .venv-fuzz/.installed ## schemathesis, seeded, every check, as marie then sophie, on stacks of its own
 	$(PY) -m fuzz.run $(FUZZ_ARGS)
+
+# After `sam deploy` (ENV=prod: samconfig.toml's prod environment): the stack's outputs name the bucket and the
+# distribution; a stack whose CorsOrigin or StatusPageUrl is not the portal's address is refused (docs/deploy-web.md).
+ENV ?= default
+deploy-web: $(VENV)/.installed web ## Build the portal and publish it to the deployed stack's bucket and CloudFront (ENV=prod)
+	$(PY) -m scripts.deploy_web --config-env $(ENV)
 
 clean: ## Remove virtualenvs, build output and caches
 	rm -rf $(VENV) $(SAM_VENV) .venv-fuzz .venv-checkov .venv-peer .aws-sam .local-stack .pytest_cache .mypy_cache .ruff_cache

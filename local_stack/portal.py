@@ -25,6 +25,7 @@ from typing import Any
 from werkzeug.wrappers import Request, Response
 
 from local_stack.template import ROOT
+from local_stack.web_headers import portal_headers
 
 DIST = ROOT / "web" / "dist"
 API_PREFIX = "/api"
@@ -33,35 +34,10 @@ PAGES = ("/", "/index.html", "/suivi", "/suivi/")
 COMPRESSED = {".js", ".css", ".svg", ".html", ".json", ".webmanifest"}
 
 
-def content_security_policy(connect: tuple[str, ...] = ()) -> str:
-    """The portal's CSP: its own origin for everything, no inline script or style, no framing."""
-    sources = " ".join(("'self'", *connect))
-    return "; ".join(
-        (
-            "default-src 'self'",
-            "script-src 'self'",
-            "style-src 'self'",
-            "img-src 'self' data:",
-            "font-src 'self'",
-            f"connect-src {sources}",
-            "object-src 'none'",
-            "base-uri 'none'",
-            "form-action 'self'",
-            "frame-ancestors 'none'",
-        )
-    )
-
-
 def security_headers(connect: tuple[str, ...] = ()) -> dict[str, str]:
-    """The headers of every portal file (CloudFront adds HSTS in AWS; the local stack is plain HTTP)."""
-    return {
-        "Content-Security-Policy": content_security_policy(connect),
-        "X-Content-Type-Options": "nosniff",
-        "X-Frame-Options": "DENY",
-        "Referrer-Policy": "strict-origin-when-cross-origin",
-        "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
-        "Cross-Origin-Opener-Policy": "same-origin",
-    }
+    """The headers of every portal file: the template's CloudFront response headers policy, with the local
+    ``connect-src`` (local_stack/web_headers.py; no HSTS on plain HTTP)."""
+    return portal_headers(connect=connect)
 
 
 MISSING_BUILD = """<!doctype html>

@@ -80,6 +80,10 @@ class Resolver:
             return self.account
         if name == "AWS::Partition":
             return "aws"
+        if name == "AWS::URLSuffix":
+            return "amazonaws.com"
+        if name == "AWS::StackName":  # samconfig.toml's stack names
+            return f"chorus-desk-{self.parameters.get('Stage', 'dev')}"
         if name in self.names:
             return self.names[name]
         spec = self.template.get("Resources", {}).get(name, {})
@@ -112,6 +116,10 @@ class Resolver:
             return self.resolve(when_true if self.condition(name) else when_false)
         if set(value) == {"Fn::Not"}:
             return not self.resolve(value["Fn::Not"][0])
+        if set(value) == {"Fn::And"}:
+            return all(self.resolve(v) is True for v in value["Fn::And"])
+        if set(value) == {"Fn::Or"}:
+            return any(self.resolve(v) is True for v in value["Fn::Or"])
         if set(value) == {"Fn::Equals"}:
             left, right = (self.resolve(v) for v in value["Fn::Equals"])
             return left == right

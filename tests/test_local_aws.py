@@ -807,7 +807,8 @@ def test_the_bucket_as_the_template_declares_it(template: dict[str, Any], monkey
     monkeypatch.setattr(aws, "client", lambda service, _endpoint: boto3.client(service, region_name="eu-west-3"))
     with mock_aws():
         resolver = attachments_resolver(template)
-        assert aws.create_buckets(template, resolver, "unused") == {"AttachmentsBucket": BUCKET}
+        # The portal's bucket too (tests/test_template_web.py); the local stack serves web/dist itself.
+        assert aws.create_buckets(template, resolver, "unused")["AttachmentsBucket"] == BUCKET
         s3 = boto3.client("s3", region_name="eu-west-3")
         assert s3.get_bucket_location(Bucket=BUCKET)["LocationConstraint"] == "eu-west-3"
         (cors,) = s3.get_bucket_cors(Bucket=BUCKET)["CORSRules"]

@@ -83,7 +83,7 @@ STATUS_OF: dict[type[DeskError], HTTPStatus] = {
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"  # retried writes answered once (api/idempotency.py)
 CORS_HEADERS = ("Authorization", "Content-Type", IDEMPOTENCY_HEADER)
-CORS_MAX_AGE = 600
+CORS_MAX_AGE = 7200  # Chromium keeps a preflight answer 2 hours at most (Firefox a day)
 MAX_JSON_DEPTH = 32
 _NOT_JSON = "x-unsupported/"  # marks a form or multipart body for Powertools to refuse (see prepare_event)
 # The functions' JSON: compact, non-ASCII characters as they are (no escapes).
