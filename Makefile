@@ -19,7 +19,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 PY313 := $(or $(lastword $(wildcard $(shell pyenv root 2>/dev/null)/versions/3.13*/bin/python3.13)),$(shell command -v python3.13 2>/dev/null | grep -v /shims/))
 
 
-.PHONY: help dev token mail events tick bench test check lint format typecheck openapi openapi-check validate checkov build unit e2e fuzz pytest clean
+.PHONY: help dev token mail events tick bench bench-peer test check lint format typecheck openapi openapi-check validate checkov build unit e2e fuzz pytest clean
 
 help: ## List the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -53,12 +53,23 @@ tick: $(VENV)/.installed ## Run the schedules once in the running stack (the aut
 
 test: lint typecheck openapi-check validate checkov build pytest fuzz ## Every check and test (what CI runs)
 
-bench: $(VENV)/.installed ## Counts and ratios: DynamoDB calls, read cost vs table size, cold start, local-stack soak
+bench: $(VENV)/.installed ## Counts and ratios: DynamoDB calls, read cost vs table size, cold start, a ticket's cost, load
 	PYTHONPATH=layers/common $(PY) -m bench.bench
 	PYTHONPATH=layers/common $(PY) -m bench.following --others 1000 50000
 	PYTHONPATH=layers/common $(PY) -m bench.assistant
 	PYTHONPATH=layers/common $(PY) -m bench.directory --structures 1000 100000
-	$(PY) -m bench.soak --requests 10000
+	PYTHONPATH=layers/common $(PY) -m bench.cost
+	$(PY) -m bench.load --clients 50 --seconds 30 --requests 10000
+
+# The peer of bench-peer in its own virtualenv, created like .venv-fuzz: django-helpdesk and Django, pinned.
+.venv-peer/.installed: requirements-peer.txt
+	$(PYTHON) -m venv .venv-peer
+	.venv-peer/bin/pip install --quiet --upgrade pip
+	.venv-peer/bin/pip install --quiet -r requirements-peer.txt
+	touch $@
+
+bench-peer: $(VENV)/.installed .venv-peer/.installed ## CPU per request beside django-helpdesk (SQLite), same operations, same run
+	PYTHONPATH=layers/common $(PY) -m bench.peer --peer-python .venv-peer/bin/python
 
 check: lint typecheck openapi-check ## Fast checks: ruff, mypy, OpenAPI drift
 
@@ -124,5 +135,5 @@ fuzz: $(VENV)/.installed .venv-fuzz/.installed ## schemathesis, seeded, every ch
 	$(PY) -m fuzz.run $(FUZZ_ARGS)
 
 clean: ## Remove virtualenvs, build output and caches
-	rm -rf $(VENV) $(SAM_VENV) .venv-fuzz .venv-checkov .aws-sam .local-stack .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(SAM_VENV) .venv-fuzz .venv-checkov .venv-peer .aws-sam .local-stack .pytest_cache .mypy_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

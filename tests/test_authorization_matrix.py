@@ -355,17 +355,27 @@ def _world_with_foreign_tickets(api: Api) -> list[int]:
 RECIPIENT_TABS = ("ACTION", "ONGOING", "CLOSED")
 OWN_QUERIES: dict[str, list[dict[str, str] | None]] = {
     "list_tab": [
-        {"side": side, "tab": tab}
-        for side, tabs in (
-            ("EMITTER", ("ACTION", "ONGOING", "CLOSED", "DRAFTS")),
-            ("RECIPIENT", ("ACTION", "ONGOING", "CLOSED")),
-        )
-        for tab in tabs
+        *(
+            {"side": side, "tab": tab}
+            for side, tabs in (
+                ("EMITTER", ("ACTION", "ONGOING", "CLOSED", "DRAFTS")),
+                ("RECIPIENT", ("ACTION", "ONGOING", "CLOSED")),
+            )
+            for tab in tabs
+        ),
+        {"side": "EMITTER", "tab": "ONGOING", "page": "2", "size": "10"},
     ],
     "search_tickets": [
         {"side": side, **criterion}
         for side in ("EMITTER", "RECIPIENT")
-        for criterion in ({"status": "OPEN"}, {"words": "facture", "status": "RESOLVED"}, {"number": "1"})
+        for criterion in (
+            {"status": "OPEN"},
+            {"words": "facture", "status": "RESOLVED"},
+            {"number": "1"},
+            {"tab": "ONGOING", "words": "facture"},
+            {"created_by_name": "Marie Dupont"},
+            {"recipient_name": "saint leger"},
+        )
     ],
     "export_tickets": [
         {"format": "CSV", "side": "EMITTER", "tab": "ONGOING"},
@@ -400,3 +410,5 @@ def test_an_unrelated_user_reads_nothing_of_other_organisations(api: Api, route:
                 int(n) for n in re.findall(r"^(\d+);", text, flags=re.MULTILINE)
             }
             assert not listed & set(numbers), (route, query, listed & set(numbers))
+            if isinstance(reply.body, dict) and "total" in reply.body:  # nothing of others counted either
+                assert reply.body["total"] == len(listed), (route, query, reply.body["total"])

@@ -317,8 +317,14 @@ def test_an_export_is_refused_as_its_list_would_be(memory_api: Api) -> None:
         "assigned_to_me",
         messages.ASSIGNED_ONLY_RECEIVED,
     )
-    # Each mode takes its own list's parameters, without the page's.
-    misplaced = ({"tab": "ONGOING", "words": "x"}, {"tab": "ONGOING", "size": "25"}, {"status": "OPEN", "cursor": "x"})
+    # Each mode takes its own list's parameters, without the page's; a tab with criteria is a search in the tab,
+    # which takes no « structure » (the search names it by emitter or recipient).
+    misplaced = (
+        {"tab": "ONGOING", "words": "x", "structure": "53453679200011"},
+        {"tab": "ONGOING", "size": "25"},
+        {"tab": "ONGOING", "page": "2"},
+        {"status": "OPEN", "cursor": "x"},
+    )
     for query in misplaced:
         reply = export(api, "marie", format="CSV", side="EMITTER", **query)
         assert reply.status == 400, query
@@ -327,7 +333,7 @@ def test_an_export_is_refused_as_its_list_would_be(memory_api: Api) -> None:
 
 
 def test_a_day_that_cannot_be_placed_in_paris_time_is_refused(memory_api: Api) -> None:
-    for name, day in (("opened_from", "0001-01-01"), ("opened_to", "9999-12-31")):
+    for name, day in (("created_from", "0001-01-01"), ("created_to", "9999-12-31")):
         reply = export(memory_api, "marie", format="CSV", side="EMITTER", **{name: day})
         invalid(reply, name, messages.DATE_INVALID.format(value=day))
 

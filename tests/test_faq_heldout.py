@@ -17,14 +17,16 @@ import pytest
 
 from chorus_desk import faq, listing, messages
 from chorus_desk.faq import Topic
-from tests.faq_heldout import HELD_OUT_FILE, held_out
+from tests.faq_heldout import HELD_OUT_FILES, held_out
 from tests.faq_measure import TOO_CLOSE, measure, similarity, too_close
 from tests.faq_phrasings import NEGATIONS, PHRASINGS, TWO_QUESTIONS
 
 TARGET_ACCURACY = 0.95  # the issue's targets…
 TARGET_WRONG = 0
-ACHIEVED_RIGHT = 118  # …and what the model achieves honestly (of 129): the bar this test holds
-ACHIEVED_WRONG = 1
+# …and what the model achieves honestly on each set: the bar this test holds (first set: 118 of 129, then spent
+# for tuning since its failures were read; second set: measured before the next change, see docs/decisions.md)
+ACHIEVED = {"first": (118, 1), "second": (101, 0)}
+SETS = tuple(HELD_OUT_FILES)
 TESTS = Path(__file__).parent
 
 
@@ -72,8 +74,9 @@ def _phrasings_of_other_tests() -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
-def test_the_held_out_set_is_well_formed() -> None:
-    cases = held_out()
+@pytest.mark.parametrize("which", SETS)
+def test_the_held_out_set_is_well_formed(which: str) -> None:
+    cases = held_out(which)
     assert len(cases) >= 100
     assert {topic for case in cases for topic in case.expected} == set(Topic)
     assert any(not case.expected for case in cases), "phrasings where no topic fits"
@@ -99,22 +102,25 @@ def test_similarity_sees_copies_through_order_accents_and_small_changes(a: str, 
     assert similarity(a, a) == 1.0
 
 
-def test_no_held_out_phrasing_is_within_0_8_of_an_example_of_the_model() -> None:
+@pytest.mark.parametrize("which", SETS)
+def test_no_held_out_phrasing_is_within_0_8_of_an_example_of_the_model(which: str) -> None:
     examples = tuple(text for texts in faq.EXAMPLES.values() for text in texts)
-    close = [(case.text, found) for case in held_out() if (found := too_close(case.text, examples))]
+    close = [(case.text, found) for case in held_out(which) if (found := too_close(case.text, examples))]
     assert close == []
 
 
-def test_no_held_out_phrasing_is_within_0_8_of_the_development_set() -> None:
+@pytest.mark.parametrize("which", SETS)
+def test_no_held_out_phrasing_is_within_0_8_of_the_development_set(which: str) -> None:
     development = _development()
-    close = [(case.text, found) for case in held_out() if (found := too_close(case.text, development))]
+    close = [(case.text, found) for case in held_out(which) if (found := too_close(case.text, development))]
     assert close == []
 
 
-def test_no_held_out_phrasing_is_within_0_8_of_a_phrasing_of_another_test() -> None:
+@pytest.mark.parametrize("which", SETS)
+def test_no_held_out_phrasing_is_within_0_8_of_a_phrasing_of_another_test(which: str) -> None:
     others = _phrasings_of_other_tests()
     assert len(others) > 100  # the collection found the other tests' phrasings
-    close = [(case.text, found) for case in held_out() if (found := too_close(case.text, others))]
+    close = [(case.text, found) for case in held_out(which) if (found := too_close(case.text, others))]
     assert close == []
 
 
@@ -146,7 +152,7 @@ def test_only_its_own_module_reads_the_held_out_file() -> None:
     naming, importing = [], []
     for path in paths:
         literals, imported = _code_of(path)
-        if any(HELD_OUT_FILE.name in literal for literal in literals):
+        if any(file.name in literal for file in HELD_OUT_FILES.values() for literal in literals):
             naming.append(path.name)
         if "tests.faq_heldout" in imported:
             importing.append(path.name)
@@ -154,14 +160,16 @@ def test_only_its_own_module_reads_the_held_out_file() -> None:
     assert importing == [Path(__file__).name]
 
 
-def test_the_held_out_figures_hold() -> None:
-    cases = held_out()
+@pytest.mark.parametrize("which", SETS)
+def test_the_held_out_figures_hold(which: str) -> None:
+    cases = held_out(which)
     result = measure(cases)
-    lines = [result.report("held-out set")]
+    lines = [result.report(f"{which} held-out set")]
     lines += [measure([c for c in cases if c.kind == kind]).line(f"  {kind}") for kind in ("plain", "negation")]
     lines.append(measure([c for c in cases if c.kind == "two questions"]).line("  two questions"))
     print("\n" + "\n".join(lines))
-    assert len(result.right) >= ACHIEVED_RIGHT, "\n".join(lines)
-    assert len(result.wrong) <= ACHIEVED_WRONG, "\n".join(lines)
+    achieved_right, achieved_wrong = ACHIEVED[which]
+    assert len(result.right) >= achieved_right, "\n".join(lines)
+    assert len(result.wrong) <= achieved_wrong, "\n".join(lines)
     if result.accuracy < TARGET_ACCURACY or len(result.wrong) > TARGET_WRONG:
         print(f"below the issue's targets ({TARGET_ACCURACY:.0%} right, {TARGET_WRONG} wrong): see docs/decisions.md")

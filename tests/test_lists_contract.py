@@ -162,7 +162,8 @@ ASCENDING = {
     # Autre, Facture brouillon, Mandat de facturation (5 before 2), Modification des droits
     Sort.SUBCATEGORY: [1, 6, 4, 5, 2, 3],
     Sort.STATUS: [1, 2, 3, 4, 5, 6],
-    Sort.OPENED: [5, 2, 4, 1, 6, 3],
+    Sort.OPENED: [5, 2, 4, 1, 6, 3],  # the creation date (« Ouvert le » as the 2024 guide sorts it)
+    Sort.CREATED: [5, 2, 4, 1, 6, 3],
 }
 
 
@@ -220,7 +221,7 @@ def test_partitions_merge_across_statuses_and_organisations(ports: Ports) -> Non
     expected = {
         Sort.NUMBER: [1, 2, 3, 4, 5, 6],
         Sort.TITLE: [2, 4, 1, 6, 3, 5],
-        Sort.STATUS: [2, 4, 6, 3, 5, 1],  # Ouvert, En cours, Fermé (the lifecycle's order), then by number
+        Sort.STATUS: [3, 5, 1, 2, 4, 6],  # En cours, Fermé, Ouvert (the labels' alphabetical order), then number
     }
     for sort, order in expected.items():
         for direction in Direction:
@@ -230,7 +231,7 @@ def test_partitions_merge_across_statuses_and_organisations(ports: Ports) -> Non
     received = ListQuery(
         partitions=partitions(RowKind.R, SUPPORT_KEY, *statuses), sort=Sort.STATUS, direction=Direction.DESC, size=3
     )
-    assert every_page(ports, received)[0] == [1, 5, 3, 6, 4, 2]
+    assert every_page(ports, received)[0] == [6, 4, 2, 1, 5, 3]
     mine = ListQuery(
         partitions=partitions(RowKind.A, f"{SUPPORT_KEY}#{USER_IDS['lucas']}", *statuses),
         sort=Sort.NUMBER,
@@ -287,8 +288,8 @@ def test_filters_keep_the_rows_that_pass(ports: Ports) -> None:
         (Filters(created_by=USER_IDS["paul"]), [2]),
         (Filters(emitter_siret=DUPONT), [1, 2, 3, 4]),
         (Filters(emitter_siret=GREL), []),
-        (Filters(opened_from=stamp((T0 + 24 * HOUR).date())), [2, 4]),
-        (Filters(opened_to=listing.day_end((T0 + 24 * HOUR).date())), [1, 2, 3]),
+        (Filters(created_from=stamp((T0 + 24 * HOUR).date())), [2, 4]),
+        (Filters(created_to=listing.day_end((T0 + 24 * HOUR).date())), [1, 2, 3]),
         (Filters(words=("eau",), recipient_service="-"), [1]),
     ]
     for filters, expected in cases:

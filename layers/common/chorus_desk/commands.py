@@ -59,6 +59,7 @@ class Ordering:
     direction: str | None = None
     size: int = 25
     cursor: str | None = None
+    page: int | None = None  # jump to this page (1 = the first) instead of following a cursor
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class ListTab:
     tab: str
     ordering: Ordering = Ordering()
     assigned_to_me: bool = False
+    structure: str | None = None  # one of the caller's organisations (a SIRET, or a team's id): its tickets only
 
 
 @dataclass(frozen=True)
@@ -82,15 +84,18 @@ class SearchTickets:
     category: str | None = None
     subcategory: str | None = None
     object_number: str | None = None
-    opened_from: date | None = None
-    opened_to: date | None = None
+    created_from: date | None = None  # « Période de saisie »: the creation date
+    created_to: date | None = None
     emitter: str | None = None  # the emitter structure's SIRET
     recipient: str | None = None  # the recipient structure's SIRET, or a team's id
+    recipient_name: str | None = None  # words starting the recipient organisation's name
     recipient_service: str | None = None  # a service code, or ``-`` for « Non renseigné »
     emitter_service: str | None = None
     created_by: str | None = None  # a user id
+    created_by_name: str | None = None  # words starting the creator's name
     status: str | None = None
     assigned_to_me: bool = False
+    tab: str | None = None  # the search within a tab (its statuses): not a criterion by itself
 
     CRITERIA: ClassVar[tuple[str, ...]] = (
         "number",
@@ -98,13 +103,15 @@ class SearchTickets:
         "category",
         "subcategory",
         "object_number",
-        "opened_from",
-        "opened_to",
+        "created_from",
+        "created_to",
         "emitter",
         "recipient",
+        "recipient_name",
         "recipient_service",
         "emitter_service",
         "created_by",
+        "created_by_name",
         "status",
         "assigned_to_me",
     )

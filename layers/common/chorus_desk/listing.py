@@ -37,8 +37,6 @@ PAGE_SIZES = (10, 25, 50, 100)
 DEFAULT_PAGE_SIZE = 25
 READ_BUDGET = 1000  # rows a single request may evaluate before it answers with what it found and a cursor
 
-STATUS_RANK = {status: rank for rank, status in enumerate(Status)}  # the lifecycle's order
-
 
 class ListSide(StrEnum):
     EMITTER = "EMITTER"
@@ -90,7 +88,8 @@ class Sort(StrEnum):
     CATEGORY = "CATEGORY"
     SUBCATEGORY = "SUBCATEGORY"
     STATUS = "STATUS"
-    OPENED = "OPENED"
+    OPENED = "OPENED"  # « Ouvert le »: the guide (2024) sorts this column by the creation date
+    CREATED = "CREATED"  # « Saisie le »: the creation date
 
 
 class Direction(StrEnum):
@@ -99,7 +98,8 @@ class Direction(StrEnum):
 
 
 # The index (and its sort-key attribute) that serves each sort; STATUS reads the number index partition
-# after partition, in the lifecycle's order.
+# after partition, in the alphabetical order of the statuses' labels. The date index holds the CREATION date
+# (« Saisie le », the search's period), which is also how the guide sorts its « Ouvert le » column.
 SORT_ATTRIBUTE: dict[Sort, str] = {
     Sort.NUMBER: "LNUM",
     Sort.TITLE: "LTITLE",
@@ -107,6 +107,7 @@ SORT_ATTRIBUTE: dict[Sort, str] = {
     Sort.SUBCATEGORY: "LSUB",
     Sort.STATUS: "LNUM",
     Sort.OPENED: "LDATE",
+    Sort.CREATED: "LDATE",
 }
 INDEX_OF: dict[str, str] = {
     "LNUM": "ListByNumber",
@@ -142,13 +143,23 @@ def words_of(*texts: str | None) -> str:
     return " " + " ".join(seen) + " " if seen else " "
 
 
+# The status sort follows the French labels alphabetically (« Brouillon », « En attente d'informations »,
+# « En cours », « Fermé », « Ouvert », « Résolu »), as the guide's column does.
+STATUS_RANK = {status: rank for rank, status in enumerate(sorted(Status, key=lambda s: fold(s.label)))}
+
+
 def _stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def opened_at(ticket: Ticket) -> datetime:
-    """The opening date a list shows: the submission, or the creation for a draft."""
+    """The opening date a list shows (« Ouvert le »): the submission, or the creation for a draft."""
     return ticket.submitted_at or ticket.created_at
+
+
+def stamp(moment: datetime) -> str:
+    """A moment as the rows store it (UTC, microseconds): string order is time order."""
+    return _stamp(moment)
 
 
 def day_start(day: date) -> str:
@@ -175,7 +186,7 @@ class Row:
     subcategory: str | None
     category_label: str | None  # labels (sorts follow what the list shows)
     subcategory_label: str | None
-    opened: datetime
+    opened: datetime  # « Ouvert le »: submission (creation for a draft)
     updated: datetime
     emitter_siret: str | None
     emitter_name: str | None
@@ -191,6 +202,23 @@ class Row:
     object_number: str | None
     anonymous: bool
     words: str
+    created: datetime | None = None  # « Saisie le »: the creation (``None``: a row written before it was kept)
+
+    @property
+    def created_at(self) -> datetime:
+        """The creation date (« Saisie le », the search's period); the opening date for rows written before
+        the creation was kept on them."""
+        return self.created or self.opened
+
+    @property
+    def creator_words(self) -> str:
+        """The folded words of the creator's name (« Créé par » by name)."""
+        return words_of(self.created_by.name)
+
+    @property
+    def recipient_words(self) -> str:
+        """The folded words of the recipient organisation's name (« Structure destinataire » by name)."""
+        return words_of(self.recipient_name)
 
     @property
     def partition(self) -> str:
@@ -205,18 +233,18 @@ class Row:
 
     def sort_value(self, attribute: str) -> str:
         n = f"{self.number:010d}"
-        opened = _stamp(self.opened)
+        created = _stamp(self.created_at)
         match attribute:
             case "LNUM":
                 return n
             case "LTITLE":
                 return f"{collation_key(self.title)}{SEP}{n}"
             case "LCAT":
-                return f"{collation_key(self.category_label)}{SEP}{opened}{SEP}{n}"
+                return f"{collation_key(self.category_label)}{SEP}{created}{SEP}{n}"
             case "LSUB":
-                return f"{collation_key(self.subcategory_label)}{SEP}{opened}{SEP}{n}"
+                return f"{collation_key(self.subcategory_label)}{SEP}{created}{SEP}{n}"
             case "LDATE":
-                return f"{opened}{SEP}{n}"
+                return f"{created}{SEP}{n}"
         raise ValueError(attribute)
 
     def to_item(self) -> dict[str, Any]:
@@ -234,6 +262,7 @@ class Row:
             "category_label": self.category_label,
             "subcategory_label": self.subcategory_label,
             "opened": _stamp(self.opened),
+            "created": _stamp(self.created_at),
             "updated": _stamp(self.updated),
             "emitter_siret": self.emitter_siret,
             "emitter_name": self.emitter_name,
@@ -250,6 +279,8 @@ class Row:
             "object_key": (self.object_number or "").strip().upper() or None,
             "anonymous": self.anonymous,
             "words": self.words,
+            "creator_words": self.creator_words,
+            "recipient_words": self.recipient_words,
             "service": self.service,
             "emitter_service_key": self.emitter_service or NO_SERVICE,
             "recipient_service_key": self.recipient_service or NO_SERVICE,
@@ -291,6 +322,7 @@ class Row:
             object_number=item.get("object_number"),
             anonymous=bool(item.get("anonymous", False)),
             words=item.get("words", " "),
+            created=when(item["created"]) if item.get("created") else None,
         )
 
 
@@ -342,6 +374,7 @@ def rows_of(ticket: Ticket | None) -> dict[RowKind, Row]:
         object_number=content.object_number,
         anonymous=ticket.anonymous,
         words=words_of(content.title, content.description),
+        created=ticket.created_at,
     )
     rows: dict[RowKind, Row] = {}
     owner = emitter_owner(ticket)
@@ -414,8 +447,8 @@ class Filters:
 
     category: str | None = None
     subcategory: str | None = None
-    opened_from: str | None = None  # inclusive stamps
-    opened_to: str | None = None
+    created_from: str | None = None  # inclusive stamps of the creation date
+    created_to: str | None = None
     object_key: str | None = None
     words: tuple[str, ...] = ()
     emitter_siret: str | None = None
@@ -423,23 +456,38 @@ class Filters:
     recipient_service: str | None = None
     emitter_service: str | None = None
     created_by: str | None = None
+    creator_words: tuple[str, ...] = ()  # each starts a word of the creator's name
+    recipient_words: tuple[str, ...] = ()  # each starts a word of the recipient's name
 
     def matches(self, row: Row) -> bool:
-        opened = _stamp(row.opened)
-        checks = (
-            self.category is None or row.category == self.category,
-            self.subcategory is None or row.subcategory == self.subcategory,
-            self.opened_from is None or opened >= self.opened_from,
-            self.opened_to is None or opened <= self.opened_to,
-            self.object_key is None or (row.object_number or "").strip().upper() == self.object_key,
-            all(f" {w}" in row.words for w in self.words),
-            self.emitter_siret is None or row.emitter_siret == self.emitter_siret,
-            self.recipient_org is None or row.recipient_org == self.recipient_org,
-            self.recipient_service is None or (row.recipient_service or NO_SERVICE) == self.recipient_service,
-            self.emitter_service is None or (row.emitter_service or NO_SERVICE) == self.emitter_service,
-            self.created_by is None or row.created_by.id == self.created_by,
-        )
-        return all(checks)
+        """Whether the row passes every criterion (checked in turn: the first that fails answers)."""
+        if self.category is not None and row.category != self.category:
+            return False
+        if self.subcategory is not None and row.subcategory != self.subcategory:
+            return False
+        if self.created_from is not None or self.created_to is not None:
+            created = _stamp(row.created_at)
+            if (self.created_from is not None and created < self.created_from) or (
+                self.created_to is not None and created > self.created_to
+            ):
+                return False
+        if self.object_key is not None and (row.object_number or "").strip().upper() != self.object_key:
+            return False
+        if not all(f" {w}" in row.words for w in self.words):
+            return False
+        if self.emitter_siret is not None and row.emitter_siret != self.emitter_siret:
+            return False
+        if self.recipient_org is not None and row.recipient_org != self.recipient_org:
+            return False
+        if self.recipient_service is not None and (row.recipient_service or NO_SERVICE) != self.recipient_service:
+            return False
+        if self.emitter_service is not None and (row.emitter_service or NO_SERVICE) != self.emitter_service:
+            return False
+        if self.created_by is not None and row.created_by.id != self.created_by:
+            return False
+        if not all(f" {w}" in row.creator_words for w in self.creator_words):
+            return False
+        return all(f" {w}" in row.recipient_words for w in self.recipient_words)
 
     @property
     def empty(self) -> bool:
@@ -516,23 +564,45 @@ class Page:
     items_read: int = 0  # rows evaluated (for the benchmarks)
 
 
+@dataclass(frozen=True)
+class Tally:
+    """How many rows of a query pass its filters, counted within its read budget: ``exact`` is false when
+    the budget ran out first (``count`` is then what was found so far, a lower bound)."""
+
+    count: int
+    exact: bool
+    items_read: int = 0
+
+
 # -------------------------------------------------------------------------------------------- cursor
-def encode_cursor(after: str, fingerprint: str) -> str:
-    raw = json.dumps({"a": after, "q": fingerprint}, ensure_ascii=False, separators=(",", ":")).encode()
+def encode_cursor(after: str, fingerprint: str, page: int | None = None) -> str:
+    """The position after a page, bound to its query; ``page``: the number of the page it leads to."""
+    data: dict[str, Any] = {"a": after, "q": fingerprint}
+    if page is not None:
+        data["p"] = page
+    raw = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_position(cursor: str, fingerprint: str) -> tuple[str, int | None]:
+    """The position a cursor holds and the number of the page it leads to (``None`` if it does not say);
+    a French 400 if it is not one of ours or belongs to another query."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        data = json.loads(raw.decode("utf-8"))
+        after, query, page = data["a"], data["q"], data.get("p")
+    except (binascii.Error, ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as exc:
+        raise InvalidInput([FieldError("cursor", messages.CURSOR_INVALID)]) from exc
+    if not isinstance(after, str) or not after or query != fingerprint:  # a position is never empty
+        raise InvalidInput([FieldError("cursor", messages.CURSOR_INVALID)])
+    if page is not None and (type(page) is not int or not 2 <= page <= 10**9):
+        raise InvalidInput([FieldError("cursor", messages.CURSOR_INVALID)])
+    return after, page
 
 
 def decode_cursor(cursor: str, fingerprint: str) -> str:
     """The position a cursor holds; a French 400 if it is not one of ours or belongs to another query."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        data = json.loads(raw.decode("utf-8"))
-        after, query = data["a"], data["q"]
-    except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
-        raise InvalidInput([FieldError("cursor", messages.CURSOR_INVALID)]) from exc
-    if not isinstance(after, str) or not after or query != fingerprint:  # a position is never empty
-        raise InvalidInput([FieldError("cursor", messages.CURSOR_INVALID)])
-    return after
+    return decode_position(cursor, fingerprint)[0]
 
 
 def fingerprint(*parts: object) -> str:

@@ -371,7 +371,8 @@ SORT_LABELS: dict[str, str] = {
     "CATEGORY": "Catégorie",
     "SUBCATEGORY": "Sous-catégorie",
     "STATUS": "Statut",
-    "OPENED": "Date d'ouverture",
+    "OPENED": "Ouvert le",
+    "CREATED": "Saisie le",
 }
 NO_SERVICE_LABEL = "Non renseigné"
 LIST_SIDE_INVALID = "Le côté « {value} » n'existe pas : choisissez parmi {allowed}."
@@ -383,6 +384,11 @@ PAGE_SIZE_INVALID = "Le nombre de lignes par page doit être l'une des valeurs {
 CURSOR_INVALID = (
     "Le curseur de pagination n'est pas valide pour cette liste : recommencez depuis la première page (sans curseur)."
 )
+PAGE_AND_CURSOR = "Indiquez soit un numéro de page, soit un curseur, mais pas les deux."
+PAGE_TOO_FAR = (
+    "La page {page} est trop loin pour être atteinte directement ({rows} lignes à parcourir au plus) : "
+    "affinez la recherche (période, catégorie, statut…) ou continuez page après page avec le curseur."
+)
 ASSIGNED_ONLY_RECEIVED = "Le filtre « Qui me sont assignées » ne s'applique qu'aux sollicitations reçues."
 SEARCH_CRITERION_REQUIRED = (
     "Renseignez au moins un critère de recherche (numéro, mots du titre ou de la description, catégorie, "
@@ -391,9 +397,12 @@ SEARCH_CRITERION_REQUIRED = (
 )
 STATUS_CRITERION_INVALID = "Le statut « {value} » n'existe pas : choisissez parmi {allowed}."
 STATUS_NOT_ON_SIDE = "Les sollicitations reçues ne comptent aucun ticket au statut « {status} »."
+STATUS_NOT_IN_TAB = "L'onglet « {tab} » ne compte aucun ticket au statut « {status} »."
 PERIOD_REVERSED = "La date de fin de la période doit être postérieure ou égale à sa date de début."
 WORDS_INVALID = "Indiquez au moins un mot (lettres ou chiffres) à rechercher."
+NAME_INVALID = "Indiquez au moins un mot (lettres ou chiffres) du nom à rechercher."
 NOT_YOUR_ORGANISATION = "Vous n'êtes pas membre de cette structure : la recherche porte sur vos structures."
+NOT_YOUR_TAB_ORGANISATION = "Vous n'êtes pas membre de cette structure : l'onglet ne montre que vos structures."
 NUMBER_CRITERION_INVALID = "Le numéro « {value} » n'est pas valide : indiquez un nombre entier positif."
 DATE_INVALID = "La date « {value} » n'est pas valide : indiquez-la au format AAAA-MM-JJ."
 QUERY_PARAMETER_UNKNOWN = "Paramètre inconnu. Paramètres acceptés : {allowed}."

@@ -20,7 +20,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Protocol
 
 from chorus_desk.directory import Entry
-from chorus_desk.listing import Counts, ListQuery, Page, RowKind
+from chorus_desk.listing import Counts, ListQuery, Page, RowKind, Tally
 from chorus_desk.models import (
     Challenge,
     Conversation,
@@ -165,6 +165,11 @@ class TicketLists(Protocol):
 
     def page(self, query: ListQuery) -> Page:
         """One page of rows of ``query.partitions`` in the query's order, after ``query.after``."""
+        ...
+
+    def count(self, query: ListQuery) -> Tally:
+        """How many rows of ``query`` (its partitions, key range and filters; ``after`` ignored) there are,
+        counted within ``query.budget`` rows evaluated (``Tally.exact`` false past it)."""
         ...
 
     def counts(self, kind: RowKind, owner: str, consistent: bool = False) -> Counts:

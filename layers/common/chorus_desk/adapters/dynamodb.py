@@ -10,6 +10,7 @@ adapter sees its own token on the item and reports success instead of a false co
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import time
 import uuid
@@ -514,15 +515,20 @@ def _filter_expression(filters: listing.Filters) -> tuple[str, dict[str, str], d
         equal("emitter_service_key", filters.emitter_service)
     if filters.created_by is not None:
         equal("created_by_id", filters.created_by)
-    for bound, operator in ((filters.opened_from, ">="), (filters.opened_to, "<=")):
+    for bound, operator in ((filters.created_from, ">="), (filters.created_to, "<=")):
         if bound is not None:
             i = len(values)
-            names[f"#f{i}"], values[f":f{i}"] = "opened", bound
+            names[f"#f{i}"], values[f":f{i}"] = "created", bound
             clauses.append(f"#f{i} {operator} :f{i}")
-    for word in filters.words:
-        i = len(values)
-        names[f"#f{i}"], values[f":f{i}"] = "words", f" {word}"
-        clauses.append(f"contains(#f{i}, :f{i})")
+    for attribute, words in (
+        ("words", filters.words),
+        ("creator_words", filters.creator_words),
+        ("recipient_words", filters.recipient_words),
+    ):
+        for word in words:
+            i = len(values)
+            names[f"#f{i}"], values[f":f{i}"] = attribute, f" {word}"
+            clauses.append(f"contains(#f{i}, :f{i})")
     return " AND ".join(clauses), names, values
 
 
@@ -574,6 +580,35 @@ class DynamoLists:
         frontiers = [s.frontier for s in blocked if s.frontier is not None]
         resume = (min if ascending else max)(frontiers) if frontiers else (chosen[-1][0] if chosen else query.after)
         return Page(rows=rows, after=resume, items_read=read)
+
+    def count(self, query: ListQuery) -> listing.Tally:
+        """The rows of the query's partitions in its key range that pass its filters (``after`` ignored):
+        ``Select=COUNT`` Queries, partition after partition, until ``query.budget`` rows were evaluated."""
+        if query.number is not None:
+            page = self._by_number(query)
+            return listing.Tally(len(page.rows), True, page.items_read)
+        query = dataclasses.replace(query, after=None)
+        found = read = 0
+        for partition in dict.fromkeys(query.partitions):
+            bounds = query.bounds(partition)
+            if bounds is None:
+                continue
+            request = dict(_Stream(self, query, partition, bounds).request, Select="COUNT")
+            request.pop("ScanIndexForward")
+            start: dict[str, Any] | None = None
+            while True:
+                if read >= query.budget:
+                    return listing.Tally(found, False, read)
+                ask = dict(request, Limit=query.budget - read)
+                if start:
+                    ask["ExclusiveStartKey"] = start
+                answer = self.table.call("query", TableName=self.table.name, **ask)
+                found += int(answer.get("Count", 0))
+                read += int(answer.get("ScannedCount", 0))
+                start = answer.get("LastEvaluatedKey")
+                if not start:
+                    break
+        return listing.Tally(found, True, read)
 
     def _by_number(self, query: ListQuery) -> Page:
         """A search by number: the ticket's rows by key (at most three), kept if one is in the partitions, in

@@ -32,14 +32,17 @@ from .following import (
     TAB_PARAMS,
     AssignedParam,
     Code,
-    DateParam,
+    CreatedParam,
+    CreatorNameParam,
     NumberParam,
     OrderParam,
+    RecipientNameParam,
     RecipientParam,
     SideParam,
     SiretParam,
     SortParam,
     StatusParam,
+    StructureParam,
     Text,
     UserIdParam,
     search_of,
@@ -64,22 +67,24 @@ FormatParam = Annotated[ExportFormat, Query(description="CSV (Excel, séparateur
 ExportTabParam = Annotated[
     Tab | None,
     Query(
-        description="Mode onglet : l'onglet à exporter (paramètres de GET /tickets). Sans onglet : mode recherche "
-        "(paramètres et critères de GET /tickets/search, au moins un critère)."
+        description="Mode onglet : l'onglet à exporter (paramètres de GET /tickets). Avec des critères, ou sans "
+        "onglet : mode recherche (paramètres et critères de GET /tickets/search, au moins un critère)."
     ),
 ]
 FilesParam = Annotated[bool, Query(description="true : une archive ZIP du PDF et des pièces jointes disponibles.")]
 
-# Each mode takes its list's parameters but the page's (size, cursor): an export holds every row.
-TAB_EXPORT_PARAMS = (TAB_PARAMS - {"size", "cursor"}) | {"format"}
-SEARCH_EXPORT_PARAMS = (SEARCH_PARAMS - {"size", "cursor"}) | {"format"}
+# Each mode takes its list's parameters but the page's (size, cursor, page): an export holds every row.
+TAB_EXPORT_PARAMS = (TAB_PARAMS - {"size", "cursor", "page"}) | {"format"}
+SEARCH_EXPORT_PARAMS = (SEARCH_PARAMS - {"size", "cursor", "page"}) | {"format"}
+_CRITERIA = frozenset(SearchTickets.CRITERIA) - {"assigned_to_me"}
 
 
 def known_export_query(request: Request) -> None:
-    """The parameters of the tab mode when ``tab`` is given, else those of the search mode: anything else is a
-    400 that lists them."""
+    """The parameters of the tab mode when ``tab`` is given without a search criterion, else those of the
+    search mode: anything else is a 400 that lists them."""
     given = request.resolved_event.query_string_parameters or {}
-    known_query(TAB_EXPORT_PARAMS if "tab" in given else SEARCH_EXPORT_PARAMS)(request)
+    tab_mode = "tab" in given and not _CRITERIA & set(given)
+    known_query(TAB_EXPORT_PARAMS if tab_mode else SEARCH_EXPORT_PARAMS)(request)
 
 
 _LINK: OpenAPIResponse = {
@@ -157,20 +162,26 @@ def export_tickets(
     category: Code = None,
     subcategory: Code = None,
     object_number: Code = None,
-    opened_from: DateParam = None,
-    opened_to: DateParam = None,
+    created_from: CreatedParam = None,
+    created_to: CreatedParam = None,
     emitter: SiretParam = None,
     recipient: RecipientParam = None,
+    recipient_name: RecipientNameParam = None,
     recipient_service: Code = None,
     emitter_service: Code = None,
     created_by: UserIdParam = None,
+    created_by_name: CreatorNameParam = None,
     status: StatusParam = None,
     assigned_to_me: AssignedParam = False,
+    structure: StructureParam = None,
 ) -> Response[ExportLinkView | str]:
     ordering = Ordering(sort=sort and sort.value, direction=order and order.value, size=DEFAULT_PAGE_SIZE)
     listing: ListTab | SearchTickets
-    if tab is not None:
-        listing = ListTab(side=side.value, tab=tab.value, ordering=ordering, assigned_to_me=assigned_to_me)
+    given = dict(locals())
+    if tab is not None and all(given[name] is None for name in _CRITERIA):
+        listing = ListTab(
+            side=side.value, tab=tab.value, ordering=ordering, assigned_to_me=assigned_to_me, structure=structure
+        )
     else:
         listing = search_of(side, ordering, locals())
     command = exports.ExportTickets(format=format, listing=listing)

@@ -32,6 +32,15 @@ SortParam = Annotated[
 OrderParam = Annotated[Direction | None, Query(description="ASC ou DESC (par défaut).")]
 SizeParam = Annotated[int, Query(description="Lignes par page : 10, 25, 50 ou 100.")]
 CursorParam = Annotated[str | None, Query(max_length=2048, description="Le next_cursor de la page précédente.")]
+PageParam = Annotated[
+    int | None,
+    Query(
+        ge=1,
+        le=100_000,
+        description="Aller directement à cette page (1 = la première), au lieu du curseur ; au-delà de 1 000 lignes "
+        "à parcourir : 400, affinez la recherche.",
+    ),
+]
 AssignedParam = Annotated[bool, Query(description="Reçues seulement : les tickets qui me sont assignés.")]
 TabParam = Annotated[
     Tab, Query(description="ACTION (actions requises), ONGOING (tous sauf clôturés), CLOSED, DRAFTS (émises).")
@@ -40,6 +49,9 @@ Text = Annotated[str | None, Query(min_length=1, max_length=150)]
 Code = Annotated[str | None, Query(min_length=1, max_length=64)]
 NumberParam = Annotated[int | None, Query(ge=1, le=9_999_999_999, description="Numéro de ticket.")]
 DateParam = Annotated[date | None, Query(description="Jour (AAAA-MM-JJ), heure de Paris.")]
+CreatedParam = Annotated[
+    date | None, Query(description="Période de saisie (date de création) : jour AAAA-MM-JJ, heure de Paris.")
+]
 StatusParam = Annotated[Status | None, Query(description="Statut.")]
 SiretParam = Annotated[str | None, Query(pattern=r"^[0-9]{14}$", description="SIRET de la structure émettrice.")]
 RecipientParam = Annotated[
@@ -47,16 +59,42 @@ RecipientParam = Annotated[
     Query(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="SIRET de la structure destinataire, ou identifiant d'équipe."),
 ]
 UserIdParam = Annotated[str | None, Query(pattern=r"^[A-Za-z0-9:_-]{1,128}$", description="Identifiant du créateur.")]
+CreatorNameParam = Annotated[
+    str | None,
+    Query(min_length=1, max_length=150, description="« Créé par » : le début de chaque mot du nom du créateur."),
+]
+RecipientNameParam = Annotated[
+    str | None,
+    Query(
+        min_length=1,
+        max_length=150,
+        description="« Structure destinataire » : le début de chaque mot de sa désignation (ou du nom de l'équipe).",
+    ),
+]
+StructureParam = Annotated[
+    str | None,
+    Query(
+        pattern=r"^[A-Za-z0-9_-]{1,64}$",
+        description="« Filtre Structure » : l'une de vos structures (SIRET) ou équipes ; ses tickets seulement.",
+    ),
+]
+SearchTabParam = Annotated[
+    Tab | None,
+    Query(description="Rechercher dans un onglet (ses statuts) : ACTION, ONGOING, CLOSED, DRAFTS (émises)."),
+]
 
-TAB_PARAMS = frozenset({"side", "tab", "sort", "order", "size", "cursor", "assigned_to_me"})
-SEARCH_PARAMS = frozenset({"side", "sort", "order", "size", "cursor", *SearchTickets.CRITERIA})
+TAB_PARAMS = frozenset({"side", "tab", "sort", "order", "size", "cursor", "page", "assigned_to_me", "structure"})
+SEARCH_PARAMS = frozenset({"side", "tab", "sort", "order", "size", "cursor", "page", *SearchTickets.CRITERIA})
 
 
 def search_of(side: ListSide, ordering: Ordering, given: dict[str, Any]) -> SearchTickets:
     """The search command from a route's query parameters (``locals()`` of a route taking every criterion)."""
     values = {name: given[name] for name in SearchTickets.CRITERIA}
     status = values.pop("status")
-    return SearchTickets(side=side.value, ordering=ordering, status=status and status.value, **values)
+    tab = given.get("tab")
+    return SearchTickets(
+        side=side.value, ordering=ordering, status=status and status.value, tab=tab and tab.value, **values
+    )
 
 
 _LIST = documented(200, TicketPageView, "Une page de tickets.", 400, 401)
@@ -74,13 +112,13 @@ def list_tab(
     order: OrderParam = None,
     size: SizeParam = DEFAULT_PAGE_SIZE,
     cursor: CursorParam = None,
+    page: PageParam = None,
     assigned_to_me: AssignedParam = False,
+    structure: StructureParam = None,
 ) -> TicketPageView:
+    ordering = Ordering(sort=sort and sort.value, direction=order and order.value, size=size, cursor=cursor, page=page)
     command = ListTab(
-        side=side.value,
-        tab=tab.value,
-        ordering=Ordering(sort=sort and sort.value, direction=order and order.value, size=size, cursor=cursor),
-        assigned_to_me=assigned_to_me,
+        side=side.value, tab=tab.value, ordering=ordering, assigned_to_me=assigned_to_me, structure=structure
     )
     return TicketPageView.of(following.list_tab(ports, user, command))
 
@@ -97,26 +135,30 @@ def search_tickets(
     ports: Wired,
     _checked: Annotated[None, Depends(known_query(SEARCH_PARAMS))],
     side: SideParam,
+    tab: SearchTabParam = None,
     sort: SortParam = None,
     order: OrderParam = None,
     size: SizeParam = DEFAULT_PAGE_SIZE,
     cursor: CursorParam = None,
+    page: PageParam = None,
     number: NumberParam = None,
     words: Text = None,
     category: Code = None,
     subcategory: Code = None,
     object_number: Code = None,
-    opened_from: DateParam = None,
-    opened_to: DateParam = None,
+    created_from: CreatedParam = None,
+    created_to: CreatedParam = None,
     emitter: SiretParam = None,
     recipient: RecipientParam = None,
+    recipient_name: RecipientNameParam = None,
     recipient_service: Code = None,
     emitter_service: Code = None,
     created_by: UserIdParam = None,
+    created_by_name: CreatorNameParam = None,
     status: StatusParam = None,
     assigned_to_me: AssignedParam = False,
 ) -> TicketPageView:
-    ordering = Ordering(sort=sort and sort.value, direction=order and order.value, size=size, cursor=cursor)
+    ordering = Ordering(sort=sort and sort.value, direction=order and order.value, size=size, cursor=cursor, page=page)
     command = search_of(side, ordering, locals())
     return TicketPageView.of(following.search(ports, user, command))
 

@@ -44,7 +44,8 @@ class TicketRowView(View):
     category: CodeLabel | None
     subcategory: CodeLabel | None
     status: CodeLabel
-    opened_at: datetime = Field(description="Date d'ouverture (soumission ; création pour un brouillon).")
+    created_at: datetime = Field(description="« Saisie le » : la date de création.")
+    opened_at: datetime = Field(description="« Ouvert le » : la date de soumission (de création pour un brouillon).")
     updated_at: datetime
     emitter: RowEmitterView | None
     recipient: RowRecipientView | None
@@ -75,6 +76,7 @@ class TicketRowView(View):
                 else None
             ),
             status=CodeLabel.of_status(row.status),
+            created_at=row.created_at,
             opened_at=row.opened,
             updated_at=row.updated,
             emitter=(
@@ -107,6 +109,11 @@ class TicketPageView(View):
     partial: bool = Field(
         description="La page n'est pas pleine mais la recherche n'est pas finie : continuez avec next_cursor."
     )
+    total: int = Field(description="Le nombre de tickets de la liste entière (toutes pages).")
+    total_exact: bool = Field(
+        description="false : le comptage a atteint sa limite de lecture, total est un minimum (affinez la recherche)."
+    )
+    page: int | None = Field(description="Le numéro de cette page (1 = la première) ; absent s'il n'est pas connu.")
     sort: CodeLabel
     order: str
     size: int
@@ -117,6 +124,9 @@ class TicketPageView(View):
             items=[TicketRowView.of(r) for r in page.rows],
             next_cursor=page.cursor,
             partial=page.partial,
+            total=page.total,
+            total_exact=page.total_exact,
+            page=page.page,
             sort=CodeLabel(code=page.sort.value, label=messages.SORT_LABELS[page.sort.value]),
             order=page.direction.value,
             size=page.size,
