@@ -1,6 +1,7 @@
 """The docs stay true to the code and to each other: docs/api.md lists the routes of docs/openapi.json with their
-success statuses, docs/deploy.md the parameters of template.yaml with their defaults, every relative link of the README and of docs/ leads to a file and a heading that exist, and the
-README stays a door (docs/decisions.md, 2026-12-07, « The README is a door »)."""
+success statuses, docs/deploy.md the parameters of template.yaml with their defaults, every relative link of the
+README and of docs/ leads to a file and a heading that exist, and the README stays a door (docs/decisions.md,
+2026-12-07, « The README is a door »)."""
 
 from __future__ import annotations
 
@@ -86,7 +87,7 @@ def anchors(page: Path) -> set[str]:
 
 
 def test_slugs_follow_github() -> None:
-    assert slug("Structures: activate, inactivate — a state machine") == "structures-activate-inactivate--a-state-machine"
+    assert slug("Structures: activate — a machine") == "structures-activate--a-machine"
     assert slug("Lifecycle events on the desk's bus") == "lifecycle-events-on-the-desks-bus"
     assert slug("`make bench` (« Rechercher »)") == "make-bench--rechercher-"
 
