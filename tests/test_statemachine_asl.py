@@ -191,7 +191,7 @@ def test_every_task_the_machine_asks_for_is_one_the_tasks_function_runs() -> Non
 
 def test_every_task_has_a_sample_event_for_sam_local_invoke_shaped_as_the_machine_sends_it() -> None:
     """events/structure_tasks/*.json: `sam local invoke StructureTasksFunction -e …`, one per task, with the
-    keys the machine's Payload gives that task (the values: the README's demo structures)."""
+    keys the machine's Payload gives that task (the values: the demo structures of docs/walkthrough.md)."""
     folder = ROOT / "events" / "structure_tasks"
     samples = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in folder.glob("*.json")}
     payloads = [s["Parameters"]["Payload"] for s in tasks(INACTIVATION).values()]

@@ -1,4 +1,4 @@
-"""End to end, the README's « activation link sent again »: a visitor without an account tells the public assistant
+"""End to end, the walk-through's « activation link sent again »: a visitor with no account tells the public assistant
 over HTTP that the activation mail never came and gives the address; the assistant answers at once and the same
 whatever the address, puts the request on the desk's bus (moto's EventBridge, hooked by the stack), the stack's
 bus hands it to InvitationsFunction, which asks the local Cognito (moto) to RESEND, and Cognito's invitation
@@ -62,13 +62,13 @@ def invitations_to(stack: Stack, address: str) -> list[dict[str, str]]:
 
 
 def test_the_readme_step_sends_the_activation_link_again_through_ses(stack: Stack) -> None:
-    # The README's two messages, word for word.
+    # The walk-through's two messages, word for word.
     said = ask(stack, "je ne trouve pas le mail avec le lien pour activer mon compte", demo.INVITED_EMAIL)
     assert said == messages.ASSISTANT_LINK_SENT
     mail = stack.wait_for_mail(demo.INVITED_EMAIL, "temporary password")  # Cognito's own text (no template)
     assert mail["from"] == "ne-pas-repondre@support-chorus.example.fr"  # the desk's sender: SES, not Cognito's
     assert demo.INVITED_EMAIL in mail["text"]
-    # …and what the README's `make mail LAST=1 WAIT=…` prints.
+    # …and what the walk-through's `make mail LAST=1 WAIT=…` prints.
     command = ["mail", "--last", "1", "--wait-for", "temporary password", "--state-file", str(stack.state)]
     printed = subprocess.run(
         [sys.executable, "-m", "local_stack", *command],

@@ -1,6 +1,6 @@
 """End to end: the local stack (`python -m local_stack serve`) runs the inactivation state machine with moto's
-interpreter, its Lambda tasks running the real handler in-process; over real HTTP with Cognito IdTokens, the two
-cases of the README on the demo data: the régie closed in Sirene, and the commune still open, first refused at
+interpreter, its Lambda tasks running the real handler in-process; over real HTTP with Cognito IdTokens, the
+two cases of the walk-through on the demo data: the régie closed in Sirene, and the commune still open, first refused at
 once for want of a takeover (nothing started), then taken over by its Ateliers municipaux (its invoices and
 open tickets move); and the refusals given before anything starts, to a stranger and to a simple member."""
 
