@@ -156,7 +156,7 @@ export const messages = {
     structureOption: (designation: string, siret: string, place: string | null) =>
       `${designation} – SIRET ${siret}${place ? ` – ${place}` : ""}`,
     chosenStructure: "Structure choisie",
-    chosenNone: "Aucune structure choisie : recherchez-la puis choisissez-la dans les résultats.",
+    chosenNone: "aucune (recherchez-la, puis choisissez-la parmi les résultats)",
   },
   closeMessage: "Masquer le message",
   // Tables

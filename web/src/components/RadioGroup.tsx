@@ -57,6 +57,7 @@ export function RadioGroup(props: RadioGroupProps) {
                 checked={props.value === option.value}
                 required={props.required}
                 aria-describedby={props.error ? errorId : undefined}
+                aria-invalid={props.error ? true : undefined}
                 onChange={() => props.onChange(option.value)}
               />
               <label class="fr-label" for={inputId}>

@@ -125,7 +125,7 @@ export function StructureSearch({ chosen, onChoose, error, required }: Structure
               maxLength={150}
               value={text}
               aria-describedby={describedBy}
-              aria-invalid={fieldError ? true : undefined}
+              aria-invalid={fieldError || errorBesideChoice ? true : undefined}
               onInput={(e) => setText(e.currentTarget.value)}
               onKeyDown={onKeyDown}
             />
@@ -174,7 +174,7 @@ export function StructureSearch({ chosen, onChoose, error, required }: Structure
         </div>
       )}
       <div class={`fr-input-group${errorBesideChoice ? " fr-input-group--error" : ""}`}>
-        <p class="fr-text--sm fr-mb-1w" id={`${id}-choix`}>
+        <p class="fr-text--sm fr-mb-3w" id={`${id}-choix`}>
           <strong>{messages.create.chosenStructure} : </strong>
           {chosen === null
             ? messages.create.chosenNone
