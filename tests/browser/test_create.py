@@ -49,6 +49,12 @@ PUBLIC = next(s for s in demo.STRUCTURES if s.public and len(s.services) > 1)
 PUBLIC_WORD = PUBLIC.designation.split()[-1]  # « Saint-Léger »
 
 
+@pytest.fixture(autouse=True)
+def patient_navigation(context: BrowserContext) -> None:
+    """The first page of a fresh stack loads its handlers: on a shared, busy machine that outlasts 15 s."""
+    context.set_default_navigation_timeout(60_000)
+
+
 def catalogue(stack: Stack) -> dict[str, Any]:
     status, body, _ = stack.http("GET", "/catalogue")
     assert status == 200, body
@@ -155,10 +161,14 @@ def test_a_draft_missing_a_field_is_refused_beside_it_then_completed_and_submitt
     assert draft["object"] == {"type": sub["object_type"], "number": None}
     assert draft["description"] == "Bonjour,\nla facture n'est toujours pas payée."
 
-    # Reopened from the home's drafts.
+    # Reopened from the home's drafts: the catalogue and the draft read once each, the account not again.
+    api = f"{stack.url}/api"
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url[len(api) :]) if r.url.startswith(api) else None)
     click_center(page, page.locator(f"#brouillons-table tbody tr[data-row-key='{number}'] a"))
     page.get_by_role("heading", level=1, name=f"Brouillon n° {number}").wait_for()
     page.locator("#champ-title").wait_for()
+    assert sorted(asked) == ["/catalogue", f"/tickets/{number}"]
     assert page.locator("#champ-title").input_value() == "Question sur le paiement"
     assert page.locator("#champ-subcategory").input_value() == sub["code"]
 
@@ -249,6 +259,31 @@ def test_a_general_question_to_a_public_entity_found_by_name(stack: Stack, page:
     assert sent["recipient"]["id"] == PUBLIC.siret
     assert sent["recipient"]["service"]["code"] == service.code
     assert PUBLIC.designation in text
+
+
+def test_more_results_follow_the_directorys_cursor(stack: Stack, page: Page) -> None:
+    # The directory's real pages, one structure each (the demo has fewer than a page of 10).
+    page.route("**/api/structures?*", lambda route: route.continue_(url=route.request.url + "&size=1"))
+    status, found, _ = stack.http("GET", f"/structures?{urlencode({'name': PUBLIC_WORD})}", user="marie")
+    assert status == 200
+    expected = [s["designation"] for s in found["structures"]]
+    assert len(expected) > 1
+    category, sub = pair(stack, "QUESTION_ENTITE_PUBLIQUE")
+    new_form(page, stack)
+    choose_pair(page, category, sub)
+    page.get_by_role("searchbox", name="Rechercher la structure destinataire").fill(PUBLIC_WORD)
+    page.get_by_role("button", name="Rechercher", exact=True).click()
+    results = page.get_by_role("group", name="Résultats de la recherche")
+    results.wait_for()
+    for shown in range(1, len(expected)):
+        assert results.locator(".fr-radio-group").count() == shown
+        assert f"{shown} structure" in page.locator(".portal-structure-search [role=status]").inner_text()
+        page.get_by_role("button", name="Afficher plus de résultats").click()
+        results.locator(".fr-radio-group").nth(shown).wait_for()
+    labels = results.locator(".fr-radio-group label").evaluate_all(
+        "labels => labels.map(l => l.firstChild.textContent.trim())"
+    )
+    assert labels == expected
 
 
 def test_a_missing_public_entity_is_refused_beside_the_search(stack: Stack, page: Page) -> None:
