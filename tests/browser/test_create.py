@@ -286,6 +286,34 @@ def test_more_results_follow_the_directorys_cursor(stack: Stack, page: Page) -> 
     assert labels == expected
 
 
+def test_a_reopened_public_entity_draft_shows_its_structure_and_services(stack: Stack, page: Page) -> None:
+    category, sub = pair(stack, "QUESTION_ENTITE_PUBLIQUE")
+    service = PUBLIC.services[-1]
+    body = {
+        "category": category["code"],
+        "subcategory": sub["code"],
+        "emitter_siret": DUPONT.siret,
+        "recipient_siret": PUBLIC.siret,
+        "recipient_service": service.code,
+        "recipient_is_state_service": True,
+    }
+    status, made, _ = stack.http("POST", "/tickets", user="marie", body=body)
+    assert status == 201, made
+    number = made["number"]
+    sign_in(page, stack, "marie")
+    api = f"{stack.url}/api"
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url[len(api) :]) if r.url.startswith(api) else None)
+    page.evaluate(f"() => {{ window.location.hash = '#/tickets/{number}/modifier'; }}")
+    service_select = page.locator("#champ-recipient_service")
+    service_select.wait_for()
+    assert sorted(asked) == ["/catalogue", f"/structures?siret={PUBLIC.siret}", f"/tickets/{number}"]
+    assert f"{PUBLIC.designation} – SIRET {PUBLIC.siret}" in page.locator(".portal-structure-search").inner_text()
+    assert service_select.input_value() == service.code
+    assert service_select.locator("option:not([value=''])").all_inner_texts() == [s.name for s in PUBLIC.services]
+    assert page.locator("#champ-recipient_is_state_service input[value=true]").is_checked()
+
+
 def test_a_missing_public_entity_is_refused_beside_the_search(stack: Stack, page: Page) -> None:
     category, sub = pair(stack, "QUESTION_ENTITE_PUBLIQUE")
     new_form(page, stack)
@@ -342,6 +370,8 @@ def test_deleting_a_draft_and_quitting_without_saving_are_confirmed(stack: Stack
     screenshot(page, "creation-quitter-modale", full_page=False)
     quit_dialog.get_by_role("button", name="Quitter sans enregistrer").click()
     assert "aucun ticket n'a été enregistré" in banner(page).inner_text()
+    # The modal went with the form: the page scrolls again (the DSFR's lock released).
+    page.wait_for_function("() => !document.documentElement.hasAttribute('data-fr-scrolling')")
     assert page.get_by_role("heading", level=1).inner_text() == HOME_TITLE
     assert drafts(stack, "marie") == before
 
