@@ -24,7 +24,7 @@ import pytest
 from chorus_desk import messages as api_messages
 from chorus_desk.models import ObjectType, PaymentState
 from local_stack import demo
-from tests.browser.portal import HOME_TITLE, axe, horizontal_overflow, screenshot, sign_in
+from tests.browser.portal import HOME_TITLE, axe, horizontal_overflow, screenshot, settled, sign_in
 from tests.e2e.stack import Stack
 
 if TYPE_CHECKING:
@@ -190,7 +190,7 @@ def test_a_draft_missing_a_field_is_refused_beside_it_then_completed_and_submitt
     assert f"Votre ticket n° {number} a été soumis" in submitted.inner_text()
     assert sent["recipient"]["name"] in submitted.inner_text()
     assert focused_id(page) == BANNER[1:]
-    page.locator(".portal-loading").first.wait_for(state="detached")
+    settled(page)
     assert page.locator(f"#emis-table tbody tr[data-row-key='{number}']").count() == 1
     assert number not in drafts(stack, "marie")
     axe(page, "the home with the success banner")
@@ -356,7 +356,7 @@ def test_deleting_a_draft_and_quitting_without_saving_are_confirmed(stack: Stack
     dialog.get_by_role("button", name="Supprimer le brouillon").click()
     assert f"Le brouillon n° {number} a été supprimé" in banner(page).inner_text()
     assert ticket(stack, "marie", number)[0] == 404
-    page.locator(".portal-loading").first.wait_for(state="detached")
+    settled(page)
     assert page.locator(f"#brouillons-table tbody tr[data-row-key='{number}']").count() == 0
 
     # « Quitter sans enregistrer » on a new form: confirmed, nothing stored.
@@ -439,7 +439,7 @@ def tab_to(page: Page, check: str, what: str, limit: int = 40) -> None:
 def test_the_creation_journey_with_the_keyboard_alone(stack: Stack, page: Page) -> None:
     category, sub = pair(stack, "QUESTION_ENTITE_PUBLIQUE")
     sign_in(page, stack, "paul")
-    page.locator(".portal-loading").first.wait_for(state="detached")
+    settled(page)
     tab_to(page, "el.id === 'creer-ticket'", "« Créer un ticket »")
     page.keyboard.press("Enter")
     page.get_by_role("heading", level=1, name="Créer un ticket").wait_for()

@@ -676,7 +676,7 @@ function TicketForm({ heading, catalogue, draft, found, emitters }: FormProps) {
             error={error("description")}
             onInput={(value) => set("description", value)}
           />
-          <p class="fr-text--sm portal-loading">{text.attachmentsNote}</p>
+          <p class="fr-text--sm portal-note">{text.attachmentsNote}</p>
         </section>
 
         <p class="fr-sr-only" role="status">
