@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { AccountContext, capabilities, type AccountState } from "./account";
 import { call } from "./api/client";
 import type { Session, SessionState } from "./auth/session";
+import { FlashBanner, flashBanner } from "./components/Flash";
 import { Footer } from "./components/Footer";
 import { Header, type NavItem } from "./components/Header";
 import { ProblemAlert } from "./components/ProblemAlert";
@@ -132,7 +133,8 @@ export function App({ session }: { session: Session }) {
       firstScreen.current = false;
       return;
     }
-    mainRef.current?.focus();
+    // A confirmation at the top of the new screen (components/Flash.tsx) is read first.
+    (flashBanner() ?? mainRef.current)?.focus();
   }, [title, route]);
 
   const can = account.status === "ready" ? capabilities(account.account) : null;
@@ -160,6 +162,7 @@ export function App({ session }: { session: Session }) {
         }}
       />
       <main id="contenu" class="fr-container fr-py-5w portal-main" role="main" tabIndex={-1} ref={mainRef}>
+        <FlashBanner />
         {state.status === "starting" ? (
           <p class="portal-loading" role="status">
             {messages.loading}

@@ -9,7 +9,8 @@ import "@dsfr/component/password/password.module.min.js";
 
 /** What the portal uses of the DSFR's global API (window.dsfr). */
 export interface DsfrInstance {
-  modal?: { disclose(): void; conceal(): void; isDisclosed?: boolean };
+  /** conceal(withhold, preventFocus): preventFocus false gives the focus back to the element that opened it. */
+  modal?: { disclose(): void; conceal(withhold?: boolean, preventFocus?: boolean): void; isDisclosed?: boolean };
 }
 export interface DsfrApi {
   (element: Element): DsfrInstance;

@@ -3,7 +3,7 @@
 // backdrop, or a button of the footer).
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef } from "preact/hooks";
-import { dsfr } from "../dsfr";
+import { dsfr, type DsfrInstance } from "../dsfr";
 import { messages } from "../messages";
 
 export interface ModalProps {
@@ -18,7 +18,7 @@ export interface ModalProps {
 }
 
 /** Call `act` with the DSFR instance of the element once the DSFR has set it up (a few frames at most). */
-function whenReady(element: Element, act: (modal: { disclose(): void; conceal(): void }) => void, tries = 60): void {
+function whenReady(element: Element, act: (modal: NonNullable<DsfrInstance["modal"]>) => void, tries = 60): void {
   const modal = dsfr()(element).modal;
   if (modal) act(modal);
   else if (tries > 0) requestAnimationFrame(() => whenReady(element, act, tries - 1));
@@ -40,7 +40,8 @@ export function Modal({ id, title, open, onClose, children, footer, size = "md" 
   useEffect(() => {
     const element = ref.current;
     if (element === null) return;
-    whenReady(element, (modal) => (open ? modal.disclose() : modal.conceal()));
+    // Closed by the screen (a footer's button): the focus goes back to the opener, as with « Fermer » or Échap.
+    whenReady(element, (modal) => (open ? modal.disclose() : modal.conceal(false, false)));
   }, [open]);
 
   const columns = { sm: "fr-col-12 fr-col-md-6 fr-col-lg-4", md: "fr-col-12 fr-col-md-8 fr-col-lg-6", lg: "fr-col-12 fr-col-md-10 fr-col-lg-8" };
