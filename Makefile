@@ -125,7 +125,7 @@ build: $(SAM_VENV)/.installed ## sam build for python3.13 / arm64 into .aws-sam/
 # them against the roles SAM's translator (the SAM CLI's) makes of template.yaml (tests/test_iam.py).
 IAM_CALLS := $(CURDIR)/.iam-calls
 
-pytest: $(VENV)/.installed $(SAM_VENV)/.installed ## All tests (unit, handler, end-to-end), one worker per core, a file per worker; then the IAM check of their calls
+pytest: $(VENV)/.installed $(SAM_VENV)/.installed web ## All tests (unit, handler, end-to-end), one worker per core, a file per worker; then the IAM check of their calls
 	rm -rf $(IAM_CALLS)
 	IAM_CALLS_DIR=$(IAM_CALLS) $(PY) -m pytest -n auto --dist loadfile
 	IAM_CALLS_DIR=$(IAM_CALLS) $(PY) -m pytest -m iam tests/test_iam.py

@@ -54,6 +54,7 @@ export const messages = {
   fieldsToFix: "Corrigez les champs suivants :",
   // Home
   homeIntro: "Créez un ticket pour une difficulté rencontrée dans Chorus Pro et suivez les tickets de vos structures.",
+  homeIntroRecipient: "Suivez et traitez les tickets reçus par vos équipes et vos structures.",
   createTicket: "Créer un ticket",
   drafts: "Mes brouillons",
   draftsNone: "Aucun brouillon.",

@@ -68,7 +68,7 @@ export function HomeScreen({ account }: { account: Account }) {
   return (
     <>
       <h1>{messages.home}</h1>
-      <p class="fr-text--lead">{messages.homeIntro}</p>
+      <p class="fr-text--lead">{can.canEmit ? messages.homeIntro : messages.homeIntroRecipient}</p>
       <p class="fr-text--sm" id="organisations">
         {messages.yourOrganisations} :{" "}
         {account.organisations.map((o) => `${o.name} (${o.role_label})`).join(" ; ") || messages.notSet}

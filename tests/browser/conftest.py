@@ -1,0 +1,91 @@
+"""The portal in a real browser: Debian's Chromium (/usr/bin/chromium, launched by its path; no browser is ever
+downloaded) driven by Playwright, against a local stack with its demo data serving the built portal (web/dist).
+
+Missing Chromium, Playwright or the build skips these tests with the reason, except in CI (CI set), where it
+fails them: a CI run must not go green without its browser tests.
+
+Each page is watched: a JavaScript error or a console error (a Content-Security-Policy violation is one) fails
+the test that caused it; a failed HTTP answer (a refused password's 400, a 401) is not an error of the page.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tests.browser.portal import AXE, CHROMIUM, DIST, LAUNCH_ARGS, watch
+from tests.e2e.stack import Stack, start_stack
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext, Page
+
+HERE = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if HERE in Path(str(item.path)).parents:
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.enable_socket)
+
+
+def _missing() -> str | None:
+    """Why the browser tests cannot run here, or None."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Playwright is not installed (requirements-dev.txt: playwright)"
+    if not CHROMIUM.is_file():
+        return f"Chromium is not installed at {CHROMIUM} (apt-get install -y chromium)"
+    if not (DIST / "index.html").is_file():
+        return "the portal is not built (make web)"
+    if not AXE.is_file():
+        return "axe-core is not installed (make web: npm ci in web/)"
+    return None
+
+
+@pytest.fixture(scope="session")
+def portal_ready() -> None:
+    reason = _missing()
+    if reason is not None:
+        if os.environ.get("CI"):
+            pytest.fail(f"browser tests cannot run in CI: {reason}")
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def stack(portal_ready: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    started = start_stack(tmp_path_factory.mktemp("browser"))
+    yield started
+    started.process.terminate()
+    started.process.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def browser(portal_ready: None) -> Iterator[Browser]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    opened = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris", viewport={"width": 1280, "height": 900})
+    opened.set_default_timeout(15_000)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Iterator[Page]:
+    opened = context.new_page()
+    problems = watch(opened)
+    yield opened
+    assert problems == [], f"the page reported errors: {problems}"
