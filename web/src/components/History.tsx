@@ -46,5 +46,15 @@ export interface HistoryProps {
 }
 
 export function History({ entries, caption, captionHidden, id }: HistoryProps) {
-  return <Table caption={caption} captionHidden={captionHidden} columns={COLUMNS} rows={entries} rowKey={(e) => e.seq} id={id} />;
+  return (
+    <Table
+      caption={caption}
+      captionHidden={captionHidden}
+      columns={COLUMNS}
+      rows={entries}
+      rowKey={(e) => e.seq}
+      id={id}
+      keyboardScroll
+    />
+  );
 }

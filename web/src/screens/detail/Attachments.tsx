@@ -191,7 +191,7 @@ export function Attachments({ ticket, refresh, onTicket, inputRef }: Attachments
       key: "actions",
       label: t.attachmentColumns.actions,
       cell: (a) => (
-        <ul class="fr-btns-group fr-btns-group--sm fr-btns-group--inline portal-row-actions">
+        <ul class="fr-btns-group fr-btns-group--sm fr-btns-group--inline fr-btns-group--icon-left portal-row-actions">
           {a.state.code === "AVAILABLE" && (
             <li>
               <button
