@@ -53,6 +53,12 @@ def sign_in(page: Page, stack: Stack, alias: str, password: str = demo.DEMO_PASS
     open_portal(page, stack, fragment)
     fill_sign_in(page, demo.USERS_BY_ALIAS[alias].email, password)
     page.get_by_role("heading", level=1).filter(has_not_text="Connexion").wait_for()
+    settled(page)
+
+
+def settled(page: Page) -> None:
+    """Wait until the screen has its data: no « Chargement… » left (the account, the lists)."""
+    page.wait_for_function("() => document.querySelector('.portal-loading') === null")
 
 
 def fill_sign_in(page: Page, email: str, password: str) -> None:

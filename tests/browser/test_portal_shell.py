@@ -23,6 +23,7 @@ from tests.browser.portal import (
     open_portal,
     screenshot,
     session_tokens,
+    settled,
     sign_in,
 )
 from tests.e2e.stack import Stack
@@ -150,7 +151,7 @@ def test_sign_in_and_home_pass_axe(stack: Stack, page: Page) -> None:
     axe(page, "the sign-in")
     fill_sign_in(page, demo.USERS_BY_ALIAS["claire"].email, demo.DEMO_PASSWORD)
     page.get_by_role("heading", name=HOME_TITLE).wait_for()
-    page.locator(".portal-loading").first.wait_for(state="detached")
+    settled(page)
     axe(page, "the home of a public structure's manager")
 
 
@@ -166,7 +167,7 @@ def test_no_horizontal_scrolling_at_320_px_and_at_200_percent_zoom(
     assert horizontal_overflow(page) == 0
     fill_sign_in(page, demo.USERS_BY_ALIAS["claire"].email, demo.DEMO_PASSWORD)
     page.get_by_role("heading", name=HOME_TITLE).wait_for()
-    page.locator(".portal-loading").first.wait_for(state="detached")
+    settled(page)
     assert horizontal_overflow(page) == 0
     screenshot(page, f"accueil-{width}px")
     # The navigation is behind « Menu » on a small screen, and opens as the DSFR's modal.
@@ -230,3 +231,21 @@ def test_the_axe_helper_reports_what_it_finds(page: Page) -> None:
     page.set_content('<html lang="fr"><head><title>t</title></head><body><main><img src="x.png"></main></body></html>')
     with pytest.raises(AssertionError, match="image-alt"):
         axe(page, "a page with an image without a text alternative")
+
+
+def test_what_the_api_refuses_is_shown_as_it_comes(stack: Stack, page: Page) -> None:
+    # Faults injected at the network: the drafts list refused with the API's shape, the emitted list by a proxy.
+    message = "Message de l'API, montré tel quel : « onglet » inconnu."
+    errors = [{"field": "tab", "message": "Onglet inconnu."}]
+    refusal = {"code": "DONNEES_INVALIDES", "message": message, "errors": errors}
+    page.route("**/api/tickets?*tab=DRAFTS*", lambda route: route.fulfill(status=400, json=refusal))
+    page.route("**/api/tickets?*tab=ONGOING*", lambda route: route.fulfill(status=502, body="<html>Bad gateway</html>"))
+    sign_in(page, stack, "marie")
+
+    drafts = page.locator("#brouillons").get_by_role("alert")
+    drafts.wait_for()
+    assert message in drafts.inner_text()
+    assert "Onglet inconnu." in drafts.inner_text()  # a field no input of this screen shows: listed in the alert
+    emitted = page.locator("#emis").get_by_role("alert")
+    assert "Le service a répondu de façon inattendue (erreur 502)" in emitted.inner_text()
+    axe(page, "the home with the API's refusals")
