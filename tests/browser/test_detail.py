@@ -179,6 +179,16 @@ def test_one_ticket_from_submitted_to_accepted_through_both_sides_pages(
 ) -> None:
     number = create_ticket(stack, "Numéro d'engagement erroné")
     marie, sophie = people(), people()
+    writes: list[tuple[str, str, str | None]] = []
+    for person in (marie, sophie):
+        person.on(
+            "request",
+            lambda r: (
+                writes.append((r.method, r.url, r.headers.get("idempotency-key")))
+                if r.method in ("POST", "PATCH", "DELETE") and "/api/tickets/" in r.url
+                else None
+            ),
+        )
 
     # The support's manager opens the ticket: every block, and exactly the actions the API allows her.
     open_detail(sophie, stack, "sophie", number)
@@ -238,6 +248,12 @@ def test_one_ticket_from_submitted_to_accepted_through_both_sides_pages(
     dialog.get_by_label("Votre question à l'émetteur").fill(question)
     confirm(sophie, dialog, "Demander des informations", "En attente d'informations")
     assert actions_shown(sophie) == allowed(stack, "sophie", number) == ["Assigner"]
+
+    # While Marie is asked, Sophie gives the ticket back to herself: the assignee changes, the status stays.
+    dialog = open_dialog(sophie, "Assigner")
+    dialog.get_by_label("Agent").select_option(label="Sophie Moreau (Gestionnaire principal)")
+    confirm(sophie, dialog, "Assigner", "En attente d'informations")
+    assert fact(sophie, "Assigné à") == "Sophie Moreau"
 
     # Marie sees the question and answers it.
     open_detail(marie, stack, "marie", number)
@@ -307,6 +323,7 @@ def test_one_ticket_from_submitted_to_accepted_through_both_sides_pages(
         "CREATE_AND_SUBMIT",
         "TAKE_IN_CHARGE",
         "REQUEST_INFORMATION",
+        "ASSIGN",
         "PROVIDE_INFORMATION",
         "ANSWER",
         "REFUSE_SOLUTION",
@@ -319,6 +336,63 @@ def test_one_ticket_from_submitted_to_accepted_through_both_sides_pages(
     assert kinds == ["Question", "Complément d'information", "Réponse", "Solution refusée", "Réponse"]
     axe(marie, "the detail of a closed ticket")
     screenshot(marie, "detail-emetteur-ferme")
+
+    # Every write carried an Idempotency-Key, one per intent: the refusal sent twice (without, then with a reason)
+    # had two, since its body changed.
+    after_creation = len(final["history"]) - 1
+    assert len(writes) == after_creation + 1  # and the refusal first sent without a reason
+    keys = [key for _, _, key in writes]
+    assert all(key and re.fullmatch(r"[0-9a-f-]{36}", key) for key in keys), writes
+    assert len(set(keys)) == len(keys)
+
+
+def test_a_draft_opened_at_its_address_offers_its_own_actions_submission_refused_then_deletion(
+    stack: Stack, page: Page
+) -> None:
+    """A draft is edited in the creation form; opened at the detail's address, it offers what the API allows on a
+    draft: its form, deletion, submission (refused while a mandatory field is missing: the API's messages listed,
+    since the dialog has no field of its own), files."""
+    status, created, _ = stack.http(
+        "POST",
+        "/tickets",
+        "marie",
+        {
+            "category": "FACTURES_EMISES",
+            "subcategory": "ERREUR_ELEMENTS_FACTURATION",
+            "emitter_siret": "53453679200011",
+        },
+    )
+    assert status == 201, created
+    number = int(created["number"])
+    # What the API says of this submission (it stores nothing when it refuses): the page must show the same.
+    status, refusal, _ = stack.http("POST", f"/tickets/{number}/submit", "marie")
+    assert status == 400, refusal
+    open_detail(page, stack, "marie", number)
+    assert status_shown(page) == "Brouillon"
+    assert actions_shown(page) == allowed(stack, "marie", number)
+    assert actions_shown(page) == ["Modifier le brouillon", "Supprimer le brouillon", "Soumettre", "Ajouter un fichier"]
+    edit = page.locator("#actions-liste").get_by_role("link", name="Modifier le brouillon")
+    assert edit.get_attribute("href") == f"#/tickets/{number}/modifier"
+
+    dialog = open_dialog(page, "Soumettre")
+    axe(page, "the dialog « Soumettre »")
+    dialog.locator("button[type=submit]").click()
+    alert = dialog.locator(".fr-alert--error")
+    alert.get_by_text(refusal["message"]).wait_for()
+    for error in refusal["errors"]:
+        assert alert.get_by_text(error["message"]).count() == 1
+    axe(page, "the dialog « Soumettre » with the API's refusal")
+    screenshot(page, "detail-brouillon-soumission-refusee", full_page=False)
+    dialog.get_by_role("button", name="Annuler").click()
+    dialog.wait_for(state="hidden")
+    assert api_ticket(stack, "marie", number)["status"]["code"] == "DRAFT"
+
+    dialog = open_dialog(page, "Supprimer le brouillon")
+    axe(page, "the dialog « Supprimer le brouillon »")
+    dialog.locator("button[type=submit]").click()
+    page.locator("#action-reussie").get_by_text(f"Le brouillon n° {number} a été supprimé.").wait_for()
+    assert stack.http("GET", f"/tickets/{number}", "marie")[0] == 404
+    axe(page, "a draft just deleted")
 
 
 # ------------------------------------------------------------------------------------------------ files
