@@ -36,6 +36,8 @@ PDF_NAME = "Relevé des écarts – n° 118.pdf"
 LYING_NAME = "capture d'écran.png"
 REPLY = "réponse du support.txt"
 REPLY_BYTES = "Montant corrigé : 1 250,00 €\n".encode()
+DROPPED_NAME = "relevé déposé.csv"
+DROPPED_TEXT = "date;montant\n2026-11-02;120,00\n"
 NO_RELOAD = "window.__sansRechargement"
 
 
@@ -532,6 +534,31 @@ def test_a_file_the_api_refuses_is_said_beside_the_file_and_nothing_is_sent(stac
     axe(page, "a file the API refused")
     upload.get_by_role("button", name="Retirer ce message « macro.exe »").click()
     upload.wait_for(state="detached")
+
+
+def test_a_file_dropped_on_the_zone_is_sent_like_a_chosen_one(stack: Stack, page: Page) -> None:
+    number = awaiting_information(stack, "Fichier déposé")
+    open_detail(page, stack, "marie", number)
+    zone = page.locator(".portal-dropzone")
+    data = zone.evaluate_handle(
+        """(zone, [name, text]) => {
+            const transfer = new DataTransfer();
+            transfer.items.add(new File([text], name, { type: "text/csv" }));
+            return transfer;
+        }""",
+        [DROPPED_NAME, DROPPED_TEXT],
+    )
+    zone.dispatch_event("dragover", {"dataTransfer": data})
+    assert "portal-dropzone--over" in (zone.get_attribute("class") or "")
+    zone.dispatch_event("drop", {"dataTransfer": data})
+    attachment_row(page, DROPPED_NAME).wait_for()
+    (listed,) = api_ticket(stack, "marie", number)["attachments"]
+    assert (listed["name"], listed["state"]["code"], listed["size"]) == (
+        DROPPED_NAME,
+        "AVAILABLE",
+        len(DROPPED_TEXT.encode()),
+    )
+    assert "portal-dropzone--over" not in (zone.get_attribute("class") or "")
 
 
 def test_the_local_bucket_lets_the_portal_post_from_its_own_origin_only(stack: Stack) -> None:
