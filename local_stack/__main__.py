@@ -232,6 +232,10 @@ def serve(args: argparse.Namespace) -> int:
         aws.create_queues(template, resolver, endpoint)
         aws.create_event_buses(template, resolver, endpoint)
         buckets = aws.create_buckets(template, resolver, endpoint)
+        # The portal served here posts attachments straight to the bucket: its origin joins the bucket's CORS rule.
+        aws.allow_browser_origins(
+            endpoint, buckets["AttachmentsBucket"], aws.local_origins(args.host, listener.getsockname()[1])
+        )
         aws.create_mail_identity(resolver, endpoint)
         # The state machines, with a moto function for each function their tasks invoke (its ARN is the
         # definition's substitution); Ref of a state machine is its ARN from now on.

@@ -693,6 +693,26 @@ def create_buckets(template: dict[str, Any], resolver: Resolver, endpoint: str) 
     return names
 
 
+def allow_browser_origins(endpoint: str, bucket: str, origins: list[str]) -> None:
+    """Let the portal the local stack serves post files straight to ``bucket`` from the browser, as it does in AWS
+    where the template's CORS rule names the portal's origin (CorsOrigin). Locally the portal's origin is the
+    stack's own address, known only once it listens: it joins the origins of each of the bucket's CORS rules.
+    (Joined, not a rule of its own: moto refuses a preflight at the first rule whose origins do not match.)"""
+    s3 = client("s3", endpoint)
+    rules = s3.get_bucket_cors(Bucket=bucket)["CORSRules"]
+    for rule in rules:
+        rule["AllowedOrigins"] = [*rule["AllowedOrigins"], *(o for o in origins if o not in rule["AllowedOrigins"])]
+    s3.put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": rules})
+
+
+def local_origins(host: str, port: int) -> list[str]:
+    """The addresses a browser may open the local stack at: the one it listens on, and localhost for 127.0.0.1."""
+    origins = [f"http://{host}:{port}"]
+    if host == "127.0.0.1":
+        origins.append(f"http://localhost:{port}")
+    return origins
+
+
 def create_event_buses(template: dict[str, Any], resolver: Resolver, endpoint: str) -> dict[str, str]:
     """The template's own EventBridge buses (the default bus always exists); Ref gives the name. Returns the
     names by logical id."""

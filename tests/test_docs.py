@@ -24,7 +24,6 @@ README_MAX_BYTES = 15 * 1024
 PENDING = {
     "docs/chat.md",
     "docs/asyncapi.yaml",
-    "docs/img/portal-detail.png",
 }
 PARAMETER = re.compile(r"^\| `([A-Za-z0-9]+)` \| (?:`([^`]*)`|empty) \|", re.M)
 ROW = re.compile(r"^\| (GET|POST|PUT|PATCH|DELETE) \| `([^`]+)` \| ([0-9, ]+) \|", re.M)

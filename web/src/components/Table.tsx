@@ -19,14 +19,22 @@ export interface TableProps<Row> {
   rowKey: (row: Row) => string | number;
   captionHidden?: boolean;
   id?: string;
+  /** A table with nothing focusable in it (no link, no button): its scrolling area takes the focus itself, so
+   *  that the keyboard can scroll it on a small screen (axe: scrollable-region-focusable). */
+  keyboardScroll?: boolean;
 }
 
-export function Table<Row>({ caption, columns, rows, rowKey, captionHidden, id }: TableProps<Row>) {
+export function Table<Row>({ caption, columns, rows, rowKey, captionHidden, id, keyboardScroll }: TableProps<Row>) {
   return (
     <div class="fr-table portal-table" id={id}>
       <div class="fr-table__wrapper">
         <div class="fr-table__container">
-          <div class="fr-table__content">
+          <div
+            class="fr-table__content"
+            tabIndex={keyboardScroll ? 0 : undefined}
+            role={keyboardScroll ? "region" : undefined}
+            aria-label={keyboardScroll ? caption : undefined}
+          >
             <table>
               <caption class={captionHidden ? "fr-sr-only" : undefined}>{caption}</caption>
               <thead>
