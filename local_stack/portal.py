@@ -43,6 +43,8 @@ def content_security_policy(connect: tuple[str, ...] = ()) -> str:
             "style-src 'self'",
             "img-src 'self' data:",
             "font-src 'self'",
+            # The captcha's sound is a data: URI (POST /public/captcha), played by an <audio> element.
+            "media-src 'self' data:",
             f"connect-src {sources}",
             "object-src 'none'",
             "base-uri 'none'",
