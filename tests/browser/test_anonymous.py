@@ -7,7 +7,8 @@ the page itself received (read from the page's own network answer). Expected val
 catalogue, the created ticket, POST /public/status) and from chorus_desk.messages, never from the page.
 
 The public limits count per address, and every request here comes from 127.0.0.1: this module files 4 of the 5
-tickets an hour the stack allows an address (PublicTicketsPerHour), and asks 7 of its 30 captchas.
+tickets an hour the stack allows an address (PublicTicketsPerHour), asks 9 of its 30 captchas, and has 6 of its 30
+refused attempts.
 """
 
 from __future__ import annotations
@@ -302,6 +303,45 @@ def test_a_wrong_captcha_gets_the_apis_message_beside_the_field_and_the_same_ima
     ]
 
 
+def test_a_used_up_challenge_is_said_on_the_captcha_and_a_new_image_replaces_it(stack: Stack, page: Page) -> None:
+    category, sub = support_pair(stack)
+    challenge = open_form(page, stack)
+    fill_form(page, category, sub, "marc.petit@example.fr", "Mandat de facturation")
+    right = answer_of(stack, challenge)
+    wrong = "0000000" if right != "0000000" else "1111111"
+
+    def submit(answer: str) -> None:
+        page.get_by_label("Caractères de l'image ou du son").fill(answer)
+        with page.expect_response(lambda r: r.url.endswith("/public/tickets")) as refused:
+            page.get_by_role("button", name="Soumettre").click()
+        assert refused.value.status == 400
+        page.wait_for_function("() => document.querySelector('#captcha-reponse').value === ''")
+
+    for _ in range(2):
+        submit(wrong)
+        assert error_beside(page, "captcha-reponse") == messages.CAPTCHA_WRONG
+    submit(wrong)  # the third wrong answer kills the challenge
+    assert error_beside(page, "captcha-reponse") == messages.CAPTCHA_TOO_MANY_FAILURES
+    submit(right)  # even right, it is no longer valid: the API says so of the challenge
+    group = page.locator("#verification")
+    named_by = [page.locator(f"#{i}").inner_text() for i in (group.get_attribute("aria-labelledby") or "").split()]
+    assert named_by[-1] == messages.CAPTCHA_EXPIRED
+    assert "fr-fieldset--error" in (group.get_attribute("class") or "")
+    screenshot(page, "contact-code-perime")
+    axe(page, "the non-connected form with a used-up challenge")
+
+    # « Nouvelle image »: another challenge, and what was said of the old one goes with it.
+    image = page.locator("#verification img").get_attribute("src")
+    with page.expect_response(lambda r: r.url.endswith("/public/captcha")) as drawn:
+        page.get_by_role("button", name="Nouvelle image").click()
+    assert drawn.value.json()["id"] != challenge
+    page.get_by_text("Un nouveau code de vérification est affiché.").wait_for()
+    assert page.locator("#verification img").get_attribute("src") != image
+    assert messages.CAPTCHA_EXPIRED not in page.locator("main").inner_text()
+    assert page.locator("main [role=alert]").count() == 0  # the captcha was all the API refused
+    assert page.locator("#captcha-reponse").get_attribute("aria-invalid") is None
+
+
 def test_the_form_with_the_keyboard_alone(stack: Stack, page: Page) -> None:
     visitor = "ines.roux@example.fr"
     category, sub = support_pair(stack)
@@ -371,6 +411,8 @@ def test_the_status_page_shows_the_support_answer(stack: Stack, page: Page, answ
     assert ANSWER in exchanges.first.inner_text()
     last = [text.upper() for text in history_shown(page)[-1][1:4]]
     assert last == [answer["action"]["label"].upper(), answer["by"].upper(), answer["status"]["label"].upper()]
+    # « Se connecter » on this page comes back to no screen: its fragment is a token, never copied into a URL.
+    assert {a.get_attribute("href") for a in page.locator("header a[id^=bouton-connexion]").all()} == {"#/connexion"}
     screenshot(page, "suivi-reponse")
     axe(page, "the status page with the support's answer")
 

@@ -48,9 +48,12 @@ export interface CaptchaProps {
   /** The API's message about the answer (captcha_answer: missing, wrong, too many failures). */
   answerError?: string | undefined;
   required?: boolean;
+  /** A new challenge is shown (« Nouvelle image »): what was said about the previous one no longer holds. */
+  onRenewed?: () => void;
 }
 
-export function Captcha({ state, renew, answer, onAnswer, challengeError, answerError, required }: CaptchaProps) {
+export function Captcha(props: CaptchaProps) {
+  const { state, renew, answer, onAnswer, challengeError, answerError, required, onRenewed } = props;
   const id = `captcha-${useId()}`;
   const audio = useRef<HTMLAudioElement>(null);
   const [playing, setPlaying] = useState(false);
@@ -89,7 +92,10 @@ export function Captcha({ state, renew, answer, onAnswer, challengeError, answer
     const renewed = await renew();
     setRenewing(false);
     onAnswer("");
-    if (renewed) setAnnounce(t.newImageReady);
+    if (renewed) {
+      setAnnounce(t.newImageReady);
+      onRenewed?.();
+    }
   };
 
   const messagesId = `${id}-messages`;

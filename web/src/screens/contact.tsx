@@ -42,6 +42,14 @@ function requiredFields(catalogue: Catalogue | null, pair: SubCategory | null): 
   return new Set([...(first ?? [])].filter((name) => others.every((s) => s.has(name))));
 }
 
+/** The problem without what it said of the captcha (a new challenge replaced the one it was about). */
+function withoutCaptcha(problem: Problem | null): Problem | null {
+  if (problem === null) return null;
+  const fields = Object.fromEntries(Object.entries(problem.fields).filter(([f]) => f !== "captcha_id" && f !== "captcha_answer"));
+  const others = Object.keys(fields).length;
+  return others === 0 && Object.keys(problem.fields).length > 0 ? null : { ...problem, fields };
+}
+
 function useCatalogue(): CatalogueState {
   const [state, setState] = useState<CatalogueState>({ status: "loading" });
   useEffect(() => {
@@ -292,6 +300,7 @@ export function ContactScreen() {
             answer={answer}
             onAnswer={setAnswer}
             required
+            onRenewed={() => setProblem(withoutCaptcha)}
             challengeError={error("captcha_id")}
             answerError={error("captcha_answer")}
           />
