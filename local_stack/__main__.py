@@ -207,10 +207,10 @@ def serve(args: argparse.Namespace) -> int:
     template = load_template()
     api_url = f"http://{args.host}:{listener.getsockname()[1]}"
     # The functions' environment first: the domain package reads it when it is imported. The status links
-    # of the mails point at this stack's stand-in for the portal's status page (/_local/suivi#<token>).
+    # of the mails point at the portal's status page this stack serves (/suivi#<token>).
     # COMPANY_REGISTRY=LOCAL: the structures' functions ask the built-in registry of demo establishments, never
     # INSEE (adapters/local_registry.py).
-    parameters = {"Stage": "dev", "StatusPageUrl": f"{api_url}/_local/suivi", "CompanyRegistry": "LOCAL"}
+    parameters = {"Stage": "dev", "StatusPageUrl": f"{api_url}/suivi", "CompanyRegistry": "LOCAL"}
     resolver = Resolver(template, parameters=parameters, names=dict(aws.LOCAL_NAMES))
     _functions_environment(template, resolver, args.log_level)
     moto_port = aws.free_port()
@@ -426,7 +426,7 @@ def _banner(
         f"  Ticket events  make events{_state_option(state_file, 'STATE=')}   "
         f"(JSON: {api_url}/_local/events; local only)",
         f"  Captcha answer {api_url}/_local/captcha/<id>   (local only)",
-        f"  Status page    {api_url}/_local/suivi#<token>   (the mails' links; stands in for the portal's page)",
+        f"  Status page    {api_url}/suivi#<token>   (the portal's page the mails link to)",
         *([f"  Attachments    s3://{attachments}   ({scan})"] if attachments else []),
         *[
             f"  State machine  {arn.rsplit(':', 1)[1]}   (moto's interpreter; Sirene: the local registry)"

@@ -3,9 +3,9 @@
 GET /_local/mails               the mails SES sent (moto's), oldest first: to, subject, date, text and HTML parts
 GET /_local/captcha/{id}        the answer of a captcha challenge the public function drew, so that the
                                 walk-through and the end-to-end tests can file a non-connected ticket
-GET /_local/suivi               a stand-in for the portal's status page (the StatusPageUrl of the local
-                                stack): it reads the token from its fragment (#<token>, what the mails carry)
-                                and sends it in the body of POST /public/status, as the portal's page will
+GET /_local/suivi               a bare stand-in for the portal's status page (the mails link to the portal's,
+                                /suivi, since the portal has one): it reads the token from its fragment
+                                (#<token>) and sends it in the body of POST /public/status, as the portal does
 POST /_local/tick[?now=…&days=…] runs the template's schedules once (the automatic closing), as due now, at
                                 ``now`` (ISO 8601 with its zone) or ``days`` days later (local_stack/schedules.py)
 

@@ -4,9 +4,9 @@ link (the stack's stream consumer runs the mail function, which sends through SE
 link, and receives the support's answer by mail and on the status page. A wrong answer is refused and
 mails nothing.
 
-The link is ``<status page>#<token>``: the page (here the stack's stand-in, /_local/suivi) sends the token in
-the body of ``POST /public/status``. The stack runs the functions at INFO and prints its access log: neither
-ever shows the token or the visitor's address."""
+The link is ``<status page>#<token>``: the page (the portal's /suivi, which the stack serves; its browser test
+is tests/browser/test_anonymous.py) sends the token in the body of ``POST /public/status``. The stack runs the
+functions at INFO and prints its access log: neither ever shows the token or the visitor's address."""
 
 from __future__ import annotations
 
@@ -55,9 +55,8 @@ def captcha(stack: Stack) -> tuple[str, str]:
 
 
 def status_link(text: str) -> tuple[str, str]:
-    """The status link a mail carries: the status page's path (the stack's stand-in for the portal's page)
-    and the token, its fragment."""
-    found = re.search(r"http://127\.0\.0\.1:\d+(/_local/suivi)#(\S+)", text)
+    """The status link a mail carries: the status page's path (the portal's page) and the token, its fragment."""
+    found = re.search(r"http://127\.0\.0\.1:\d+(/suivi)#(\S+)", text)
     assert found, text
     return found.group(1), found.group(2)
 
@@ -85,7 +84,9 @@ def test_a_visitor_files_a_ticket_and_follows_it_by_mail(stack: Stack) -> None:
     assert f"n° {number}" in confirmation["html"]
     page_path, token = status_link(confirmation["text"])
     assert f"{page_path}#{token}" in confirmation["html"]
-    status, html, _ = stack.http("GET", page_path)  # what the browser loads: the fragment stays with it
+    assert page_path == "/suivi"  # the portal's status page (the stack serves web/dist there)
+    # The bare stand-in the links pointed at before the portal had its page still does what the page does.
+    status, html, _ = stack.http("GET", "/_local/suivi")  # what the browser loads: the fragment stays with it
     assert status == 200 and "/public/status" in html and "location.hash" in html
 
     status, page, headers = follow(stack, token)

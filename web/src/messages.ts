@@ -184,7 +184,7 @@ export const messages = {
     draft: "Brouillon",
     detail: "Détail du ticket",
     lists: "Mes tickets",
-    contact: "Créer un ticket sans compte",
+    contact: "Créer un ticket de support",
     status: "Suivi d'un ticket",
   },
 } as const;

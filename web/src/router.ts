@@ -75,11 +75,20 @@ export function href(route: Route): string {
 }
 
 export function currentRoute(): Route {
-  return parse(window.location.pathname, window.location.hash);
+  const { pathname, hash } = window.location;
+  // A portal link followed on the status page (« #/… »: a token never starts with « / ») leaves it: back to the
+  // portal's own address, so that the status page's path never holds another screen.
+  if (STATUS_PATH.test(pathname) && hash.startsWith("#/")) {
+    const portal = pathname.replace(STATUS_PATH, "/");
+    window.history.replaceState(null, "", portal + hash);
+    return parse(portal, hash);
+  }
+  return parse(pathname, hash);
 }
 
 /** The fragment of the current screen, to come back to it after signing in (never the sign-in itself). */
 export function currentBack(): string | null {
+  if (STATUS_PATH.test(window.location.pathname)) return null; // its fragment is a token: never copied into a URL
   const hash = window.location.hash.replace(/^#/, "");
   return hash && !hash.startsWith("/connexion") ? hash : null;
 }
