@@ -61,6 +61,28 @@ def create_ticket(stack: Stack, title: str) -> int:
     return int(created["number"])
 
 
+def file_through_the_form(page: Page, stack: Stack, title: str) -> int:
+    """Marie files the ticket through the creation form: submitted first without its description (the API's
+    message beside the field, nothing submitted), then completed and submitted; the number from the banner."""
+    sign_in(page, stack, "marie", fragment="/tickets/nouveau")
+    page.locator("#champ-category").wait_for()
+    page.locator("#champ-category").select_option("FACTURES_EMISES")
+    page.locator("#champ-subcategory").select_option("ERREUR_ELEMENTS_FACTURATION")
+    page.locator("#champ-title").fill(title)
+    page.get_by_role("button", name="Soumettre").click()
+    description = page.locator("#champ-description")
+    expect(description).to_have_attribute("aria-invalid", "true")
+    described = (description.get_attribute("aria-describedby") or "").split()
+    assert messages.DESCRIPTION_REQUIRED in [page.locator(f"#{i}").inner_text() for i in described]
+    description.fill("Le numéro d'engagement de la facture FAC-2026-118 est erroné.\nMerci de le corriger.")
+    page.get_by_role("button", name="Soumettre").click()
+    banner = page.locator("#bandeau-confirmation")
+    banner.wait_for()
+    found = re.search(r"ticket n° (\d+) a été soumis", banner.inner_text())
+    assert found, banner.inner_text()
+    return int(found[1])
+
+
 def api_ticket(stack: Stack, alias: str, number: int) -> dict[str, Any]:
     status, ticket, _ = stack.http("GET", f"/tickets/{number}", alias)
     assert status == 200, ticket
@@ -98,6 +120,13 @@ def people(browser: Browser) -> Iterator[Callable[[], Page]]:
 
 def open_detail(page: Page, stack: Stack, alias: str, number: int) -> None:
     sign_in(page, stack, alias, fragment=f"/tickets/{number}")
+    page.get_by_role("heading", level=1, name=f"Ticket n° {number}").wait_for()
+    page.evaluate(f"{NO_RELOAD} = true")
+
+
+def go_to_detail(page: Page, stack: Stack, number: int) -> None:
+    """A person already signed in opens the ticket's address."""
+    page.goto(f"{stack.url}/#/tickets/{number}")
     page.get_by_role("heading", level=1, name=f"Ticket n° {number}").wait_for()
     page.evaluate(f"{NO_RELOAD} = true")
 
@@ -179,8 +208,9 @@ def attachment_row(page: Page, name: str) -> Locator:
 def test_one_ticket_from_submitted_to_accepted_through_both_sides_pages(
     stack: Stack, people: Callable[[], Page]
 ) -> None:
-    number = create_ticket(stack, "Numéro d'engagement erroné")
+    # The whole journey goes through the portal only, from the creation form on.
     marie, sophie = people(), people()
+    number = file_through_the_form(marie, stack, "Numéro d'engagement erroné")
     writes: list[tuple[str, str, str | None]] = []
     for person in (marie, sophie):
         person.on(
@@ -258,7 +288,7 @@ def test_one_ticket_from_submitted_to_accepted_through_both_sides_pages(
     assert fact(sophie, "Assigné à") == "Sophie Moreau"
 
     # Marie sees the question and answers it.
-    open_detail(marie, stack, "marie", number)
+    go_to_detail(marie, stack, number)
     assert status_shown(marie) == "En attente d'informations"
     assert actions_shown(marie) == allowed(stack, "marie", number)
     exchange = marie.locator("#echanges li").last
