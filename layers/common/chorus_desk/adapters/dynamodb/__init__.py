@@ -13,7 +13,6 @@ from typing import Any
 
 from chorus_desk.adapters.dynamodb.conversations import DynamoConversations
 from chorus_desk.adapters.dynamodb.directory import DynamoDirectory
-from chorus_desk.adapters.dynamodb.keys import DELETED_SK, TICKET_SK, ticket_pk
 from chorus_desk.adapters.dynamodb.lists import DynamoLists
 from chorus_desk.adapters.dynamodb.mail_journal import DynamoMailJournal
 from chorus_desk.adapters.dynamodb.operations import DynamoOperations
@@ -21,22 +20,12 @@ from chorus_desk.adapters.dynamodb.payments import DynamoPayments
 from chorus_desk.adapters.dynamodb.public import DynamoCaptchas, DynamoInvitationResends, DynamoRateLimits
 from chorus_desk.adapters.dynamodb.reference import DynamoReference
 from chorus_desk.adapters.dynamodb.satisfaction import DynamoSatisfaction
-from chorus_desk.adapters.dynamodb.table import THROTTLED_RETRY_AFTER, Table, client
-from chorus_desk.adapters.dynamodb.tickets import LAST_WRITE, DynamoTickets
+from chorus_desk.adapters.dynamodb.table import Table, client
+from chorus_desk.adapters.dynamodb.tickets import DynamoTickets
 from chorus_desk.adapters.idempotency import DynamoIdempotencyRecords
 from chorus_desk.ports import Ports
 
-__all__ = [
-    "DELETED_SK",
-    "LAST_WRITE",
-    "THROTTLED_RETRY_AFTER",
-    "TICKET_SK",
-    "DynamoMailJournal",
-    "Table",
-    "client",
-    "dynamodb_ports",
-    "ticket_pk",
-]
+__all__ = ["dynamodb_ports"]
 
 
 def dynamodb_ports(table_name: str, dynamodb_client: Any | None = None) -> Ports:

@@ -12,30 +12,18 @@ from __future__ import annotations
 from chorus_desk.adapters.idempotency import MemoryIdempotencyRecords
 from chorus_desk.adapters.memory.conversations import MemoryConversations
 from chorus_desk.adapters.memory.directory import MemoryDirectory
-from chorus_desk.adapters.memory.files import MemoryFiles
-from chorus_desk.adapters.memory.invitations import MemoryInvitationRequests, MemoryInvitations
 from chorus_desk.adapters.memory.lists import MemoryLists
 from chorus_desk.adapters.memory.mail_journal import MemoryMailJournal
-from chorus_desk.adapters.memory.mailer import MemoryMailer
 from chorus_desk.adapters.memory.operations import MemoryOperations
 from chorus_desk.adapters.memory.payments import MemoryPayments
 from chorus_desk.adapters.memory.public import MemoryCaptchas, MemoryInvitationResends, MemoryRateLimits
 from chorus_desk.adapters.memory.reference import MemoryReference
 from chorus_desk.adapters.memory.satisfaction import MemorySatisfaction
-from chorus_desk.adapters.memory.signing import FixedSigningKey
 from chorus_desk.adapters.memory.store import MemoryStore
 from chorus_desk.adapters.memory.tickets import MemoryTickets
 from chorus_desk.ports import Ports
 
-__all__ = [
-    "FixedSigningKey",
-    "MemoryFiles",
-    "MemoryInvitationRequests",
-    "MemoryInvitations",
-    "MemoryMailer",
-    "MemoryStore",
-    "memory_ports",
-]
+__all__ = ["memory_ports"]
 
 
 def memory_ports(store: MemoryStore | None = None) -> Ports:
