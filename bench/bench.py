@@ -23,7 +23,9 @@ from bench import coldstart
 from chorus_desk import links
 from chorus_desk.actors import SystemActor
 from chorus_desk.adapters.dynamodb import dynamodb_ports
-from chorus_desk.adapters.memory import FixedSigningKey, MemoryFiles, MemoryMailer
+from chorus_desk.adapters.memory.files import MemoryFiles
+from chorus_desk.adapters.memory.mailer import MemoryMailer
+from chorus_desk.adapters.memory.signing import FixedSigningKey
 from chorus_desk.commands import ContentChanges, CreateTicket
 from chorus_desk.models import TicketContent, utc_now
 from chorus_desk.observability import metrics

@@ -394,7 +394,7 @@ def on_moto(template: dict[str, Any]) -> tuple[list[Step], dict[str, int], int]:
     from moto import mock_aws
 
     from chorus_desk.adapters.dynamodb import dynamodb_ports
-    from chorus_desk.adapters.memory import FixedSigningKey
+    from chorus_desk.adapters.memory.signing import FixedSigningKey
     from chorus_desk.adapters.s3 import S3Files
     from chorus_desk.adapters.ses import SesMailer
     from chorus_desk.usecases.mail import RecipientCap, StatusLinks, deliver_event
@@ -462,7 +462,9 @@ def on_memory(template: dict[str, Any], runs: int) -> list[list[float]]:
     """The same life on the in-memory adapters, ``runs`` times: each step's handler CPU in ms."""
     from unittest import mock
 
-    from chorus_desk.adapters.memory import FixedSigningKey, MemoryMailer, memory_ports
+    from chorus_desk.adapters.memory import memory_ports
+    from chorus_desk.adapters.memory.mailer import MemoryMailer
+    from chorus_desk.adapters.memory.signing import FixedSigningKey
     from chorus_desk.usecases.mail import RecipientCap, StatusLinks, deliver_event
     from local_stack.template import load_handler_module
     from tests import fixtures, support

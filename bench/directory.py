@@ -26,7 +26,9 @@ from moto.dynamodb.models import dynamodb_backends
 from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
 
 import tests.conftest  # noqa: F401  # the tests' environment: dummy credentials, table name, Powertools quiet
-from chorus_desk.adapters import dynamodb
+from chorus_desk.adapters.dynamodb import dynamodb_ports
+from chorus_desk.adapters.dynamodb.directory import structure_items
+from chorus_desk.adapters.dynamodb.table import to_item
 from chorus_desk.models import Service, Structure
 from chorus_desk.usecases.directory import SearchStructures, search_structures
 from local_stack.template import load_template, table_definition
@@ -84,8 +86,8 @@ def load(table: Any, count: int) -> int:
 
     for structure in structures(count):
         shared.clear()  # within one structure only: the table keeps no more than it would
-        for values in dynamodb._structure_items(structure):
-            attrs = dynamodb._to_item(values)
+        for values in structure_items(structure):
+            attrs = to_item(values)
             item: Any = Item.__new__(Item)  # what Item() builds, without its size check per attribute
             item.hash_key, item.range_key = DynamoType(attrs["PK"]), DynamoType(attrs["SK"])
             item.attrs = LimitedSizeDict()
@@ -147,7 +149,7 @@ def measure(count: int) -> tuple[int, float, dict[str, list[tuple[int, int, int]
         started = time.monotonic()
         items = load(table, count)
         loaded = time.monotonic() - started
-        ports = dynamodb.dynamodb_ports(os.environ["TABLE_NAME"], client)
+        ports = dynamodb_ports(os.environ["TABLE_NAME"], client)
         counted = Counted()
         client.meta.events.register("after-call.dynamodb.Query", counted)
         figures: dict[str, list[tuple[int, int, int]]] = {}

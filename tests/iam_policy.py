@@ -70,8 +70,8 @@ REASONS: dict[tuple[str, str, str | None], str] = {
     ),
     ("AutoCloseFunction", "ReadTickets", "dynamodb:GetItem"): (
         "a closing whose version condition failed reads the ticket item by key to tell its own re-sent transaction "
-        "from another's action (adapters.dynamodb `_write`); tests/test_autoclose.py races a closing against the "
-        "emitter's acceptance through the use case, not the handler (the competitor's calls are no function's)"
+        "from another's action (adapters.dynamodb.tickets `_write`); tests/test_autoclose.py races a closing against "
+        "the emitter's acceptance through the use case, not the handler (the competitor's calls are no function's)"
     ),
     ("InvitationsFunction", "InvitationsFunctionEventInvokeConfigOnFailureSQSPolicy", None): (
         "Lambda sends a resend request that failed three times to the on-failure queue with the function's role "

@@ -10,7 +10,7 @@ from unittest import mock
 
 from chorus_desk import bootstrap
 from chorus_desk.adapters.eventbridge import resend_entry
-from chorus_desk.adapters.memory import MemoryInvitationRequests
+from chorus_desk.adapters.memory.invitations import MemoryInvitationRequests
 from local_stack import events
 from local_stack.gateway import LambdaContext
 from local_stack.template import handler_of

@@ -20,7 +20,9 @@ from unittest import mock
 
 from chorus_desk import bootstrap, files
 from chorus_desk.adapters.local_registry import LocalRegistry
-from chorus_desk.adapters.memory import FixedSigningKey, MemoryFiles, MemoryInvitationRequests, MemoryInvitations
+from chorus_desk.adapters.memory.files import MemoryFiles
+from chorus_desk.adapters.memory.invitations import MemoryInvitationRequests, MemoryInvitations
+from chorus_desk.adapters.memory.signing import FixedSigningKey
 from chorus_desk.api.routes import public as public_routes
 from chorus_desk.ports import (
     CaptchaArtist,

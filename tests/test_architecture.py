@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -46,7 +47,78 @@ def test_only_the_adapters_package_imports_boto3_or_botocore() -> None:
         if ADAPTERS not in path.parents
     }
     assert {p: m for p, m in offenders.items() if m} == {}
-    assert any("boto3" in imported_modules(p) for p in ADAPTERS.glob("*.py")), "the rule must be checking something"
+    assert any("boto3" in imported_modules(p) for p in ADAPTERS.rglob("*.py")), "the rule must be checking something"
+
+
+DYNAMODB = ADAPTERS / "dynamodb"
+MEMORY = ADAPTERS / "memory"
+MODULE_LINES = 400  # a module one reads whole: past that, a port's adapter is split or its helpers move out
+
+
+def defined_classes(path: Path) -> set[str]:
+    return {node.name for node in ast.parse(path.read_text(encoding="utf-8")).body if isinstance(node, ast.ClassDef)}
+
+
+def imports_aws(path: Path) -> bool:
+    return any(m.split(".")[0] in {"boto3", "botocore"} for m in imported_modules(path))
+
+
+def longer_than_a_read(package: Path) -> dict[str, int]:
+    lengths = {p.name: len(p.read_text(encoding="utf-8").splitlines()) for p in package.glob("*.py")}
+    return {name: n for name, n in lengths.items() if n > MODULE_LINES}
+
+
+def test_the_dynamodb_adapters_are_a_package_of_short_modules_with_the_keys_and_the_table_apart() -> None:
+    modules = {p.name: p for p in DYNAMODB.glob("*.py")}
+    assert not (ADAPTERS / "dynamodb.py").exists()
+    assert {"__init__.py", "keys.py", "table.py"} < set(modules)
+    assert longer_than_a_read(DYNAMODB) == {}
+    assert defined_classes(modules["__init__.py"]) == set(), "the package only wires the ports"
+    homes = {name for name, p in modules.items() if any(c.startswith("Dynamo") for c in defined_classes(p))}
+    assert not homes & {"keys.py", "table.py"}
+    assert len(homes) >= 8, homes  # tickets, lists, directory, payments, reference, operations, ...
+    assert sorted(p.name for p in modules.values() if imports_aws(p)) == ["table.py"], "one module holds the client"
+
+
+def test_the_in_memory_adapters_mirror_the_dynamodb_modules() -> None:
+    """Each DynamoDB adapter ``Dynamo<X>`` of ``dynamodb/<m>.py`` has its twin ``Memory<X>`` in ``memory/<m>.py``."""
+    twins = {
+        (path.name, f"Memory{name.removeprefix('Dynamo')}")
+        for path in DYNAMODB.glob("*.py")
+        for name in defined_classes(path)
+        if name.startswith("Dynamo")
+    }
+    assert len(twins) >= 12
+    missing = [
+        f"memory/{m}: {twin}"
+        for m, twin in twins
+        if not (MEMORY / m).exists() or twin not in defined_classes(MEMORY / m)
+    ]
+    assert missing == []
+    assert not (ADAPTERS / "memory.py").exists()
+    assert defined_classes(MEMORY / "__init__.py") == set()
+    assert longer_than_a_read(MEMORY) == {}
+    assert [p.name for p in MEMORY.glob("*.py") if imports_aws(p)] == []
+
+
+def test_the_layer_build_ships_every_module_of_the_package_subpackages_included(tmp_path: Path) -> None:
+    make = shutil.which("make")
+    if make is None:
+        pytest.skip("make is not installed")
+    artifacts = tmp_path / "artifacts"
+    (artifacts / "python").mkdir(parents=True)  # where pip would have put the wheels
+    # PYTHON=true: the wheels are not fetched (unit tests run no pip); PY313 empty: no byte-code step.
+    subprocess.run(
+        [make, "-s", "build-CommonLayer", f"ARTIFACTS_DIR={artifacts}", "PYTHON=true", "PY313="],
+        cwd=ROOT / "layers" / "common",
+        check=True,
+        capture_output=True,
+    )
+    shipped = {p.relative_to(artifacts / "python") for p in (artifacts / "python").rglob("*.py")}
+    source = {p.relative_to(PACKAGE.parent) for p in PACKAGE.rglob("*.py")}
+    assert Path("chorus_desk/adapters/dynamodb/tickets.py") in source
+    assert shipped == source
+    assert not list(artifacts.rglob("__pycache__"))
 
 
 # Libraries heavy enough to slow every cold start: only the function that uses one lists and imports it.

@@ -21,7 +21,7 @@ import boto3
 import pytest
 
 from chorus_desk import bootstrap, messages
-from chorus_desk.adapters.memory import FixedSigningKey
+from chorus_desk.adapters.memory.signing import FixedSigningKey
 from chorus_desk.api.http import desk_error
 from chorus_desk.api.routes import assistant as assistant_routes
 from chorus_desk.errors import ConcurrentModification, Conflict, TooManyRequests

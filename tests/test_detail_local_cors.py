@@ -21,7 +21,7 @@ def test_the_stacks_origins_join_the_templates_cors_rule_once(
     monkeypatch.setattr(aws, "client", lambda service, _endpoint: boto3.client(service, region_name="eu-west-3"))
     with mock_aws():
         resolver = Resolver(template, parameters={"Stage": "dev"}, names=dict(aws.LOCAL_NAMES))
-        assert aws.create_buckets(template, resolver, "unused") == {"AttachmentsBucket": BUCKET}
+        assert aws.create_buckets(template, resolver, "unused")["AttachmentsBucket"] == BUCKET
         s3 = boto3.client("s3", region_name="eu-west-3")
         (declared,) = s3.get_bucket_cors(Bucket=BUCKET)["CORSRules"]
         origins = aws.local_origins("127.0.0.1", 8000)

@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from chorus_desk.adapters.dynamodb import DELETED_SK, LAST_WRITE, TICKET_SK, dynamodb_ports, ticket_pk
+from chorus_desk.adapters.dynamodb import dynamodb_ports
+from chorus_desk.adapters.dynamodb.keys import DELETED_SK, TICKET_SK, ticket_pk
+from chorus_desk.adapters.dynamodb.tickets import LAST_WRITE
 from chorus_desk.errors import ConcurrentModification
 from chorus_desk.lifecycle import Action, Side, Status
 from chorus_desk.models import HistoryEntry, ObjectType, OrgKind, OrgRef, Ticket, TicketContent

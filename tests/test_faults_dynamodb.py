@@ -28,8 +28,9 @@ from botocore.config import Config
 from moto import mock_aws
 
 from chorus_desk import listing, messages
-from chorus_desk.adapters import dynamodb
-from chorus_desk.adapters.dynamodb import THROTTLED_RETRY_AFTER, dynamodb_ports
+from chorus_desk.adapters.dynamodb import dynamodb_ports
+from chorus_desk.adapters.dynamodb.table import THROTTLED_RETRY_AFTER
+from chorus_desk.adapters.dynamodb.table import client as adapter_client
 from chorus_desk.commands import ActOnTicket
 from chorus_desk.errors import ConcurrentModification, StorageUnavailable, TransitionNotAllowed
 from chorus_desk.lifecycle import Action, Status
@@ -76,7 +77,7 @@ def world(template: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> Iterator
     pauses = Pauses()
     monkeypatch.setattr(botocore.endpoint, "time", pauses)
     with mock_aws():
-        client = dynamodb.client()
+        client = adapter_client()
         client.create_table(**table_definition(template, "DeskTable", TABLE))
         faults = Faults(client)
         ports = dynamodb_ports(TABLE, client)

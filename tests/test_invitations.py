@@ -34,7 +34,8 @@ from chorus_desk.adapters.eventbridge import (
     EventBridgeInvitationRequests,
     resend_entry,
 )
-from chorus_desk.adapters.memory import FixedSigningKey, MemoryInvitationRequests
+from chorus_desk.adapters.memory.invitations import MemoryInvitationRequests
+from chorus_desk.adapters.memory.signing import FixedSigningKey
 from chorus_desk.adapters.secrets import SecretSigningKey
 from chorus_desk.errors import StorageUnavailable
 from chorus_desk.listing import PARIS

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from chorus_desk.adapters.memory import MemoryFiles
+from chorus_desk.adapters.memory.files import MemoryFiles
 from chorus_desk.commands import ActOnTicket, ContentChanges, UpdateDraft
 from chorus_desk.errors import DeskError, Forbidden, NotFound, TransitionNotAllowed
 from chorus_desk.lifecycle import Action

@@ -18,7 +18,7 @@ import boto3
 import pytest
 
 from chorus_desk import captcha
-from chorus_desk.adapters.memory import MemoryFiles
+from chorus_desk.adapters.memory.files import MemoryFiles
 from chorus_desk.adapters.s3 import S3Files
 from chorus_desk.catalogue import SUPPORT_TEAM_ID
 from chorus_desk.errors import ConcurrentModification

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from chorus_desk import captcha, links, messages
-from chorus_desk.adapters.memory import FixedSigningKey
+from chorus_desk.adapters.memory.signing import FixedSigningKey
 from chorus_desk.catalogue import JUSTICE_FEE_OFFICE_ID, SUPPORT_TEAM_ID
 from chorus_desk.settings import PublicSettings, load_settings
 from chorus_desk.usecases import public as public_usecases

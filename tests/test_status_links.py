@@ -20,7 +20,7 @@ import pytest
 from botocore.stub import Stubber
 
 from chorus_desk import links, messages
-from chorus_desk.adapters.memory import FixedSigningKey
+from chorus_desk.adapters.memory.signing import FixedSigningKey
 from chorus_desk.adapters.secrets import CACHE_SECONDS, SecretSigningKey
 from chorus_desk.errors import SecretUnavailable
 from chorus_desk.models import utc_now

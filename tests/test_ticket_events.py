@@ -21,7 +21,8 @@ from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
 from chorus_desk.actors import SystemActor
-from chorus_desk.adapters.dynamodb import DynamoMailJournal, Table
+from chorus_desk.adapters.dynamodb.mail_journal import DynamoMailJournal
+from chorus_desk.adapters.dynamodb.table import Table
 from chorus_desk.lifecycle import Action, Side
 from chorus_desk.models import Recipient, utc_now
 from chorus_desk.ports import Claim, Ports

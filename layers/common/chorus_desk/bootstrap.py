@@ -140,7 +140,8 @@ def event_publisher() -> EventPublisher:
 @lru_cache(maxsize=1)
 def event_journal() -> MailJournal:
     """Which lifecycle events were published: ``PUBLISHED#<event id>`` items of the table."""
-    from chorus_desk.adapters.dynamodb import DynamoMailJournal, Table, client
+    from chorus_desk.adapters.dynamodb.mail_journal import DynamoMailJournal
+    from chorus_desk.adapters.dynamodb.table import Table, client
 
     return DynamoMailJournal(Table(client(), load_settings(TableSettings).table_name), prefix="PUBLISHED")
 

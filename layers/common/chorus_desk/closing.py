@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from chorus_desk.lifecycle import Action, Status
 from chorus_desk.models import Ticket
 
-PARTITION = "AUTOCLOSE"  # the index partition that lists the resolved tickets (adapters.dynamodb: GSI2)
+PARTITION = "AUTOCLOSE"  # the index partition that lists the resolved tickets (adapters.dynamodb.keys: GSI2)
 DEFAULT_DAYS = 15
 
 

@@ -1,9 +1,9 @@
 """The ports: what the use cases need from the outside world, as small ``typing.Protocol`` classes.
 
-Adapters implement them: ``adapters.dynamodb`` (AWS, the only place that imports boto3) and
-``adapters.memory`` (in process, for fast tests). ``tests/test_ports_contract.py`` runs the same
-assertions against both. Use cases receive a ``Ports`` bundle built once per cold start
-(``bootstrap``); they never look an adapter up by themselves.
+Adapters implement them: ``adapters.dynamodb`` (AWS; the adapters package is the only place that imports
+boto3) and ``adapters.memory`` (in process, for fast tests), both one module per port.
+``tests/test_ports_contract.py`` runs the same assertions against both. Use cases receive a ``Ports`` bundle
+built once per cold start (``bootstrap``); they never look an adapter up by themselves.
 
 The non-connected form added captchas, rate limits, the mail journal (table-backed, in ``Ports``), the
 mailer (SES) and the signing key (Secrets Manager), given to the use cases that need them. The issues

@@ -4,7 +4,7 @@ once on the desk's bus (``DeskBus``) for integrators (docs/events/README.md).
 An event carries ids and codes only (schema version "1", docs/events/*.schema.json): the ticket's number, the
 entry's sequence, the action and statuses, the actor's kind and side, the category codes and the emitter's
 and recipient's keys (SIRET, team id) as the entry left the ticket (the history item holds them:
-``adapters.dynamodb.event_item``). Never a name, an e-mail, a title, a comment or a user's id.
+``adapters.dynamodb.tickets.event_item``). Never a name, an e-mail, a title, a comment or a user's id.
 
 Once: an event's id is its history item's key (``ticket-<number>-<seq>``); the journal (``PUBLISHED#<id>``)
 is claimed, conditioned on its absence or on a lapsed lease, before the event is put, and marked published
