@@ -1199,6 +1199,8 @@ def client(service: str = "dynamodb") -> Any:
 
 
 def dynamodb_ports(table_name: str, dynamodb_client: Any | None = None) -> Ports:
+    from chorus_desk.adapters.dynamodb_chat import DynamoChatConnections, DynamoChats  # it builds on this module
+
     table = Table(dynamodb_client or client(), table_name)
     return Ports(
         tickets=DynamoTickets(table),
@@ -1206,6 +1208,8 @@ def dynamodb_ports(table_name: str, dynamodb_client: Any | None = None) -> Ports
         operations=DynamoOperations(table),
         conversations=DynamoConversations(table),
         satisfaction=DynamoSatisfaction(table),
+        chats=DynamoChats(table),
+        chat_connections=DynamoChatConnections(table),
         directory=DynamoDirectory(table),
         payments=DynamoPayments(table),
         reference=DynamoReference(table),

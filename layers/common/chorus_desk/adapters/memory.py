@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from chorus_desk import closing, directory, listing, messages
 from chorus_desk.adapters.idempotency import MemoryIdempotencyRecords
+from chorus_desk.adapters.memory_chat import MemoryChatConnections, MemoryChats
 from chorus_desk.directory import Entry
 from chorus_desk.errors import ConcurrentModification, MailUnavailable
 from chorus_desk.listing import Counts, ListQuery, Page, Row, RowKind
@@ -57,6 +58,8 @@ class MemoryStore:
         self.conversations: dict[str, Conversation] = {}
         self.ratings: dict[date, dict[str, int]] = {}
         self.locks: dict[str, tuple[str, datetime]] = {}  # structure → operation holding it, since
+        self.chats = MemoryChats()  # the live chat's (adapters/memory_chat.py)
+        self.chat_connections = MemoryChatConnections()
 
     def relist(self, before: Ticket | None, after: Ticket | None) -> None:
         """Replace a ticket's rows and move its counts (the caller holds the lock)."""
@@ -540,6 +543,8 @@ def memory_ports(store: MemoryStore | None = None) -> Ports:
         operations=MemoryOperations(store),
         conversations=MemoryConversations(store),
         satisfaction=MemorySatisfaction(store),
+        chats=store.chats,
+        chat_connections=store.chat_connections,
         directory=MemoryDirectory(store),
         payments=MemoryPayments(store),
         reference=MemoryReference(store),
