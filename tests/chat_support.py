@@ -4,17 +4,29 @@ unless a test says otherwise)."""
 
 from __future__ import annotations
 
+import base64
+import json
 import secrets
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+import jwt
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from chorus_desk.adapters.apigateway import ApiGatewayPusher
 from chorus_desk.adapters.memory_chat import MemoryPusher
 from chorus_desk.api.schemas.chat import JsonFrames
+from chorus_desk.api.websocket import Wiring
 from chorus_desk.chats import SUPPORT_QUEUE, Connection, ConnectionKind, OfficeHours
 from chorus_desk.models import Conversation, Speaker, Turn
 from chorus_desk.ports import Ports, Pusher
+from chorus_desk.settings import ChatSettings, load_settings
 from chorus_desk.usecases import chat
 from chorus_desk.usecases.assistant import CONTACT_AGENT
+from local_stack.gateway import LambdaContext
+from local_stack.template import load_handler_module
 from tests import fixtures
 
 ALWAYS = OfficeHours.parse("1-7 00:00-24:00")
@@ -103,3 +115,147 @@ class Desk:
             self.available("sophie")
         requester = self.requester(alias, self.conversation(alias), socket)
         return requester, chat.start(self.ctx(), requester)
+
+
+class Gone:
+    """Makes the adapter's client answer 410 GoneException for the sockets in ``closed`` (API Gateway's answer
+    for a socket that is no more), and lets the other calls through to moto."""
+
+    def __init__(self, pusher: ApiGatewayPusher) -> None:
+        self.closed: set[str] = set()
+        self.answered: list[str] = []
+        pusher.client.meta.events.register("before-call.apigatewaymanagementapi.PostToConnection", self)
+
+    def __call__(self, params: dict[str, Any], **_: Any) -> tuple[Any, dict[str, Any]] | None:
+        connection_id = params["url_path"].rsplit("/", 1)[-1]
+        if connection_id not in self.closed:
+            return None
+        self.answered.append(connection_id)
+        response = type("Response", (), {"status_code": 410, "headers": {}, "content": b""})()
+        error = {"Code": "GoneException", "Message": f"Connection {connection_id} is gone."}
+        return response, {"Error": error, "ResponseMetadata": {"HTTPStatusCode": 410}}
+
+
+# ------------------------------------------------------------------------ the WebSocket API's handlers
+POOL = "eu-west-3_testpool"
+ISSUER = f"https://cognito-idp.eu-west-3.amazonaws.com/{POOL}"
+CLIENT = "chat-test-client"
+KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+JWKS = {"keys": [{**json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(KEY.public_key())), "kid": "k1", "alg": "RS256"}]}
+
+
+def JWKS_OF(_url: str) -> dict[str, Any]:
+    return JWKS
+
+
+def id_token(alias: str, key: Any = KEY, **changes: Any) -> str:
+    now = int(time.time())
+    claims = {
+        "sub": fixtures.USER_IDS[alias],
+        "email": fixtures.EMAILS[alias],
+        "name": fixtures.NAMES[alias],
+        "token_use": "id",
+        "aud": CLIENT,
+        "iss": ISSUER,
+        "iat": now,
+        "exp": now + 3600,
+        **changes,
+    }
+    return jwt.encode(claims, key, algorithm="RS256", headers={"kid": "k1"})
+
+
+class Socket:
+    """One socket of the WebSocket API, as API Gateway hands its events to the template's functions."""
+
+    def __init__(self, stack: Stack, query: dict[str, str] | None) -> None:
+        self.stack = stack
+        self.id = secrets.token_urlsafe(12)
+        self.query = query
+
+    def event(self, route_key: str, kind: str, body: str | None = None, binary: bool = False) -> dict[str, Any]:
+        return {
+            "requestContext": {
+                "routeKey": route_key,
+                "eventType": kind,
+                "connectionId": self.id,
+                "requestId": secrets.token_hex(8),
+                "stage": "test",
+                "apiId": "chatapi123",
+                "domainName": "chatapi123.execute-api.eu-west-3.amazonaws.com",
+                "connectedAt": int(time.time() * 1000),
+                "identity": {"sourceIp": "203.0.113.7"},
+            },
+            "queryStringParameters": self.query if kind == "CONNECT" else None,
+            "body": body,
+            "isBase64Encoded": binary,
+        }
+
+    def connect(self) -> dict[str, Any]:
+        return self.stack.invoke("ChatConnectFunction", self.event("$connect", "CONNECT"))
+
+    def send(self, frame: Any = None, raw: str | bytes | None = None) -> dict[str, Any]:
+        """A frame as API Gateway routes it ($request.body.action, else $default); the answer frame."""
+        if isinstance(raw, bytes):
+            event = self.event("$default", "MESSAGE", base64.b64encode(raw).decode(), binary=True)
+        else:
+            text = raw if raw is not None else json.dumps(frame, ensure_ascii=False)
+            action = frame.get("action") if isinstance(frame, dict) else None
+            event = self.event(action if action in self.stack.actions else "$default", "MESSAGE", text)
+        result = self.stack.invoke("ChatSocketFunction", event)
+        assert result["statusCode"] == 200, result  # a refused frame keeps its socket
+        answer: dict[str, Any] = json.loads(result["body"])
+        return answer
+
+    def close(self) -> None:
+        assert self.stack.invoke("ChatSocketFunction", self.event("$disconnect", "DISCONNECT"))["statusCode"] == 200
+
+
+class Stack:
+    """The template's chat functions on DynamoDB (moto), their clock the tests' desk's."""
+
+    def __init__(self, template: dict[str, Any], desk: Desk, mfa: bool = False) -> None:
+        self.template = template
+        self.desk = desk
+        self.connect_module = load_handler_module(template, "ChatConnectFunction")
+        self.socket_module = load_handler_module(template, "ChatSocketFunction")
+        self.timer_module = load_handler_module(template, "ChatTimerFunction")
+        self.actions = {"start", "read", "send", "end", "feedback", "transcript", "availability", "queue", "take"}
+        self.actions.add("handover")
+        tokens = self.connect_module.tokens().CognitoTokens(
+            ISSUER, CLIENT, "https://keys.invalid", fetch=lambda _: JWKS
+        )
+        handler = self.connect_module.handler
+        self.saved = (
+            handler.ports,
+            handler.verifier,
+            handler.agents_need_mfa,
+            handler.clock,
+            self.socket_module.handler.wiring,
+        )
+        handler.ports, handler.verifier, handler.agents_need_mfa = (lambda: desk.ports), (lambda: tokens), mfa
+        handler.clock = lambda: desk.now
+        settings = load_settings(ChatSettings)
+        self.socket_module.handler.wiring = Wiring(
+            ports=lambda: desk.ports, pusher=lambda: desk.pusher, settings=lambda: settings, clock=lambda: desk.now
+        )
+
+    def restore(self) -> None:
+        handler = self.connect_module.handler
+        handler.ports, handler.verifier, handler.agents_need_mfa, handler.clock, self.socket_module.handler.wiring = (
+            self.saved
+        )
+
+    def invoke(self, function: str, event: dict[str, Any]) -> dict[str, Any]:
+        module = {"ChatConnectFunction": self.connect_module, "ChatSocketFunction": self.socket_module}[function]
+        result: dict[str, Any] = module.lambda_handler(event, LambdaContext.of(self.template, function))
+        return result
+
+    def socket(self, alias: str | None = None, conversation_id: str | None = None, **query: str) -> Socket:
+        if alias is not None:
+            query.setdefault("token", id_token(alias))
+        if conversation_id is not None:
+            query.setdefault("conversation", conversation_id)
+        socket = Socket(self, query)
+        if isinstance(self.desk.pusher, MemoryPusher):
+            self.desk.pusher.connect(socket.id)
+        return socket

@@ -530,15 +530,15 @@ def test_a_visitor_cannot_chat_about_a_ticket(desk: Desk) -> None:
 # ------------------------------------------------------------------------------------------------ sockets
 def test_a_visitor_socket_opens_on_a_live_anonymous_conversation_only(desk: Desk) -> None:
     anonymous, mine = desk.conversation(None), desk.conversation("marie")
-    connection = chat.connect_visitor(desk.ctx(), "conn-1", anonymous)
+    connection = chat.connect_visitor(desk.ports, desk.now, "conn-1", anonymous)
     assert connection.conversation_id == anonymous and desk.ports.chat_connections.load("conn-1") == connection
     for refused in (mine, "Zz" + anonymous[2:], None):
         with pytest.raises(NotAuthenticated) as raised:
-            chat.connect_visitor(desk.ctx(), "conn-2", refused)
+            chat.connect_visitor(desk.ports, desk.now, "conn-2", refused)
         assert raised.value.message == messages.CHAT_CONNECT_REFUSED
     desk.later(minutes=30)
     with pytest.raises(NotAuthenticated):
-        chat.connect_visitor(desk.ctx(), "conn-3", anonymous)
+        chat.connect_visitor(desk.ports, desk.now, "conn-3", anonymous)
     assert desk.ports.chat_connections.load("conn-2") is None and desk.ports.chat_connections.load("conn-3") is None
 
 

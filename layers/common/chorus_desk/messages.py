@@ -806,11 +806,14 @@ CHAT_SATISFACTION_SUPPORT_ONLY = "Les avis sur les échanges en ligne sont rése
 CHAT_TRANSCRIPT_SUBJECT = "Chorus Pro – transcription de votre échange en ligne du {date}"
 CHAT_TRANSCRIPT_SPEAKER_USER = "Vous"
 CHAT_TRANSCRIPT_SPEAKER_DESK = "Support Chorus Pro"
+CHAT_TRANSCRIPT_HIDDEN = "(votre message)"  # a visitor's own lines, not repeated in a mail to an unverified address
 # The WebSocket API's own refusals (a frame that cannot be read): French error frames, the socket kept.
 CHAT_FRAME_NOT_JSON = "Message illisible : envoyez un objet JSON encodé en UTF-8, avec son « action »."
 CHAT_FRAME_NOT_UTF8 = "Message illisible : le texte doit être encodé en UTF-8."
 CHAT_FRAME_TOO_LARGE = "Message trop long : {max} octets au plus par message."
 CHAT_FRAME_UNKNOWN_ACTION = "Action « {action} » inconnue. Actions possibles : {actions}."
+CHAT_CONVERSATION_REQUIRED = "Indiquez la conversation (conversation_id) dans laquelle la discussion est ouverte."
+CHAT_OUTCOME_AGENTS_ONLY = "Seul l'agent transforme une discussion en sollicitation : quittez-la simplement."
 CHAT_CONNECT_REFUSED = (
     "Connexion refusée : fournissez un jeton valide (token) ou l'identifiant de votre conversation (conversation)."
 )

@@ -21,10 +21,16 @@ def management_endpoint(api_id: str, region: str, stage: str) -> str:
     return f"https://{api_id}.execute-api.{region}.amazonaws.com/{stage}"
 
 
+def stage_pusher(api_id: str, stage: str, callback_url: str = "") -> ApiGatewayPusher:
+    """The pusher of the WebSocket API's stage, in this function's region (or at ``callback_url``)."""
+    region = boto3.session.Session().region_name or "eu-west-3"
+    return ApiGatewayPusher(callback_url or management_endpoint(api_id, region, stage))
+
+
 class ApiGatewayPusher:
     def __init__(self, endpoint_url: str, client: Any | None = None) -> None:
         self.endpoint_url = endpoint_url
-        self._client = client or boto3.client(
+        self.client = client or boto3.client(
             "apigatewaymanagementapi",
             endpoint_url=endpoint_url,
             config=Config(retries={"max_attempts": 2, "mode": "standard"}, connect_timeout=2, read_timeout=3),
@@ -32,7 +38,7 @@ class ApiGatewayPusher:
 
     def push(self, connection_id: str, data: bytes) -> None:
         try:
-            self._client.post_to_connection(ConnectionId=connection_id, Data=data)
+            self.client.post_to_connection(ConnectionId=connection_id, Data=data)
         except ClientError as exc:
             error = exc.response.get("Error", {})
             status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")

@@ -150,6 +150,7 @@ class Queue:
     name: str
     seat: Seat | None
     waiting: list[ChatSession]
+    agents: list[Person] = field(default_factory=list)  # the available agents (a chat is handed to one of them)
 
 
 # ------------------------------------------------------------------------------------------- availability
@@ -208,12 +209,13 @@ def _announce(ctx: Context, session: ChatSession, message: ChatMessage | None, s
         _push(ctx, session.connections, ctx.frames.message(session, message), skip)
 
 
-def _announce_queue(ctx: Context, queue: str, name: str) -> None:
-    """Tell the available agents of ``queue`` that it changed (a chat came in, was taken, came back)."""
+def _announce_queue(ctx: Context, queue: str, name: str, skip: str | None = None) -> None:
+    """Tell the available agents of ``queue`` that it changed (a chat came in, was taken, came back); not the
+    socket the change came from."""
     data = ctx.frames.queue(queue, name)
     for seat in ctx.chats.seats(queue):
         if seat.is_available(ctx.now) and seat.connections:
-            _push(ctx, seat.connections, data)
+            _push(ctx, seat.connections, data, skip)
 
 
 def _follow(ctx: Context, session: ChatSession, connection: str | None, role: str) -> ChatSession:
@@ -554,8 +556,10 @@ def queues(ctx: Context, agent: Agent) -> list[Queue]:
         raise Forbidden(messages.CHAT_AGENTS_ONLY)
     found = []
     for key, name in served:
-        seat = next((s for s in ctx.chats.seats(key) if s.agent.id == agent.user.id), None)
-        found.append(Queue(key, name, seat, ctx.chats.waiting(key, WAITING_PAGE)))
+        seats = ctx.chats.seats(key)
+        seat = next((s for s in seats if s.agent.id == agent.user.id), None)
+        available = [s.agent for s in seats if s.is_available(ctx.now)]
+        found.append(Queue(key, name, seat, ctx.chats.waiting(key, WAITING_PAGE), available))
     return found
 
 
@@ -601,11 +605,10 @@ def take(ctx: Context, agent: Agent, chat_id: str) -> ChatSession:
             agent=person.name
         )
 
-    _in_queue(agent, ctx.chats.load(chat_id))  # an unknown chat and another queue's: the same 404, nothing written
-    session, _, changed = _change(ctx, chat_id, decide, agent.connection)
+    session, _, changed = _change(ctx, chat_id, decide, agent.connection)  # decide refuses another queue's: 404
     session = _follow(ctx, session, agent.connection, _agent_role(agent))
     if changed:
-        _announce_queue(ctx, session.queue, session.queue_name)
+        _announce_queue(ctx, session.queue, session.queue_name, agent.connection)
         logger.info("chat taken", chat_id=chat_id, waited=int(session.waiting_for(ctx.now).total_seconds()))
         metrics.add_metric(name="ChatTaken", unit="Count", value=1)
         metrics.add_metric(
@@ -627,7 +630,6 @@ def _current_agent(agent: Agent, session: ChatSession) -> None:
 def send_as_agent(ctx: Context, agent: Agent, chat_id: str, text: str | None) -> tuple[ChatSession, ChatMessage]:
     """A message of the agent who took the chat."""
     value = _text(text)
-    _in_queue(agent, ctx.chats.load(chat_id))
     session, message = _append(
         ctx, chat_id, lambda s: _current_agent(agent, s), Author.AGENT, agent.user.name, value, agent.connection
     )
@@ -662,12 +664,11 @@ def hand_over(ctx: Context, agent: Agent, chat_id: str, colleague_id: str) -> Ch
 def end_as_agent(ctx: Context, agent: Agent, chat_id: str, outcome: Outcome) -> ChatSession:
     """The agent ends the chat: closed, or turned into a ticket in the requester's name (the hand-over's pair, the
     transcript as its description), sent to the support at once."""
-    session = _in_queue(agent, ctx.chats.load(chat_id))
-    if outcome is Outcome.TICKET:
-        _may_file(session)
 
     def decide(current: ChatSession) -> Decision:
         _current_agent(agent, current)
+        if outcome is Outcome.TICKET:
+            _may_file(current)
         return {"state": ChatState.ENDED, "ended_at": ctx.now, "ended_by": Author.AGENT}, messages.CHAT_ENDED_BY_AGENT
 
     session, _, _ = _change(ctx, chat_id, decide, agent.connection)
@@ -733,38 +734,47 @@ def agent_left(ctx: Context, chat_id: str, agent_id: str) -> ChatSession | None:
 
 
 # -------------------------------------------------------------------------------------- sockets, reminders
-def connect_user(ctx: Context, verifier: TokenVerifier, connection_id: str, token: str | None) -> Connection:
-    """A signed-in user's socket, by their IdToken (checked as the REST API's authorizer checks it)."""
+def connect_user(
+    ports: Ports,
+    now: datetime,
+    verifier: TokenVerifier,
+    connection_id: str,
+    token: str | None,
+    agents_need_mfa: bool = False,
+) -> Connection:
+    """A signed-in user's socket, by their IdToken (checked as the REST API's authorizer checks it); an agent of
+    the support without a second factor is refused where the stage requires one, as on the REST API."""
     if not token:
         raise NotAuthenticated(messages.CHAT_CONNECT_REFUSED)
     identity = verifier.verify(token)
+    signed_in_user(ports, identity, agents_need_mfa=agents_need_mfa)
     connection = Connection(
         id=connection_id,
         kind=ConnectionKind.USER,
         user_id=identity.user_id,
-        connected_at=ctx.now,
-        expires_at=ctx.now + CONNECTION_LIFETIME,
+        connected_at=now,
+        expires_at=now + CONNECTION_LIFETIME,
     )
-    ctx.ports.chat_connections.open(connection)
+    ports.chat_connections.open(connection)
     logger.append_keys(user_id=identity.user_id)
     metrics.add_metric(name="ChatConnected", unit="Count", value=1)
     return connection
 
 
-def connect_visitor(ctx: Context, connection_id: str, conversation_id: str | None) -> Connection:
+def connect_visitor(ports: Ports, now: datetime, connection_id: str, conversation_id: str | None) -> Connection:
     """An anonymous visitor's socket, by the id of their conversation with the assistant (one without an owner,
     not expired): the only chat it ever reaches is that conversation's."""
-    conversation = ctx.ports.conversations.load_conversation(conversation_id) if conversation_id else None
-    if conversation is None or conversation.owner is not None or conversation.expires_at <= ctx.now:
+    conversation = ports.conversations.load_conversation(conversation_id) if conversation_id else None
+    if conversation is None or conversation.owner is not None or conversation.expires_at <= now:
         raise NotAuthenticated(messages.CHAT_CONNECT_REFUSED)
     connection = Connection(
         id=connection_id,
         kind=ConnectionKind.VISITOR,
         conversation_id=conversation.id,
-        connected_at=ctx.now,
-        expires_at=ctx.now + CONNECTION_LIFETIME,
+        connected_at=now,
+        expires_at=now + CONNECTION_LIFETIME,
     )
-    ctx.ports.chat_connections.open(connection)
+    ports.chat_connections.open(connection)
     metrics.add_metric(name="ChatConnected", unit="Count", value=1)
     return connection
 

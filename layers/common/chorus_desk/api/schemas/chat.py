@@ -182,6 +182,7 @@ class QueueView(View):
     available: bool = Field(description="L'agent est disponible dans cette file.")
     available_until: datetime | None
     waiting: list[WaitingView] = Field(description="Les discussions en attente, la plus ancienne d'abord.")
+    agents: list[PersonView] = Field(description="Les agents disponibles de la file (à qui confier une discussion).")
 
     @classmethod
     def of(cls, queue: Queue, now: datetime, waiting: timedelta) -> QueueView:
@@ -196,6 +197,7 @@ class QueueView(View):
                 WaitingView(chat=ChatView.of(s, now, waiting), context=[ContextLineView.of(t) for t in s.context])
                 for s in queue.waiting
             ],
+            agents=[PersonView(id=a.id, name=a.name) for a in queue.agents],
         )
 
 
