@@ -30,7 +30,7 @@ ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "transcript": ("Recevoir la transcription par courriel, une fois terminé (une fois par discussion).", ("state",)),
     "availability": ("Agent : se déclarer disponible ou absent (ou relire ses files sans « available »).", ("queues",)),
     "queue": ("Agent : ses files, leurs agents disponibles et les discussions en attente.", ("queues",)),
-    "take": ("Agent : prendre une discussion en attente (un seul de deux agents la prend).", ("state",)),
+    "take": ("Agent : prendre une discussion en attente (un seul de deux agents la prend) et la lire.", ("chat",)),
     "handover": ("Agent : confier la discussion à un collègue disponible de la même file.", ("state",)),
 }
 PUSHED: dict[str, str] = {

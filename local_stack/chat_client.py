@@ -70,7 +70,8 @@ class Terminal:
             if chat.get("ticket_offered"):
                 print("· l'attente est longue : /fin pour quitter la file et déposer une sollicitation", flush=True)
             for line in frame.get("context", []) if kind == "chat" and self.agent else []:
-                print(f"  [avant] {line.get('name') or line['by']} : {line['text']}", flush=True)
+                text = line["text"].replace("\n", " ")
+                print(f"  [assistant] {line.get('name') or line['by']} : {text[:160]}", flush=True)
             for message in frame.get("messages", []):
                 self._line(message)
             if kind == "sent":
@@ -89,7 +90,7 @@ class Terminal:
                 print(f"  agents disponibles : {names}", flush=True)
                 for index, waiting in enumerate(queue["waiting"], 1):
                     chat = waiting["chat"]
-                    said = waiting["context"][-1]["text"] if waiting["context"] else ""
+                    said = next((t["text"] for t in reversed(waiting["context"]) if t["by"] == "USER"), "")
                     who = chat["requester"] + (f" ({chat['structure']['name']})" if chat["structure"] else "")
                     print(f"  {index}. {who}, {chat['waiting_seconds']} s : « {said[:80]} »", flush=True)
         elif kind == "queue_changed":

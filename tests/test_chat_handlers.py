@@ -179,7 +179,8 @@ def test_both_sides_over_sockets_each_message_once_and_in_order(stack: Stack, de
     assert [w["chat"]["id"] for w in waiting] == [chat_id]
 
     taken = agent.send({"action": "take", "chat_id": chat_id})
-    assert (taken["type"], taken["chat"]["state"]["code"]) == ("state", "ACTIVE")
+    assert (taken["type"], taken["chat"]["state"]["code"]) == ("chat", "ACTIVE")
+    assert taken["context"] and [m["seq"] for m in taken["messages"]] == [1, 2]  # all of it, to the agent
     for text in ("Bonjour !", "Ma facture est bloquée."):
         assert user.send({"action": "send", "conversation_id": conversation_id, "text": text})["type"] == "sent"
     agent.send({"action": "send", "chat_id": chat_id, "text": "Je regarde tout de suite."})
@@ -238,7 +239,7 @@ def test_a_business_service_answers_the_chats_about_its_own_tickets(stack: Stack
     opened = user.send({"action": "start", "conversation_id": desk.conversation("marie"), "ticket": number})
     assert opened["chat"]["queue_name"] == "Commune de Saint-Léger"
     assert desk.sockets.frames(hugo.id, "queue_changed")
-    assert hugo.send({"action": "take", "chat_id": opened["chat"]["id"]})["type"] == "state"
+    assert hugo.send({"action": "take", "chat_id": opened["chat"]["id"]})["type"] == "chat"
 
 
 def test_of_two_agents_taking_one_chat_over_their_sockets_one_wins(stack: Stack, desk: Desk) -> None:
@@ -248,7 +249,7 @@ def test_of_two_agents_taking_one_chat_over_their_sockets_one_wins(stack: Stack,
     _, started = desk.started(None)
     first = sophie.send({"action": "take", "chat_id": started.session.id})
     second = lucas.send({"action": "take", "chat_id": started.session.id})
-    assert first["type"] == "state" and (second["code"], second["message"]) == (
+    assert first["type"] == "chat" and (second["code"], second["message"]) == (
         "ETAT_INCOMPATIBLE",
         messages.CHAT_ALREADY_TAKEN,
     )

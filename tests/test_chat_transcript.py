@@ -22,7 +22,7 @@ from chorus_desk.usecases.mail import RecipientCap
 from local_stack.aws import serialize_dynamodb_writes
 from tests import fixtures
 from tests.chat_support import SAID_TO_ASSISTANT, Desk
-from tests.mail_support import MailDesk, only_mail, open_desk
+from tests.mail_support import MailDesk, event_filters, only_mail, open_desk
 
 SENDER = os.environ["MAIL_SENDER"]
 
@@ -90,7 +90,11 @@ def test_a_visitors_transcript_goes_to_the_address_given_without_their_own_lines
     assert messages.CHAT_TRANSCRIPT_HIDDEN in mail.text
 
 
-def test_the_stream_filter_lets_only_the_transcript_request_through(desk: Desk, mails: MailDesk) -> None:
+def test_the_stream_filter_lets_only_the_transcript_request_through(
+    desk: Desk, mails: MailDesk, template: dict[str, Any]
+) -> None:
+    patterns = event_filters(template, "MailFunction")
+    assert patterns[2] == {"eventName": ["INSERT"], "dynamodb": {"NewImage": {"entity": {"S": ["CHAT_TRANSCRIPT"]}}}}
     requester = ended_chat(desk, "marie")
     written = mails.records()
     assert written and mails.handed(written) == []  # sessions, messages, sockets: no mail

@@ -86,7 +86,7 @@ def test_a_chat_from_both_sides_over_real_sockets(stack: Stack) -> None:
         assert chat_id in [w["chat"]["id"] for w in queue["waiting"]]
 
         taken = answer(agent, {"action": "take", "chat_id": chat_id})
-        assert taken["chat"]["agent"]["name"] == "Sophie Moreau"
+        assert taken["chat"]["agent"]["name"] == "Sophie Moreau" and taken["context"]  # what was said to the assistant
         until(user, message("Sophie Moreau a rejoint la discussion."))
         said = ["Bonjour, ma facture FAC-2026-0101 est bloquée.", "Elle est au statut « Rejetée »."]
         for text in said:
@@ -115,7 +115,7 @@ def test_a_visitor_is_told_when_the_agent_leaves_mid_chat_and_waits_again(stack:
     conversation_id = conversation(stack, None)
     with socket(stack, conversation=conversation_id) as visitor, agent_ready(stack, "lucas") as lucas:
         chat_id = answer(visitor, {"action": "start"})["chat"]["id"]
-        assert answer(lucas, {"action": "take", "chat_id": chat_id})["type"] == "state"
+        assert answer(lucas, {"action": "take", "chat_id": chat_id})["type"] == "chat"
         until(visitor, message("Lucas Fabre a rejoint la discussion."))
 
         lucas.close()  # the agent's socket closes mid-chat ($disconnect)

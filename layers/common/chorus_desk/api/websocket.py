@@ -265,8 +265,10 @@ class SocketHandler:
             case QueueFrame():
                 agent = self._agent(ctx, connection, Forbidden(messages.CHAT_AGENTS_ONLY))
                 return queues_frame(chat.queues(ctx, agent))
-            case TakeFrame():
-                return state(chat.take(ctx, self._agent(ctx, connection, unknown_chat), frame.chat_id))
+            case TakeFrame():  # taken: the chat as the agent reads it, what the user said before and since
+                agent = self._agent(ctx, connection, unknown_chat)
+                chat.take(ctx, agent, frame.chat_id)
+                return read_frame(chat.read_as_agent(ctx, agent, frame.chat_id, 0))
             case HandOverFrame():
                 agent = self._agent(ctx, connection, unknown_chat)
                 return state(chat.hand_over(ctx, agent, frame.chat_id, frame.agent))
