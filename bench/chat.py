@@ -12,6 +12,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 import boto3
@@ -27,7 +28,7 @@ from local_stack.aws import serialize_dynamodb_writes
 from local_stack.gateway import LambdaContext
 from local_stack.template import load_handler_module, load_template, table_definition
 from tests import fixtures
-from tests.chat_support import Desk
+from tests.chat_support import CLIENT, ISSUER, JWKS_OF, Desk, id_token
 from tests.support import Api, CallLog
 
 
@@ -61,6 +62,8 @@ class Bench:
         )
         self.connect_module = load_handler_module(template, "ChatConnectFunction")
         self.connect_module.handler.ports = lambda: self.ports
+        tokens = self.connect_module.tokens().CognitoTokens(ISSUER, CLIENT, "https://keys.invalid", fetch=JWKS_OF)
+        self.connect_module.handler.verifier = lambda: tokens
         self.api = Api(template, self.ports)
         self.api.pusher = self.pusher
 
@@ -96,10 +99,10 @@ class Bench:
         assert answer.get("type") != "error", answer
         return answer
 
-    def connect_visitor(self, conversation_id: str) -> str:
+    def connect(self, **query: str) -> str:
         connection_id = secrets.token_urlsafe(8)
         context = LambdaContext.of(self.template, "ChatConnectFunction")
-        event = self.event(connection_id, "CONNECT", query={"conversation": conversation_id})
+        event = self.event(connection_id, "CONNECT", query=query)
         assert self.connect_module.lambda_handler(event, context) == {"statusCode": 200}
         self.pusher.connect(connection_id)
         return connection_id
@@ -114,8 +117,12 @@ def rows(template: dict[str, Any]) -> list[tuple[str, Counter[str], int]]:
         agent = desk.socket("sophie")
         bench.frame(agent, {"action": "availability", "available": True})
         conversation_id = desk.conversation(None)
-        counts, pushed, visitor = bench.measure(lambda: bench.connect_visitor(conversation_id))
+        counts, pushed, visitor = bench.measure(lambda: bench.connect(conversation=conversation_id))
         found.append(("$connect, a visitor's socket (its conversation read)", counts, pushed))
+        counts, pushed, _ = bench.measure(lambda: bench.connect(token=id_token("marie")))
+        found.append(
+            ("$connect, a signed-in user's socket (the IdToken checked, the memberships read)", counts, pushed)
+        )
         user_conversation = desk.conversation("marie")
         counts, pushed, _ = bench.measure(
             lambda: bench.api.call("start_chat", "marie", conversation_id=user_conversation, body={})
@@ -125,12 +132,12 @@ def rows(template: dict[str, Any]) -> list[tuple[str, Counter[str], int]]:
         found.append(("start a chat over the socket (a visitor; one agent told)", counts, pushed))
         chat_id = started["chat"]["id"]
         counts, pushed, _ = bench.measure(lambda: bench.frame(agent, {"action": "take", "chat_id": chat_id}))
-        found.append(("take a chat (the socket; the visitor and the queue told)", counts, pushed))
+        found.append(("take a chat over the socket (then read whole; the visitor told)", counts, pushed))
         for label, who, body in (
             ("a visitor's message over the socket", visitor, {"action": "send", "text": "Bonjour !"}),
             ("an agent's message over the socket", agent, {"action": "send", "chat_id": chat_id, "text": "Bonjour."}),
         ):
-            counts, pushed, _ = bench.measure(lambda who=who, body=body: bench.frame(who, body))
+            counts, pushed, _ = bench.measure(partial(bench.frame, who, body))
             found.append((label, counts, pushed))
         counts, pushed, _ = bench.measure(
             lambda: bench.api.call(

@@ -8,7 +8,7 @@ it, the frames pushed to a socket, the French error frame; every payload the JSO
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel
@@ -43,8 +43,9 @@ PUSHED: dict[str, str] = {
 def _frames() -> tuple[dict[str, type[BaseModel]], dict[str, type[BaseModel]]]:
     from chorus_desk.api.schemas.chat import CLIENT_FRAMES, SERVER_FRAMES
 
-    server = {str(model.model_fields["type"].default): model for model in SERVER_FRAMES}
-    return dict(CLIENT_FRAMES), server
+    server: dict[str, type[BaseModel]] = {str(model.model_fields["type"].default): model for model in SERVER_FRAMES}
+    client: dict[str, type[BaseModel]] = dict(CLIENT_FRAMES)
+    return client, server
 
 
 def _schemas(models: list[type[BaseModel]]) -> dict[str, Any]:
@@ -54,7 +55,9 @@ def _schemas(models: list[type[BaseModel]]) -> dict[str, Any]:
 
     client, _ = _frames()
     inputs = set(client.values())
-    keyed = [(model, "validation" if model in inputs else "serialization") for model in models]
+    keyed: list[tuple[type[BaseModel], Literal["validation", "serialization"]]] = [
+        (model, "validation" if model in inputs else "serialization") for model in models
+    ]
     _, document = models_json_schema(keyed, ref_template="#/components/schemas/{model}")
     found: dict[str, Any] = document.get("$defs", {})
     return dict(sorted(found.items()))

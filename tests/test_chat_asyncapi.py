@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import jsonschema
+import jsonschema  # type: ignore[import-untyped]
 import pytest
 import yaml
 
@@ -70,7 +70,7 @@ def test_every_frame_the_handlers_answer_and_push_is_valid_against_the_document(
 
     def send(socket: Any, frame: dict[str, Any]) -> dict[str, Any]:
         validate_request(frame)
-        answered = socket.send(frame)
+        answered: dict[str, Any] = socket.send(frame)
         answers.append(answered)
         return answered
 

@@ -20,6 +20,7 @@ from chorus_desk import bootstrap, messages
 from chorus_desk.adapters.apigateway import ApiGatewayPusher, management_endpoint
 from chorus_desk.adapters.memory_chat import MemoryPusher
 from chorus_desk.chats import SUPPORT_QUEUE, ChatState
+from chorus_desk.observability import logger
 from chorus_desk.ports import Ports
 from chorus_desk.settings import ChatSettings, load_settings
 from local_stack.aws import serialize_dynamodb_writes
@@ -347,3 +348,38 @@ def test_the_reminder_pushes_through_the_management_api_and_forgets_the_sockets_
         assert back is not None and back.state is ChatState.WAITING
     finally:
         stack.restore()
+
+
+def test_the_chat_logs_ids_and_codes_never_a_message_an_address_or_a_token(
+    stack: Stack, desk: Desk, caplog: pytest.LogCaptureFixture
+) -> None:
+    """What the functions log (rendered with their JSON formatter, as CloudWatch gets it): chat, connection and user
+    ids, codes; never the text of a message, a visitor's address, an IdToken, a frame's unknown action."""
+    secret, address = "mon mot de passe est Soleil-2026", "jeanne.visiteuse@exemple.fr"
+    token = id_token("marie")
+    logger.setLevel("INFO")
+    try:
+        agent, user = stack.socket("sophie"), stack.socket("marie", token=token)
+        agent.connect()
+        user.connect()
+        agent.send({"action": "availability", "available": True})
+        conversation_id = desk.conversation("marie")
+        chat_id = user.send({"action": "start", "conversation_id": conversation_id})["chat"]["id"]
+        agent.send({"action": "take", "chat_id": chat_id})
+        user.send({"action": "send", "conversation_id": conversation_id, "text": secret})
+        user.send(raw=json.dumps({"action": secret}))
+        agent.send({"action": "end", "chat_id": chat_id, "outcome": "CLOSE"})
+        user.send({"action": "transcript", "conversation_id": conversation_id})
+        visitor = stack.socket(conversation_id=desk.conversation(None))
+        visitor.connect()
+        visitor.send({"action": "start"})
+        visitor.send({"action": "end"})
+        visitor.send({"action": "transcript", "email": address})
+    finally:
+        logger.setLevel("CRITICAL")
+    lines = [json.loads(logger.registered_formatter.format(r)) for r in caplog.records if r.name == logger.name]
+    rendered = json.dumps(lines, ensure_ascii=False)
+    assert any(line.get("message") == "chat started" and line.get("chat_id") == chat_id for line in lines)
+    assert any(line.get("message") == "chat transcript asked" and line.get("to") == "j***@exemple.fr" for line in lines)
+    for never in (secret, address, token, fixtures.EMAILS["marie"]):
+        assert never not in rendered

@@ -15,6 +15,7 @@ import pytest
 
 from chorus_desk import messages
 from chorus_desk.adapters.memory import FixedSigningKey
+from chorus_desk.chats import Outcome
 from chorus_desk.models import utc_now
 from chorus_desk.ports import Ports
 from chorus_desk.usecases import chat
@@ -52,7 +53,7 @@ def ended_chat(desk: Desk, alias: str | None) -> chat.Requester:
     chat.take(desk.ctx(), sophie, started.session.id)
     chat.send_mine(desk.ctx(), requester, "Mon code <b>secret</b> est refusé.")
     chat.send_as_agent(desk.ctx(), sophie, started.session.id, "Réinitialisez-le depuis « Mon compte ».")
-    chat.end_as_agent(desk.ctx(), sophie, started.session.id, chat.Outcome.CLOSE)
+    chat.end_as_agent(desk.ctx(), sophie, started.session.id, Outcome.CLOSE)
     return requester
 
 

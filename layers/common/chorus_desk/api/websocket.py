@@ -83,6 +83,10 @@ class Wiring:
         return context_of(self.ports(), self.pusher(), self.settings(), self.clock())
 
 
+def _known(action: str | None) -> str | None:
+    return action if action in CLIENT_FRAMES else None
+
+
 def _error(action: str | None, exc: DeskError) -> ErrorFrame:
     details = [ErrorDetailView(field=e.field, message=e.message) for e in getattr(exc, "errors", [])]
     return ErrorFrame(action=action, code=exc.code, message=exc.message, errors=details)
@@ -159,11 +163,11 @@ class SocketHandler:
             if connection is None or connection.expires_at <= ctx.now:
                 raise NotAuthenticated(messages.CHAT_CONNECT_REFUSED)
             return dumps(self._dispatch(ctx, connection, frame))
-        except DeskError as exc:
-            logger.info("chat frame refused", action=action, error_code=exc.code)
+        except DeskError as exc:  # logged by code, the action only if it is one (a frame's text is the user's)
+            logger.info("chat frame refused", action=_known(action), error_code=exc.code)
             return dumps(_error(action, exc))
         except Exception as exc:  # the socket stays; the error is logged by type and place, not by message
-            logger.error("unexpected error on a chat frame", action=action, **failure(exc))
+            logger.error("unexpected error on a chat frame", action=_known(action), **failure(exc))
             return dumps(ErrorFrame(action=action, code="ERREUR_INTERNE", message=messages.INTERNAL_ERROR))
 
     def _parse(self, event: dict[str, Any]) -> dict[str, Any]:

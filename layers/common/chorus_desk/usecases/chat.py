@@ -74,8 +74,8 @@ MAX_TEXT = 2000  # characters of one message (the frame's bytes are limited befo
 PAGE = 200  # messages per read (a reader follows ``more`` with the last number it got)
 RETENTION = timedelta(days=7)  # a chat and its messages stay this long after their last change (the table's TTL)
 CONNECTION_LIFETIME = timedelta(hours=3)  # API Gateway closes a socket after 2 hours; its record goes after 3
-CONTEXT_TURNS = 30  # the assistant's lines an agent is shown (the latest), and their size at most
-CONTEXT_BYTES = 16_000
+CONTEXT_TURNS = 20  # the assistant's lines an agent is shown (the latest), and their size at most
+CONTEXT_BYTES = 6_000  # kept in the session item: every write of the chat pays for its size
 ATTEMPTS = 8  # a write that met another on the same chat is tried again on what it reads then
 WAITING_PAGE = 50  # chats an agent's queue shows at once (the longest waiting)
 OVERDUE_PAGE = 100  # chats the reminder tells per run
