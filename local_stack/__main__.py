@@ -30,6 +30,8 @@ from local_stack.template import ROOT, Resolver, load_template, resources_of_typ
 
 DEFAULT_STATE = ROOT / ".local-stack" / "state.json"
 LOCAL_CHAT_API = "localchat0"  # the local WebSocket API's id (what Ref ChatApi gives here)
+# The WebSocket port: the API's + 100 (a second stack is suggested the API's port + 1: they never meet).
+CHAT_PORT_OFFSET = 100
 LOCAL_CHAT_HOURS = "1-7 00:00-24:00"  # the local chat answers every day, every hour (agents still say « disponible »)
 OPENAPI_PATH = ROOT / "docs" / "openapi.json"
 
@@ -292,7 +294,7 @@ def serve(args: argparse.Namespace) -> int:
                 api_id=LOCAL_CHAT_API,
                 stage="dev",
                 host=args.host,
-                port=_chat_port(args.host, args.chat_port if args.chat_port is not None else args.port + 1),
+                port=_chat_port(args.host, args.port + CHAT_PORT_OFFSET if args.chat_port is None else args.chat_port),
                 log=_print,
             )
             servers.append(chat_server)
@@ -676,7 +678,7 @@ def main(argv: list[str] | None = None) -> int:
     p_serve.add_argument("--state-file", type=Path, default=DEFAULT_STATE)
     p_serve.add_argument("--log-level", default="WARNING", help="handlers' log level (INFO shows every action)")
     p_serve.add_argument("--no-demo-tickets", dest="demo_tickets", action="store_false")
-    p_serve.add_argument("--chat-port", type=int, help="the live chat's WebSocket port (default: the API's + 1)")
+    p_serve.add_argument("--chat-port", type=int, help="the live chat's WebSocket port (default: the API's + 100)")
     p_serve.add_argument(
         "--stop-with-parent", action="store_true", help="stop when the parent exits, or when make is interrupted"
     )

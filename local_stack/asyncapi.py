@@ -132,9 +132,9 @@ def build_document() -> dict[str, Any]:
                 },
             },
             "local": {
-                "host": "127.0.0.1:3001",
+                "host": "127.0.0.1:3100",
                 "protocol": "ws",
-                "description": "La pile locale (make dev : le port de l'API + 1 ; make chat WHO=… pour essayer).",
+                "description": "La pile locale (make dev : le port de l'API + 100 ; make chat WHO=… pour essayer).",
             },
         },
         "channels": {
