@@ -19,7 +19,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 PY313 := $(or $(lastword $(wildcard $(shell pyenv root 2>/dev/null)/versions/3.13*/bin/python3.13)),$(shell command -v python3.13 2>/dev/null | grep -v /shims/))
 
 
-.PHONY: help dev token mail events tick bench bench-peer bench-web test check lint format typecheck openapi openapi-check validate checkov build unit e2e fuzz pytest deploy-web clean web web-check web-schema browser
+.PHONY: help dev token chat mail events tick bench bench-peer bench-web test check lint format typecheck openapi openapi-check validate checkov build unit e2e fuzz pytest deploy-web clean web web-check web-schema browser
 
 help: ## List the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -48,6 +48,9 @@ mail: $(VENV)/.installed ## List the mails the local stack sent (SES), with thei
 events: $(VENV)/.installed ## List the events the local stack put on its bus: the tickets' lifecycle (LAST=n: the last n only)
 	@$(PY) -m local_stack events $(if $(LAST),--last $(LAST)) $(if $(STATE),--state-file $(STATE))
 
+chat: $(VENV)/.installed ## The live chat in this terminal, on the running stack: WHO=sophie (an agent), then WHO=marie or WHO=visiteur in another
+	@$(PY) -m local_stack chat $(WHO) $(if $(STATE),--state-file $(STATE))
+
 tick: $(VENV)/.installed ## Run the schedules once in the running stack (the automatic closing): NOW=2027-01-15T03:00:00Z or DAYS=16 to simulate time
 	@$(PY) -m local_stack tick $(if $(NOW),--now $(NOW)) $(if $(DAYS),--days $(DAYS)) $(if $(STATE),--state-file $(STATE))
 
@@ -60,6 +63,7 @@ bench: $(VENV)/.installed ## Counts and ratios: DynamoDB calls, read cost vs tab
 	PYTHONPATH=layers/common $(PY) -m bench.directory --structures 1000 100000
 	PYTHONPATH=layers/common $(PY) -m bench.cost
 	$(PY) -m bench.load --clients 50 --seconds 30 --requests 10000
+	PYTHONPATH=layers/common $(PY) -m bench.chat
 	$(MAKE) --no-print-directory bench-web
 
 # The peer of bench-peer in its own virtualenv, created like .venv-fuzz: django-helpdesk and Django, pinned.
@@ -116,11 +120,13 @@ format: $(VENV)/.installed ## Format and auto-fix with ruff
 typecheck: $(VENV)/.installed ## mypy (strict) on the domain, functions, local stack, tests, bench, fuzz and scripts
 	$(VENV)/bin/mypy layers/common/chorus_desk functions local_stack tests bench fuzz scripts
 
-openapi: $(VENV)/.installed ## Regenerate docs/openapi.json from the code
+openapi: $(VENV)/.installed ## Regenerate docs/openapi.json and docs/asyncapi.yaml (the live chat) from the code
 	$(PY) -m local_stack openapi
+	$(PY) -m local_stack asyncapi
 
-openapi-check: $(VENV)/.installed ## Fail if docs/openapi.json and the code disagree
+openapi-check: $(VENV)/.installed ## Fail if docs/openapi.json or docs/asyncapi.yaml and the code disagree
 	$(PY) -m local_stack openapi --check
+	$(PY) -m local_stack asyncapi --check
 
 validate: $(SAM_VENV)/.installed ## sam validate --lint (cfn-lint), then cfn-lint with its informational rules too
 	$(SAM) validate --lint

@@ -5,7 +5,9 @@ python -m local_stack token marie              print an IdToken for a demo user 
 python -m local_stack mail [--last 3]          print the mails the running stack sent (SES), with their text
 python -m local_stack events [--last 3]        print the events it put on its buses (the tickets' lifecycle)
 python -m local_stack tick [--days 16]         run the schedules once in the running stack (at now, --now, +days)
+python -m local_stack chat marie               the live chat from a terminal, as a demo user (an agent: sophie)
 python -m local_stack openapi [--check]        write (or check) docs/openapi.json
+python -m local_stack asyncapi [--check]       write (or check) docs/asyncapi.yaml (the live chat's protocol)
 """
 
 from __future__ import annotations
@@ -27,6 +29,10 @@ from typing import Any
 from local_stack.template import ROOT, Resolver, load_template, resources_of_type
 
 DEFAULT_STATE = ROOT / ".local-stack" / "state.json"
+LOCAL_CHAT_API = "localchat0"  # the local WebSocket API's id (what Ref ChatApi gives here)
+# The WebSocket port: the API's + 100 (a second stack is suggested the API's port + 1: they never meet).
+CHAT_PORT_OFFSET = 100
+LOCAL_CHAT_HOURS = "1-7 00:00-24:00"  # the local chat answers every day, every hour (agents still say « disponible »)
 OPENAPI_PATH = ROOT / "docs" / "openapi.json"
 
 
@@ -210,8 +216,13 @@ def serve(args: argparse.Namespace) -> int:
     # of the mails point at the portal's status page this stack serves (/suivi#<token>).
     # COMPANY_REGISTRY=LOCAL: the structures' functions ask the built-in registry of demo establishments, never
     # INSEE (adapters/local_registry.py).
-    parameters = {"Stage": "dev", "StatusPageUrl": f"{api_url}/suivi", "CompanyRegistry": "LOCAL"}
-    resolver = Resolver(template, parameters=parameters, names=dict(aws.LOCAL_NAMES))
+    parameters = {
+        "Stage": "dev",
+        "StatusPageUrl": f"{api_url}/suivi",
+        "CompanyRegistry": "LOCAL",
+        "ChatOfficeHours": LOCAL_CHAT_HOURS,
+    }
+    resolver = Resolver(template, parameters=parameters, names={**aws.LOCAL_NAMES, "ChatApi": LOCAL_CHAT_API})
     _functions_environment(template, resolver, args.log_level)
     moto_port = aws.free_port()
     endpoint = f"http://127.0.0.1:{moto_port}"
@@ -220,6 +231,7 @@ def serve(args: argparse.Namespace) -> int:
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)
     moto.start()
     pollers: list[Any] = []
+    servers: list[Any] = []  # the local WebSocket server, once built
     buses: list[Any] = []  # the local EventBridge, once started (GET /_local/events reads its last events)
     stop_bus: Callable[[], None] = _nothing
     stop_router: Callable[[], None] = _nothing
@@ -242,7 +254,12 @@ def serve(args: argparse.Namespace) -> int:
         invoked = workflows.create_functions(template, resolver, lambda service: aws.client(service, endpoint))
         machines = workflows.create_state_machines(template, resolver, lambda service: aws.client(service, endpoint))
         # Again: with the secret's, buckets' and state machines' names.
+        resolver.names["UserPoolClient"] = identities.client_id
         _functions_environment(template, resolver, args.log_level)
+        # The live chat: its functions push through the local stack's stand-in for the management API, and $connect
+        # reads the pool's keys from moto (Cognito's public address for them, in AWS).
+        os.environ["CHAT_CALLBACK_URL"] = f"{api_url}/_local/chat/{LOCAL_CHAT_API}/dev"
+        os.environ["CHAT_JWKS_URL"] = f"{endpoint}/{identities.user_pool_id}/.well-known/jwks.json"
 
         from chorus_desk import bootstrap
         from local_stack import demo, events, schedules, streams
@@ -268,6 +285,23 @@ def serve(args: argparse.Namespace) -> int:
         )
         ((_, api_spec),) = resources_of_type(template, "AWS::Serverless::Api").items()
         answers = CaptchaAnswers()
+        from local_stack.websocket import LocalSocketServer, socket_api
+
+        chat_api = socket_api(template)
+        chat_server = None
+        if chat_api is not None:
+            chat_server = LocalSocketServer(
+                chat_api,
+                handler_of=lambda function: handler_of(template, function),
+                lock_of=lambda function: gateway.lock(function),  # noqa: PLW0108 (the gateway is built below)
+                context_of=lambda function: LambdaContext.of(template, function),
+                api_id=LOCAL_CHAT_API,
+                stage="dev",
+                host=args.host,
+                port=_chat_port(args.host, args.port + CHAT_PORT_OFFSET if args.chat_port is None else args.chat_port),
+                log=_print,
+            )
+            servers.append(chat_server)
         gateway = Gateway(
             template,
             resolver.resolve(api_spec["Properties"]),
@@ -286,6 +320,7 @@ def serve(args: argparse.Namespace) -> int:
                     lock_of=gateway.lock,
                     context_of=lambda function: LambdaContext.of(template, function),
                 ),
+                chat=chat_server,
             ),
         )
         for function in resources_of_type(template, "AWS::Serverless::Function"):
@@ -344,6 +379,7 @@ def serve(args: argparse.Namespace) -> int:
             ),
             connect=(endpoint,),  # the browser posts attachments straight to the embedded S3
         )
+        chat_url = chat_server.start() if chat_server is not None else None
         server = make_server(args.host, args.port, portal, threaded=True, fd=listener.fileno())
         listener.close()  # the server listens on its own duplicate of the socket
         _write_state(
@@ -358,6 +394,7 @@ def serve(args: argparse.Namespace) -> int:
                 "password": demo.DEMO_PASSWORD,
                 "users": {u.alias: u.email for u in demo.USERS},
                 "buckets": buckets,
+                "websocket": chat_url,
             },
         )
         # Ctrl-C (SIGINT) and SIGTERM stop the stack cleanly, even when a shell started it in the
@@ -367,7 +404,9 @@ def serve(args: argparse.Namespace) -> int:
         if args.stop_with_parent:
             _watch_parent(server.shutdown)
         try:
-            _banner(api_url, endpoint, numbers, state_file, buckets, resolver.ref("MalwareScanning"), machines)
+            _banner(
+                api_url, endpoint, numbers, state_file, buckets, resolver.ref("MalwareScanning"), machines, chat_url
+            )
             server.serve_forever()
         except KeyboardInterrupt:
             pass
@@ -377,12 +416,23 @@ def serve(args: argparse.Namespace) -> int:
         listener.close()
         stop_router()
         stop_bus()
+        for started in servers:
+            started.stop()
         for poller in pollers:
             poller.stop()
         moto.stop()
         _remove_own_state(state_file)
     print("Local stack stopped.", flush=True)
     return 0
+
+
+def _chat_port(host: str, wanted: int) -> int:
+    """The live chat's port: ``wanted`` if it is free, else any free one (printed in the banner and the state)."""
+    try:
+        with socket.create_server((host, wanted)):
+            return wanted
+    except OSError:
+        return 0
 
 
 def _nothing() -> None:
@@ -408,6 +458,7 @@ def _banner(
     buckets: dict[str, str],
     scanning: str,
     machines: dict[str, str] | None = None,
+    chat_url: str | None = None,
 ) -> None:
     from local_stack import demo
 
@@ -426,6 +477,14 @@ def _banner(
         f"  Ticket events  make events{_state_option(state_file, 'STATE=')}   "
         f"(JSON: {api_url}/_local/events; local only)",
         f"  Captcha answer {api_url}/_local/captcha/<id>   (local only)",
+        *(
+            [
+                f"  Live chat      {chat_url}/?token=<IdToken>  or  ?conversation=<id>   "
+                f"(try it: make chat WHO=sophie, then make chat WHO=marie{_state_option(state_file, 'STATE=')})"
+            ]
+            if chat_url
+            else []
+        ),
         f"  Status page    {api_url}/suivi#<token>   (the portal's page the mails link to)",
         *([f"  Attachments    s3://{attachments}   ({scan})"] if attachments else []),
         *[
@@ -573,6 +632,16 @@ def tick(args: argparse.Namespace) -> int:
     return 0
 
 
+def chat_client(args: argparse.Namespace) -> int:
+    """`make chat WHO=…`: one side of the live chat in a terminal (local_stack/chat_client.py)."""
+    from local_stack.chat_client import run
+
+    state = _live_state(args.state_file)
+    if state is None:
+        return 1
+    return run(state, args.user)
+
+
 def openapi(args: argparse.Namespace) -> int:
     from local_stack.openapi import build_document, render
     from local_stack.template import prepare_environment
@@ -591,6 +660,21 @@ def openapi(args: argparse.Namespace) -> int:
     OPENAPI_PATH.parent.mkdir(parents=True, exist_ok=True)
     OPENAPI_PATH.write_text(text, encoding="utf-8")
     print(f"wrote {OPENAPI_PATH.relative_to(ROOT)}")
+    return 0
+
+
+def asyncapi(args: argparse.Namespace) -> int:
+    from local_stack.asyncapi import ASYNCAPI_PATH, build_document, render
+
+    text = render(build_document())
+    if args.check:
+        if not ASYNCAPI_PATH.exists() or ASYNCAPI_PATH.read_text(encoding="utf-8") != text:
+            print(f"{ASYNCAPI_PATH.relative_to(ROOT)} is out of date: run `make openapi`.", file=sys.stderr)
+            return 1
+        print(f"{ASYNCAPI_PATH.relative_to(ROOT)} is up to date.")
+        return 0
+    ASYNCAPI_PATH.write_text(text, encoding="utf-8")
+    print(f"wrote {ASYNCAPI_PATH.relative_to(ROOT)}")
     return 0
 
 
@@ -620,6 +704,7 @@ def main(argv: list[str] | None = None) -> int:
     p_serve.add_argument("--state-file", type=Path, default=DEFAULT_STATE)
     p_serve.add_argument("--log-level", default="WARNING", help="handlers' log level (INFO shows every action)")
     p_serve.add_argument("--no-demo-tickets", dest="demo_tickets", action="store_false")
+    p_serve.add_argument("--chat-port", type=int, help="the live chat's WebSocket port (default: the API's + 100)")
     p_serve.add_argument(
         "--stop-with-parent", action="store_true", help="stop when the parent exits, or when make is interrupted"
     )
@@ -644,9 +729,16 @@ def main(argv: list[str] | None = None) -> int:
     p_tick.add_argument("--days", help="that many days later (e.g. 16: a ticket resolved today is then due)")
     p_tick.add_argument("--state-file", type=Path, default=DEFAULT_STATE)
     p_tick.set_defaults(run=tick)
+    p_chat = commands.add_parser("chat", help="the live chat from a terminal, as a demo user or a visitor")
+    p_chat.add_argument("user", help="demo alias (an agent: sophie, lucas; a user: marie…) or 'visiteur'")
+    p_chat.add_argument("--state-file", type=Path, default=DEFAULT_STATE)
+    p_chat.set_defaults(run=chat_client)
     p_openapi = commands.add_parser("openapi", help="write docs/openapi.json from the code")
     p_openapi.add_argument("--check", action="store_true", help="fail if docs/openapi.json differs from the code")
     p_openapi.set_defaults(run=openapi)
+    p_asyncapi = commands.add_parser("asyncapi", help="write docs/asyncapi.yaml from the code (the live chat)")
+    p_asyncapi.add_argument("--check", action="store_true", help="fail if docs/asyncapi.yaml differs from the code")
+    p_asyncapi.set_defaults(run=asyncapi)
     p_seed = commands.add_parser("seed-demo", help="put the demo users and structures into a deployed stack")
     p_seed.add_argument("--table-name", required=True, help="the stack's TableName output")
     p_seed.add_argument("--user-pool-id", required=True, help="the stack's UserPoolId output")

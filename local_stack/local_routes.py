@@ -8,6 +8,10 @@ GET /_local/suivi               a bare stand-in for the portal's status page (th
                                 (#<token>) and sends it in the body of POST /public/status, as the portal does
 POST /_local/tick[?now=…&days=…] runs the template's schedules once (the automatic closing), as due now, at
                                 ``now`` (ISO 8601 with its zone) or ``days`` days later (local_stack/schedules.py)
+POST|GET /_local/chat/<api>/<stage>/@connections/<id>
+                                the live chat's management API (PostToConnection, GetConnection):
+                                a frame sent on the local WebSocket server's socket, 410 GoneException for one that
+                                is closed (local_stack/websocket.py)
 
 The gateway asks them first for any path under /_local/; they answer None for the paths they do not have.
 """
@@ -198,11 +202,13 @@ class LocalRoutes:
         *,
         events: Callable[[], list[dict[str, Any]]] = list,
         tick: Callable[[str | None, str | None], list[dict[str, Any]]] | None = None,
+        chat: Any | None = None,
     ) -> None:
         self._answers = answers
         self._mails = mails
         self._events = events
         self._tick = tick
+        self._chat = chat  # the local WebSocket server (push, is_open), once started
         self._map = Map(
             [
                 Rule("/_local/mails", methods=["GET"], endpoint="mails"),
@@ -210,6 +216,11 @@ class LocalRoutes:
                 Rule("/_local/tick", methods=["POST"], endpoint="tick"),
                 Rule("/_local/captcha/<challenge_id>", methods=["GET"], endpoint="captcha"),
                 Rule("/_local/suivi", methods=["GET"], endpoint="status_page"),
+                Rule(
+                    "/_local/chat/<api>/<stage>/@connections/<connection_id>",
+                    methods=["POST", "GET"],
+                    endpoint="chat",
+                ),
             ],
             strict_slashes=False,
         )
@@ -225,6 +236,8 @@ class LocalRoutes:
             return _json(self._events())
         if endpoint == "tick":
             return self._run_schedules(request)
+        if endpoint == "chat":
+            return self._manage(request, str(arguments["connection_id"]))
         if endpoint == "status_page":
             return Response(STATUS_PAGE, content_type="text/html; charset=utf-8", headers={"Cache-Control": "no-store"})
         challenge_id = str(arguments["challenge_id"])
@@ -232,6 +245,18 @@ class LocalRoutes:
         if answer is None:
             return _json({"message": f"No captcha challenge {challenge_id} drawn by this stack is stored."}, 404)
         return _json({"id": challenge_id, "answer": answer})
+
+    def _manage(self, request: Request, connection_id: str) -> Response:
+        """API Gateway's management API of the WebSocket API, as botocore reads its answers."""
+        server = self._chat
+        if server is None or not server.is_open(connection_id):
+            body = {"message": f"Connection {connection_id} is gone."}
+            return _gone(body)
+        if request.method == "POST" and not server.push(connection_id, request.get_data()):
+            return _gone({"message": f"Connection {connection_id} is gone."})
+        if request.method == "GET":
+            return _json({"identity": {"sourceIp": "127.0.0.1"}})
+        return Response(status=200)
 
     def _run_schedules(self, request: Request) -> Response:
         from local_stack.schedules import TickError
@@ -242,6 +267,13 @@ class LocalRoutes:
             return _json(self._tick(request.args.get("now"), request.args.get("days")))
         except TickError as error:
             return _json({"message": str(error)}, 400)
+
+
+def _gone(body: dict[str, Any]) -> Response:
+    """410 GoneException, as API Gateway answers PostToConnection for a closed socket."""
+    reply = _json(body, 410)
+    reply.headers["x-amzn-ErrorType"] = "GoneException"
+    return reply
 
 
 def _json(value: Any, status: int = 200) -> Response:

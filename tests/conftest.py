@@ -44,6 +44,11 @@ os.environ.update(
         "FAQ_LINK_MANAGER": "https://communaute.example.fr/gestionnaires",
         "FAQ_LINK_SUBCONTRACTING": "https://communaute.example.fr/sous-traitance",
         "FAQ_LINK_STRUCTURES": "https://communaute.example.fr/structures",
+        # The live chat: its WebSocket API's id (the management API's address), the agents' hours (every day, every
+        # hour: the tests set their own clock where the hours matter), the pool's app client ($connect's audience).
+        "CHAT_API_ID": "chatapi123",
+        "CHAT_OFFICE_HOURS": "1-7 00:00-24:00",
+        "USER_POOL_CLIENT_ID": "chat-test-client",
     }
 )
 

@@ -90,6 +90,11 @@ REASONS: dict[tuple[str, str, str | None], str] = {
         "a refused non-connected request sent with an Idempotency-Key frees its key (api/idempotency.py deletes "
         "the in-progress record); recorded on the tickets function by tests/test_idempotency.py, the same code"
     ),
+    ("PublicChatFunction", "PublicChatFunctionRolePolicy1", None): (
+        "the public chat counts an address's chats and messages under the pseudonym key read by the same adapter as "
+        "the public assistant's and the non-connected form's (recorded by tests/test_invitations.py); its handler "
+        "tests give it a fixed key"
+    ),
     ("*", "SireneKey", None): (
         "the INSEE key is read only with CompanyRegistry=INSEE; the tests and the local stack run the LOCAL "
         "registry (no key, no network), and tests/test_sirene.py reads the key through the adapter itself"
@@ -366,7 +371,28 @@ def requests_of(record: Mapping[str, Any]) -> list[Request]:
     if service == "sqs":
         queue = str(call["QueueUrl"]).rstrip("/").rsplit("/", 1)[-1]
         return [Request(f"sqs:{operation}", f"arn:aws:sqs:{region}:{ACCOUNT}:{queue}")]
+    if service == "apigatewaymanagementapi" and operation in MANAGEMENT_METHODS:
+        api, stage = management_stage(str(call["endpoint"]))
+        method = MANAGEMENT_METHODS[operation]
+        resource = f"arn:aws:execute-api:{region}:{ACCOUNT}:{api}/{stage}/{method}/@connections/{call['ConnectionId']}"
+        return [Request("execute-api:ManageConnections", resource)]
     raise Unknown(f"{service} {operation}")
+
+
+# The WebSocket API's management API (the live chat's pushes): each call is execute-api:ManageConnections on
+# <api id>/<stage>/<method>/@connections/<connection id>.
+MANAGEMENT_METHODS = {"PostToConnection": "POST", "GetConnection": "GET", "DeleteConnection": "DELETE"}
+
+
+def management_stage(endpoint: str) -> tuple[str, str]:
+    """The API id and stage a management client talks to: ``https://<api>.execute-api.<region>.amazonaws.com/<stage>``,
+    or the local stack's stand-in, ``http://127.0.0.1:<port>/_local/chat/<api>/<stage>``."""
+    found = re.match(r"^https?://([^./]+)\.execute-api\.[^/]+/([^/]+)/?$", endpoint)
+    local = re.match(r"^https?://[^/]+/_local/chat/([^/]+)/([^/]+)/?$", endpoint)
+    match = found or local
+    if match is None:
+        raise Unknown(f"management API endpoint {endpoint}")
+    return match.group(1), match.group(2)
 
 
 # ------------------------------------------------------------------------------------------- the evaluation

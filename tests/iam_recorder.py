@@ -165,6 +165,7 @@ _PARAMETERS = {
     "stepfunctions": ("stateMachineArn", "name"),
     "cognito-idp": ("UserPoolId",),
     "sqs": ("QueueUrl",),
+    "apigatewaymanagementapi": ("ConnectionId",),
 }
 
 
@@ -246,6 +247,8 @@ def _record(client: Any, operation: str, params: dict[str, Any], outcome: str, f
         return
     service = client.meta.service_model.service_name
     call = described(service, operation, params)
+    if service == "apigatewaymanagementapi":  # the API and stage are the client's endpoint, not a parameter
+        call["endpoint"] = client.meta.endpoint_url
     for recorder in _active:
         recorder.add(function, service, operation, client.meta.region_name, call, outcome)
 

@@ -20,6 +20,7 @@ from unittest import mock
 
 from chorus_desk import bootstrap, files
 from chorus_desk.adapters.local_registry import LocalRegistry
+from chorus_desk.adapters.memory.chat import MemoryPusher
 from chorus_desk.adapters.memory.files import MemoryFiles
 from chorus_desk.adapters.memory.invitations import MemoryInvitationRequests, MemoryInvitations
 from chorus_desk.adapters.memory.signing import FixedSigningKey
@@ -31,6 +32,7 @@ from chorus_desk.ports import (
     InvitationRequests,
     Invitations,
     Ports,
+    Pusher,
     SigningKey,
     Workflow,
 )
@@ -249,6 +251,8 @@ class Api:
         # ``invitations.resent``) when ``deliver_resend_requests`` hands it the requests.
         self.resend_requests: InvitationRequests = MemoryInvitationRequests()
         self.invitations = MemoryInvitations()
+        # The live chat's sockets: what each was pushed (a test may give a real adapter instead).
+        self.pusher: Pusher = MemoryPusher()
         self.routes: dict[str, Route] = {snake(r.name): r for r in api_routes(template)}
         self._overrides: list[dict[Callable[..., Any], Callable[..., Any]]] = []
         for function in sorted({r.function for r in self.routes.values()}):
@@ -259,6 +263,7 @@ class Api:
             overrides[bootstrap.workflow] = self._workflow
             overrides[bootstrap.resend_requests] = self._resend_requests
             overrides[bootstrap.pseudonym_key] = self._pseudonym_key
+            overrides[bootstrap.pusher] = self._pusher
             overrides.pop(bootstrap.files_settings, None)
             self._overrides.append(overrides)
         self.signing_key: SigningKey = FixedSigningKey()
@@ -305,6 +310,9 @@ class Api:
     def _pseudonym_key(self) -> SigningKey:
         return self.pseudonym_key
 
+    def _pusher(self) -> Pusher:
+        return self.pusher
+
     def _signing_key(self) -> SigningKey:
         return self.signing_key
 
@@ -342,6 +350,7 @@ class Api:
         siret: str | None = None,
         operation_id: str | None = None,
         conversation_id: str | None = None,
+        chat_id: str | None = None,
     ) -> Reply:
         spec = self.routes[route]
         event = copy.deepcopy(sample_event(route))
@@ -351,6 +360,7 @@ class Api:
             "siret": siret,
             "operation_id": operation_id,
             "conversation_id": conversation_id,
+            "chat_id": chat_id,
         }
         if any(value is not None for value in parameters.values()):
             given = {name: str(value) for name, value in parameters.items() if value is not None}

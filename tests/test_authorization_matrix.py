@@ -51,6 +51,8 @@ class Guard(Enum):
     SUPPORT = "the technical support only"
     PUBLIC = "anyone (no authorizer): the catalogue, the non-connected form, the public assistant"
     PUBLIC_CONVERSATION = "anyone holding the public conversation's id"
+    CHAT = "a live chat: the agents of its queue (the support's, or a business service's for its own tickets)"
+    AGENT = "an agent's own queues: the members of a team or of a public structure"
 
 
 GUARDS: dict[str, Guard] = {
@@ -95,6 +97,27 @@ GUARDS: dict[str, Guard] = {
     "get_public_conversation": Guard.PUBLIC_CONVERSATION,
     "send_public_message": Guard.PUBLIC_CONVERSATION,
     "give_public_feedback": Guard.PUBLIC_CONVERSATION,
+    # The live chat (tests/test_chat_api.py): the user's side by their conversation, the agents' by the chat's queue.
+    "start_chat": Guard.CONVERSATION,
+    "read_chat": Guard.CONVERSATION,
+    "send_chat_message": Guard.CONVERSATION,
+    "leave_chat": Guard.CONVERSATION,
+    "rate_chat": Guard.CONVERSATION,
+    "mail_chat_transcript": Guard.CONVERSATION,
+    "list_chat_queues": Guard.AGENT,
+    "set_chat_availability": Guard.AGENT,
+    "read_agent_chat": Guard.CHAT,
+    "take_chat": Guard.CHAT,
+    "send_agent_message": Guard.CHAT,
+    "hand_over_chat": Guard.CHAT,
+    "end_chat": Guard.CHAT,
+    "get_chat_satisfaction": Guard.SUPPORT,
+    "start_public_chat": Guard.PUBLIC_CONVERSATION,
+    "read_public_chat": Guard.PUBLIC_CONVERSATION,
+    "send_public_chat_message": Guard.PUBLIC_CONVERSATION,
+    "leave_public_chat": Guard.PUBLIC_CONVERSATION,
+    "rate_public_chat": Guard.PUBLIC_CONVERSATION,
+    "mail_public_chat_transcript": Guard.PUBLIC_CONVERSATION,
 }
 
 
@@ -171,6 +194,7 @@ def test_nobody_and_an_anonymous_visitor_get_401_on_every_signed_in_route(api: A
         "attachment_id": "a" * 22 if "{attachment_id}" in NAMES[route].path else None,
         "conversation_id": "c" * 22 if "{conversation_id}" in NAMES[route].path else None,
         "operation_id": "inactivation-x" if "{operation_id}" in NAMES[route].path else None,
+        "chat_id": "h" * 22 if "{chat_id}" in NAMES[route].path else None,
     }
     no_headers: dict[str, str] = {}
     for headers in (no_headers, {"Authorization": ""}):  # no claims at all; an empty header (a visitor's browser)
@@ -332,6 +356,42 @@ def test_a_public_conversation_is_its_visitors_only_by_its_id(api: Api, route: s
     reply = api.call(route, None, conversation_id=guessed, body=valid_body(route))
     assert reply.status == 404, reply.body
     assert api.call("get_public_conversation", None, conversation_id=conversation_id).body == before
+
+
+# ------------------------------------------------------------------------------------------------ live chats
+def _support_chat(api: Api) -> str:
+    """A chat of Marie's waiting in the support's queue (Sophie available)."""
+    assert api.call("set_chat_availability", "sophie", body={"available": True}).status == 200
+    conversation_id = api.call("start_conversation", "marie").body["id"]
+    started = api.call("start_chat", "marie", conversation_id=conversation_id, body={})
+    assert started.status == 200, started.body
+    return str(started.body["chat"]["id"])
+
+
+@pytest.mark.parametrize("route", routes(Guard.CHAT))
+@pytest.mark.parametrize("caller", ["nora", "ines", "claire"])
+def test_a_chat_is_its_queues_agents_only_and_others_get_the_unknown_chats_answer(
+    api: Api, route: str, caller: str
+) -> None:
+    """Nora (a company), Inès (a business service) and Claire (a public structure's manager) get, on every agent
+    route, what a chat that does not exist gets; the chat is unchanged and nothing of it is named."""
+    chat_id = _support_chat(api)
+    before = api.ports.chats.load(chat_id)
+    reply = api.call(route, caller, chat_id=chat_id, body=valid_body(route))
+    unknown = api.call(route, caller, chat_id="Zz" + chat_id[2:], body=valid_body(route))
+    assert reply.status == unknown.status == 404, reply.body
+    assert without(reply.body, chat_id) == without(unknown.body, "Zz" + chat_id[2:])
+    assert api.ports.chats.load(chat_id) == before
+    assert not leaked(reply, FOREIGN_NAMES)
+
+
+@pytest.mark.parametrize("route", routes(Guard.AGENT))
+@pytest.mark.parametrize("caller", ["nora", "marie"])
+def test_a_user_who_answers_no_queue_is_refused_the_agents_routes(api: Api, route: str, caller: str) -> None:
+    reply = api.call(route, caller, body=valid_body(route))
+    assert (reply.status, reply.body["code"]) == (403, "ACTION_INTERDITE")
+    assert api.ports.chats.seats("TEAM#SUPPORT") == []
+    assert api.call(route, "lucas", body=valid_body(route)).status == 200
 
 
 # --------------------------------------------------------------------------------------------- support only

@@ -47,7 +47,8 @@ MORE_POLICY_TEMPLATES = [
     ("AWSSecretsManagerGetSecretValuePolicy", {"SecretArn": {"Ref": "PseudonymSecret"}}),
     ("EventBridgePutEventsPolicy", {"EventBusName": {"Ref": "DeskBus"}}),
 ]
-SERVICES = ("dynamodb:", "ses:", "s3:", "states:", "ssm:", "cognito-idp:")  # what the inline statements may grant
+# What the inline statements may grant (execute-api: the live chat's PostToConnection, on its own API only).
+SERVICES = ("dynamodb:", "ses:", "s3:", "states:", "ssm:", "cognito-idp:", "execute-api:")
 
 
 def statements(spec: dict[str, Any]) -> list[dict[str, Any]]:
@@ -88,6 +89,13 @@ PUBLIC_ROUTES = {
     ("GET", "/public/assistant/conversations/{conversation_id}"),
     ("POST", "/public/assistant/conversations/{conversation_id}/messages"),
     ("POST", "/public/assistant/conversations/{conversation_id}/feedback"),
+    # The live chat of an anonymous visitor, by their conversation's id (tests/test_chat_api.py).
+    ("POST", "/public/assistant/conversations/{conversation_id}/chat"),
+    ("GET", "/public/assistant/conversations/{conversation_id}/chat"),
+    ("POST", "/public/assistant/conversations/{conversation_id}/chat/messages"),
+    ("POST", "/public/assistant/conversations/{conversation_id}/chat/end"),
+    ("POST", "/public/assistant/conversations/{conversation_id}/chat/feedback"),
+    ("POST", "/public/assistant/conversations/{conversation_id}/chat/transcript"),
 }
 # What a function open without a token may do on the table: single items and one partition, never a Scan, never
 # an index (they hold other users' lists), never a batch read.
@@ -111,11 +119,15 @@ def test_no_catch_all_route_and_every_route_but_the_public_ones_is_authorized(te
 
 def test_public_functions_reach_the_table_item_by_item_only(template: dict[str, Any]) -> None:
     public = {r.function for r in api_routes(template) if not r.authorized}
-    assert public == {"CatalogueFunction", "PublicFunction", "PublicAssistantFunction"}
+    assert public == {"CatalogueFunction", "PublicFunction", "PublicAssistantFunction", "PublicChatFunction"}
     for function in public:
         spec = template["Resources"][function]
         assert all(not r.authorized for r in api_routes(template) if r.function == function), function
         for statement in statements(spec):
+            if statement.get("Sid") == "PushToSockets":  # the public chat pushes to the chat's sockets, nothing else
+                assert as_list(statement["Action"]) == ["execute-api:ManageConnections"], function
+                assert "${ChatApi}/${Stage}/POST/@connections/*" in statement["Resource"]["Fn::Sub"], function
+                continue
             assert set(as_list(statement["Action"])) <= PUBLIC_TABLE_ACTIONS, function
             assert as_list(statement["Resource"]) == [{"Fn::GetAtt": ["DeskTable", "Arn"]}], function
     assert "Policies" not in template["Resources"]["CatalogueFunction"]["Properties"]  # the catalogue is code
@@ -197,7 +209,8 @@ def test_the_mail_consumer_reads_the_table_stream_with_bounded_retries_and_a_dea
 def test_the_mail_filter_lets_through_exactly_the_new_history_events_that_are_mailed(
     template: dict[str, Any],
 ) -> None:
-    events, _operations = mail_stream_event(template)["FilterCriteria"]["Filters"]  # tests/test_operation_mail.py
+    # The operations' filter: tests/test_operation_mail.py; the chat transcripts': tests/test_chat_transcript.py.
+    events, _operations, _transcripts = mail_stream_event(template)["FilterCriteria"]["Filters"]
     pattern = json.loads(events["Pattern"])
     assert pattern["eventName"] == ["INSERT"]
     image = pattern["dynamodb"]["NewImage"]
@@ -282,6 +295,11 @@ def test_public_post_routes_have_their_own_lower_throttling(template: dict[str, 
         "/public/assistant/conversations",
         "/public/assistant/conversations/{conversation_id}/messages",
         "/public/assistant/conversations/{conversation_id}/feedback",
+        "/public/assistant/conversations/{conversation_id}/chat",
+        "/public/assistant/conversations/{conversation_id}/chat/messages",
+        "/public/assistant/conversations/{conversation_id}/chat/end",
+        "/public/assistant/conversations/{conversation_id}/chat/feedback",
+        "/public/assistant/conversations/{conversation_id}/chat/transcript",
     }
     for route in posts:
         own = settings[("/" + route.path.replace("/", "~1"), "POST")]  # API Gateway escapes "/" as "~1"

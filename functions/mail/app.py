@@ -1,5 +1,5 @@
-"""Mail: the consumer of the table's stream that sends every mail of a ticket's life, and the outcome of a
-structure's inactivation, through SES, once.
+"""Mail: the consumer of the table's stream that sends every mail of a ticket's life, the outcome of a
+structure's inactivation, and a live chat's transcript asked at its end, through SES, once.
 
 Each stream record of a new history event or of a finished operation (the template's filters let only those
 through) is one item of a Powertools batch: a record whose mail could not leave (SES down) is reported as
@@ -21,7 +21,14 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from chorus_desk import bootstrap
 from chorus_desk.observability import logger, metrics, tracer
 from chorus_desk.settings import MailSettings, load_settings
-from chorus_desk.usecases.mail import MailKind, RecipientCap, StatusLinks, deliver_event, deliver_operation
+from chorus_desk.usecases.mail import (
+    MailKind,
+    RecipientCap,
+    StatusLinks,
+    deliver_chat_transcript,
+    deliver_event,
+    deliver_operation,
+)
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -80,6 +87,11 @@ def record_handler(record: DynamoDBRecord) -> None:
         deliver_event(bootstrap.ports(), bootstrap.mailer(), composer, status_links(), number, seq, recipient_cap())
     elif image and entity == "OPERATION" and event in ("INSERT", "MODIFY"):
         deliver_operation(bootstrap.ports(), bootstrap.mailer(), composer, str(image["id"]))  # mailed once finished
+    elif image and entity == "CHAT_TRANSCRIPT" and event == "INSERT":
+        chat_id = str(image["chat_id"])
+        deliver_chat_transcript(
+            bootstrap.ports(), bootstrap.mailer(), composer, chat_id, settings.assistant_name, recipient_cap()
+        )
 
 
 @logger.inject_lambda_context(clear_state=True)

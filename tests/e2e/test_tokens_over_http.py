@@ -35,6 +35,7 @@ PLACEHOLDERS = {
     "{attachment_id}": "a" * 22,
     "{conversation_id}": "c" * 22,
     "{operation_id}": "inactivation-x",
+    "{chat_id}": "h" * 22,
 }
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from chorus_desk.chats import OfficeHours
 from chorus_desk.observability import trace_aws_calls
 from chorus_desk.ports import (
     CaptchaArtist,
@@ -23,12 +24,16 @@ from chorus_desk.ports import (
     Mailer,
     MailJournal,
     Ports,
+    Pusher,
     SigningKey,
+    TokenVerifier,
     Workflow,
 )
 from chorus_desk.settings import (
     AgentMfaSettings,
     AssistantProfileSettings,
+    ChatHoursSettings,
+    ChatSettings,
     FilesSettings,
     InvitationsSettings,
     MailSettings,
@@ -152,6 +157,33 @@ def assistant_profile() -> AssistantProfileSettings:
     return load_settings(AssistantProfileSettings)
 
 
+@lru_cache(maxsize=1)
+def chat_settings() -> ChatSettings:
+    """The live chat's settings (its functions only)."""
+    return load_settings(ChatSettings)
+
+
+@lru_cache(maxsize=1)
+def chat_hours() -> OfficeHours:
+    """When the live chat's agents answer (the chat's functions and the assistants)."""
+    return load_settings(ChatHoursSettings).hours
+
+
+@lru_cache(maxsize=1)
+def pusher() -> Pusher:
+    """PostToConnection on the WebSocket API's stage (the chat's functions)."""
+    from chorus_desk.adapters.apigateway import stage_pusher
+
+    trace_aws_calls()
+    settings = chat_settings()
+    return stage_pusher(settings.api_id, settings.stage, settings.callback_url)
+
+
+def token_verifier() -> TokenVerifier:
+    """Overridden by the $connect function, the only one with the JWT library (functions/chat_connect)."""
+    raise NotImplementedError("only the chat's $connect function checks IdTokens")
+
+
 def captcha_artist() -> CaptchaArtist:
     """Overridden by the public function (``app.dependency_overrides``), the only one with the library."""
     raise NotImplementedError("only the public function draws captchas")
@@ -171,3 +203,5 @@ def clear() -> None:
     resend_requests.cache_clear()
     event_publisher.cache_clear()
     event_journal.cache_clear()
+    chat_settings.cache_clear()
+    pusher.cache_clear()

@@ -222,3 +222,20 @@ class Gone(DeskError):
     """The resource existed but is over (an expired conversation with the assistant)."""
 
     code = "EXPIRE"
+
+
+# The live chat (usecases/chat.py).
+class ChatClosed(Conflict):
+    """No agent answers now (outside the office hours, or none available): « Contacter un agent » offers the
+    hand-over ticket instead."""
+
+    code = "CHAT_FERME"
+
+
+class ConnectionGone(Exception):
+    """A socket of the WebSocket API is closed (PostToConnection answered 410 GoneException): forget it."""
+
+
+class PushFailed(Exception):
+    """A frame could not be pushed for another reason (throttled, unavailable): the message is stored all the
+    same, and the client reads it with its cursor."""

@@ -603,6 +603,7 @@ ASSISTANT_CHOICES: dict[str, str] = {
     "AGENT": "Contacter un agent",
     "SEND_TICKET": "Envoyer ma demande au support maintenant",
     "DRAFT_TICKET": "Préparer un brouillon que je complète",
+    "LIVE_CHAT": "Échanger en ligne avec un agent",
 }
 ASSISTANT_STRUCTURE_TYPE = "Quel type de structure souhaitez-vous activer ou inactiver ?"
 ASSISTANT_STRUCTURE_ACTION = "Quelle action souhaitez-vous réaliser ?"
@@ -683,6 +684,20 @@ ASSISTANT_AGENT_ANONYMOUS = (
     "(« Nous contacter » sur le portail Chorus Pro) : vous recevrez la réponse par e-mail."
 )
 ASSISTANT_USE_PUBLIC_FORM = ASSISTANT_AGENT_ANONYMOUS
+# « Contacter un agent » while the live chat is open (office hours, an agent available): the chat comes first.
+ASSISTANT_AGENT_LIVE = (
+    "Un agent du support peut échanger en ligne avec vous maintenant. Vous pouvez aussi transmettre notre "
+    "conversation au support : tout de suite, ou dans un brouillon que vous complétez avant de l'envoyer."
+)
+ASSISTANT_AGENT_LIVE_ANONYMOUS = (
+    "Un agent du support peut échanger en ligne avec vous maintenant. Sinon, utilisez le formulaire de "
+    "sollicitation en mode non connecté (« Nous contacter » sur le portail Chorus Pro)."
+)
+# LIVE_CHAT is the client's to act on (it opens the chat of the conversation): sent to the assistant, it says so.
+ASSISTANT_LIVE_CHAT_ELSEWHERE = (
+    "La discussion avec un agent s'ouvre dans la fenêtre de discussion : choisissez « Échanger en ligne avec un "
+    "agent » pour rejoindre la file d'attente."
+)
 ASSISTANT_NO_STRUCTURE = (
     "Vous n'êtes rattaché à aucune structure : je ne peux pas préparer de sollicitation pour vous. Utilisez le "
     "formulaire en mode non connecté."
@@ -717,6 +732,100 @@ FEEDBACK_ALREADY_GIVEN = (
 SATISFACTION_SUPPORT_ONLY = "Les avis sur l'assistant sont réservés au support Chorus Pro."
 SATISFACTION_PERIOD_TOO_LONG = "La période ne peut pas dépasser un an."
 INVITATIONS_UNAVAILABLE = "Le service des comptes est momentanément indisponible. Veuillez réessayer plus tard."
+
+# ------------------------------------------------------------------------------------------ the live chat
+CHAT_STATE_LABELS: dict[str, str] = {"WAITING": "En attente d'un agent", "ACTIVE": "En cours", "ENDED": "Terminée"}
+CHAT_DAY_NAMES: dict[int, str] = {
+    1: "lundi",
+    2: "mardi",
+    3: "mercredi",
+    4: "jeudi",
+    5: "vendredi",
+    6: "samedi",
+    7: "dimanche",
+}
+CHAT_ONE_DAY = "le {day}"
+CHAT_DAYS = "du {first} au {last}"
+CHAT_HOURS = "{days}, de {opens} à {closes} (heure de Paris)"
+CHAT_CLOSED_HOURS = (
+    "Les agents répondent en ligne {hours}. En dehors de ces horaires, « Contacter un agent » vous propose de "
+    "transmettre votre demande au support."
+)
+CHAT_NO_AGENT = (
+    "Aucun agent n'est disponible pour le moment. « Contacter un agent » vous propose de transmettre votre "
+    "demande au support."
+)
+CHAT_VISITOR = "Visiteur sans compte"
+CHAT_WAITING = "Vous êtes en file d'attente ({queue}) : un agent va vous répondre."
+CHAT_JOINED = "{agent} a rejoint la discussion."
+CHAT_HANDED_OVER = "{agent} a confié la discussion à {colleague}."
+CHAT_AGENT_LEFT = (
+    "L'agent a quitté la discussion : vous êtes de nouveau en file d'attente, à votre place, et un autre agent "
+    "va vous répondre."
+)
+CHAT_OFFER_TICKET = (
+    "Aucun agent ne s'est encore libéré. Vous pouvez continuer d'attendre, ou quitter la file : « Contacter un "
+    "agent » vous proposera alors de transmettre votre demande au support."
+)
+CHAT_LEFT_BY_REQUESTER = "Vous avez quitté la discussion."
+CHAT_ENDED_BY_AGENT = "L'agent a mis fin à la discussion. Merci de nous avoir contactés."
+CHAT_TICKET_FILED = "La discussion est transmise au support : sollicitation n° {number}. Vous serez prévenu par e-mail."
+CHAT_TICKET_TITLE = "Échange en ligne avec {agent} du {date}"
+CHAT_NOT_FOUND = "Cette discussion est introuvable."
+CHAT_NONE_IN_CONVERSATION = "Aucune discussion avec un agent n'a été ouverte dans cette conversation."
+CHAT_ENDED = "Cette discussion est terminée."
+CHAT_ALREADY_TAKEN = "Un autre agent a déjà pris cette discussion."
+CHAT_NOT_YOURS = "Seul l'agent qui a pris la discussion peut y écrire, la confier ou y mettre fin."
+CHAT_NOT_TAKEN = "Cette discussion attend un agent : prenez-la d'abord."
+CHAT_BUSY = "Beaucoup de messages arrivent en même temps dans cette discussion : renvoyez le vôtre."
+CHAT_TEXT_REQUIRED = "Le message est vide."
+CHAT_TEXT_TOO_LONG = "Le message dépasse {max} caractères."
+CHAT_AGENTS_ONLY = (
+    "Réservé aux agents d'un service qui répond en ligne (le support Chorus Pro, un service destinataire de "
+    "sollicitations)."
+)
+CHAT_COLLEAGUE_UNKNOWN = "Cette personne n'est pas un agent de la file de cette discussion."
+CHAT_COLLEAGUE_AWAY = "{name} n'est pas disponible en ce moment : confiez la discussion à un agent disponible."
+CHAT_COLLEAGUE_SELF = "Vous êtes déjà l'agent de cette discussion."
+CHAT_SIRET_NOT_YOURS = "Vous n'êtes pas rattaché à la structure de SIRET {siret}."
+CHAT_WHICH_STRUCTURE = "Précisez pour laquelle de vos structures vous souhaitez échanger avec un agent (siret)."
+CHAT_SIGN_IN_FOR_TICKET = "Une discussion au sujet d'une sollicitation demande d'être connecté."
+CHAT_TICKET_NOT_SENT = (
+    "Le ticket n° {number} n'a pas encore été envoyé, ou vous n'en êtes pas l'émetteur : la discussion porte sur "
+    "une sollicitation que vous avez envoyée."
+)
+CHAT_TICKET_NEEDS_ACCOUNT = (
+    "Le visiteur n'a pas de compte : il ne peut pas recevoir de sollicitation à son nom. Indiquez-lui le formulaire "
+    "en mode non connecté."
+)
+CHAT_TICKET_NEEDS_STRUCTURE = (
+    "L'utilisateur n'est rattaché à aucune structure pour laquelle déposer une sollicitation : fermez la discussion."
+)
+CHAT_TICKET_ALREADY = (
+    "La discussion porte déjà sur la sollicitation n° {number} : répondez-y, plutôt que d'en créer une autre."
+)
+CHAT_FEEDBACK_AT_END = "Votre avis sur l'échange se donne une fois la discussion terminée."
+CHAT_FEEDBACK_ALREADY = "Vous avez déjà donné votre avis sur cette discussion."
+CHAT_TRANSCRIPT_AT_END = "La transcription se demande une fois la discussion terminée."
+CHAT_TRANSCRIPT_ALREADY = "La transcription de cette discussion a déjà été demandée."
+CHAT_TRANSCRIPT_EMAIL_REQUIRED = "Indiquez l'adresse e-mail à laquelle envoyer la transcription."
+CHAT_TRANSCRIPT_OWN_ADDRESS = "La transcription part à l'adresse de votre compte : n'en indiquez pas d'autre."
+CHAT_TRANSCRIPT_NO_ADDRESS = "Votre compte n'a pas d'adresse e-mail : la transcription ne peut pas vous être envoyée."
+CHAT_SATISFACTION_SUPPORT_ONLY = "Les avis sur les échanges en ligne sont réservés au support Chorus Pro."
+CHAT_TRANSCRIPT_SUBJECT = "Chorus Pro – transcription de votre échange en ligne du {date}"
+CHAT_TRANSCRIPT_SPEAKER_USER = "Vous"
+CHAT_TRANSCRIPT_SPEAKER_DESK = "Support Chorus Pro"
+CHAT_TRANSCRIPT_HIDDEN = "(votre message)"  # a visitor's own lines, not repeated in a mail to an unverified address
+# The WebSocket API's own refusals (a frame that cannot be read): French error frames, the socket kept.
+CHAT_FRAME_NOT_JSON = "Message illisible : envoyez un objet JSON encodé en UTF-8, avec son « action »."
+CHAT_FRAME_NOT_UTF8 = "Message illisible : le texte doit être encodé en UTF-8."
+CHAT_FRAME_TOO_LARGE = "Message trop long : {max} octets au plus par message."
+CHAT_FRAME_UNKNOWN_ACTION = "Action « {action} » inconnue. Actions possibles : {actions}."
+CHAT_CONVERSATION_REQUIRED = "Indiquez la conversation (conversation_id) dans laquelle la discussion est ouverte."
+CHAT_OUTCOME_AGENTS_ONLY = "Seul l'agent transforme une discussion en sollicitation : quittez-la simplement."
+CHAT_CONNECT_REFUSED = (
+    "Connexion refusée : fournissez un jeton valide (token) ou l'identifiant de votre conversation (conversation)."
+)
 
 # ------------------------------------------------------------ the assistant: the frequent questions (faq)
 FAQ_TOPIC_TITLES: dict[str, str] = {

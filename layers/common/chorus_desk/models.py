@@ -359,14 +359,16 @@ class Operation(_Model):
 class Speaker(StrEnum):
     USER = "USER"
     ASSISTANT = "ASSISTANT"
+    AGENT = "AGENT"  # an agent's line of a live chat, joined to the conversation when the chat ends
 
 
 class Turn(_Model):
-    """One line of a conversation's transcript."""
+    """One line of a conversation's transcript (an agent's line carries the agent's name)."""
 
     by: Speaker
     text: str
     at: datetime
+    name: str | None = None
 
 
 class Rating(StrEnum):

@@ -19,11 +19,14 @@ from datetime import date, datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Protocol
 
+from chorus_desk.actors import Identity
+from chorus_desk.chats import ChatMessage, ChatSession, Connection, Seat
 from chorus_desk.directory import Entry
 from chorus_desk.listing import Counts, ListQuery, Page, RowKind, Tally
 from chorus_desk.models import (
     Challenge,
     Conversation,
+    Feedback,
     FeedbackReason,
     HistoryEntry,
     Membership,
@@ -118,6 +121,116 @@ class Satisfaction(Protocol):
     def read(self, first: date, last: date) -> dict[date, dict[str, int]]:
         """Per day in [first, last] that has ratings: ``UP``, ``DOWN`` and each reason's count."""
         ...
+
+
+class ChatSessions(Protocol):
+    """The live chats (``chorus_desk.chats``): sessions, their messages, the queues, the agents' seats, the chats'
+    ratings and transcript requests. A session changes only if it is still as it was read (``version`` and
+    ``last_seq``): of two agents taking one chat one wins, and two messages never get one number. Expiry is the
+    reader's business (``expires_at``)."""
+
+    def create(self, session: ChatSession, first: ChatMessage) -> None:
+        """Store a new session with its first message (``first.seq == session.last_seq``)."""
+        ...
+
+    def load(self, chat_id: str) -> ChatSession | None:
+        """The session as last written (a strongly consistent read)."""
+        ...
+
+    def read(self, chat_id: str, after: int, limit: int) -> tuple[ChatSession | None, list[ChatMessage]]:
+        """The session and up to ``limit`` of its messages numbered after ``after``, in order (one read)."""
+        ...
+
+    def save(self, before: ChatSession, after: ChatSession, message: ChatMessage | None = None) -> None:
+        """Write what changed from ``before`` to ``after`` (never ``connections``), with ``message`` if given
+        (numbered ``after.last_seq``), if the stored session is still at ``before``'s version and last message;
+        else ``ConcurrentModification`` and nothing is written."""
+        ...
+
+    def follow(self, chat_id: str, connection_id: str, role: str) -> None:
+        """Let a socket follow the chat: it is pushed every new message (``role``: who is behind it)."""
+        ...
+
+    def unfollow(self, chat_id: str, connection_id: str) -> None: ...
+
+    def waiting(self, queue: str, limit: int) -> list[ChatSession]:
+        """The chats waiting in ``queue``, longest waiting first (read by index, never scanned)."""
+        ...
+
+    def overdue(self, before: datetime, limit: int) -> list[ChatSession]:
+        """Chats of every queue waiting since before ``before`` and not yet offered the ticket (by index)."""
+        ...
+
+    def seats(self, queue: str) -> list[Seat]:
+        """The agents who declared themselves at ``queue`` (available or not)."""
+        ...
+
+    def sit(self, seat: Seat, connection_id: str | None = None) -> None:
+        """Declare ``seat`` (available until ``seat.until``, or away); an available seat adds ``connection_id``
+        to the sockets told of the queue's news, an away one is told nothing any more."""
+        ...
+
+    def leave_seat(self, queue: str, agent_id: str, connection_id: str) -> None:
+        """Stop telling that socket of the queue's news (it closed)."""
+        ...
+
+    def rate(self, session: ChatSession, feedback: Feedback, day: date) -> bool:
+        """Record the chat's one rating and count it for ``day`` (counted apart from the assistant's); ``False``
+        if the chat was rated already (nothing counted)."""
+        ...
+
+    def ratings(self, first: date, last: date) -> dict[date, dict[str, int]]:
+        """Per day in [first, last] that has ratings: ``UP``, ``DOWN`` and each reason's count."""
+        ...
+
+    def ask_transcript(self, session: ChatSession, to: str, at: datetime) -> bool:
+        """Ask for the chat's transcript by mail to ``to``, once per chat (``False`` if asked already). The mail
+        function sends it (the table's stream)."""
+        ...
+
+    def transcript_address(self, chat_id: str) -> str | None:
+        """Where the chat's transcript was asked to go (the mail function reads it)."""
+        ...
+
+
+class ChatConnections(Protocol):
+    """The sockets of the WebSocket API, as $connect recorded them, and what each follows."""
+
+    def open(self, connection: Connection) -> None: ...
+
+    def load(self, connection_id: str) -> Connection | None: ...
+
+    def join(self, connection_id: str, chat_id: str | None = None, queue: str | None = None) -> None:
+        """Note that the socket follows a chat, or a queue's news (left when it closes)."""
+        ...
+
+    def close(self, connection_id: str) -> Connection | None:
+        """Forget the socket; what it was (``None`` if it was forgotten already)."""
+        ...
+
+
+class Pusher(Protocol):
+    """Sends one frame to one socket (API Gateway's management API, PostToConnection): ``ConnectionGone`` when
+    the socket is closed (410), ``PushFailed`` for any other failure."""
+
+    def push(self, connection_id: str, data: bytes) -> None: ...
+
+
+class ChatFrames(Protocol):
+    """What a socket is pushed, as bytes (the WebSocket API's frames, ``api/schemas/chat.py``)."""
+
+    def message(self, session: ChatSession, message: ChatMessage) -> bytes: ...
+
+    def state(self, session: ChatSession, now: datetime) -> bytes: ...
+
+    def queue(self, queue: str, name: str) -> bytes: ...
+
+
+class TokenVerifier(Protocol):
+    """Checks an IdToken as API Gateway's Cognito authorizer does (signature, issuer, audience, expiry, use):
+    the $connect of a signed-in user's socket. ``NotAuthenticated`` when it is not valid."""
+
+    def verify(self, token: str) -> Identity: ...
 
 
 class Invitations(Protocol):
@@ -464,6 +577,8 @@ class Ports:
     operations: Operations
     conversations: Conversations
     satisfaction: Satisfaction
+    chats: ChatSessions
+    chat_connections: ChatConnections
     directory: Directory
     payments: PaymentRequests
     reference: ReferenceData

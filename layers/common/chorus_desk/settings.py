@@ -7,9 +7,13 @@ stops the function at init with ``SettingsError`` naming it, instead of failing 
 from __future__ import annotations
 
 import os
-from typing import TypeVar
+from datetime import timedelta
+from typing import TYPE_CHECKING, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+if TYPE_CHECKING:
+    from chorus_desk.chats import OfficeHours
 
 
 class SettingsError(RuntimeError):
@@ -95,6 +99,8 @@ class MailSettings(SigningSettings):
     status_page_url: str = Field(alias="STATUS_PAGE_URL", pattern=r"^https?://[^\s#?]+$")
     # The non-connected form's confirmations one recipient address may receive per day (then none is sent).
     mails_per_recipient_per_day: int = Field(alias="PUBLIC_MAILS_PER_RECIPIENT_PER_DAY", default=10, ge=1)
+    # The assistant's name in a live chat's transcript.
+    assistant_name: str = Field(alias="ASSISTANT_NAME", default="ClaudIA", min_length=1, max_length=40)
 
 
 class FilesSettings(BaseModel):
@@ -253,3 +259,81 @@ class PublicAssistantSettings(TableSettings, ResendRequestsSettings, AssistantPr
     conversations_per_day: int = Field(alias="ASSISTANT_CONVERSATIONS_PER_DAY", default=60, ge=1)
     messages_per_hour: int = Field(alias="ASSISTANT_MESSAGES_PER_HOUR", default=200, ge=1)
     messages_per_day: int = Field(alias="ASSISTANT_MESSAGES_PER_DAY", default=600, ge=1)
+
+
+# ------------------------------------------------------------------------------------------ the live chat
+def _office_hours(value: str) -> str:
+    from chorus_desk.chats import OfficeHours
+
+    OfficeHours.parse(value)  # a ValueError names what is wrong
+    return value
+
+
+class ChatHoursSettings(BaseModel):
+    """When the live chat's agents answer (the template's ``ChatOfficeHours``: ISO weekdays and hours, Paris
+    time): the chat's functions, and the assistants, whose « Contacter un agent » offers the chat when it is open."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    office_hours: str = Field(alias="CHAT_OFFICE_HOURS", default="1-5 09:00-18:00")
+
+    @field_validator("office_hours")
+    @classmethod
+    def _valid_hours(cls, value: str) -> str:
+        return _office_hours(value)
+
+    @property
+    def hours(self) -> OfficeHours:
+        from chorus_desk.chats import OfficeHours
+
+        return OfficeHours.parse(self.office_hours)
+
+
+class ChatSettings(TableSettings, ChatHoursSettings):
+    """The chat's functions (WebSocket routes, REST counterparts, the reminder): the table, the WebSocket API whose
+    sockets they push to (its management API: ``CHAT_CALLBACK_URL``, or the stage's address built from the API's id),
+    the waiting delay before the ticket is offered, how long « disponible » lasts, the largest frame read."""
+
+    api_id: str = Field(alias="CHAT_API_ID", min_length=1)
+    callback_url: str = Field(alias="CHAT_CALLBACK_URL", default="", pattern=r"^(https?://[^\s?#]+)?$")
+    waiting_seconds: int = Field(alias="CHAT_WAITING_SECONDS", default=300, ge=30, le=3600)
+    availability_minutes: int = Field(alias="CHAT_AVAILABILITY_MINUTES", default=120, ge=5, le=720)
+    max_frame_bytes: int = Field(alias="CHAT_MAX_FRAME_BYTES", default=8192, ge=1024, le=32768)
+    assistant_name: str = Field(alias="ASSISTANT_NAME", default="ClaudIA", min_length=1, max_length=40)
+
+    @property
+    def waiting(self) -> timedelta:
+        return timedelta(seconds=self.waiting_seconds)
+
+    @property
+    def availability(self) -> timedelta:
+        return timedelta(minutes=self.availability_minutes)
+
+
+class PublicChatSettings(ChatSettings, PseudonymSettings):
+    """The public chat's function (an anonymous visitor, by their conversation): the chat's settings, the pseudonym
+    key of the per-address limits, and those limits (chats opened, messages sent)."""
+
+    starts_per_hour: int = Field(alias="CHAT_STARTS_PER_HOUR", default=10, ge=1)
+    starts_per_day: int = Field(alias="CHAT_STARTS_PER_DAY", default=30, ge=1)
+    messages_per_hour: int = Field(alias="CHAT_MESSAGES_PER_HOUR", default=300, ge=1)
+    messages_per_day: int = Field(alias="CHAT_MESSAGES_PER_DAY", default=1000, ge=1)
+
+
+class ChatConnectSettings(TableSettings):
+    """The $connect function: the table (sockets, a visitor's conversation), the user pool whose IdTokens it checks
+    (its JWKS: Cognito's public address for the pool, or ``CHAT_JWKS_URL``), and the support agents' second factor."""
+
+    user_pool_id: str = Field(alias="USER_POOL_ID", min_length=1)  # <region>_<id>
+    client_id: str = Field(alias="USER_POOL_CLIENT_ID", min_length=1)
+    jwks_url: str = Field(alias="CHAT_JWKS_URL", default="", pattern=r"^(https?://[^\s]+)?$")
+    agents_need_mfa: bool = Field(alias="AGENT_MFA_REQUIRED", default=False)
+
+    @property
+    def issuer(self) -> str:
+        region = self.user_pool_id.split("_", 1)[0] if "_" in self.user_pool_id else os.environ.get("AWS_REGION", "")
+        return f"https://cognito-idp.{region}.amazonaws.com/{self.user_pool_id}"
+
+    @property
+    def keys_url(self) -> str:
+        return self.jwks_url or f"{self.issuer}/.well-known/jwks.json"

@@ -38,6 +38,92 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/assistant/conversations/{conversation_id}/chat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lire la discussion (les messages après un numéro) */
+        get: operations["read_chat_assistant_conversations__conversation_id__chat_get"];
+        put?: never;
+        /** Échanger en ligne avec un agent (rejoindre la file d'attente) */
+        post: operations["start_chat_assistant_conversations__conversation_id__chat_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/assistant/conversations/{conversation_id}/chat/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Quitter la discussion (ou la file d'attente) */
+        post: operations["leave_chat_assistant_conversations__conversation_id__chat_end_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/assistant/conversations/{conversation_id}/chat/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Donner son avis sur l'échange (une fois, à la fin) */
+        post: operations["rate_chat_assistant_conversations__conversation_id__chat_feedback_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/assistant/conversations/{conversation_id}/chat/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Écrire à l'agent */
+        post: operations["send_chat_message_assistant_conversations__conversation_id__chat_messages_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/assistant/conversations/{conversation_id}/chat/transcript": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Recevoir la transcription par courriel (à l'adresse du compte) */
+        post: operations["mail_chat_transcript_assistant_conversations__conversation_id__chat_transcript_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/assistant/conversations/{conversation_id}/feedback": {
         parameters: {
             query?: never;
@@ -103,6 +189,142 @@ export interface paths {
         get: operations["get_catalogue_catalogue_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/chat/availability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Se déclarer disponible ou absent */
+        post: operations["set_chat_availability_chat_availability_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/chat/queues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Mes files : ma disponibilité et les discussions en attente */
+        get: operations["list_chat_queues_chat_queues_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/chat/satisfaction": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Satisfaction des échanges en ligne : avis par jour et par raison (support Chorus Pro) */
+        get: operations["get_chat_satisfaction_chat_satisfaction_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/chat/sessions/{chat_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lire une discussion de ses files (les messages après un numéro) */
+        get: operations["read_agent_chat_chat_sessions__chat_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/chat/sessions/{chat_id}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mettre fin à la discussion : la fermer, ou en faire une sollicitation */
+        post: operations["end_chat_chat_sessions__chat_id__end_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/chat/sessions/{chat_id}/handover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confier la discussion à un collègue disponible de la même file */
+        post: operations["hand_over_chat_chat_sessions__chat_id__handover_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/chat/sessions/{chat_id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Écrire à l'utilisateur */
+        post: operations["send_agent_message_chat_sessions__chat_id__messages_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/chat/sessions/{chat_id}/take": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Prendre une discussion en attente */
+        post: operations["take_chat_chat_sessions__chat_id__take_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -188,6 +410,92 @@ export interface paths {
         get: operations["get_public_conversation_public_assistant_conversations__conversation_id__get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/assistant/conversations/{conversation_id}/chat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lire la discussion sans compte (les messages après un numéro) */
+        get: operations["read_public_chat_public_assistant_conversations__conversation_id__chat_get"];
+        put?: never;
+        /** Échanger en ligne avec un agent sans compte (rejoindre la file d'attente) */
+        post: operations["start_public_chat_public_assistant_conversations__conversation_id__chat_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/assistant/conversations/{conversation_id}/chat/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Quitter la discussion sans compte */
+        post: operations["leave_public_chat_public_assistant_conversations__conversation_id__chat_end_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/assistant/conversations/{conversation_id}/chat/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Donner son avis sur l'échange sans compte (une fois, à la fin) */
+        post: operations["rate_public_chat_public_assistant_conversations__conversation_id__chat_feedback_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/assistant/conversations/{conversation_id}/chat/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Écrire à l'agent sans compte */
+        post: operations["send_public_chat_message_public_assistant_conversations__conversation_id__chat_messages_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/assistant/conversations/{conversation_id}/chat/transcript": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Recevoir la transcription par courriel, sans compte (à l'adresse indiquée) */
+        post: operations["mail_public_chat_transcript_public_assistant_conversations__conversation_id__chat_transcript_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -790,6 +1098,20 @@ export interface components {
             /** Refusal */
             refusal: string | null;
         };
+        /**
+         * Author
+         * @description Who wrote a chat message: the user (or visitor), the agent, or the desk itself (joined, left, ended).
+         * @enum {string}
+         */
+        Author: "REQUESTER" | "AGENT" | "SYSTEM";
+        /** AvailabilityRequest */
+        AvailabilityRequest: {
+            /**
+             * Available
+             * @description true : disponible ; false : absent.
+             */
+            available: boolean;
+        };
         /** CatalogueView */
         CatalogueView: {
             mode: components["schemas"]["Mode"];
@@ -834,6 +1156,126 @@ export interface components {
              */
             expires_at: string;
         };
+        /** ChatFeedbackRequest */
+        ChatFeedbackRequest: {
+            /** @description UP (pouce en haut) ou DOWN (pouce en bas). */
+            rating: components["schemas"]["Rating"];
+            /** @description Avec DOWN : NOT_UNDERSTOOD, IMPRECISE, COMPLICATED, OTHER. */
+            reason?: components["schemas"]["FeedbackReason"] | null;
+            /**
+             * Comment
+             * @description Avec DOWN : obligatoire.
+             */
+            comment?: string | null;
+        };
+        /** ChatMessageRequest */
+        ChatMessageRequest: {
+            /**
+             * Text
+             * @description Le message (2 000 caractères au plus).
+             */
+            text: string;
+        };
+        /** ChatMessageView */
+        ChatMessageView: {
+            /**
+             * Seq
+             * @description Numéro d'ordre dans la discussion (1, 2, … sans trou) : le curseur de lecture.
+             */
+            seq: number;
+            by: components["schemas"]["Author"];
+            /**
+             * Name
+             * @description Le nom de l'auteur (agent, utilisateur connecté).
+             */
+            name: string | null;
+            /** Text */
+            text: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+        };
+        /** ChatReadView */
+        ChatReadView: {
+            chat: components["schemas"]["ChatView"];
+            /**
+             * Context
+             * @description La conversation avec l'assistant avant la discussion.
+             */
+            context: components["schemas"]["ContextLineView"][];
+            /**
+             * Messages
+             * @description Les messages après le curseur « after », dans l'ordre.
+             */
+            messages: components["schemas"]["ChatMessageView"][];
+            /**
+             * More
+             * @description D'autres messages suivent : relire avec after = le dernier numéro reçu.
+             */
+            more: boolean;
+        };
+        /** ChatView */
+        ChatView: {
+            /** Id */
+            id: string;
+            /** @description WAITING (en attente d'un agent), ACTIVE (en cours), ENDED (terminée). */
+            state: components["schemas"]["CodeLabel"];
+            /**
+             * Queue
+             * @description La file : TEAM#SUPPORT, ou l'organisation destinataire d'une sollicitation.
+             */
+            queue: string;
+            /** Queue Name */
+            queue_name: string;
+            /**
+             * Requester
+             * @description Le nom de l'utilisateur, ou « Visiteur sans compte ».
+             */
+            requester: string;
+            structure: components["schemas"]["StructureRefView"] | null;
+            /**
+             * Ticket
+             * @description La sollicitation dont il s'agit, le cas échéant.
+             */
+            ticket: number | null;
+            category: components["schemas"]["CodeLabel"];
+            subcategory: components["schemas"]["CodeLabel"];
+            agent: components["schemas"]["PersonView"] | null;
+            /**
+             * Waiting Since
+             * Format: date-time
+             */
+            waiting_since: string;
+            /**
+             * Waiting Seconds
+             * @description Le temps d'attente (jusqu'à la prise en charge).
+             */
+            waiting_seconds: number;
+            /**
+             * Ticket Offered
+             * @description L'attente a dépassé le délai : déposer une sollicitation est proposé.
+             */
+            ticket_offered: boolean;
+            /** Ended At */
+            ended_at: string | null;
+            ended_by: components["schemas"]["Author"] | null;
+            /**
+             * Filed
+             * @description La sollicitation créée à partir de la discussion, le cas échéant.
+             */
+            filed: number | null;
+            /** Feedback Given */
+            feedback_given: boolean;
+            /** Transcript Asked */
+            transcript_asked: boolean;
+            /**
+             * Last Seq
+             * @description Le numéro du dernier message.
+             */
+            last_seq: number;
+        };
         /** ChoiceView */
         ChoiceView: {
             /** Id */
@@ -860,6 +1302,23 @@ export interface components {
         CommentRequest: {
             /** Comment */
             comment?: string | null;
+        };
+        /** ContextLineView */
+        ContextLineView: {
+            /**
+             * By
+             * @description USER, ASSISTANT ou AGENT.
+             */
+            by: string;
+            /** Name */
+            name: string | null;
+            /** Text */
+            text: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
         };
         /** ConversationView */
         ConversationView: {
@@ -1052,6 +1511,14 @@ export interface components {
             /** Contact Phone */
             contact_phone: string | null;
         };
+        /** EndChatRequest */
+        EndChatRequest: {
+            /**
+             * @description CLOSE (fermer) ou TICKET (transformer en sollicitation, la transcription en description).
+             * @default CLOSE
+             */
+            outcome: components["schemas"]["Outcome"];
+        };
         /** ErrorDetail */
         ErrorDetail: {
             /** Field */
@@ -1151,6 +1618,14 @@ export interface components {
              * @description Renseigné automatiquement par le serveur s'il est omis (brouillon et soumission) ; une autre valeur envoyée est refusée.
              */
             filled_by_server: boolean;
+        };
+        /** HandOverRequest */
+        HandOverRequest: {
+            /**
+             * Agent
+             * @description L'identifiant d'un collègue disponible de la même file.
+             */
+            agent: string;
         };
         /** HistoryEntryView */
         HistoryEntryView: {
@@ -1342,6 +1817,12 @@ export interface components {
             /** Name */
             name: string;
         };
+        /**
+         * Outcome
+         * @description How an agent ends a chat: closed, or turned into a ticket (the transcript as its description).
+         * @enum {string}
+         */
+        Outcome: "CLOSE" | "TICKET";
         /** PersonView */
         PersonView: {
             /** Id */
@@ -1356,6 +1837,35 @@ export interface components {
              * @description Le complément d'information demandé.
              */
             text: string;
+        };
+        /** QueueView */
+        QueueView: {
+            /** Queue */
+            queue: string;
+            /** Name */
+            name: string;
+            /**
+             * Available
+             * @description L'agent est disponible dans cette file.
+             */
+            available: boolean;
+            /** Available Until */
+            available_until: string | null;
+            /**
+             * Waiting
+             * @description Les discussions en attente, la plus ancienne d'abord.
+             */
+            waiting: components["schemas"]["WaitingView"][];
+            /**
+             * Agents
+             * @description Les agents disponibles de la file (à qui confier une discussion).
+             */
+            agents: components["schemas"]["PersonView"][];
+        };
+        /** QueuesView */
+        QueuesView: {
+            /** Queues */
+            queues: components["schemas"]["QueueView"][];
         };
         /**
          * Rating
@@ -1487,6 +1997,11 @@ export interface components {
             /** Down */
             down: number;
         };
+        /** SentView */
+        SentView: {
+            chat: components["schemas"]["ChatView"];
+            message: components["schemas"]["ChatMessageView"];
+        };
         /** ServiceCountsView */
         ServiceCountsView: {
             /** @description Absent : « Non renseigné ». */
@@ -1523,6 +2038,19 @@ export interface components {
          * @enum {string}
          */
         Sort: "NUMBER" | "TITLE" | "CATEGORY" | "SUBCATEGORY" | "STATUS" | "OPENED" | "CREATED";
+        /** StartChatRequest */
+        StartChatRequest: {
+            /**
+             * Siret
+             * @description La structure de l'utilisateur dont il s'agit (s'il en a plusieurs).
+             */
+            siret?: string | null;
+            /**
+             * Ticket
+             * @description Une sollicitation envoyée : la discussion va à son destinataire.
+             */
+            ticket?: number | null;
+        };
         /**
          * Status
          * @enum {string}
@@ -1559,6 +2087,13 @@ export interface components {
              * @description Le jeton du lien de suivi reçu par courriel (la partie après « # »).
              */
             token?: string | null;
+        };
+        /** StructureRefView */
+        StructureRefView: {
+            /** Siret */
+            siret: string;
+            /** Name */
+            name: string;
         };
         /** StructureView */
         StructureView: {
@@ -1788,6 +2323,14 @@ export interface components {
             /** History */
             history: components["schemas"]["StatusEntryView"][];
         };
+        /** TranscriptRequest */
+        TranscriptRequest: {
+            /**
+             * Email
+             * @description Sans compte : l'adresse où l'envoyer (avec un compte : celle du compte).
+             */
+            email?: string | null;
+        };
         /** TurnView */
         TurnView: {
             /** By */
@@ -1912,6 +2455,15 @@ export interface components {
             attachment: components["schemas"]["AttachmentView"];
             upload: components["schemas"]["UploadFormView"];
         };
+        /** WaitingView */
+        WaitingView: {
+            chat: components["schemas"]["ChatView"];
+            /**
+             * Context
+             * @description Ce que l'utilisateur a dit à l'assistant avant.
+             */
+            context: components["schemas"]["ContextLineView"][];
+        };
     };
     responses: never;
     parameters: never;
@@ -2027,6 +2579,433 @@ export interface operations {
             };
             /** @description La conversation a expiré : commencez-en une nouvelle. */
             410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    read_chat_assistant_conversations__conversation_id__chat_get: {
+        parameters: {
+            query?: {
+                /** @description Les messages après ce numéro (0 : tous). */
+                after?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Identifiant de la conversation. */
+                conversation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description La discussion, la conversation qui l'a précédée et ses messages après le curseur. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatReadView"];
+                };
+            };
+            /** @description Champs manquants ou invalides ; rien n'a été enregistré. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Jeton absent ou invalide. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Action réservée à un autre rôle (l'autre partie du ticket, un gestionnaire de la structure), ou agent du support connecté sans double authentification (DOUBLE_AUTHENTIFICATION_REQUISE). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Ressource inexistante, ou que l'appelant n'a pas le droit de voir. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    start_chat_assistant_conversations__conversation_id__chat_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Identifiant de la conversation. */
+                conversation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartChatRequest"];
+            };
+        };
+        responses: {
+            /** @description La discussion, la conversation qui l'a précédée et ses messages après le curseur. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatReadView"];
+                };
+            };
+            /** @description Champs manquants ou invalides ; rien n'a été enregistré. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Jeton absent ou invalide. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Action réservée à un autre rôle (l'autre partie du ticket, un gestionnaire de la structure), ou agent du support connecté sans double authentification (DOUBLE_AUTHENTIFICATION_REQUISE). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Ressource inexistante, ou que l'appelant n'a pas le droit de voir. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Action impossible dans l'état actuel, ou ressource modifiée entre-temps ; rien n'a changé. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description La conversation a expiré : commencez-en une nouvelle. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    leave_chat_assistant_conversations__conversation_id__chat_end_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Identifiant de la conversation. */
+                conversation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description La discussion telle qu'elle est maintenant. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatView"];
+                };
+            };
+            /** @description Champs manquants ou invalides ; rien n'a été enregistré. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Jeton absent ou invalide. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Action réservée à un autre rôle (l'autre partie du ticket, un gestionnaire de la structure), ou agent du support connecté sans double authentification (DOUBLE_AUTHENTIFICATION_REQUISE). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Ressource inexistante, ou que l'appelant n'a pas le droit de voir. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Action impossible dans l'état actuel, ou ressource modifiée entre-temps ; rien n'a changé. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    rate_chat_assistant_conversations__conversation_id__chat_feedback_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Identifiant de la conversation. */
+                conversation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChatFeedbackRequest"];
+            };
+        };
+        responses: {
+            /** @description La discussion telle qu'elle est maintenant. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatView"];
+                };
+            };
+            /** @description Champs manquants ou invalides ; rien n'a été enregistré. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Jeton absent ou invalide. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Action réservée à un autre rôle (l'autre partie du ticket, un gestionnaire de la structure), ou agent du support connecté sans double authentification (DOUBLE_AUTHENTIFICATION_REQUISE). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Ressource inexistante, ou que l'appelant n'a pas le droit de voir. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Action impossible dans l'état actuel, ou ressource modifiée entre-temps ; rien n'a changé. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    send_chat_message_assistant_conversations__conversation_id__chat_messages_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Identifiant de la conversation. */
+                conversation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChatMessageRequest"];
+            };
+        };
+        responses: {
+            /** @description Le message enregistré (son numéro). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SentView"];
+                };
+            };
+            /** @description Champs manquants ou invalides ; rien n'a été enregistré. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Jeton absent ou invalide. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Action réservée à un autre rôle (l'autre partie du ticket, un gestionnaire de la structure), ou agent du support connecté sans double authentification (DOUBLE_AUTHENTIFICATION_REQUISE). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Ressource inexistante, ou que l'appelant n'a pas le droit de voir. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Action impossible dans l'état actuel, ou ressource modifiée entre-temps ; rien n'a changé. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    mail_chat_transcript_assistant_conversations__conversation_id__chat_transcript_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Identifiant de la conversation. */
+                conversation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TranscriptRequest"];
+            };
+        };
+        responses: {
+            /** @description La discussion telle qu'elle est maintenant. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatView"];
+                };
+            };
+            /** @description Champs manquants ou invalides ; rien n'a été enregistré. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Jeton absent ou invalide. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Action réservée à un autre rôle (l'autre partie du ticket, un gestionnaire de la structure), ou agent du support connecté sans double authentification (DOUBLE_AUTHENTIFICATION_REQUISE). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Ressource inexistante, ou que l'appelant n'a pas le droit de voir. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Action impossible dans l'état actuel, ou ressource modifiée entre-temps ; rien n'a changé. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2282,6 +3261,493 @@ export interface operations {
             };
         };
     };
+    set_chat_availability_chat_availability_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AvailabilityRequest"];
+            };
+        };
+        responses: {
+            /** @description Les files de l'agent, sa disponibilité. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueuesView"];
+                };
+            };
+            /** @description Champs manquants ou invalides ; rien n'a été enregistré. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Jeton absent ou invalide. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Action réservée à un autre rôle (l'autre partie du ticket, un gestionnaire de la structure), ou agent du support connecté sans double authentification (DOUBLE_AUTHENTIFICATION_REQUISE). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_chat_queues_chat_queues_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Les files de l'agent, leurs discussions en attente. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueuesView"];
+                };
+            };
+            /** @description Jeton absent ou invalide. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Action réservée à un autre rôle (l'autre partie du ticket, un gestionnaire de la structure), ou agent du support connecté sans double authentification (DOUBLE_AUTHENTIFICATION_REQUISE). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_chat_satisfaction_chat_satisfaction_get: {
+        parameters: {
+            query: {
+                /** @description Premier jour (AAAA-MM-JJ). */
+                from: string;
+                /** @description Dernier jour (AAAA-MM-JJ). */
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Les avis de la période. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SatisfactionView"];
+                };
+            };
+            /** @description Champs manquants ou invalides ; rien n'a été enregistré. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Jeton absent ou invalide. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Action réservée à un autre rôle (l'autre partie du ticket, un gestionnaire de la structure), ou agent du support connecté sans double authentification (DOUBLE_AUTHENTIFICATION_REQUISE). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    read_agent_chat_chat_sessions__chat_id__get: {
+        parameters: {
+            query?: {
+                /** @description Les messages après ce numéro (0 : tous). */
+                after?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Identifiant de la discussion. */
+                chat_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description La discussion, la conversation qui l'a précédée et ses messages après le curseur. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatReadView"];
+                };
+            };
+            /** @description Champs manquants ou invalides ; rien n'a été enregistré. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Jeton absent ou invalide. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Action réservée à un autre rôle (l'autre partie du ticket, un gestionnaire de la structure), ou agent du support connecté sans double authentification (DOUBLE_AUTHENTIFICATION_REQUISE). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Ressource inexistante, ou que l'appelant n'a pas le droit de voir. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    end_chat_chat_sessions__chat_id__end_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Identifiant de la discussion. */
+                chat_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EndChatRequest"];
+            };
+        };
+        responses: {
+            /** @description La discussion telle qu'elle est maintenant. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatView"];
+                };
+            };
+            /** @description Champs manquants ou invalides ; rien n'a été enregistré. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Jeton absent ou invalide. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Action réservée à un autre rôle (l'autre partie du ticket, un gestionnaire de la structure), ou agent du support connecté sans double authentification (DOUBLE_AUTHENTIFICATION_REQUISE). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Ressource inexistante, ou que l'appelant n'a pas le droit de voir. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Action impossible dans l'état actuel, ou ressource modifiée entre-temps ; rien n'a changé. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    hand_over_chat_chat_sessions__chat_id__handover_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Identifiant de la discussion. */
+                chat_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HandOverRequest"];
+            };
+        };
+        responses: {
+            /** @description La discussion telle qu'elle est maintenant. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatView"];
+                };
+            };
+            /** @description Champs manquants ou invalides ; rien n'a été enregistré. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Jeton absent ou invalide. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Action réservée à un autre rôle (l'autre partie du ticket, un gestionnaire de la structure), ou agent du support connecté sans double authentification (DOUBLE_AUTHENTIFICATION_REQUISE). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Ressource inexistante, ou que l'appelant n'a pas le droit de voir. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Action impossible dans l'état actuel, ou ressource modifiée entre-temps ; rien n'a changé. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    send_agent_message_chat_sessions__chat_id__messages_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Identifiant de la discussion. */
+                chat_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChatMessageRequest"];
+            };
+        };
+        responses: {
+            /** @description Le message enregistré (son numéro). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SentView"];
+                };
+            };
+            /** @description Champs manquants ou invalides ; rien n'a été enregistré. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Jeton absent ou invalide. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Action réservée à un autre rôle (l'autre partie du ticket, un gestionnaire de la structure), ou agent du support connecté sans double authentification (DOUBLE_AUTHENTIFICATION_REQUISE). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Ressource inexistante, ou que l'appelant n'a pas le droit de voir. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Action impossible dans l'état actuel, ou ressource modifiée entre-temps ; rien n'a changé. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    take_chat_chat_sessions__chat_id__take_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Identifiant de la discussion. */
+                chat_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description La discussion telle qu'elle est maintenant. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatView"];
+                };
+            };
+            /** @description Champs manquants ou invalides ; rien n'a été enregistré. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Jeton absent ou invalide. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Action réservée à un autre rôle (l'autre partie du ticket, un gestionnaire de la structure), ou agent du support connecté sans double authentification (DOUBLE_AUTHENTIFICATION_REQUISE). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Ressource inexistante, ou que l'appelant n'a pas le droit de voir. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Action impossible dans l'état actuel, ou ressource modifiée entre-temps ; rien n'a changé. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     get_dashboard_dashboard_get: {
         parameters: {
             query?: never;
@@ -2507,6 +3973,380 @@ export interface operations {
             };
             /** @description La conversation a expiré : commencez-en une nouvelle. */
             410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Une limite par adresse est atteinte (laquelle : « limit », jusqu'à quand : « retry_at ») : réessayez après le délai de l'en-tête Retry-After. */
+            429: {
+                headers: {
+                    /** @description Secondes à attendre avant de réessayer (jusqu'à « retry_at »). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LimitReachedResponse"];
+                };
+            };
+        };
+    };
+    read_public_chat_public_assistant_conversations__conversation_id__chat_get: {
+        parameters: {
+            query?: {
+                /** @description Les messages après ce numéro (0 : tous). */
+                after?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Identifiant de la conversation. */
+                conversation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description La discussion, la conversation qui l'a précédée et ses messages après le curseur. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatReadView"];
+                };
+            };
+            /** @description Champs manquants ou invalides ; rien n'a été enregistré. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Ressource inexistante, ou que l'appelant n'a pas le droit de voir. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    start_public_chat_public_assistant_conversations__conversation_id__chat_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Identifiant de la conversation. */
+                conversation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartChatRequest"];
+            };
+        };
+        responses: {
+            /** @description La discussion, la conversation qui l'a précédée et ses messages après le curseur. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatReadView"];
+                };
+            };
+            /** @description Champs manquants ou invalides ; rien n'a été enregistré. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Ressource inexistante, ou que l'appelant n'a pas le droit de voir. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Action impossible dans l'état actuel, ou ressource modifiée entre-temps ; rien n'a changé. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description La conversation a expiré : commencez-en une nouvelle. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Une limite par adresse est atteinte (laquelle : « limit », jusqu'à quand : « retry_at ») : réessayez après le délai de l'en-tête Retry-After. */
+            429: {
+                headers: {
+                    /** @description Secondes à attendre avant de réessayer (jusqu'à « retry_at »). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LimitReachedResponse"];
+                };
+            };
+        };
+    };
+    leave_public_chat_public_assistant_conversations__conversation_id__chat_end_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Identifiant de la conversation. */
+                conversation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description La discussion telle qu'elle est maintenant. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatView"];
+                };
+            };
+            /** @description Champs manquants ou invalides ; rien n'a été enregistré. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Ressource inexistante, ou que l'appelant n'a pas le droit de voir. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Action impossible dans l'état actuel, ou ressource modifiée entre-temps ; rien n'a changé. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Une limite par adresse est atteinte (laquelle : « limit », jusqu'à quand : « retry_at ») : réessayez après le délai de l'en-tête Retry-After. */
+            429: {
+                headers: {
+                    /** @description Secondes à attendre avant de réessayer (jusqu'à « retry_at »). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LimitReachedResponse"];
+                };
+            };
+        };
+    };
+    rate_public_chat_public_assistant_conversations__conversation_id__chat_feedback_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Identifiant de la conversation. */
+                conversation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChatFeedbackRequest"];
+            };
+        };
+        responses: {
+            /** @description La discussion telle qu'elle est maintenant. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatView"];
+                };
+            };
+            /** @description Champs manquants ou invalides ; rien n'a été enregistré. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Ressource inexistante, ou que l'appelant n'a pas le droit de voir. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Action impossible dans l'état actuel, ou ressource modifiée entre-temps ; rien n'a changé. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Une limite par adresse est atteinte (laquelle : « limit », jusqu'à quand : « retry_at ») : réessayez après le délai de l'en-tête Retry-After. */
+            429: {
+                headers: {
+                    /** @description Secondes à attendre avant de réessayer (jusqu'à « retry_at »). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LimitReachedResponse"];
+                };
+            };
+        };
+    };
+    send_public_chat_message_public_assistant_conversations__conversation_id__chat_messages_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Identifiant de la conversation. */
+                conversation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChatMessageRequest"];
+            };
+        };
+        responses: {
+            /** @description Le message enregistré (son numéro). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SentView"];
+                };
+            };
+            /** @description Champs manquants ou invalides ; rien n'a été enregistré. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Ressource inexistante, ou que l'appelant n'a pas le droit de voir. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Action impossible dans l'état actuel, ou ressource modifiée entre-temps ; rien n'a changé. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Une limite par adresse est atteinte (laquelle : « limit », jusqu'à quand : « retry_at ») : réessayez après le délai de l'en-tête Retry-After. */
+            429: {
+                headers: {
+                    /** @description Secondes à attendre avant de réessayer (jusqu'à « retry_at »). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LimitReachedResponse"];
+                };
+            };
+        };
+    };
+    mail_public_chat_transcript_public_assistant_conversations__conversation_id__chat_transcript_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Identifiant de la conversation. */
+                conversation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TranscriptRequest"];
+            };
+        };
+        responses: {
+            /** @description La discussion telle qu'elle est maintenant. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatView"];
+                };
+            };
+            /** @description Champs manquants ou invalides ; rien n'a été enregistré. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Ressource inexistante, ou que l'appelant n'a pas le droit de voir. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Action impossible dans l'état actuel, ou ressource modifiée entre-temps ; rien n'a changé. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

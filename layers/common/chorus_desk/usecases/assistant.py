@@ -99,6 +99,9 @@ class Context:
     pseudonym_key: Callable[[], SigningKey]  # the key of the pseudonym a resend is counted under
     profile: Profile
     now: datetime = field(default_factory=utc_now)
+    # Whether the live chat answers now (the support's office hours, an agent available): « Contacter un agent »
+    # then offers it first (``LIVE_CHAT``, which the client acts on). None: the chat is not offered.
+    live_chat: Callable[[], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -219,9 +222,15 @@ def _prompt(conversation: Conversation, ctx: Context) -> Reply:
             text = messages.ASSISTANT_OFFER_TICKET.format(category=category, subcategory=subcategory)
             return Reply(text, (_c("YES"), _c("NO")))
         case "CONTACT_AGENT":
+            live = ctx.live_chat is not None and ctx.live_chat()
             if ctx.user is None:
+                if live:
+                    return Reply(messages.ASSISTANT_AGENT_LIVE_ANONYMOUS, (_c("LIVE_CHAT"), _c("CONTINUE")))
                 return Reply(messages.ASSISTANT_AGENT_ANONYMOUS, (_c("CONTINUE"),))
-            return Reply(messages.ASSISTANT_AGENT, (_c("SEND_TICKET"), _c("DRAFT_TICKET"), _c("CONTINUE")))
+            tickets_offered = (_c("SEND_TICKET"), _c("DRAFT_TICKET"), _c("CONTINUE"))
+            if live:
+                return Reply(messages.ASSISTANT_AGENT_LIVE, (_c("LIVE_CHAT"), *tickets_offered))
+            return Reply(messages.ASSISTANT_AGENT, tickets_offered)
         case "CHOOSE_TOPIC":
             topics = _pending(conversation)
             return Reply(messages.ASSISTANT_SEVERAL_TOPICS, (*_topics(topics), _c("CANCEL")), accepts_text=True)
@@ -654,6 +663,8 @@ def _on_offer(turn: Turnaround, given: Given) -> None:
 
 
 def _on_agent(turn: Turnaround, given: Given) -> None:
+    if given.choice == "LIVE_CHAT":  # the client opens the chat (usecases/chat.py); the step stays as it is
+        raise _Say(messages.ASSISTANT_LIVE_CHAT_ELSEWHERE)
     topic = turn.memory.get("topic")
     pair = faq.handover_pair(faq.Topic(topic) if topic else None)
     _hand_over(turn, given, pair, submit=given.choice == "SEND_TICKET")
@@ -691,7 +702,8 @@ def transcript_text(conversation: Conversation, assistant_name: str) -> str:
     name) and when (Paris time)."""
     names = {"USER": messages.ASSISTANT_SPEAKER_USER, "ASSISTANT": assistant_name}
     return "\n".join(
-        f"[{t.at.astimezone(PARIS):%d/%m/%Y %H:%M}] {names[t.by.value]} : {t.text}" for t in conversation.transcript
+        f"[{t.at.astimezone(PARIS):%d/%m/%Y %H:%M}] {t.name or names.get(t.by.value, t.by.value)} : {t.text}"
+        for t in conversation.transcript
     )
 
 
@@ -717,6 +729,11 @@ def _with_turns(conversation: Conversation, *turns: Turn) -> tuple[Turn, ...]:
             break
         first -= 1
     return kept[first:]
+
+
+def append_turns(conversation: Conversation, *turns: Turn) -> tuple[Turn, ...]:
+    """The transcript with ``turns`` (a live chat's lines), kept within the same bounds as the assistant's."""
+    return _with_turns(conversation, *turns)
 
 
 def start(ctx: Context) -> tuple[Conversation, Reply]:

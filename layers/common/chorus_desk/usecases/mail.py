@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from chorus_desk import catalogue, messages, pseudonyms
+from chorus_desk.chats import Author, ChatMessage, ChatSession
 from chorus_desk.errors import MailUnavailable
 from chorus_desk.lifecycle import Action, Status
 from chorus_desk.models import HistoryEntry, Operation, OperationState, OutgoingMail, Ticket, utc_now
@@ -36,6 +37,7 @@ class MailKind(StrEnum):
     ANSWER = "ANSWER"
     CLOSURE = "CLOSURE"
     OPERATION_OUTCOME = "OPERATION_OUTCOME"  # an inactivation of a structure has ended
+    CHAT_TRANSCRIPT = "CHAT_TRANSCRIPT"  # a live chat's transcript, asked at its end
 
 
 def kind_of(entry: HistoryEntry) -> MailKind | None:
@@ -281,4 +283,80 @@ def deliver_operation(ports: Ports, mailer: Mailer, composer: Composer, operatio
         key=operation_mail_key(operation.id),
         operation_id=operation.id,
         state=operation.state.value,
+    )
+
+
+# ------------------------------------------------------------------------------------------ a live chat's transcript
+def chat_transcript_key(chat_id: str) -> str:
+    return f"CHAT#{chat_id}"
+
+
+def chat_transcript_values(session: ChatSession, found: list[ChatMessage], assistant_name: str) -> dict[str, Any]:
+    """The lines of the transcript (the assistant's before the chat, then the chat's), dated in Paris. A visitor's
+    transcript goes to an address no one verified: their own lines are not repeated in it (the desk's sender never
+    mails someone a text of a stranger's choosing), only that they wrote."""
+    anonymous = session.requester is None
+    user = session.requester.name if session.requester else messages.CHAT_VISITOR
+    names = {
+        "USER": user,
+        "ASSISTANT": assistant_name,
+        Author.REQUESTER.value: user,
+        Author.SYSTEM.value: messages.CHAT_TRANSCRIPT_SPEAKER_DESK,
+    }
+    lines = []
+    for by, name, text, at in [
+        *((t.by.value, t.name, t.text, t.at) for t in session.context),
+        *((m.by.value, m.name if m.by is Author.AGENT else None, m.text, m.at) for m in found),
+    ]:
+        date, time = _date_time(at)
+        hidden = anonymous and by in {"USER", Author.REQUESTER.value}
+        lines.append(
+            {
+                "date": date,
+                "time": time,
+                "who": name or names.get(by, by),
+                "text": messages.CHAT_TRANSCRIPT_HIDDEN if hidden else text,
+            }
+        )
+    date, time = _date_time(session.created_at)
+    return {
+        "chat_id": session.id,
+        "date": date,
+        "time": time,
+        "queue": session.queue_name,
+        "agent": session.agent.name if session.agent else "",
+        "requester": user,
+        "anonymous": anonymous,
+        "lines": lines,
+        "filed": session.filed or "",
+    }
+
+
+def deliver_chat_transcript(
+    ports: Ports, mailer: Mailer, composer: Composer, chat_id: str, assistant_name: str, cap: RecipientCap
+) -> Outcome:
+    """Send a chat's transcript to the address it was asked for, once (journal key ``CHAT#<id>``); a visitor's
+    counts against its recipient's daily ``cap``, as the non-connected form's confirmations do."""
+    to = ports.chats.transcript_address(chat_id)
+    found: list[ChatMessage] = []
+    session = None
+    while True:
+        session, page = ports.chats.read(chat_id, found[-1].seq if found else 0, 200)
+        found.extend(page)
+        if len(page) < 200:
+            break
+    if not to or session is None:
+        return Outcome.NOT_MAILED
+    values = chat_transcript_values(session, found, assistant_name)
+    return _send_once(
+        ports,
+        mailer,
+        composer,
+        MailKind.CHAT_TRANSCRIPT,
+        values,
+        to=to,
+        subject=messages.CHAT_TRANSCRIPT_SUBJECT.format(date=values["date"]),
+        key=chat_transcript_key(chat_id),
+        capped=cap.slot(to, utc_now()) if session.requester is None else None,
+        chat_id=chat_id,
     )

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from chorus_desk.adapters.dynamodb.chat import DynamoChats
+from chorus_desk.adapters.dynamodb.chat_connections import DynamoChatConnections
 from chorus_desk.adapters.dynamodb.conversations import DynamoConversations
 from chorus_desk.adapters.dynamodb.directory import DynamoDirectory
 from chorus_desk.adapters.dynamodb.lists import DynamoLists
@@ -36,6 +38,8 @@ def dynamodb_ports(table_name: str, dynamodb_client: Any | None = None) -> Ports
         operations=DynamoOperations(table),
         conversations=DynamoConversations(table),
         satisfaction=DynamoSatisfaction(table),
+        chats=DynamoChats(table),
+        chat_connections=DynamoChatConnections(table),
         directory=DynamoDirectory(table),
         payments=DynamoPayments(table),
         reference=DynamoReference(table),

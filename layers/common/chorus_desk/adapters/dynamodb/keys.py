@@ -153,3 +153,31 @@ def journal_key(prefix: str, key: str) -> dict[str, str]:
     """A journal's record: ``MAIL#<key>`` / ``MAIL`` for the mails, ``PUBLISHED#<event id>`` / ``PUBLISHED``
     for the lifecycle events."""
     return {"PK": f"{prefix}#{key}", "SK": prefix}
+
+
+# The live chat (adapters/dynamodb/chat.py, chat_connections.py)
+SESSION_SK = "SESSION"
+TRANSCRIPT_SK = "TRANSCRIPT"
+CONNECTION_SK = "CONNECTION"
+WAIT_PARTITION = "CHATWAIT"  # GSI2: the chats waiting and not yet offered the ticket, all queues
+CONNECTION_PREFIX = "CONN#"
+
+
+def chat_pk(chat_id: str) -> str:
+    return f"CHAT#{chat_id}"
+
+
+def message_sk(seq: int) -> str:
+    return f"MSG#{seq:08d}"
+
+
+def queue_pk(queue: str) -> str:
+    return f"CHATQUEUE#{queue}"
+
+
+def seat_pk(queue: str) -> str:
+    return f"CHATDESK#{queue}"
+
+
+def connection_key(connection_id: str) -> dict[str, str]:
+    return {"PK": f"{CONNECTION_PREFIX}{connection_id}", "SK": CONNECTION_SK}

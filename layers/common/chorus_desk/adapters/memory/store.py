@@ -8,6 +8,8 @@ import threading
 from datetime import date, datetime
 
 from chorus_desk import listing
+from chorus_desk.adapters.memory.chat import MemoryChats
+from chorus_desk.adapters.memory.chat_connections import MemoryChatConnections
 from chorus_desk.listing import Row, RowKind
 from chorus_desk.models import (
     Challenge,
@@ -51,6 +53,8 @@ class MemoryStore:
         self.conversations: dict[str, Conversation] = {}
         self.ratings: dict[date, dict[str, int]] = {}
         self.locks: dict[str, tuple[str, datetime]] = {}  # structure → operation holding it, since
+        self.chats = MemoryChats()  # the live chat's (adapters/memory/chat.py)
+        self.chat_connections = MemoryChatConnections()
 
     def relist(self, before: Ticket | None, after: Ticket | None) -> None:
         """Replace a ticket's rows and move its counts (the caller holds the lock)."""

@@ -14,11 +14,13 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from chorus_desk import bootstrap, messages
 from chorus_desk.actors import SignedInUser
+from chorus_desk.chats import OfficeHours
 from chorus_desk.errors import Forbidden
+from chorus_desk.models import utc_now
 from chorus_desk.observability import tracer
 from chorus_desk.ports import CompanyRegistry, Establishment, InvitationRequests, Ports, SigningKey, Workflow
 from chorus_desk.settings import AssistantProfileSettings, PublicAssistantSettings, load_settings
-from chorus_desk.usecases import assistant
+from chorus_desk.usecases import assistant, chat
 from chorus_desk.usecases.assistant import Context, Message, Profile
 from chorus_desk.usecases.public import Limits, check_rate
 
@@ -49,11 +51,13 @@ class Reach:
     invitations: InvitationRequests  # a resend is asked here; InvitationsFunction alone reaches Cognito
     pseudonym_key: SigningKey
     profile: Profile
+    hours: OfficeHours | None = None  # the live chat's office hours: « Contacter un agent » offers it when open
 
 
 ResendRequests = Annotated[InvitationRequests, Depends(bootstrap.resend_requests)]
 PseudonymKey = Annotated[SigningKey, Depends(bootstrap.pseudonym_key)]
 AssistantProfile = Annotated[AssistantProfileSettings, Depends(bootstrap.assistant_profile)]
+ChatHours = Annotated[OfficeHours, Depends(bootstrap.chat_hours)]
 
 
 def _profile(settings: AssistantProfileSettings) -> Profile:
@@ -66,8 +70,9 @@ def reach(
     invitations: ResendRequests,
     pseudonym_key: PseudonymKey,
     profile: AssistantProfile,
+    hours: ChatHours,
 ) -> Reach:
-    return Reach(registry, workflow, invitations, pseudonym_key, _profile(profile))
+    return Reach(registry, workflow, invitations, pseudonym_key, _profile(profile), hours)
 
 
 class _SignedInOnly:
@@ -107,8 +112,10 @@ NewConversationLimit = Annotated[
 MessageLimit = Annotated[None, Depends(limited("assistant-message", "messages_per_hour", "messages_per_day"))]
 
 
-def public_reach(invitations: ResendRequests, pseudonym_key: PseudonymKey, profile: AssistantProfile) -> Reach:
-    return Reach(_SignedInOnly(), _SignedInOnly(), invitations, pseudonym_key, _profile(profile))
+def public_reach(
+    invitations: ResendRequests, pseudonym_key: PseudonymKey, profile: AssistantProfile, hours: ChatHours
+) -> Reach:
+    return Reach(_SignedInOnly(), _SignedInOnly(), invitations, pseudonym_key, _profile(profile), hours)
 
 
 Outside = Annotated[Reach, Depends(reach)]
@@ -116,6 +123,7 @@ PublicOutside = Annotated[Reach, Depends(public_reach)]
 
 
 def _context(ports: Ports, user: SignedInUser | None, outside: Reach) -> Context:
+    hours = outside.hours
     return Context(
         ports,
         user,
@@ -124,6 +132,7 @@ def _context(ports: Ports, user: SignedInUser | None, outside: Reach) -> Context
         lambda: outside.invitations,
         lambda: outside.pseudonym_key,
         outside.profile,
+        live_chat=(lambda: chat.desk_status(ports.chats, hours, utc_now()).open) if hours else None,
     )
 
 

@@ -1,0 +1,22 @@
+"""The live chat over HTTP (signed in): the user's side by their assistant conversation, the agents' queues,
+availability and chats; the REST counterpart of every WebSocket action, with the same rules."""
+
+from typing import Any
+
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from chorus_desk.api.http import create_app, prepare_event
+from chorus_desk.api.routes import chat
+from chorus_desk.observability import logger, metrics, tracer
+from chorus_desk.settings import ChatSettings, load_settings
+
+app = create_app(load_settings(ChatSettings))
+app.include_router(chat.router)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(prepare_event(event), context)
