@@ -7,6 +7,7 @@
 // A structure's page offers the export (CSV, XLSX) of all its emitted, or received, tickets (a search by SIRET).
 import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
+import { capabilities, useAccount } from "../account";
 import { call } from "../api/client";
 import type { ListQuery } from "../api/download";
 import type { Problem } from "../api/problem";
@@ -158,10 +159,13 @@ function useDashboard(): State {
   return state;
 }
 
-/** A team's or a public structure's received tickets are worth a line; a private company receives none. */
-const receives = (board: Board) => board.organisation.kind === "TEAM" || sum(board.received.counts) > 0 || board.received.services.length > 1;
+/** Whether an organisation receives tickets: a team, a public structure (GET /me says which), or one that has
+ *  some (a structure that was public). A private company receives none: no line for it. */
+function receiving(recipients: ReadonlySet<string>): (board: Board) => boolean {
+  return (board) => recipients.has(board.organisation.id) || sum(board.received.counts) > 0;
+}
 
-function MainBoard({ boards }: { boards: Board[] }) {
+function MainBoard({ boards, receives }: { boards: Board[]; receives: (board: Board) => boolean }) {
   const nameLink = (board: Board) => (
     <a class="fr-link" href={href({ name: "dashboard", org: board.organisation.id })} title={t.detailOf(organisationName(board))}>
       {organisationName(board)}
@@ -185,7 +189,7 @@ function MainBoard({ boards }: { boards: Board[] }) {
   );
 }
 
-function OrganisationBoard({ board }: { board: Board }) {
+function OrganisationBoard({ board, receives }: { board: Board; receives: (board: Board) => boolean }) {
   const name = organisationName(board);
   const lines = (side: SideCounts): Line[] =>
     side.services.map((s) => ({ key: s.service?.code ?? "", header: s.label, who: `${name}, ${s.label}`, counts: s.counts }));
@@ -219,6 +223,9 @@ function OrganisationBoard({ board }: { board: Board }) {
 
 export function DashboardScreen({ org }: { org: string | null }) {
   const state = useDashboard();
+  const account = useAccount();
+  const recipients = new Set(account.status === "ready" ? capabilities(account.account).recipients.map((o) => o.id) : []);
+  const receives = receiving(recipients);
   const board = state.status === "ready" && org !== null ? state.boards.find((b) => b.organisation.id === org) : undefined;
   return (
     <>
@@ -238,8 +245,8 @@ export function DashboardScreen({ org }: { org: string | null }) {
       )}
       {state.status === "failed" && <ProblemAlert problem={state.problem} />}
       {state.status === "ready" && state.boards.length === 0 && <p>{t.noOrganisation}</p>}
-      {state.status === "ready" && org === null && <MainBoard boards={state.boards} />}
-      {state.status === "ready" && org !== null && (board ? <OrganisationBoard board={board} /> : <p>{t.unknownOrganisation}</p>)}
+      {state.status === "ready" && org === null && <MainBoard boards={state.boards} receives={receives} />}
+      {state.status === "ready" && org !== null && (board ? <OrganisationBoard board={board} receives={receives} /> : <p>{t.unknownOrganisation}</p>)}
     </>
   );
 }
