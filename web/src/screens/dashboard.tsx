@@ -85,7 +85,7 @@ function CountsTable({ id, caption, firstColumn, lines }: { id: string; caption:
         <div class="fr-table__container">
           <div class="fr-table__content">
             <table>
-              <caption>{caption}</caption>
+              <caption class="fr-sr-only">{caption}</caption>
               <thead>
                 <tr>
                   <th scope="col">{firstColumn}</th>

@@ -130,7 +130,7 @@ function Tables({ data, from, to }: { data: Satisfaction; from: string; to: stri
                 <div class="fr-table__container">
                   <div class="fr-table__content" tabIndex={0} role="region" aria-label={t.perReasonCaption(...period)}>
                     <table>
-                      <caption>{t.perReasonCaption(...period)}</caption>
+                      <caption class="fr-sr-only">{t.perReasonCaption(...period)}</caption>
                       <thead>
                         <tr>
                           <th scope="col">{t.reason}</th>
@@ -166,7 +166,7 @@ function Tables({ data, from, to }: { data: Satisfaction; from: string; to: stri
                 <div class="fr-table__container">
                   <div class="fr-table__content" tabIndex={0} role="region" aria-label={t.perDayCaption(...period)}>
                     <table>
-                      <caption>{t.perDayCaption(...period)}</caption>
+                      <caption class="fr-sr-only">{t.perDayCaption(...period)}</caption>
                       <thead>
                         <tr>
                           <th scope="col">{t.day}</th>
