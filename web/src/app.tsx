@@ -15,10 +15,13 @@ import { currentBack, navigate, PUBLIC_ROUTES, useRoute, type Route } from "./ro
 import { AccessibilityScreen } from "./screens/accessibility";
 import { ContactScreen } from "./screens/contact";
 import { CreateScreen } from "./screens/create";
+import { DashboardScreen } from "./screens/dashboard";
+import { dashMessages } from "./screens/dashboard/messages";
 import { DetailScreen } from "./screens/detail";
 import { HomeScreen } from "./screens/home";
 import { ListsScreen } from "./screens/lists";
 import { NotFoundScreen } from "./screens/notfound";
+import { isSupport, SatisfactionScreen } from "./screens/satisfaction";
 import { SignInScreen } from "./screens/signin";
 import { StatusScreen } from "./screens/status";
 
@@ -47,6 +50,10 @@ function titleOf(route: Route, needsSignIn: boolean): string {
       return `${messages.screens.detail} n° ${route.number}`;
     case "lists":
       return messages.screens.lists;
+    case "dashboard":
+      return dashMessages.dashboard;
+    case "satisfaction":
+      return dashMessages.satisfaction;
     case "contact":
       return messages.screens.contact;
     case "status":
@@ -91,6 +98,10 @@ function Screen({ route, account }: { route: Route; account: AccountState }) {
       return <DetailScreen number={route.number} />;
     case "lists":
       return <ListsScreen />;
+    case "dashboard":
+      return <DashboardScreen org={route.org} />;
+    case "satisfaction":
+      return <SatisfactionScreen account={account.account} />;
   }
 }
 
@@ -144,6 +155,10 @@ export function App({ session }: { session: Session }) {
       ? [
           ...(can?.canEmit ? [{ label: messages.createTicket, href: "#/tickets/nouveau", current: route.name === "create" }] : []),
           { label: messages.myTickets, href: "#/tickets", current: route.name === "lists" },
+          { label: dashMessages.dashboard, href: "#/tableau-de-bord", current: route.name === "dashboard" },
+          ...(account.status === "ready" && isSupport(account.account)
+            ? [{ label: dashMessages.satisfaction, href: "#/satisfaction", current: route.name === "satisfaction" }]
+            : []),
         ]
       : [{ label: messages.contactSupport, href: "#/contact", current: route.name === "contact" }]),
   ];

@@ -11,6 +11,8 @@ export type Route =
   | { name: "draft"; number: number }
   | { name: "detail"; number: number }
   | { name: "lists" }
+  | { name: "dashboard"; org: string | null }
+  | { name: "satisfaction" }
   | { name: "contact" }
   | { name: "status"; token: string }
   | { name: "accessibility" }
@@ -35,6 +37,11 @@ export function parse(pathname: string, hash: string): Route {
       return parts.length === 1 ? { name: "contact" } : { name: "notFound" };
     case "accessibilite":
       return parts.length === 1 ? { name: "accessibility" } : { name: "notFound" };
+    case "tableau-de-bord":
+      if (parts.length === 1) return { name: "dashboard", org: null };
+      return parts.length === 2 && /^[A-Za-z0-9_-]{1,64}$/.test(parts[1] ?? "") ? { name: "dashboard", org: parts[1] ?? null } : { name: "notFound" };
+    case "satisfaction":
+      return parts.length === 1 ? { name: "satisfaction" } : { name: "notFound" };
     case "tickets": {
       if (parts.length === 1) return { name: "lists" };
       if (parts.length === 2 && parts[1] === "nouveau") return { name: "create" };
@@ -63,6 +70,10 @@ export function href(route: Route): string {
       return `#/tickets/${route.number}`;
     case "lists":
       return "#/tickets";
+    case "dashboard":
+      return route.org === null ? "#/tableau-de-bord" : `#/tableau-de-bord/${encodeURIComponent(route.org)}`;
+    case "satisfaction":
+      return "#/satisfaction";
     case "contact":
       return "#/contact";
     case "status":

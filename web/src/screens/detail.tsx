@@ -12,6 +12,7 @@ import { StatusBadge } from "../components/Badge";
 import { History } from "../components/History";
 import { ProblemAlert } from "../components/ProblemAlert";
 import { Actions, type Ticket } from "./detail/Actions";
+import { PdfDialog } from "./detail/PdfDialog";
 import { Attachments } from "./detail/Attachments";
 import { Blocks, Exchanges } from "./detail/Blocks";
 import { formatDateTime } from "./detail/format";
@@ -143,6 +144,7 @@ export function DetailScreen({ number }: { number: number }) {
           fileInput.current?.focus();
         }}
       />
+      <PdfDialog number={ticket.number} />
       <Blocks ticket={ticket} />
       <Exchanges ticket={ticket} />
       <section class="fr-mt-6w" aria-labelledby="historique-titre" id="historique">
