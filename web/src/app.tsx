@@ -21,6 +21,8 @@ import { ListsScreen } from "./screens/lists";
 import { NotFoundScreen } from "./screens/notfound";
 import { SignInScreen } from "./screens/signin";
 import { StatusScreen } from "./screens/status";
+import { StructureScreen, StructuresScreen } from "./screens/structures";
+import { structuresMessages } from "./screens/structures/messages";
 
 function useSession(session: Session): SessionState {
   const [state, setState] = useState(session.snapshot);
@@ -47,6 +49,10 @@ function titleOf(route: Route, needsSignIn: boolean): string {
       return `${messages.screens.detail} n° ${route.number}`;
     case "lists":
       return messages.screens.lists;
+    case "structures":
+      return structuresMessages.listTitle;
+    case "structure":
+      return structuresMessages.pageTitle(route.siret);
     case "contact":
       return messages.screens.contact;
     case "status":
@@ -91,6 +97,10 @@ function Screen({ route, account }: { route: Route; account: AccountState }) {
       return <DetailScreen number={route.number} />;
     case "lists":
       return <ListsScreen />;
+    case "structures":
+      return <StructuresScreen account={account.account} />;
+    case "structure":
+      return <StructureScreen siret={route.siret} operation={route.operation} />;
   }
 }
 
@@ -144,6 +154,9 @@ export function App({ session }: { session: Session }) {
       ? [
           ...(can?.canEmit ? [{ label: messages.createTicket, href: "#/tickets/nouveau", current: route.name === "create" }] : []),
           { label: messages.myTickets, href: "#/tickets", current: route.name === "lists" },
+          ...(can?.managesPublicStructure
+            ? [{ label: messages.myStructures, href: "#/structures", current: route.name === "structures" || route.name === "structure" }]
+            : []),
         ]
       : [{ label: messages.contactSupport, href: "#/contact", current: route.name === "contact" }]),
   ];
