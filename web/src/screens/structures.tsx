@@ -5,7 +5,7 @@
 // structure », each confirmed in a DSFR modal; then the inactivation's operation followed until it has ended, without
 // reloading (its id kept in the URL, so that a reload or a shared link follows it again). The API decides who may:
 // a simple member, a private structure, a SIRET the user does not belong to each get the API's answer as it comes.
-import type { TargetedSubmitEvent } from "preact";
+import type { ComponentChildren, TargetedSubmitEvent } from "preact";
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import type { Account } from "../account";
 import { call } from "../api/client";
@@ -94,7 +94,8 @@ export function StructureScreen({ siret, operation }: { siret: string; operation
   const [activated, setActivated] = useState<string | null>(null);
   const operationHeading = useRef<HTMLHeadingElement>(null);
   const activatedRef = useRef<HTMLDivElement>(null);
-  const [focus, setFocus] = useState<"operation" | "activated" | null>(null);
+  // What should take the focus next (a new object for each request).
+  const [focus, setFocus] = useState<{ on: "operation" | "activated" } | null>(null);
 
   const read = useCallback(async () => {
     const result = await call((api) => api.GET("/structures/{siret}", { params: { path: { siret } } }));
@@ -115,10 +116,8 @@ export function StructureScreen({ siret, operation }: { siret: string; operation
   // The modal gives the focus back to its opener, which the action may have removed: move it to what happened.
   useEffect(() => {
     if (focus === null) return;
-    const target = focus === "operation" ? operationHeading.current : activatedRef.current;
-    const timer = window.setTimeout(() => target?.focus(), 50);
-    setFocus(null);
-    return () => window.clearTimeout(timer);
+    const target = focus.on === "operation" ? operationHeading : activatedRef;
+    window.setTimeout(() => target.current?.focus(), 50);
   }, [focus]);
 
   const onEnded = useCallback(
@@ -185,7 +184,7 @@ export function StructureScreen({ siret, operation }: { siret: string; operation
               setActivated(null);
               setFollowing({ id: started.id, initial: started, ended: false });
               keepInUrl(siret, started.id);
-              setFocus("operation");
+              setFocus({ on: "operation" });
             }}
           />
         ) : (
@@ -196,7 +195,7 @@ export function StructureScreen({ siret, operation }: { siret: string; operation
               setFollowing(null);
               keepInUrl(siret, null);
               setActivated(t.activated(after.designation, after.state));
-              setFocus("activated");
+              setFocus({ on: "activated" });
             }}
           />
         ))}
@@ -214,6 +213,15 @@ function BackLink() {
   );
 }
 
+function Fact({ label, id, children }: { label: string; id?: string; children: ComponentChildren }) {
+  return (
+    <div>
+      <dt>{label}</dt>
+      <dd id={id}>{children}</dd>
+    </div>
+  );
+}
+
 function Facts({ structure }: { structure: Structure }) {
   const { registry } = structure;
   return (
@@ -224,18 +232,13 @@ function Facts({ structure }: { structure: Structure }) {
             {t.inChorus}
           </h2>
           <dl class="portal-structure-facts">
-            <dt>{t.designation}</dt>
-            <dd>{structure.designation}</dd>
-            <dt>{t.siret}</dt>
-            <dd>{structure.siret}</dd>
-            <dt>{t.kind}</dt>
-            <dd>{structure.public ? t.publicKind : t.privateKind}</dd>
-            <dt>{t.chorusState}</dt>
-            <dd id="etat-chorus">
+            <Fact label={t.designation}>{structure.designation}</Fact>
+            <Fact label={t.siret}>{structure.siret}</Fact>
+            <Fact label={t.kind}>{structure.public ? t.publicKind : t.privateKind}</Fact>
+            <Fact label={t.chorusState} id="etat-chorus">
               <ChorusState active={structure.active} label={structure.state} />
-            </dd>
-            <dt>{t.yourRole}</dt>
-            <dd>{structure.role.label}</dd>
+            </Fact>
+            <Fact label={t.yourRole}>{structure.role.label}</Fact>
           </dl>
         </div>
       </section>
@@ -245,20 +248,12 @@ function Facts({ structure }: { structure: Structure }) {
             {t.inRegistry}
           </h2>
           <dl class="portal-structure-facts">
-            <dt>{t.registryName}</dt>
-            <dd>{registry.name ?? t.unknown}</dd>
-            <dt>{t.registryState}</dt>
-            <dd id="etat-sirene">
+            <Fact label={t.registryName}>{registry.name ?? t.unknown}</Fact>
+            <Fact label={t.registryState} id="etat-sirene">
               <Badge label={registry.state} severity={registry.open ? "info" : "warning"} small />
-            </dd>
-            {registry.closed_on && (
-              <>
-                <dt>{t.closedOn}</dt>
-                <dd>{formatDay(registry.closed_on)}</dd>
-              </>
-            )}
-            <dt>{t.address}</dt>
-            <dd>{registry.address ?? t.unknown}</dd>
+            </Fact>
+            {registry.closed_on && <Fact label={t.closedOn}>{formatDay(registry.closed_on)}</Fact>}
+            <Fact label={t.address}>{registry.address ?? t.unknown}</Fact>
           </dl>
         </div>
       </section>
@@ -309,6 +304,9 @@ function Inactivation({ structure, onStarted }: { structure: Structure; onStarte
   const [confirm, setConfirm] = useState<{ takeover: Takeover | null } | null>(null);
   const [sending, setSending] = useState(false);
   const [refused, setRefused] = useState<Problem | null>(null);
+  // The operation started: handed to the screen once the modal has closed (the DSFR then gives the page back its
+  // focus and its interactivity; removing the modal while open would leave the page inert).
+  const started = useRef<Operation | null>(null);
   const open = structure.registry.open;
   const siret = structure.siret;
 
@@ -355,8 +353,8 @@ function Inactivation({ structure, onStarted }: { structure: Structure; onStarte
     );
     setSending(false);
     if (result.ok) {
+      started.current = result.data;
       setConfirm(null);
-      onStarted(result.data);
     } else {
       setRefused(result.problem);
     }
@@ -398,6 +396,9 @@ function Inactivation({ structure, onStarted }: { structure: Structure; onStarte
         onClose={() => {
           setConfirm(null);
           setRefused(null);
+          const operation = started.current;
+          started.current = null;
+          if (operation) onStarted(operation);
         }}
         footer={
           <>
@@ -422,6 +423,7 @@ function Activation({ structure, onActivated }: { structure: Structure; onActiva
   const [confirming, setConfirming] = useState(false);
   const [sending, setSending] = useState(false);
   const [refused, setRefused] = useState<Problem | null>(null);
+  const activated = useRef<Structure | null>(null);
 
   const send = async () => {
     if (sending) return;
@@ -432,8 +434,8 @@ function Activation({ structure, onActivated }: { structure: Structure; onActiva
     );
     setSending(false);
     if (result.ok) {
+      activated.current = result.data;
       setConfirming(false);
-      onActivated(result.data);
     } else {
       setRefused(result.problem);
     }
@@ -459,6 +461,9 @@ function Activation({ structure, onActivated }: { structure: Structure; onActiva
         onClose={() => {
           setConfirming(false);
           setRefused(null);
+          const after = activated.current;
+          activated.current = null;
+          if (after) onActivated(after);
         }}
         footer={
           <>
