@@ -21,7 +21,7 @@ import pytest
 from playwright.sync_api import expect
 
 from chorus_desk import messages
-from tests.browser.portal import axe, horizontal_overflow, screenshot, settled, sign_in
+from tests.browser.portal import axe, horizontal_overflow, screenshot, settled, sign_in, watch
 from tests.e2e.stack import Stack, start_stack
 
 if TYPE_CHECKING:
@@ -150,10 +150,12 @@ def test_the_list_shows_the_users_structures_and_the_menu_offers_it_to_managers_
     for alias in ("hugo", "marie"):
         other = browser.new_context(locale="fr-FR")
         their = other.new_page()
+        problems = watch(their)
         sign_in(their, stack, alias)
         their.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Mes tickets").wait_for()
         assert their.get_by_role("link", name="Mes structures").count() == 0
         other.close()
+        assert problems == [], problems
 
 
 # ------------------------------------------------------------------------------------------------ case 1: régie
@@ -328,6 +330,7 @@ def test_a_simple_member_a_private_structures_manager_and_a_stranger_get_the_api
         status, said = api(stack, alias, f"/structures/{siret}")
         assert (status, said["code"]) == (code, name)
         page = browser.new_context(locale="fr-FR").new_page()
+        problems = watch(page)
         sign_in(page, stack, alias, fragment=f"/structures/{siret}")
         alert = page.get_by_role("alert")
         expect(alert).to_contain_text(said["message"])
@@ -336,6 +339,7 @@ def test_a_simple_member_a_private_structures_manager_and_a_stranger_get_the_api
         screenshot(page, f"structures-refus-{alias}-{siret}")
         pages[alias, siret] = page.locator("main").inner_html().replace(siret, "…")
         page.context.close()
+        assert problems == [], problems
     # A stranger learns nothing: the commune's page and an unknown SIRET's are the same, naming nothing.
     assert pages["victor", COMMUNE] == pages["victor", UNKNOWN]
     assert "Saint-Léger" not in pages["victor", COMMUNE]
