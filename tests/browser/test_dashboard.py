@@ -251,6 +251,9 @@ def test_the_tickets_pdf_without_then_with_its_files_as_a_zip(stack: Stack, page
     button.click()
     dialog = page.get_by_role("dialog", name="Options de téléchargement")
     dialog.wait_for()
+    # Done fading in before axe reads its colours (a colour read mid-animation is a false contrast failure).
+    dialog.evaluate("d => Promise.all(d.getAnimations({subtree: true}).map(a => a.finished))")
+    page.wait_for_function("d => getComputedStyle(d).opacity === '1'", arg=dialog.element_handle())
     question = dialog.get_by_role("group", name="Souhaitez-vous inclure les pièces jointes à votre téléchargement ?")
     assert question.get_by_role("radio", name="Non").is_checked()
     assert dialog.get_by_role("button", name="Télécharger").is_visible()

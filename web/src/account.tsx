@@ -27,10 +27,13 @@ export interface Capabilities {
   recipients: Membership[];
   canEmit: boolean;
   canReceive: boolean;
+  /** A principal or secondary manager of a public structure (« Mes structures »: activate, inactivate). */
+  managesPublicStructure: boolean;
 }
 
 export function capabilities(account: Account): Capabilities {
   const emitters = account.organisations.filter((o) => o.kind === "STRUCTURE");
   const recipients = account.organisations.filter((o) => o.kind === "TEAM" || o.public === true);
-  return { emitters, recipients, canEmit: emitters.length > 0, canReceive: recipients.length > 0 };
+  const managesPublicStructure = emitters.some((o) => o.public === true && o.role !== "USER");
+  return { emitters, recipients, canEmit: emitters.length > 0, canReceive: recipients.length > 0, managesPublicStructure };
 }

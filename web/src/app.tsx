@@ -24,6 +24,8 @@ import { NotFoundScreen } from "./screens/notfound";
 import { isSupport, SatisfactionScreen } from "./screens/satisfaction";
 import { SignInScreen } from "./screens/signin";
 import { StatusScreen } from "./screens/status";
+import { StructureScreen, StructuresScreen } from "./screens/structures";
+import { structuresMessages } from "./screens/structures/messages";
 
 function useSession(session: Session): SessionState {
   const [state, setState] = useState(session.snapshot);
@@ -54,6 +56,10 @@ function titleOf(route: Route, needsSignIn: boolean): string {
       return dashMessages.dashboard;
     case "satisfaction":
       return dashMessages.satisfaction;
+    case "structures":
+      return structuresMessages.listTitle;
+    case "structure":
+      return structuresMessages.pageTitle(route.siret);
     case "contact":
       return messages.screens.contact;
     case "status":
@@ -102,6 +108,10 @@ function Screen({ route, account }: { route: Route; account: AccountState }) {
       return <DashboardScreen org={route.org} />;
     case "satisfaction":
       return <SatisfactionScreen account={account.account} />;
+    case "structures":
+      return <StructuresScreen account={account.account} />;
+    case "structure":
+      return <StructureScreen siret={route.siret} operation={route.operation} />;
   }
 }
 
@@ -158,6 +168,9 @@ export function App({ session }: { session: Session }) {
           { label: dashMessages.dashboard, href: "#/tableau-de-bord", current: route.name === "dashboard" },
           ...(account.status === "ready" && isSupport(account.account)
             ? [{ label: dashMessages.satisfaction, href: "#/satisfaction", current: route.name === "satisfaction" }]
+            : []),
+          ...(can?.managesPublicStructure
+            ? [{ label: messages.myStructures, href: "#/structures", current: route.name === "structures" || route.name === "structure" }]
             : []),
         ]
       : [{ label: messages.contactSupport, href: "#/contact", current: route.name === "contact" }]),

@@ -16,6 +16,7 @@ export const messages = {
   home: "Accueil portail de support",
   homeLink: "Accueil",
   myTickets: "Mes tickets",
+  myStructures: "Mes structures",
   contactSupport: "Nous contacter sans compte",
   footerText:
     "Chorus Pro est la solution mutualisée de facturation électronique de l'État. Ce portail répond aux questions de ses utilisateurs.",

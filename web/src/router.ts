@@ -13,6 +13,8 @@ export type Route =
   | { name: "lists" }
   | { name: "dashboard"; org: string | null }
   | { name: "satisfaction" }
+  | { name: "structures" }
+  | { name: "structure"; siret: string; operation: string | null }
   | { name: "contact" }
   | { name: "status"; token: string }
   | { name: "accessibility" }
@@ -50,6 +52,14 @@ export function parse(pathname: string, hash: string): Route {
       if (n !== null && parts.length === 3 && parts[2] === "modifier") return { name: "draft", number: n };
       return { name: "notFound" };
     }
+    case "structures": {
+      if (parts.length === 1) return { name: "structures" };
+      const operation = new URLSearchParams(query).get("operation");
+      if (parts.length === 2 && /^[0-9]{14}$/.test(parts[1] ?? "")) {
+        return { name: "structure", siret: parts[1] ?? "", operation: operation && /^[A-Za-z0-9-]{1,80}$/.test(operation) ? operation : null };
+      }
+      return { name: "notFound" };
+    }
     default:
       return { name: "notFound" };
   }
@@ -74,6 +84,10 @@ export function href(route: Route): string {
       return route.org === null ? "#/tableau-de-bord" : `#/tableau-de-bord/${encodeURIComponent(route.org)}`;
     case "satisfaction":
       return "#/satisfaction";
+    case "structures":
+      return "#/structures";
+    case "structure":
+      return `#/structures/${route.siret}${route.operation ? `?operation=${encodeURIComponent(route.operation)}` : ""}`;
     case "contact":
       return "#/contact";
     case "status":
