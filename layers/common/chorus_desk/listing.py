@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from chorus_desk import catalogue, messages
@@ -612,3 +612,50 @@ def fingerprint(*parts: object) -> str:
 
 def merge_order(rows: Sequence[tuple[str, Row]], direction: Direction) -> list[tuple[str, Row]]:
     return sorted(rows, key=lambda pair: pair[0], reverse=direction is Direction.DESC)
+
+
+class PartitionStream(Protocol):
+    """One partition of a page, read in its index's order a chunk at a time (each adapter has its own)."""
+
+    buffer: list[tuple[str, Row]]  # (ordered sort value, row) read and kept by the filters, not yet placed
+    done: bool  # the partition has no more rows
+    frontier: str | None  # the last sort value evaluated, filtered out or not
+
+    def fetch(self, limit: int) -> int:
+        """Read up to ``limit`` more rows; the count read (what the budget pays)."""
+        ...
+
+
+def merge_page(query: ListQuery, streams: Sequence[PartitionStream]) -> Page:
+    """A page of ``query`` merged from its partitions in order, the way both list adapters read them: one row
+    more than a page from each (enough when nothing is filtered); a filtered partition read on, chunk after
+    chunk, until it yields its next row or ``query.budget`` rows have been read."""
+    ascending = query.direction is Direction.ASC
+    chunk = max(1, min(query.size + 1, query.budget // max(1, len(streams))))
+    read = sum(stream.fetch(chunk) for stream in streams)  # every partition gets a first look
+
+    def beyond(value: str, frontier: str | None) -> bool:
+        return frontier is None or (value > frontier if ascending else value < frontier)
+
+    chosen: list[tuple[str, Row]] = []
+    while True:
+        for stream in streams:
+            while not stream.buffer and not stream.done and read < query.budget:
+                read += stream.fetch(min(chunk, query.budget - read))
+        blocked = [s for s in streams if not s.buffer and not s.done]
+        ready = [s for s in streams if s.buffer]
+        if not ready:
+            break
+        best = (min if ascending else max)(ready, key=lambda s: s.buffer[0][0])
+        if any(beyond(best.buffer[0][0], s.frontier) for s in blocked):
+            break  # a partition not read that far could still hold an earlier row
+        if len(chosen) == query.size:
+            return Page(rows=tuple(r for _, r in chosen), after=chosen[-1][0], items_read=read)
+        chosen.append(best.buffer.pop(0))
+    rows = tuple(r for _, r in chosen)
+    if not blocked:
+        return Page(rows=rows, after=None, items_read=read)
+    # The budget ran out: every row up to the nearest frontier was returned or filtered out.
+    frontiers = [s.frontier for s in blocked if s.frontier is not None]
+    resume = (min if ascending else max)(frontiers) if frontiers else (chosen[-1][0] if chosen else query.after)
+    return Page(rows=rows, after=resume, items_read=read)

@@ -78,34 +78,7 @@ class MemoryLists:
             bounds = query.bounds(partition)
             if bounds is not None:
                 streams.append(_Stream(self._store, query, partition, bounds))
-        ascending = query.direction is listing.Direction.ASC
-        chunk = max(1, min(query.size + 1, query.budget // max(1, len(streams))))
-        read = sum(stream.fetch(chunk) for stream in streams)
-
-        def beyond(value: str, frontier: str | None) -> bool:
-            return frontier is None or (value > frontier if ascending else value < frontier)
-
-        chosen: list[tuple[str, Row]] = []
-        while True:
-            for stream in streams:
-                while not stream.buffer and not stream.done and read < query.budget:
-                    read += stream.fetch(min(chunk, query.budget - read))
-            blocked = [s for s in streams if not s.buffer and not s.done]
-            ready = [s for s in streams if s.buffer]
-            if not ready:
-                break
-            best = (min if ascending else max)(ready, key=lambda s: s.buffer[0][0])
-            if any(beyond(best.buffer[0][0], s.frontier) for s in blocked):
-                break  # a partition not read that far could still hold an earlier row
-            if len(chosen) == query.size:
-                return Page(rows=tuple(r for _, r in chosen), after=chosen[-1][0], items_read=read)
-            chosen.append(best.buffer.pop(0))
-        rows = tuple(r for _, r in chosen)
-        if not blocked:
-            return Page(rows=rows, after=None, items_read=read)
-        frontiers = [s.frontier for s in blocked if s.frontier is not None]
-        resume = (min if ascending else max)(frontiers) if frontiers else (chosen[-1][0] if chosen else query.after)
-        return Page(rows=rows, after=resume, items_read=read)
+        return listing.merge_page(query, streams)
 
     def _by_number(self, query: ListQuery) -> Page:
         with self._store.lock:
