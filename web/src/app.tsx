@@ -19,6 +19,7 @@ import { DetailScreen } from "./screens/detail";
 import { HomeScreen } from "./screens/home";
 import { ListsScreen } from "./screens/lists";
 import { NotFoundScreen } from "./screens/notfound";
+import { SearchScreen } from "./screens/search";
 import { SignInScreen } from "./screens/signin";
 import { StatusScreen } from "./screens/status";
 
@@ -47,6 +48,8 @@ function titleOf(route: Route, needsSignIn: boolean): string {
       return `${messages.screens.detail} n° ${route.number}`;
     case "lists":
       return messages.screens.lists;
+    case "search":
+      return messages.screens.search;
     case "contact":
       return messages.screens.contact;
     case "status":
@@ -91,6 +94,8 @@ function Screen({ route, account }: { route: Route; account: AccountState }) {
       return <DetailScreen number={route.number} />;
     case "lists":
       return <ListsScreen />;
+    case "search":
+      return <SearchScreen />;
   }
 }
 
@@ -143,7 +148,7 @@ export function App({ session }: { session: Session }) {
     ...(state.status === "signedIn"
       ? [
           ...(can?.canEmit ? [{ label: messages.createTicket, href: "#/tickets/nouveau", current: route.name === "create" }] : []),
-          { label: messages.myTickets, href: "#/tickets", current: route.name === "lists" },
+          { label: messages.myTickets, href: "#/tickets", current: route.name === "lists" || route.name === "search" },
         ]
       : [{ label: messages.contactSupport, href: "#/contact", current: route.name === "contact" }]),
   ];

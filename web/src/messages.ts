@@ -184,6 +184,7 @@ export const messages = {
     draft: "Brouillon",
     detail: "Détail du ticket",
     lists: "Mes tickets",
+    search: "Rechercher des tickets",
     contact: "Créer un ticket sans compte",
     status: "Suivi d'un ticket",
   },

@@ -11,6 +11,7 @@ export type Route =
   | { name: "draft"; number: number }
   | { name: "detail"; number: number }
   | { name: "lists" }
+  | { name: "search" }
   | { name: "contact" }
   | { name: "status"; token: string }
   | { name: "accessibility" }
@@ -38,6 +39,7 @@ export function parse(pathname: string, hash: string): Route {
     case "tickets": {
       if (parts.length === 1) return { name: "lists" };
       if (parts.length === 2 && parts[1] === "nouveau") return { name: "create" };
+      if (parts.length === 2 && parts[1] === "recherche") return { name: "search" };
       const n = number(parts[1]);
       if (n !== null && parts.length === 2) return { name: "detail", number: n };
       if (n !== null && parts.length === 3 && parts[2] === "modifier") return { name: "draft", number: n };
@@ -63,6 +65,8 @@ export function href(route: Route): string {
       return `#/tickets/${route.number}`;
     case "lists":
       return "#/tickets";
+    case "search":
+      return "#/tickets/recherche";
     case "contact":
       return "#/contact";
     case "status":
