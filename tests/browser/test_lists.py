@@ -29,9 +29,10 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlencode, urlparse
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -522,6 +523,19 @@ def test_a_page_jumped_to_and_the_url_survive_a_reload_back_and_a_shared_link(
     assert url_query(other) == state
     screenshot(other, "onglet-page-7")
     other.close()
+    # A ticket opened from the list, then Back: the same page of the list.
+    first = shown(page)[0]
+    page.locator(f"#liste-resultats tbody tr[data-row-key='{first}'] a").first.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/#/tickets/{first}")
+    page.go_back()
+    ready(page)
+    assert shown(page) == ordered[60:70] and url_query(page) == state
+    # « Mes tickets » in the menu: the first tab, said in full in the URL.
+    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Mes tickets").click()
+    ready(page)
+    assert url_query(page) == {"cote": "emis", "onglet": "actions", "lignes": "25", "page": "1"}
+    assert shown(page) == numbers(api_page(stack, "marie", "/tickets", {"side": "EMITTER", "tab": "ACTION"})["items"])
 
 
 def test_the_structure_filter_assigned_to_me_and_both_sides_show_the_apis_lists(
@@ -665,11 +679,20 @@ def test_the_search_with_each_criterion_shows_the_apis_results(stack: Stack, wor
     )
     reset(page)
     # The period of creation: today (Paris), every seeded ticket; the day before, none of them.
-    today = api(stack, "GET", f"/tickets/{world.support[0]}", "marie")["created_at"][:10]
-    page.get_by_label("Du", exact=True).fill(today)
-    page.get_by_label("Au", exact=True).fill(today)
+    created_at = datetime.fromisoformat(api(stack, "GET", f"/tickets/{world.support[0]}", "marie")["created_at"])
+    day = created_at.astimezone(ZoneInfo("Europe/Paris")).date()
+    page.get_by_label("Du", exact=True).fill(day.isoformat())
+    page.get_by_label("Au", exact=True).fill(day.isoformat())
     run_search(page)
-    check_search(page, stack, "marie", {"side": "EMITTER", "created_from": today, "created_to": today}, "period")
+    check_search(page, stack, "marie", {"side": "EMITTER", "created_from": str(day), "created_to": str(day)}, "period")
+    before = (day - timedelta(days=1)).isoformat()
+    page.get_by_label("Du", exact=True).fill(before)
+    page.get_by_label("Au", exact=True).fill(before)
+    run_search(page)
+    period = {"side": "EMITTER", "created_from": before, "created_to": before}
+    answer = api_page(stack, "marie", "/tickets/search", period)
+    assert answer["total"] == 0 and shown(page, "#recherche-resultats") == []
+    assert page.locator("#recherche-vide").inner_text() == "Aucun ticket ne correspond à ces critères."
     reset(page)
 
     # The recipient's side: Lucas, assigned to him; the emitter's SIRET.
@@ -815,7 +838,7 @@ def test_a_draft_is_deleted_from_the_results_after_its_confirmation(stack: Stack
     opened(page, dialog)
     assert f"Le brouillon n° {target} « {DELETABLE} » sera supprimé définitivement" in dialog.inner_text()
     axe(page, "the dialog confirming the deletion of a draft")
-    screenshot(page, "recherche-supprimer-brouillon")
+    screenshot(page, "recherche-supprimer-brouillon", full_page=False)
     dialog.get_by_role("button", name="Annuler").click()
     dialog.wait_for(state="hidden")
     page.wait_for_function(f"() => document.activeElement?.title === 'Supprimer le brouillon n° {target}'")

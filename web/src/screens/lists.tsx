@@ -37,6 +37,7 @@ function Lists({ emitters, recipients }: { emitters: Membership[]; recipients: M
   const sides = sidesOf(emitters, recipients);
   const organisations = (side: Side) => (side === "EMITTER" ? emitters : recipients);
   const [view, go] = useUrlView<TabView>(
+    "/tickets",
     () => parseTabView(hashQuery(), sides, (side) => organisations(side).map((o) => o.id)),
     tabViewHash,
   );

@@ -32,6 +32,7 @@ import {
   type Paging,
   type SearchView,
   type Side,
+  type Tab,
 } from "./lists/url";
 import { sidesOf, useUrlView } from "./lists/view";
 import "./lists/lists.css";
@@ -146,7 +147,7 @@ function serviceOptions(orgs: readonly Membership[], any: string) {
 
 function Search({ emitters, recipients }: { emitters: Membership[]; recipients: Membership[] }) {
   const sides = sidesOf(emitters, recipients);
-  const [view, go] = useUrlView<SearchView>(() => parseSearchView(hashQuery(), sides), searchViewHash);
+  const [view, go] = useUrlView<SearchView>("/tickets/recherche", () => parseSearchView(hashQuery(), sides), searchViewHash);
   const [form, setForm] = useState<Criteria>(view.criteria);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [catalogue, setCatalogue] = useState<Catalogue | null>(null);
@@ -198,7 +199,7 @@ function Search({ emitters, recipients }: { emitters: Membership[]; recipients: 
       // No criterion: the API says what it needs, in its words (nothing is searched, the URL stays).
       setBusy(true);
       const result = await call((api) =>
-        api.GET("/tickets/search", { params: { query: { side, size: view.size, ...(form.tab ? { tab: form.tab as "ACTION" } : {}) } } }),
+        api.GET("/tickets/search", { params: { query: { side, size: view.size, ...(form.tab ? { tab: form.tab as Tab } : {}) } } }),
       );
       setBusy(false);
       if (!result.ok) setProblem(result.problem);
@@ -225,7 +226,7 @@ function Search({ emitters, recipients }: { emitters: Membership[]; recipients: 
             size: view.size,
             ...(view.sort ? { sort: view.sort } : {}),
             ...(view.order ? { order: view.order } : {}),
-            ...(query as Record<string, never>),
+            ...query,
             ...at,
           },
         },

@@ -118,6 +118,9 @@ export function Results(props: ResultsProps) {
     setJumpError(undefined);
   }, [listKey, paging.page]);
 
+  // A deletion's confirmation belongs to the list it was made in.
+  useEffect(() => setDeleted(null), [listKey]);
+
   if (state.status === "idle") return null;
   if (state.status === "failed" && props.onProblem) return null;
 

@@ -3,7 +3,7 @@
 // the structure filter, « Assigné à moi », and the search's criteria. Words in French (the address is read by
 // people); the API's codes where a value is a code (a category, a status, a SIRET). A value the portal does not
 // know is dropped (the default is used), never sent to the API.
-import type { components } from "../../api/schema";
+import type { components, operations } from "../../api/schema";
 
 export type Side = components["schemas"]["ListSide"];
 export type Tab = components["schemas"]["Tab"];
@@ -12,6 +12,9 @@ export type Direction = components["schemas"]["Direction"];
 export type Status = components["schemas"]["Status"];
 export type TicketPage = components["schemas"]["TicketPageView"];
 export type TicketRow = components["schemas"]["TicketRowView"];
+/** The search's query parameters, as the contract names them (a criterion it lacks fails the type check). */
+export type SearchParams = operations["search_tickets_tickets_search_get"]["parameters"]["query"];
+export type SearchCriteria = Omit<SearchParams, "side" | "sort" | "order" | "size" | "cursor" | "page">;
 
 export const PAGE_SIZES = [10, 25, 50, 100] as const;
 export type PageSize = (typeof PAGE_SIZES)[number];
@@ -212,16 +215,22 @@ export function hasCriterion(criteria: Criteria): boolean {
   return criteria.assigned_to_me || TEXT_CRITERIA.some((name) => criteria[name].trim() !== "");
 }
 
-/** The search's query parameters for the API: the criteria given (trimmed), nothing else. */
-export function searchQuery(criteria: Criteria): Record<string, string | number | boolean> {
-  const query: Record<string, string | number | boolean> = {};
+/** The search's criteria for the API: those given (trimmed), nothing else. */
+export function searchQuery(criteria: Criteria): SearchCriteria {
+  const query: SearchCriteria = {};
   for (const name of TEXT_CRITERIA) {
     const value = criteria[name].trim();
     if (value === "") continue;
-    // The number goes as typed when it is not a whole number: the API says what is wrong with it.
-    query[name] = name === "number" && /^[0-9]{1,10}$/.test(value) ? Number(value) : value;
+    if (name === "number") {
+      // Sent as typed when it is not a whole number: the API says, in its words, what is wrong with it.
+      query.number = (/^[0-9]{1,10}$/.test(value) ? Number(value) : value) as number;
+    } else if (name === "status") {
+      query.status = value as Status;
+    } else {
+      query[name] = value;
+    }
   }
-  if (criteria.tab !== "") query.tab = criteria.tab;
+  if (criteria.tab !== "") query.tab = criteria.tab as Tab;
   if (criteria.assigned_to_me) query.assigned_to_me = true;
   return query;
 }
