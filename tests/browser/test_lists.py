@@ -985,8 +985,9 @@ def test_axe_and_reflow_at_320_px_and_200_percent_zoom(stack: Stack, world: Worl
         axe(page, f"the tabs at {width} px")
         screenshot(page, f"onglets-{width}px")
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(f"{stack.url}/#/tickets/recherche?cote=emis&mots=eau&lignes=10&page=1")
+    page.goto(f"{stack.url}/#/tickets/recherche?cote=emis&cree-par=claire&lignes=10&page=1")
     ready(page, "#recherche-resultats")
+    assert shown(page, "#recherche-resultats"), "Claire has tickets of her own"
     axe(page, "the search with results")
     for width in (320, 640):
         page.set_viewport_size({"width": width, "height": 900})
