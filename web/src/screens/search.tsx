@@ -273,7 +273,15 @@ function Search({ emitters, recipients }: { emitters: Membership[]; recipients: 
         </h2>
         <div class="fr-grid-row fr-grid-row--gutters">
           <div class="fr-col-12 fr-col-md-6">
-            <InputGroup id="critere-numero" name="number" label={t.search.number} value={form.number} onInput={set("number")} inputMode="numeric" error={error("number")} />
+            <InputGroup
+              id="critere-numero"
+              name="number"
+              label={t.search.number}
+              value={form.number}
+              onInput={set("number")}
+              inputMode="numeric"
+              error={error("number")}
+            />
           </div>
           <div class="fr-col-12 fr-col-md-6">
             <InputGroup
@@ -294,7 +302,10 @@ function Search({ emitters, recipients }: { emitters: Membership[]; recipients: 
               label={t.search.category}
               value={form.category}
               onChange={(value) => setForm((f) => ({ ...f, category: value, subcategory: "" }))}
-              options={[{ value: "", label: t.search.anyCategory }, ...(catalogue?.categories ?? []).map((c) => ({ value: c.code, label: c.label }))]}
+              options={[
+                { value: "", label: t.search.anyCategory },
+                ...(catalogue?.categories ?? []).map((c) => ({ value: c.code, label: c.label })),
+              ]}
               error={error("category")}
             />
           </div>
@@ -333,7 +344,10 @@ function Search({ emitters, recipients }: { emitters: Membership[]; recipients: 
               label={t.search.status}
               value={form.status}
               onChange={set("status")}
-              options={[{ value: "", label: t.search.anyStatus }, ...statuses.map((s) => ({ value: s, label: t.statuses[s] }))]}
+              options={[
+                { value: "", label: t.search.anyStatus },
+                ...statuses.map((s) => ({ value: s, label: t.statuses[s] })),
+              ]}
               error={error("status")}
             />
           </div>
@@ -344,10 +358,26 @@ function Search({ emitters, recipients }: { emitters: Membership[]; recipients: 
                 <span class="fr-hint-text">{t.search.periodHint}</span>
               </legend>
               <div class="fr-fieldset__element fr-fieldset__element--inline">
-                <InputGroup id="critere-du" name="created_from" type="date" label={t.search.from} value={form.created_from} onInput={set("created_from")} error={error("created_from")} />
+                <InputGroup
+                  id="critere-du"
+                  name="created_from"
+                  type="date"
+                  label={t.search.from}
+                  value={form.created_from}
+                  onInput={set("created_from")}
+                  error={error("created_from")}
+                />
               </div>
               <div class="fr-fieldset__element fr-fieldset__element--inline">
-                <InputGroup id="critere-au" name="created_to" type="date" label={t.search.to} value={form.created_to} onInput={set("created_to")} error={error("created_to")} />
+                <InputGroup
+                  id="critere-au"
+                  name="created_to"
+                  type="date"
+                  label={t.search.to}
+                  value={form.created_to}
+                  onInput={set("created_to")}
+                  error={error("created_to")}
+                />
               </div>
             </fieldset>
           </div>
@@ -359,7 +389,10 @@ function Search({ emitters, recipients }: { emitters: Membership[]; recipients: 
                 label={t.search.emitter}
                 value={form.emitter}
                 onChange={set("emitter")}
-                options={[{ value: "", label: t.search.emitterOwn }, ...emitters.map((o) => ({ value: o.id, label: `${o.id} – ${o.name}` }))]}
+                options={[
+                  { value: "", label: t.search.emitterOwn },
+                  ...emitters.map((o) => ({ value: o.id, label: `${o.id} – ${o.name}` })),
+                ]}
                 error={error("emitter")}
               />
             ) : (
