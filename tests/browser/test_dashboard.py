@@ -70,8 +70,25 @@ def shown_counts(page: Page, table: str) -> dict[tuple[str, str], tuple[int, str
     return {(c["row"], c["status"]): (int(c["text"]), c["href"]) for c in cells}
 
 
+# The search screen's words for the API's search parameters, in the order its URL writes them (lists/url.ts).
+SEARCH_WORDS = {
+    "emitter": "emetteur",
+    "recipient": "destinataire-id",
+    "recipient_service": "service-destinataire",
+    "emitter_service": "service-emetteur",
+    "status": "statut",
+}
+
+
 def expected_href(link: str) -> str:
-    return "#/tickets?" + link.split("?", 1)[1]
+    """The search screen's address for the API's search ``link``: its side, criteria, page 1 of 25."""
+    api = dict(urllib.parse.parse_qsl(link.split("?", 1)[1]))
+    params = [("cote", "recus" if api.get("side") == "RECIPIENT" else "emis")]
+    params += [(word, api[name]) for name, word in SEARCH_WORDS.items() if api.get(name)]
+    if api.get("assigned_to_me") == "true":
+        params.append(("assigne", "oui"))
+    params += [("lignes", "25"), ("page", "1")]
+    return "#/tickets/recherche?" + urllib.parse.urlencode(params)
 
 
 def check_side(page: Page, stack: Stack, user: str, table: str, lines: dict[str, list[dict[str, Any]]]) -> int:
@@ -148,7 +165,16 @@ def test_the_dashboards_counts_are_the_apis_and_a_recount_of_the_lists_they_link
     cell.click()
     page.wait_for_url(f"**{expected_href(count['link'])}")
     query = urllib.parse.parse_qs(page.evaluate("location.hash").split("?", 1)[1])
-    assert query == {"side": ["EMITTER"], "emitter": [siret], "status": [count["status"]["code"]]}
+    assert query == {
+        "cote": ["emis"],
+        "emetteur": [siret],
+        "statut": [count["status"]["code"]],
+        "lignes": ["25"],
+        "page": ["1"],
+    }
+    # The search screen shows that search: its total is the count.
+    total = "1 ticket" if count["count"] == 1 else f"{count['count']} tickets"
+    page.get_by_text(total, exact=True).first.wait_for()
 
 
 def test_a_private_company_has_no_received_table_and_an_unknown_structure_is_said(stack: Stack, page: Page) -> None:

@@ -22,6 +22,7 @@ import { HomeScreen } from "./screens/home";
 import { ListsScreen } from "./screens/lists";
 import { NotFoundScreen } from "./screens/notfound";
 import { isSupport, SatisfactionScreen } from "./screens/satisfaction";
+import { SearchScreen } from "./screens/search";
 import { SignInScreen } from "./screens/signin";
 import { StatusScreen } from "./screens/status";
 import { StructureScreen, StructuresScreen } from "./screens/structures";
@@ -60,6 +61,8 @@ function titleOf(route: Route, needsSignIn: boolean): string {
       return structuresMessages.listTitle;
     case "structure":
       return structuresMessages.pageTitle(route.siret);
+    case "search":
+      return messages.screens.search;
     case "contact":
       return messages.screens.contact;
     case "status":
@@ -112,6 +115,8 @@ function Screen({ route, account }: { route: Route; account: AccountState }) {
       return <StructuresScreen account={account.account} />;
     case "structure":
       return <StructureScreen siret={route.siret} operation={route.operation} />;
+    case "search":
+      return <SearchScreen />;
   }
 }
 
@@ -164,7 +169,7 @@ export function App({ session }: { session: Session }) {
     ...(state.status === "signedIn"
       ? [
           ...(can?.canEmit ? [{ label: messages.createTicket, href: "#/tickets/nouveau", current: route.name === "create" }] : []),
-          { label: messages.myTickets, href: "#/tickets", current: route.name === "lists" },
+          { label: messages.myTickets, href: "#/tickets", current: route.name === "lists" || route.name === "search" },
           { label: dashMessages.dashboard, href: "#/tableau-de-bord", current: route.name === "dashboard" },
           ...(account.status === "ready" && isSupport(account.account)
             ? [{ label: dashMessages.satisfaction, href: "#/satisfaction", current: route.name === "satisfaction" }]

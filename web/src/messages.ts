@@ -185,6 +185,7 @@ export const messages = {
     draft: "Brouillon",
     detail: "Détail du ticket",
     lists: "Mes tickets",
+    search: "Rechercher des tickets",
     contact: "Créer un ticket de support",
     status: "Suivi d'un ticket",
   },

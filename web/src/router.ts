@@ -15,6 +15,7 @@ export type Route =
   | { name: "satisfaction" }
   | { name: "structures" }
   | { name: "structure"; siret: string; operation: string | null }
+  | { name: "search" }
   | { name: "contact" }
   | { name: "status"; token: string }
   | { name: "accessibility" }
@@ -47,6 +48,7 @@ export function parse(pathname: string, hash: string): Route {
     case "tickets": {
       if (parts.length === 1) return { name: "lists" };
       if (parts.length === 2 && parts[1] === "nouveau") return { name: "create" };
+      if (parts.length === 2 && parts[1] === "recherche") return { name: "search" };
       const n = number(parts[1]);
       if (n !== null && parts.length === 2) return { name: "detail", number: n };
       if (n !== null && parts.length === 3 && parts[2] === "modifier") return { name: "draft", number: n };
@@ -88,6 +90,8 @@ export function href(route: Route): string {
       return "#/structures";
     case "structure":
       return `#/structures/${route.siret}${route.operation ? `?operation=${encodeURIComponent(route.operation)}` : ""}`;
+    case "search":
+      return "#/tickets/recherche";
     case "contact":
       return "#/contact";
     case "status":

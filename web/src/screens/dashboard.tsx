@@ -17,6 +17,7 @@ import { ProblemAlert } from "../components/ProblemAlert";
 import { messages } from "../messages";
 import { href } from "../router";
 import { dashMessages as t } from "./dashboard/messages";
+import { DEFAULT_SIZE, NO_CRITERIA, searchViewHash } from "./lists/url";
 import "./dashboard/dashboard.css";
 
 type Board = components["schemas"]["OrganisationBoardView"];
@@ -25,10 +26,21 @@ type SideCounts = components["schemas"]["SideCountsView"];
 
 type State = { status: "loading" } | { status: "ready"; boards: Board[] } | { status: "failed"; problem: Problem };
 
-/** The lists screen's address of the search the API gives with a count (/tickets/search?side=…&status=…). */
+/** The search screen's address of the search the API gives with a count (/tickets/search?side=…&status=…),
+ *  in the search screen's own words (its URL keeps the list: lists/url.ts). */
 export function listHref(link: string): string {
-  const query = link.includes("?") ? link.slice(link.indexOf("?") + 1) : "";
-  return query ? `#/tickets?${query}` : "#/tickets";
+  const api = new URLSearchParams(link.includes("?") ? link.slice(link.indexOf("?") + 1) : "");
+  const side = api.get("side") === "RECIPIENT" ? "RECIPIENT" : "EMITTER";
+  const criteria = {
+    ...NO_CRITERIA,
+    status: api.get("status") ?? "",
+    emitter: api.get("emitter") ?? "",
+    recipient: api.get("recipient") ?? "",
+    emitter_service: api.get("emitter_service") ?? "",
+    recipient_service: api.get("recipient_service") ?? "",
+    assigned_to_me: api.get("assigned_to_me") === "true",
+  };
+  return searchViewHash({ side, criteria, asked: true, page: 1, size: DEFAULT_SIZE, sort: null, order: null });
 }
 
 const organisationName = (board: Board) =>

@@ -34,13 +34,13 @@ function useTicketList(side: Side, tab: Tab, wanted: boolean): ListState {
   return state;
 }
 
-function ListSection(props: { id: string; title: string; none: string; state: ListState; allLabel: string }) {
+function ListSection(props: { id: string; title: string; none: string; state: ListState; allLabel: string; allHref: string }) {
   const { state } = props;
   return (
     <section class="fr-mt-6w" aria-labelledby={`${props.id}-titre`} id={props.id}>
       <div class="portal-section-head">
         <h2 id={`${props.id}-titre`}>{props.title}</h2>
-        <a class="fr-link fr-icon-arrow-right-line fr-link--icon-right" href="#/tickets">
+        <a class="fr-link fr-icon-arrow-right-line fr-link--icon-right" href={props.allHref}>
           {props.allLabel}
         </a>
       </div>
@@ -80,13 +80,13 @@ export function HomeScreen({ account }: { account: Account }) {
         </Button>
       )}
       {can.canEmit && (
-        <ListSection id="brouillons" title={messages.drafts} none={messages.draftsNone} state={drafts} allLabel={messages.seeAllEmitted} />
+        <ListSection id="brouillons" title={messages.drafts} none={messages.draftsNone} state={drafts} allLabel={messages.seeAllEmitted} allHref="#/tickets?cote=emis&onglet=en-cours" />
       )}
       {can.canEmit && (
-        <ListSection id="emis" title={messages.emitted} none={messages.emittedNone} state={emitted} allLabel={messages.seeAllEmitted} />
+        <ListSection id="emis" title={messages.emitted} none={messages.emittedNone} state={emitted} allLabel={messages.seeAllEmitted} allHref="#/tickets?cote=emis&onglet=en-cours" />
       )}
       {can.canReceive && (
-        <ListSection id="recus" title={messages.received} none={messages.receivedNone} state={received} allLabel={messages.seeAllReceived} />
+        <ListSection id="recus" title={messages.received} none={messages.receivedNone} state={received} allLabel={messages.seeAllReceived} allHref="#/tickets?cote=recus&onglet=en-cours" />
       )}
     </>
   );

@@ -1,0 +1,172 @@
+// The French texts of the lists (« Mes tickets »: the tabs of both sides) and of the search (seed 001 « Consulter
+// les tickets émis », seed 003 « Rechercher une sollicitation »). The portal's own words; what the API says (its
+// refusals, the rows' labels) is shown as it comes.
+import type { Side, Sort, Status, Tab } from "./url";
+
+const plural = (n: number, one: string, many: string) => (n === 1 ? one : many);
+
+export const listMessages = {
+  heading: "Mes tickets",
+  intro: "Les tickets de vos structures et de vos équipes, onglet par onglet. Cliquez sur un numéro pour consulter le ticket.",
+  sideLegend: "Tickets affichés",
+  sides: { EMITTER: "Tickets émis", RECIPIENT: "Tickets reçus" } satisfies Record<Side, string>,
+  tabsLabel: (side: Side) => (side === "EMITTER" ? "Onglets des tickets émis" : "Onglets des tickets reçus"),
+  // The tabs as seed 001 names them.
+  tabs: {
+    ACTION: "Actions requises",
+    ONGOING: "Tous (sauf clôturés)",
+    CLOSED: "Clôturés",
+    DRAFTS: "Brouillons",
+  } satisfies Record<Tab, string>,
+  tabHints: {
+    EMITTER: {
+      ACTION: "Les tickets qui attendent votre action : une information à apporter, une solution à accepter ou à refuser.",
+      ONGOING: "Tous les tickets soumis qui ne sont pas clôturés.",
+      CLOSED: "Les tickets fermés.",
+      DRAFTS: "Les tickets enregistrés sans être soumis : complétez-les puis soumettez-les, ou supprimez-les.",
+    },
+    RECIPIENT: {
+      ACTION: "Les tickets à traiter : ouverts ou en cours.",
+      ONGOING: "Tous les tickets reçus qui ne sont pas clôturés.",
+      CLOSED: "Les tickets fermés.",
+      DRAFTS: "",
+    },
+  } satisfies Record<Side, Record<Tab, string>>,
+  structureFilter: "Filtre Structure",
+  allStructures: "Toutes vos structures et équipes",
+  assignedToMe: "Assigné à moi",
+  assignedHint: "Seulement les tickets qui vous sont assignés",
+  rowsPerPage: "Lignes par page",
+  searchLink: "Rechercher des tickets",
+  backToTabs: "Retour aux onglets",
+  // The total and the page
+  total: (n: number, exact: boolean) =>
+    n === 0 && exact ? "Aucun ticket" : `${exact ? "" : "Au moins "}${n} ${plural(n, "ticket", "tickets")}`,
+  pageOf: (page: number, pages: number | null) => (pages === null ? `page ${page}` : `page ${page} sur ${pages}`),
+  rowsShown: (first: number, last: number) => (first > last ? "" : `lignes ${first} à ${last}`),
+  inexactHint: "Le comptage s'est arrêté à sa limite de lecture : affinez la recherche pour un total exact.",
+  empty: {
+    EMITTER: {
+      ACTION: "Aucun ticket n'attend votre action.",
+      ONGOING: "Aucun ticket émis en cours.",
+      CLOSED: "Aucun ticket émis clôturé.",
+      DRAFTS: "Aucun brouillon.",
+    },
+    RECIPIENT: {
+      ACTION: "Aucun ticket reçu à traiter.",
+      ONGOING: "Aucun ticket reçu en cours.",
+      CLOSED: "Aucun ticket reçu clôturé.",
+      DRAFTS: "",
+    },
+  } satisfies Record<Side, Record<Tab, string>>,
+  emptyPage: "Cette page ne contient aucun ticket : la liste est plus courte. Revenez à la première page.",
+  partial: "La lecture s'est arrêtée avant de remplir la page : la page suivante continue la liste.",
+  caption: (what: string, page: number, pages: number | null, sort: string, ascending: boolean) =>
+    `${what}, ${pages === null ? `page ${page}` : `page ${page} sur ${pages}`}, triés par « ${sort} » (ordre ${ascending ? "croissant" : "décroissant"})`,
+  // Columns (seed 001 for the tabs, seed 003 for the search's results)
+  columns: {
+    number: "Numéro",
+    reference: "Référence",
+    title: "Description brève",
+    category: "Catégorie",
+    subcategory: "Sous-catégorie",
+    status: "Statut",
+    statusSearch: "Statut",
+    openedAt: "Ouvert le",
+    createdAt: "Saisie le",
+    objectNumber: "Numéro d'objet",
+    createdBy: "Créé par",
+    emitter: "Émetteur",
+    actions: "Actions",
+  },
+  sortBy: (column: string, ascending: boolean) => `Trier par « ${column} », ordre ${ascending ? "croissant" : "décroissant"}`,
+  sortLabels: {
+    NUMBER: "Numéro",
+    TITLE: "Description brève",
+    CATEGORY: "Catégorie",
+    SUBCATEGORY: "Sous-catégorie",
+    STATUS: "Statut",
+    OPENED: "Ouvert le",
+    CREATED: "Saisie le",
+  } satisfies Record<Sort, string>,
+  // Row actions
+  view: "Voir",
+  viewTicket: (n: number) => `Voir le ticket n° ${n}`,
+  deleteDraft: "Supprimer",
+  deleteDraftOf: (n: number) => `Supprimer le brouillon n° ${n}`,
+  noAction: "Aucune action",
+  // Pagination (the DSFR's words)
+  pagination: "Pagination",
+  firstPage: "Première page",
+  previousPage: "Page précédente",
+  nextPage: "Page suivante",
+  lastPage: "Dernière page",
+  pageLink: (n: number) => `Page ${n}`,
+  jumpLabel: "Aller à la page",
+  jumpHint: (pages: number | null) => (pages === null ? "Un numéro de page" : `Un numéro entre 1 et ${pages}`),
+  jumpButton: "Afficher",
+  jumpInvalid: (pages: number | null) =>
+    pages === null ? "Indiquez un numéro de page : un nombre entier à partir de 1." : `Indiquez un numéro de page entre 1 et ${pages}.`,
+  // The search (seed 003 « Critères de recherche », seed 001 « Réinitialiser les filtres »)
+  search: {
+    heading: "Rechercher des tickets",
+    intro: "Saisissez ou sélectionnez au moins un critère, puis cliquez sur « Rechercher ».",
+    criteria: "Critères de recherche",
+    number: "Numéro du ticket",
+    words: "Mots du titre ou de la description",
+    wordsHint: "Le début de chaque mot suffit ; les accents et les majuscules sont ignorés",
+    category: "Catégorie",
+    subcategory: "Sous-catégorie",
+    anyCategory: "Toutes les catégories",
+    anySubcategory: "Toutes les sous-catégories",
+    subcategoryHint: "Choisissez d'abord une catégorie",
+    objectNumber: "Numéro d'objet",
+    objectNumberHint: "Le numéro de la facture, de la demande de remboursement ou du mémoire",
+    period: "Période de saisie",
+    periodHint: "La date de création du ticket (heure de Paris)",
+    from: "Du",
+    to: "Au",
+    emitter: "Structure émettrice",
+    emitterOwn: "Toutes vos structures",
+    emitterSiret: "SIRET de la structure émettrice",
+    emitterSiretHint: "14 chiffres",
+    emitterService: "Service émetteur",
+    recipientName: "Structure destinataire",
+    recipientNameHint: "Le début de chaque mot de sa désignation, ou du nom de l'équipe",
+    recipientService: "Service destinataire",
+    serviceCodeHint: "Le code du service (par exemple FINANCES)",
+    anyService: "Tous les services",
+    noService: "Non renseigné",
+    serviceOf: (service: string, organisation: string) => `${service} (${organisation})`,
+    createdBy: "Créé par",
+    createdByHint: "Le début du prénom ou du nom de la personne",
+    status: "Statut",
+    anyStatus: "Tous les statuts",
+    assignedToMe: "Assigné à moi",
+    tab: "Rechercher dans",
+    allTabs: "Tous les onglets",
+    submit: "Rechercher",
+    reset: "Réinitialiser les filtres",
+    results: "Résultats de la recherche",
+    none: "Aucun ticket ne correspond à ces critères.",
+    resultsCaption: "Résultats de la recherche",
+  },
+  // Statuses as the API labels them (lifecycle.Status.label): the search's « Statut » list; the rows show the
+  // API's own label.
+  statuses: {
+    DRAFT: "Brouillon",
+    OPEN: "Ouvert",
+    IN_PROGRESS: "En cours",
+    AWAITING_INFO: "En attente d'informations",
+    RESOLVED: "Résolu",
+    CLOSED: "Fermé",
+  } satisfies Record<Status, string>,
+  // The deletion of a draft (seed 001: « Supprimer », confirmed by « Supprimer le brouillon »)
+  deleteTitle: "Supprimer le brouillon ?",
+  deleteText: (n: number, title: string | null) =>
+    `Le brouillon n° ${n}${title ? ` « ${title} »` : ""} sera supprimé définitivement, avec ses pièces jointes.`,
+  deleteConfirm: "Supprimer le brouillon",
+  cancel: "Annuler",
+  deleted: (n: number) => `Le brouillon n° ${n} a été supprimé`,
+  busy: "Suppression en cours…",
+};
