@@ -146,7 +146,7 @@ def test_a_status_request_costs_one_query_and_writes_nothing(aws_api: Api, aws: 
 def test_no_route_carries_a_token_in_its_path(template: dict[str, Any]) -> None:
     """Path parameters end in access logs and traces: they name resources, never a secret."""
     parameters = {name for route in api_routes(template) for name in re.findall(r"{(\w+)}", route.path)}
-    assert parameters == {"number", "attachment_id", "siret", "operation_id", "conversation_id"}
+    assert parameters == {"number", "attachment_id", "siret", "operation_id", "conversation_id", "chat_id"}
     (status,) = [r for r in api_routes(template) if r.name == "TicketStatus"]
     assert (status.method, status.path, status.authorized) == ("POST", "/public/status", False)
 
