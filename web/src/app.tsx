@@ -11,15 +11,18 @@ import { ProblemAlert } from "./components/ProblemAlert";
 import { SkipLinks } from "./components/SkipLinks";
 import { messages } from "./messages";
 import { currentBack, navigate, PUBLIC_ROUTES, useRoute, type Route } from "./router";
-import { AccessibilityScreen } from "./screens/accessibility";
-import { ContactScreen } from "./screens/contact";
-import { CreateScreen } from "./screens/create";
-import { DetailScreen } from "./screens/detail";
-import { HomeScreen } from "./screens/home";
-import { ListsScreen } from "./screens/lists";
-import { NotFoundScreen } from "./screens/notfound";
-import { SignInScreen } from "./screens/signin";
-import { StatusScreen } from "./screens/status";
+// Each screen in its own chunk, loaded when first shown (lazy.tsx).
+import {
+  AccessibilityScreen,
+  ContactScreen,
+  CreateScreen,
+  DetailScreen,
+  HomeScreen,
+  ListsScreen,
+  NotFoundScreen,
+  SignInScreen,
+  StatusScreen,
+} from "./lazy";
 
 function useSession(session: Session): SessionState {
   const [state, setState] = useState(session.snapshot);
