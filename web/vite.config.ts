@@ -5,7 +5,7 @@
 // settings the script reads first), which index.html preloads so that it comes with the script, not after it.
 // The screens are chunks of their own (src/lazy.tsx), the DSFR components' styles of the screens a sheet of their
 // own (src/screen-styles.css); the fonts (src/fonts.css) and the DSFR's JavaScript (src/dsfr.ts) come once the
-// first screen is painted.
+// first screen has its data (src/settled.ts).
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -30,7 +30,7 @@ function preloadSettings(): Plugin {
 }
 
 /** The DSFR core's @font-face rules are left out of styles.css: src/fonts.css declares the same fonts and is
- * loaded once the first screen is painted (src/main.tsx). Measured (docs/benchmarks.md): on a slow network the
+ * loaded once the first screen has its data (src/main.tsx). Measured (docs/benchmarks.md): on a slow network the
  * three Marianne files the first paint would fetch (177 KB) delayed the screen's code, styles and data. */
 const fontsApart = {
   postcssPlugin: "portal-fonts-apart",

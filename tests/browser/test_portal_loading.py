@@ -1,7 +1,7 @@
 """How the portal loads (issue 21 point 7), in Chromium: the first paint waits for the shell only (one script, one
-style sheet, the settings preloaded and read once); the fonts and the DSFR's JavaScript are fetched after the first
-screen is painted, and then arrive and work; the DSFR's spacing utilities the screens use survive the build's
-pruning; a screen whose code cannot be loaded says so in French and offers to reload. The figures (weights,
+style sheet, the settings preloaded and read once); the fonts and the DSFR's JavaScript are fetched once the first
+screen is painted with its data, and then arrive and work; the DSFR's spacing utilities the screens use survive the
+build's pruning; a screen whose code cannot be loaded says so in French and offers to reload. The figures (weights,
 Lighthouse scores) are make bench-web's (docs/benchmarks.md), not these tests'."""
 
 from __future__ import annotations
@@ -114,6 +114,22 @@ def test_the_fonts_and_the_dsfrs_script_come_after_the_first_screen_and_then_wor
     assert password.get_attribute("type") == "password"
     page.get_by_text("Afficher", exact=True).click()  # its label, as a person does
     page.wait_for_function("() => document.querySelector('input.fr-password__input').type === 'text'")
+
+
+def test_on_a_screen_with_data_they_come_after_its_api_answers(stack: Stack, page: Page) -> None:
+    sign_in(page, stack, "marie")
+    page.reload()  # the session kept in the tab: the home, its account and its lists read at load
+    page.get_by_role("heading", level=1, name=HOME_TITLE).wait_for()
+    settled(page)
+    page.wait_for_function("() => typeof window.dsfr === 'function'")
+    fetched: list[dict[str, Any]] = page.evaluate(
+        "() => performance.getEntriesByType('resource')"
+        ".map((e) => ({name: e.name, start: e.startTime, end: e.responseEnd}))"
+    )
+    answers = [e for e in fetched if "/api/" in e["name"]]
+    later = [e for e in fetched if re.search(r"/assets/(fonts-|dsfr-)", e["name"])]
+    assert len(answers) == 3 and len(later) == 2, fetched  # /me and the two lists; the fonts' sheet, the DSFR
+    assert min(e["start"] for e in later) >= max(e["end"] for e in answers), fetched
 
 
 def test_the_spacing_utilities_the_screens_use_are_in_their_style_sheets(stack: Stack, page: Page) -> None:

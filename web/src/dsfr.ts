@@ -1,5 +1,5 @@
 // The DSFR's global API (window.dsfr) as the portal uses it, and its start. Its JavaScript (dsfr-runtime.ts, the
-// build's dsfr-<hash>.js chunk) is loaded once the first screen is painted (main.tsx): the page is painted without
+// build's dsfr-<hash>.js chunk) is loaded once the first screen has its data (main.tsx): the page is painted without
 // waiting for it.
 
 /** What the portal uses of the DSFR's global API (window.dsfr). */
