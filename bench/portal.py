@@ -14,7 +14,8 @@ python -m bench.portal [--pages bench/portal_pages.json] [--dist web/dist] [--no
    - Lighthouse 12.2.3 (bench/lighthouse, Node 20, CHROME_PATH: Debian's Chromium) on a simulated mobile:
      performance, accessibility and best practices, against the targets 95, 100 and 100, with the audits that
      fail and the JavaScript, CSS and total bytes transferred; the median of --runs runs (3) by performance, as
-     the scores move with the machine's load.
+     the scores move with the machine's load; and what the largest contentful paint waited for in Lighthouse's
+     simulation of the phone (the requests of the graph it times, with their simulated end and bytes).
 
 It reports; it does not fail on a target missed (make bench is a measure, not a test). It fails when it cannot
 measure: no build, no Chromium, no Lighthouse installed, a stack that does not start.
@@ -34,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -208,6 +210,21 @@ def run_browser(job: dict[str, Any], folder: Path) -> dict[str, Any]:
     return result
 
 
+def lcp_waited_for(audit: dict[str, Any]) -> list[str]:
+    """The requests Lighthouse's simulation made the largest contentful paint wait for (every request started
+    before it: their bytes share the phone's bandwidth), in the order they end, and the graph's CPU time."""
+    graph = audit.get("lcp_graph")
+    if not graph:
+        return []
+
+    def path(url: str) -> str:
+        parts = urllib.parse.urlsplit(url)
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+
+    requests = [f"{path(r['url'])} {r['start_ms']}→{r['end_ms']} ({r['bytes'] / KB:.1f} KB)" for r in graph["requests"]]
+    return [f"  the LCP waited for (simulated ms, KB): {', '.join(requests) or 'no request'}; CPU {graph['cpu_ms']} ms"]
+
+
 def duplicates(calls: list[str]) -> list[str]:
     return sorted({call for call in calls if calls.count(call) > 1})
 
@@ -261,6 +278,7 @@ def pages_report(result: dict[str, Any]) -> list[str]:
         for failing in page["audit"]["failing"]:
             detail = f" ({failing['display']})" if failing["display"] else ""
             lines.append(f"  {failing['category']}: {failing['id']}, {failing['title']}{detail}")
+        lines += lcp_waited_for(page["audit"])
     return lines
 
 

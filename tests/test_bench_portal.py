@@ -92,3 +92,19 @@ def test_the_session_is_kept_as_the_portal_sign_in_keeps_it() -> None:
         f"{prefix}.8c1f-marie.refreshToken": "r",
         f"{prefix}.8c1f-marie.clockDrift": "0",
     }
+
+
+def test_what_the_largest_paint_waited_for_is_listed_in_the_order_the_simulation_ends_it() -> None:
+    graph = {
+        "cpu_ms": 382,
+        "requests": [
+            {"url": "http://127.0.0.1:3000/", "start_ms": 0, "end_ms": 640, "bytes": 1403},
+            {"url": "http://127.0.0.1:3000/assets/index-AbCd1234.js", "start_ms": 640, "end_ms": 1591, "bytes": 43208},
+            {"url": "http://127.0.0.1:3000/api/tickets?tab=DRAFTS", "start_ms": 1591, "end_ms": 1842, "bytes": 984},
+        ],
+    }
+    assert portal.lcp_waited_for({"lcp_graph": graph}) == [
+        "  the LCP waited for (simulated ms, KB): / 0→640 (1.4 KB), /assets/index-AbCd1234.js 640→1591 (42.2 KB), "
+        "/api/tickets?tab=DRAFTS 1591→1842 (1.0 KB); CPU 382 ms"
+    ]
+    assert portal.lcp_waited_for({"lcp_graph": None}) == []  # a run Lighthouse could not simulate

@@ -9,6 +9,7 @@
 // amazon-cognito-identity-js keeps it), on every document, so Lighthouse's own storage reset does not drop it.
 import { readFileSync } from "node:fs";
 import lighthouse from "lighthouse";
+import * as Lantern from "lighthouse/core/lib/lantern/lantern.js";
 import puppeteer from "puppeteer-core";
 
 const CATEGORIES = ["performance", "accessibility", "best-practices"];
@@ -65,7 +66,31 @@ async function apiCalls(browser, page) {
   }
 }
 
+/** What the largest contentful paint waited for in Lighthouse's simulation of the phone (Lantern): the requests of
+ * the graph it times (the pessimistic one: every request started before the paint), each with its simulated start
+ * and end and its bytes, and the CPU time of the graph. Its estimate is the latest end of that graph. */
+function lcpGraph() {
+  const timings = Lantern.Simulation.Simulator.allNodeTimings.get("pessimisticLargestContentfulPaint");
+  if (!timings) return null;
+  let cpu = 0;
+  const requests = [];
+  for (const [node, timing] of timings) {
+    if (node.type === "cpu") cpu += timing.endTime - timing.startTime;
+    else if (!node.request.url.startsWith("data:")) {
+      requests.push({
+        url: node.request.url,
+        start_ms: Math.round(timing.startTime),
+        end_ms: Math.round(timing.endTime),
+        bytes: node.request.transferSize ?? 0,
+      });
+    }
+  }
+  requests.sort((a, b) => a.end_ms - b.end_ms);
+  return { cpu_ms: Math.round(cpu), requests };
+}
+
 async function audit(browser, page) {
+  Lantern.Simulation.Simulator.allNodeTimings.clear(); // this run's simulations only
   const context = await browser.createBrowserContext();
   try {
     const tab = await seededPage(context, page.storage);
@@ -101,6 +126,7 @@ async function audit(browser, page) {
       metrics,
       failing,
       transfer,
+      lcp_graph: lcpGraph(),
     };
   } finally {
     await context.close();

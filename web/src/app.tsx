@@ -12,20 +12,25 @@ import { ProblemAlert } from "./components/ProblemAlert";
 import { SkipLinks } from "./components/SkipLinks";
 import { messages } from "./messages";
 import { currentBack, navigate, PUBLIC_ROUTES, useRoute, type Route } from "./router";
-import { AccessibilityScreen } from "./screens/accessibility";
-import { ContactScreen } from "./screens/contact";
-import { CreateScreen } from "./screens/create";
-import { DashboardScreen } from "./screens/dashboard";
+// Each screen in its own chunk, loaded when first shown (lazy.tsx).
+import {
+  AccessibilityScreen,
+  ContactScreen,
+  CreateScreen,
+  DashboardScreen,
+  DetailScreen,
+  HomeScreen,
+  ListsScreen,
+  NotFoundScreen,
+  SatisfactionScreen,
+  SearchScreen,
+  SignInScreen,
+  StatusScreen,
+  StructureScreen,
+  StructuresScreen,
+} from "./lazy";
 import { dashMessages } from "./screens/dashboard/messages";
-import { DetailScreen } from "./screens/detail";
-import { HomeScreen } from "./screens/home";
-import { ListsScreen } from "./screens/lists";
-import { NotFoundScreen } from "./screens/notfound";
-import { isSupport, SatisfactionScreen } from "./screens/satisfaction";
-import { SearchScreen } from "./screens/search";
-import { SignInScreen } from "./screens/signin";
-import { StatusScreen } from "./screens/status";
-import { StructureScreen, StructuresScreen } from "./screens/structures";
+import { isSupport } from "./screens/satisfaction";
 import { structuresMessages } from "./screens/structures/messages";
 
 function useSession(session: Session): SessionState {

@@ -1,11 +1,6 @@
-// The DSFR's own JavaScript, component by component (the ones the portal's components use): disclosure of
-// the header's menu on small screens, modals, navigation, the password field's « Afficher ».
-import "./dsfr-settings";
-import "@dsfr/core/core.module.min.js";
-import "@dsfr/component/navigation/navigation.module.min.js";
-import "@dsfr/component/modal/modal.module.min.js";
-import "@dsfr/component/header/header.module.min.js";
-import "@dsfr/component/password/password.module.min.js";
+// The DSFR's global API (window.dsfr) as the portal uses it, and its start. Its JavaScript (dsfr-runtime.ts, the
+// build's dsfr-<hash>.js chunk) is loaded once the first screen has its data (main.tsx): the page is painted without
+// waiting for it.
 
 /** What the portal uses of the DSFR's global API (window.dsfr). */
 export interface DsfrInstance {
@@ -24,15 +19,38 @@ declare global {
   }
 }
 
+/** Until the DSFR's JavaScript is there, an API that has set up no component yet (a caller tries again). */
+const notYet: DsfrApi = Object.assign(() => ({}), { start: () => undefined, mode: "react" });
+
+let ready = false;
+
+/** The DSFR's API once it has started and set up the components already on the page: until then, `notYet` (its
+ * components answer nothing, so that a caller waits a frame and asks again, as components/Modal.tsx does). */
 export function dsfr(): DsfrApi {
-  return window.dsfr as DsfrApi;
+  return ready && typeof window.dsfr === "function" ? window.dsfr : notYet;
 }
 
-let started = false;
+const nextFrame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
 
-/** Start the DSFR once: from then on it sets up the components Preact renders (it watches the DOM). */
-export function startDsfr(): void {
-  if (started) return;
-  started = true;
-  dsfr().start();
+let started: Promise<void> | null = null;
+
+/** Load and start the DSFR once: from then on it sets up the components Preact renders (it watches the DOM). It is
+ * started in a task of its own, apart from the script's evaluation (two short tasks rather than one long), and
+ * handed out two frames later, once it has set up the components already on the page (a modal's state among
+ * them: asked before, a closed modal would take the focus to concealing itself). */
+export function startDsfr(): Promise<void> {
+  started ??= import("./dsfr-runtime")
+    .then(() => new Promise<void>((resolve) => setTimeout(resolve, 0)))
+    .then(() => window.dsfr as DsfrApi)
+    .then(async (api) => {
+      api.start();
+      await nextFrame();
+      await nextFrame();
+      ready = true;
+    })
+    .catch((error: unknown) => {
+      started = null;
+      throw error;
+    });
+  return started;
 }

@@ -40,6 +40,19 @@ export function api(): Api {
 
 export type Result<T> = { ok: true; data: T } | { ok: false; problem: Problem };
 
+let inFlight = 0;
+let idleWaiters: (() => void)[] = [];
+
+/** How many API calls are under way (main.tsx waits for a screen's data before fetching the fonts). */
+export function callsInFlight(): number {
+  return inFlight;
+}
+
+/** Resolved once no API call is under way (at once when none is). */
+export function callsDone(): Promise<void> {
+  return inFlight === 0 ? Promise.resolve() : new Promise((resolve) => idleWaiters.push(resolve));
+}
+
 /**
  * Run one API call and turn its answer into data or a Problem (the API's message as it comes):
  *   const result = await call((api) => api.GET("/me"));
@@ -47,14 +60,24 @@ export type Result<T> = { ok: true; data: T } | { ok: false; problem: Problem };
 export async function call<T>(
   request: (api: Api) => Promise<{ data?: T; error?: unknown; response: Response }>,
 ): Promise<Result<T>> {
-  let answer: { data?: T; error?: unknown; response: Response };
+  inFlight += 1;
   try {
-    answer = await request(api());
-  } catch {
-    return { ok: false, problem: networkProblem() };
+    let answer: { data?: T; error?: unknown; response: Response };
+    try {
+      answer = await request(api());
+    } catch {
+      return { ok: false, problem: networkProblem() };
+    }
+    if (answer.response.ok && answer.error === undefined) return { ok: true, data: answer.data as T };
+    return { ok: false, problem: problemOf(answer.response.status, answer.error) };
+  } finally {
+    inFlight -= 1;
+    if (inFlight === 0) {
+      const waiters = idleWaiters;
+      idleWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
   }
-  if (answer.response.ok && answer.error === undefined) return { ok: true, data: answer.data as T };
-  return { ok: false, problem: problemOf(answer.response.status, answer.error) };
 }
 
 /** A fresh Idempotency-Key for one intent of the user (keep it for the retries of that same intent). */

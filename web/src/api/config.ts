@@ -29,7 +29,10 @@ export class ConfigError extends Error {}
 export async function loadConfig(url = "/config.json"): Promise<PortalConfig> {
   let answer: Response;
   try {
-    answer = await fetch(url, { cache: "no-store", credentials: "omit" });
+    // The request index.html preloads (<link rel="preload" as="fetch" crossorigin>, vite.config.ts): the same mode
+    // and credentials, so the browser hands over that answer instead of asking again. Never stale: the file is
+    // served no-cache (revalidated) in AWS and no-store locally.
+    answer = await fetch(url, { credentials: "same-origin" });
   } catch {
     throw new ConfigError(messages.configUnavailable);
   }
