@@ -31,7 +31,7 @@ function preloadSettings(): Plugin {
 
 /** The DSFR core's @font-face rules are left out of styles.css: src/fonts.css declares the same fonts and is
  * loaded once the first screen has its data (src/main.tsx). Measured (docs/benchmarks.md): on a slow network the
- * three Marianne files the first paint would fetch (177 KB) delayed the screen's code, styles and data. */
+ * three Marianne files the first paint would fetch (173 KB) delayed the screen's code, styles and data. */
 const fontsApart = {
   postcssPlugin: "portal-fonts-apart",
   AtRule: {
