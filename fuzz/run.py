@@ -51,7 +51,12 @@ DEFAULT_ST = ROOT / ".venv-fuzz" / "bin" / "st"
 
 DEFAULT_SEED = 20261125
 # Checks that cannot apply to this API, with the reason in fuzz/schemathesis.toml ([checks.unsupported_method]).
-EXCLUDED_CHECKS = ("unsupported_method",)
+# ensure_resource_availability (ST302): a conversation made by POST …/conversations exists, but its chat with an
+# agent only once the user joins the queue; until then the chat's routes answer a right 404 (« Aucune discussion
+# avec un agent n'a été ouverte dans cette conversation. »), which the stateful phase, linking the conversation's
+# creation to them, reads as a created resource not found. schemathesis 4 applies no per-operation setting to
+# that check in its stateful phase, so it is off for the run; every other check runs on every route.
+EXCLUDED_CHECKS = ("unsupported_method", "ensure_resource_availability")
 DEFAULT_USERS = ("marie", "sophie")
 # Someone of another organisation, on the same side, who must not see what the user of a run owns
 # (object_level_authorization).
