@@ -19,7 +19,11 @@ HELD_OUT_FILE = Path(__file__).with_name("faq_heldout.json")
 # The second set (2026-12-07, session 3): written by another hand from seeds 002 and 004 and the topic titles
 # alone, after the first set had been read (so spent for tuning), before the model's next change.
 SECOND_HELD_OUT_FILE = Path(__file__).with_name("faq_heldout2.json")
-HELD_OUT_FILES = {"first": HELD_OUT_FILE, "second": SECOND_HELD_OUT_FILE}
+# The third set (2026-12-07, session 4): written by another hand from seeds 002 and 004 and the topic titles alone,
+# after the second set had been read (so spent for tuning), before the model's next change; not read by the
+# engineer who tuned the model that day.
+THIRD_HELD_OUT_FILE = Path(__file__).with_name("faq_heldout3.json")
+HELD_OUT_FILES = {"first": HELD_OUT_FILE, "second": SECOND_HELD_OUT_FILE, "third": THIRD_HELD_OUT_FILE}
 
 
 @cache

@@ -26,8 +26,9 @@ from tests.faq_phrasings import NEGATIONS, PHRASINGS, TWO_QUESTIONS
 TARGET_ACCURACY = 0.95  # the targets…
 TARGET_WRONG = 0
 # …and what the model achieves honestly on each set: the bar this test holds (first set: 118 of 129, then spent
-# for tuning since its failures were read; second set: measured before the next change, see docs/decisions.md)
-ACHIEVED = {"first": (118, 0), "second": (104, 0)}
+# for tuning since its failures were read; second set: measured before the next change, see docs/decisions.md;
+# third set: 96 of 111 right, 1 wrong, measured on the model of ad6c699 before the tuning of session 4)
+ACHIEVED = {"first": (118, 0), "second": (104, 0), "third": (96, 1)}
 SETS = tuple(HELD_OUT_FILES)
 TESTS = Path(__file__).parent
 
