@@ -94,22 +94,32 @@ class MemoryLists:
 
     def count(self, query: ListQuery) -> listing.Tally:
         """The rows of the query's partitions in its key range that pass its filters (``after`` ignored),
-        partition after partition in index order, until ``query.budget`` rows were evaluated."""
+        partition after partition, each read from its place in its sorted index as a Query of the range reads
+        it (never the whole table), until ``query.budget`` rows were evaluated."""
         query = replace(query, after=None)
-        wanted = set(query.partitions)
-        with self._store.lock:
-            rows = [r for r in self._store.rows.values() if r.partition in wanted]
         if query.number is not None:
-            rows = [r for r in rows if r.number == query.number]
+            with self._store.lock:
+                rows = [r for kind in RowKind if (r := self._store.rows.get((query.number, kind))) is not None]
+            held = [
+                r
+                for r in rows
+                if r.partition in query.partitions and query.holds(r.partition, r.sort_value(query.attribute))
+            ]
+            return listing.Tally(sum(query.filters.matches(r) for r in held), True, len(held))
         found = read = 0
         for partition in dict.fromkeys(query.partitions):
-            values = sorted(
-                (value, row)
-                for row in rows
-                if row.partition == partition and query.holds(partition, value := row.sort_value(query.attribute))
-            )
-            for _, row in values:
-                if read >= query.budget and query.number is None:
+            bounds = query.bounds(partition)
+            if bounds is None:
+                continue
+            low, high = bounds
+            kind = RowKind(partition.split("#", 2)[1])  # LIST#<kind>#<owner>#<status>
+            with self._store.lock:
+                entries = self._store.indexes.get((partition, query.attribute), [])
+                first = 0 if low is None else bisect.bisect_left(entries, low, key=lambda e: e[0])
+                last = len(entries) if high is None else bisect.bisect_right(entries, high, key=lambda e: e[0])
+                rows = [self._store.rows[(number, kind)] for _, number in entries[first:last]]
+            for row in rows:
+                if read >= query.budget:
                     return listing.Tally(found, False, read)
                 read += 1
                 found += query.filters.matches(row)
