@@ -306,7 +306,6 @@ export function ChatDeskScreen({ account }: { account: Account }) {
         <Segmented
           legend={t.availabilityLegend}
           name="disponibilite"
-          inline
           options={[
             { key: "oui", label: t.available },
             { key: "non", label: t.away },
@@ -326,7 +325,7 @@ export function ChatDeskScreen({ account }: { account: Account }) {
               <h3 class="fr-h5 fr-mb-1w">{t.queueTitle(queue.name)}</h3>
               <p class="fr-text--sm fr-mb-2w">{t.waitingCount(queue.waiting.length)}</p>
               {queue.waiting.length > 0 && (
-                <ul class="chatdesk-list">
+                <ul class="chatdesk-list fr-raw-list">
                   {queue.waiting.map((waiting) => (
                     <WaitingItem
                       key={waiting.chat.id}

@@ -28,7 +28,7 @@ export const chatdeskMessages = {
   waitingFor: (duration: string) => `En attente depuis ${duration}`,
   visitor: "Visiteur sans compte",
   transcriptButton: "Échange avec l'assistant",
-  transcriptButtonOf: (who: string) => `Échange de ${who} avec l'assistant`,
+  transcriptButtonOf: (who: string) => `Échange avec l'assistant de ${who}`,
   transcriptTitle: (who: string) => `Échange de ${who} avec l'assistant`,
   transcriptEmpty: "L'utilisateur n'a rien écrit à l'assistant avant de demander un agent.",
   take: "Prendre en charge",

@@ -54,7 +54,7 @@ export function WaitingItem({ waiting, elapsed, busy, onTranscript, onTake }: Wa
       <h4 class="fr-h6 fr-mb-1w" id={headingId}>
         {chat.requester}
       </h4>
-      <ul class="chatdesk-facts fr-text--sm fr-mb-2w">
+      <ul class="chatdesk-facts fr-raw-list fr-text--sm fr-mb-2w">
         {structure && (
           <li>
             {t.structure} : {structure}
@@ -90,7 +90,7 @@ export function WaitingItem({ waiting, elapsed, busy, onTranscript, onTake }: Wa
 export function Transcript({ lines }: { lines: readonly ContextLineView[] }) {
   if (lines.length === 0) return <p>{t.transcriptEmpty}</p>;
   return (
-    <ol class="chatdesk-log__list">
+    <ol class="chatdesk-log__list fr-raw-list">
       {lines.map((line, index) => (
         <li key={index} class={`chatdesk-msg chatdesk-msg--${line.by.toLowerCase()}`}>
           <p class="chatdesk-msg__meta fr-text--xs fr-mb-0">
@@ -155,7 +155,7 @@ export function ChatPanel(props: ChatPanelProps) {
         </h3>
         <ChatStateBadge chat={chat} />
       </div>
-      <ul class="chatdesk-facts fr-text--sm fr-mb-2w">
+      <ul class="chatdesk-facts fr-raw-list fr-text--sm fr-mb-2w">
         {structure && (
           <li>
             {t.structure} : {structure}
@@ -177,9 +177,9 @@ export function ChatPanel(props: ChatPanelProps) {
         tabIndex={0}
         ref={logRef}
       >
-        <ol class="chatdesk-log__list">
+        <ol class="chatdesk-log__list fr-raw-list">
           {props.messages.map((message) => (
-            <li key={message.seq} class={`chatdesk-msg chatdesk-msg--${message.by.toLowerCase()}`}>
+            <li key={message.seq} data-seq={message.seq} class={`chatdesk-msg chatdesk-msg--${message.by.toLowerCase()}`}>
               <p class="chatdesk-msg__meta fr-text--xs fr-mb-0">
                 <strong>{authorOf(message, chat)}</strong> <time dateTime={message.at}>{formatTime(message.at)}</time>
               </p>
