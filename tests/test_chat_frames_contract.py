@@ -64,11 +64,18 @@ def test_the_views_inside_the_frames_are_the_rest_contracts_own() -> None:
         assert sorted(frames[view].get("required", [])) == sorted(rest[view].get("required", [])), view
 
 
-def test_the_reader_of_the_typescript_list_sees_a_changed_field() -> None:
-    """The check above can fail: a field the TypeScript list lacks is seen."""
-    portal = ts_frame_fields()
-    assert portal["take"] == {"action": True, "chat_id": True}
-    portal["take"].pop("chat_id")
+def test_the_reply_the_client_waits_for_is_the_one_each_asyncapi_operation_names() -> None:
+    source = FRAMES_TS.read_text(encoding="utf-8")
+    block = source.split("export const REPLY_OF = {", 1)[1].split("}", 1)[0]
+    portal = dict(re.findall(r"(\w+):\s*\"(\w+)\"", block))
     document = asyncapi()
-    take = document["components"]["schemas"]["TakeFrame"]["properties"]
-    assert sorted(portal["take"]) != sorted(take)
+    names = {key: message["name"] for key, message in document["components"]["messages"].items()}
+    expected = {}
+    for operation in document["operations"].values():
+        if operation["action"] != "send":
+            continue
+        (sent,) = [ref["$ref"].rsplit("/", 1)[1] for ref in operation["messages"]]
+        replies = [names[ref["$ref"].rsplit("/", 1)[1]] for ref in operation["reply"]["messages"]]
+        (reply,) = [name for name in replies if name != "error"]  # one answer, or the error frame
+        expected[names[sent]] = reply
+    assert portal == expected

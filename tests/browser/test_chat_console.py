@@ -353,3 +353,73 @@ def test_the_console_and_its_dialogs_without_horizontal_scrolling(browser: Brows
         context.close()
         api(stack, "sophie", "POST", "/chat/availability", {"available": False})
     assert problems == [], problems
+
+
+# ------------------------------------------------------------------------------------------ a dropped socket
+def test_a_dropped_socket_is_opened_again_and_the_chat_read_from_the_last_message_without_gap_or_duplicate(
+    browser: Browser, stack: Stack
+) -> None:
+    from playwright.sync_api import WebSocketRoute
+
+    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    from tests.browser.portal import watch
+
+    problems = watch(page)
+    sockets: list[tuple[WebSocketRoute, WebSocketRoute]] = []
+
+    def through(route: WebSocketRoute) -> None:  # each socket the page opens, passed on to the stack's server
+        sockets.append((route, route.connect_to_server()))
+
+    page.route_web_socket(re.compile(r"^ws://"), through)
+    try:
+        sign_in(page, stack, "sophie", fragment="/discussions")
+        go_available(page)
+        conversation_id, started = marie_asks_for_an_agent(stack)
+        chat_id = started["chat"]["id"]
+        waiting_item(page, chat_id).get_by_role("button", name=re.compile("^Prendre en charge")).click()
+        panel = chat_panel(page, chat_id)
+        log = panel.get_by_role("log")
+        first = "Avant la coupure."
+        api(stack, "marie", "POST", f"/assistant/conversations/{conversation_id}/chat/messages", {"text": first})
+        log.locator("li", has_text=first).wait_for()
+        assert len(sockets) == 1
+
+        # The connection drops (both ends closed): the stack gives the chat back to its queue; Marie writes meanwhile.
+        page_side, server_side = sockets[0]
+        server_side.close()
+        page_side.close()
+        page.get_by_text("Connexion interrompue").wait_for()
+        during = "Pendant la coupure."
+        api(stack, "marie", "POST", f"/assistant/conversations/{conversation_id}/chat/messages", {"text": during})
+
+        # A new socket opens by itself; the chat is read again after the last number held: what was said meanwhile
+        # appears once, every number once and in order.
+        log.locator("li", has_text=during).wait_for()
+        assert len(sockets) >= 2
+        page.get_by_text("Connexion interrompue").wait_for(state="hidden")
+        whole = api(stack, "sophie", "GET", f"/chat/sessions/{chat_id}")
+        assert whole["chat"]["state"]["code"] == "WAITING"  # the stack gave it back when the agent's socket closed
+        panel.get_by_text("La discussion est retournée dans la file d'attente").wait_for()
+        seqs = [int(s) for s in log.locator("li").evaluate_all("lis => lis.map((li) => li.dataset.seq)")]
+        assert seqs == [m["seq"] for m in whole["messages"]] == list(range(1, whole["chat"]["last_seq"] + 1))
+        texts = log.locator(".chatdesk-msg__text").all_inner_texts()
+        assert texts == [m["text"] for m in whole["messages"]]  # the stored order, each message once
+        screenshot(page, "chat-console-back-in-queue")
+        axe(page, "the console after a dropped socket")
+
+        # Taken again from the panel: the same chat, nothing shown twice; it is followed on the new socket.
+        panel.get_by_role("button", name="Reprendre la discussion").click()
+        panel.get_by_role("button", name="Envoyer").wait_for()
+        after = "Après la reprise."
+        api(stack, "marie", "POST", f"/assistant/conversations/{conversation_id}/chat/messages", {"text": after})
+        log.locator("li", has_text=after).wait_for()
+        whole = api(stack, "sophie", "GET", f"/chat/sessions/{chat_id}")
+        seqs = [int(s) for s in log.locator("li").evaluate_all("lis => lis.map((li) => li.dataset.seq)")]
+        assert seqs == list(range(1, whole["chat"]["last_seq"] + 1))
+        end_quietly(stack, "sophie", chat_id)
+    finally:
+        context.close()
+        api(stack, "sophie", "POST", "/chat/availability", {"available": False})
+    assert problems == [], problems

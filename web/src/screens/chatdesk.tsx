@@ -17,7 +17,6 @@ import {
   type ContextLineView,
   type PersonView,
   type QueueView,
-  type WaitingView,
 } from "../api/chat";
 import type { Problem } from "../api/problem";
 import { Alert } from "../components/Alert";
@@ -115,8 +114,8 @@ export function ChatDeskScreen({ account }: { account: Account }) {
           void chat.follow({ chat_id: view.id });
           return;
         }
-        if (view.state.code !== "ENDED" && !mineNow) {
-          chat.unfollow({ chat_id: view.id }); // handed over, or back in its queue
+        if (view.state.code === "ACTIVE" && !mineNow) {
+          chat.unfollow({ chat_id: view.id }); // handed over, or taken by a colleague once back in the queue
           setMine((list) => list.filter((m) => m.chat.id !== view.id));
           return;
         }
@@ -178,9 +177,9 @@ export function ChatDeskScreen({ account }: { account: Account }) {
     } else refused(result.problem);
   };
 
-  const take = async (waiting: WaitingView) => {
-    setBusy(waiting.chat.id);
-    const result = await client.request<"take">({ action: "take", chat_id: waiting.chat.id });
+  const take = async (wanted: ChatView) => {
+    setBusy(wanted.id);
+    const result = await client.request<"take">({ action: "take", chat_id: wanted.id });
     setBusy(null);
     if (!result.ok) {
       refused(result.problem);
@@ -332,7 +331,7 @@ export function ChatDeskScreen({ account }: { account: Account }) {
                       waiting={waiting}
                       elapsed={elapsed}
                       busy={busy !== null}
-                      onTake={() => void take(waiting)}
+                      onTake={() => void take(waiting.chat)}
                       onTranscript={() => setDialog({ kind: "transcript", who: waiting.chat.requester, lines: waiting.context })}
                     />
                   ))}
@@ -363,6 +362,7 @@ export function ChatDeskScreen({ account }: { account: Account }) {
                 setDialog({ kind: "end", chat: held.chat });
               }}
               onDismiss={() => dismiss(held.chat)}
+              onTakeAgain={() => void take(held.chat)}
             />
           ))}
         </section>

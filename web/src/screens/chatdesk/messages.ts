@@ -51,6 +51,10 @@ export const chatdeskMessages = {
   chatEnded: "Discussion terminée",
   endedByUser: "L'utilisateur a quitté la discussion.",
   dismiss: "Retirer de mes discussions",
+  backInQueue: "La discussion est retournée dans la file d'attente",
+  backInQueueText:
+    "Votre connexion a été interrompue : la discussion a été remise dans la file, à sa place. Reprenez-la pour continuer l'échange.",
+  takeAgain: "Reprendre la discussion",
   // Hand-over
   handoverTitle: "Transférer la discussion à un collègue",
   handoverLegend: "Collègue disponible de la file",

@@ -3,6 +3,7 @@
 import type { TargetedSubmitEvent } from "preact";
 import { useEffect, useRef } from "preact/hooks";
 import type { ChatMessageView, ChatView, ContextLineView, WaitingView } from "../../api/chat";
+import { Alert } from "../../components/Alert";
 import { Badge, type BadgeSeverity } from "../../components/Badge";
 import { InputGroup } from "../../components/InputGroup";
 import { chatdeskMessages as t } from "./messages";
@@ -123,6 +124,7 @@ export interface ChatPanelProps {
   onHandover: () => void;
   onEnd: () => void;
   onDismiss: () => void;
+  onTakeAgain: () => void;
 }
 
 export function ChatPanel(props: ChatPanelProps) {
@@ -130,12 +132,14 @@ export function ChatPanel(props: ChatPanelProps) {
   const headingRef = useRef<HTMLHeadingElement>(null);
   const logRef = useRef<HTMLDivElement>(null);
   const ended = chat.state.code === "ENDED";
+  const waiting = chat.state.code === "WAITING";
   const headingId = `discussion-${chat.id}`;
   const structure = structureOf(chat);
 
   useEffect(() => {
-    if (props.focusOnMount) headingRef.current?.focus();
-  }, []); // only when the panel first appears
+    // Taken (or taken again once back in the queue): the focus on the chat's heading.
+    if (props.focusOnMount && chat.state.code === "ACTIVE") headingRef.current?.focus();
+  }, [props.focusOnMount, chat.state.code]);
   useEffect(() => {
     // The newest message in view (the log scrolls; the page does not).
     const log = logRef.current;
@@ -188,7 +192,16 @@ export function ChatPanel(props: ChatPanelProps) {
           ))}
         </ol>
       </div>
-      {ended ? (
+      {waiting ? (
+        <div class="fr-mt-2w">
+          <Alert severity="warning" title={t.backInQueue} small>
+            <p>{t.backInQueueText}</p>
+          </Alert>
+          <button type="button" class="fr-btn fr-mt-2w" onClick={props.onTakeAgain} disabled={props.busy}>
+            {t.takeAgain}
+          </button>
+        </div>
+      ) : ended ? (
         <div class="fr-mt-2w">
           <p>{chat.ended_by === "REQUESTER" ? t.endedByUser : t.chatEnded}</p>
           {chat.filed !== null && (
