@@ -261,7 +261,7 @@ def test_of_two_agents_clicking_prendre_en_charge_at_once_exactly_one_gets_the_c
     assert messages.CHAT_ALREADY_TAKEN in alert.inner_text()  # in French, the API's words
     waiting_item(loser, chat_id).wait_for(state="detached")  # the chat left their queue
     taken = api(stack, winner, "GET", f"/chat/sessions/{chat_id}")["chat"]
-    assert (taken["state"]["code"], taken["agent"]["name"]) == ("ACTIVE", NAMES[winner])  # type: ignore[index]
+    assert (taken["state"]["code"], taken["agent"]["name"]) == ("ACTIVE", NAMES[winner])
     screenshot(loser, "chat-console-race-lost")
     axe(loser, "the console of the agent who lost the race")
     end_quietly(stack, winner, chat_id)
