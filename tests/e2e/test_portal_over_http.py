@@ -154,7 +154,11 @@ def test_the_settings_name_the_stacks_pool_and_same_origin_endpoints(stack: Stac
         "userPoolId": state["user_pool_id"],
         "clientId": state["client_id"],
         "cognitoEndpoint": "/_local/cognito",
+        "chatUrl": state["websocket"],  # the live chat's socket (the API's port + 100, or a free one)
     }
+    _, _, headers = stack.http("GET", "/")
+    connect = next(d for d in headers["Content-Security-Policy"].split(";") if d.strip().startswith("connect-src"))
+    assert state["websocket"] in connect.split()  # the page may open it
 
 
 def test_the_api_under_api_answers_as_at_its_usual_paths(stack: Stack) -> None:

@@ -15,6 +15,7 @@ import { currentBack, navigate, PUBLIC_ROUTES, useRoute, type Route } from "./ro
 // Each screen in its own chunk, loaded when first shown (lazy.tsx).
 import {
   AccessibilityScreen,
+  ChatDeskScreen,
   ContactScreen,
   CreateScreen,
   DashboardScreen,
@@ -29,6 +30,8 @@ import {
   StructureScreen,
   StructuresScreen,
 } from "./lazy";
+import { chatOffered } from "./api/chat";
+import { chatdeskMessages } from "./screens/chatdesk/messages";
 import { dashMessages } from "./screens/dashboard/messages";
 import { isSupport } from "./screens/satisfaction";
 import { structuresMessages } from "./screens/structures/messages";
@@ -68,6 +71,8 @@ function titleOf(route: Route, needsSignIn: boolean): string {
       return structuresMessages.pageTitle(route.siret);
     case "search":
       return messages.screens.search;
+    case "chatdesk":
+      return chatdeskMessages.title;
     case "contact":
       return messages.screens.contact;
     case "status":
@@ -122,6 +127,8 @@ function Screen({ route, account }: { route: Route; account: AccountState }) {
       return <StructureScreen siret={route.siret} operation={route.operation} />;
     case "search":
       return <SearchScreen />;
+    case "chatdesk":
+      return <ChatDeskScreen account={account.account} />;
   }
 }
 
@@ -178,6 +185,10 @@ export function App({ session }: { session: Session }) {
           { label: dashMessages.dashboard, href: "#/tableau-de-bord", current: route.name === "dashboard" },
           ...(account.status === "ready" && isSupport(account.account)
             ? [{ label: dashMessages.satisfaction, href: "#/satisfaction", current: route.name === "satisfaction" }]
+            : []),
+          // The agents: the members of a team or of a public structure answer the chats of their queues.
+          ...(can?.canReceive && chatOffered()
+            ? [{ label: chatdeskMessages.title, href: "#/discussions", current: route.name === "chatdesk" }]
             : []),
           ...(can?.managesPublicStructure
             ? [{ label: messages.myStructures, href: "#/structures", current: route.name === "structures" || route.name === "structure" }]
