@@ -1098,6 +1098,136 @@ SESSION_3_BATCH_5 = Batch(
 )
 
 
+SESSION_4_BATCH_1 = Batch(
+    "s4-1",  # session 4: typos, jargon, states (« inactif »), long context; tried before tuning
+    phrasings={
+        Topic.CREATE_ACCOUNT: (
+            "comant je fait pour me creé un conpte",
+            "bjr je voudré ouvrir 1 compte sur chorus",
+            "Madame, Monsieur, artisan plombier depuis peu, je dois transmettre une facture au lycée de la ville. "
+            "Je ne dispose d'aucun accès au portail. Quelle est la démarche ?",
+            "quelle est la procédure d'adhésion à chorus pro pour une micro entreprise",
+            "je veux déposer une facture mais le site me demande de m'identifier et je n'ai rien",
+            "il me faut des codes d'accès pour chorus, comment les obtient-on",
+            "enrôlement d'un nouveau fournisseur sur la plateforme",
+            "immatriculation de ma société sur chorus pro : comment procéder ?",
+            "je suis travailleur indépendant et je n'ai encore jamais facturé de collectivité, je commence par "
+            "quoi sur chorus",
+            "crée un acces fournisseur",
+            "j'arrive pas a faire mon inscriptoin",
+            "ou on se créer un compt",
+        ),
+        Topic.ACTIVATION_LINK: (
+            "j'ai bien rempli tout le formulaire hier mais toujours pas le mail pour confirmer",
+            "mon collègue s'est enregistré la semaine passée et n'a reçu aucun courriel depuis",
+            "le lein d'activation ne marche pas",
+            "le liens de confirmation est périmé, on peut m'en renvoyer un ?",
+            "compte créé mais pas encore activé, où est le mail ?",
+            "inscrit depuis lundi, je n'ai toujours aucune nouvelle par mail pour valider mon compte",
+            "je clique sur le lien reçu et j'ai un message d'erreur, lien plus valide",
+            "pouvez-vous me réexpédier le courriel qui permet de finaliser mon compte",
+            "mon compte est en attente d'activation depuis une semaine",
+            "le message de confirmation de l'inscription n'est jamais arrivé dans ma boîte",
+            "Bonjour, notre comptable a créé son accès mais le mail qui devait suivre n'est jamais venu. Vous "
+            "pouvez le renvoyer ?",
+        ),
+        Topic.ADD_SPACES: (
+            "dans mon tableau de bord je n'ai que deux tuiles, comment en avoir plus ?",
+            "l'onglet pour saisir une facture n'apparaît pas chez moi",
+            "mon gestionnaire a ouvert l'espace engagements, comment j'y accède maintenant ?",
+            "ajout d'un espace pour un utilisateur simple",
+            "il manque l'espace mémoires de frais de justice dans mon compte",
+            "mes collaborateurs ne voient pas l'espace factures reçues",
+            "demande d'accès à un nouvel espace en attente de validation",
+            "je n'ai aucune des fonctions pour déposer une facture, juste mon profil",
+            "ouvrir la fonctionnalité factures de travaux sur notre structure",
+        ),
+        Topic.MANAGER_LEFT: (
+            "notre gestionnaire principale est en arrêt longue durée, qui peut la remplacer ?",
+            "le GP est parti en retraite sans passer la main",
+            "plus aucun gestionnaire sur notre compte depuis le départ de la directrice",
+            "changement de gestionnaire principal suite à une mutation",
+            "l'administrateur de notre structure a quitté la société, nous sommes bloqués",
+            "la seule personne qui gérait les droits n'est plus salariée chez nous",
+            "je voudrais transmettre mon rôle de gestionnaire principal avant de partir",
+            "nommer un nouveau responsable du compte structure, l'ancien a démissionné",
+            "gestionnair principal introuvable, comment faire",
+        ),
+        Topic.SUBCONTRACTING: (
+            "le mandataire du groupement refuse de valider ma facture, que faire",
+            "sous-traitant de rang 1 avec paiement direct, quelle démarche sur chorus",
+            "comment facturer en tant que sous traitant d'une entreprise titulaire",
+            "titulaire du marché, je dois valider la facture de mon sous-traitant, où ?",
+            "facture de soutraitance bloquée en attente du titulaire",
+            "groupement solidaire : qui envoie les factures ?",
+            "acte spécial de sous-traitance signé, comment je suis payé via chorus",
+            "j'ai un soustraitant déclaré, comment il facture l'administration",
+        ),
+        Topic.STRUCTURE_PROCEDURE: (
+            "comment rendre notre structure active sur chorus pro",
+            "notre syndicat intercommunal est dissous, il faut inactiver son siret",
+            "la commune déléguée n'existe plus, comment fermer sa structure",
+            "remettre en activité une structure publique inactive",
+            "passer une structure publique au statut inactif",
+            "je dois désactiver l'ancien établissement suite à une fusion",
+            "réactivation de la structure de la régie",
+            "le siret de notre budget annexe est fermé à l'insee, on l'inactive comment",
+            "nous voulons que le siret de la cantine ne reçoive plus de factures",
+        ),
+        Topic.HUMAN_AGENT: (
+            "je veux un vrai interlocuteur",
+            "est-il possible d'être rappelé par votre service",
+            "parler à qqn du support svp",
+            "un opérateur peut me contacter ?",
+            "j'aimerais discuter avec un membre de l'équipe support",
+            "je souhaite être mis en contact avec l'assistance",
+            "où trouver le numéro du support chorus",
+            "besoin d'aide d'une personne, pas d'un programme",
+            "contact avec un conseiller de l'AIFE",
+        ),
+        None: (
+            "délai de paiement d'une facture déposée",
+            "comment modifier l'adresse de ma société",
+            "quel est le code service de la mairie",
+            "comment télécharger l'accusé de réception",
+            "ok merci c'est clair",
+            "comment suivre le traitement de ma facture",
+        ),
+    },
+    negations={
+        Topic.ACTIVATION_LINK: (
+            "je n'ai pas besoin de créer de compte, il existe, c'est juste le lien d'activation qui manque",
+        ),
+        Topic.STRUCTURE_PROCEDURE: (),
+        Topic.ADD_SPACES: ("pas besoin d'un agent, dites-moi juste comment ajouter un espace",),
+        Topic.HUMAN_AGENT: ("je ne veux pas de réponse automatique, je veux parler à quelqu'un",),
+        None: (
+            "pas la peine de me passer un conseiller",
+            "non je ne veux pas créer de compte",
+            "inutile de me renvoyer le lien",
+        ),
+    },
+    two_questions=(
+        (
+            "comment s'inscrire sur chorus pro et comment facturer en sous-traitance ?",
+            (Topic.CREATE_ACCOUNT, Topic.SUBCONTRACTING),
+        ),
+        (
+            "je n'ai pas reçu le lien d'activation, et aussi je voudrais parler à un conseiller",
+            (Topic.ACTIVATION_LINK, Topic.HUMAN_AGENT),
+        ),
+        (
+            "comment ajouter un espace ? puis comment inactiver une structure ?",
+            (Topic.ADD_SPACES, Topic.STRUCTURE_PROCEDURE),
+        ),
+        (
+            "notre GP est parti. Par ailleurs, comment ajouter l'espace factures émises ?",
+            (Topic.MANAGER_LEFT, Topic.ADD_SPACES),
+        ),
+    ),
+)
+
+
 EARLIER = Batch(
     "earlier",  # 2026-11-25 and 2026-12-07, before session 3, merged: their trial figures were not kept
     _EARLIER_PHRASINGS,
@@ -1111,6 +1241,7 @@ BATCHES: tuple[Batch, ...] = (
     SESSION_3_BATCH_3,
     SESSION_3_BATCH_4,
     SESSION_3_BATCH_5,
+    SESSION_4_BATCH_1,
 )
 
 
