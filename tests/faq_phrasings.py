@@ -1228,6 +1228,141 @@ SESSION_4_BATCH_1 = Batch(
 )
 
 
+SESSION_4_BATCH_2 = Batch(
+    "s4-2",  # session 4: long stories, complaints, jargon, near-topic questions; tried on the model tuned on s4-1
+    phrasings={
+        Topic.CREATE_ACCOUNT: (
+            "Bonjour. Gérante d'une petite SCOP de nettoyage, j'ai remporté un lot auprès du conseil "
+            "départemental. On m'indique que la facturation passe obligatoirement par votre portail. Je n'y ai "
+            "jamais mis les pieds. Comment devient-on utilisateur ?",
+            "ouverture de compte chorus pour un cabinet d'avocats",
+            "c koi la procedure pr avoir un compte",
+            "j'ai pas encore de login sur chorus pro, ça se demande où",
+            "comment obtenir des identifiants de connexion au portail chorus",
+            "on est une association loi 1901, est-ce qu'on peut s'inscrire ?",
+            "je dois me créer un compte perso ou utiliser celui de mon employeur ?",
+            "création de compte impossible, le siret n'est pas reconnu",
+            "premiere utilisation de chorus pro, que faut il faire",
+            "je représente une entreprise allemande, comment m'enregistrer",
+            "Une collègue vient d'arriver dans le service compta, elle doit avoir son propre compte Chorus ?",
+        ),
+        Topic.ACTIVATION_LINK: (
+            "le mail pour activer ne vient pas",
+            "Je m'étais inscrit il y a 3 semaines, je n'ai jamais activé mon compte, le lien a dû expirer, "
+            "comment faire ?",
+            "courriel d'activation introuvable, ni dans la boite principale ni dans les courriers indésirables",
+            "est ce que vous pouvez me renvoyer le lien pour valider mon inscription",
+            "je me suis inscrite ce matin et j'attends toujours le mail de validation",
+            "le lien dans le mail me dit que le compte est déjà actif ou que le lien est invalide",
+            "relancer l'envoi du mail d'activation",
+            "pas recu de lien apres l inscription",
+            "mon adresse mail était mal saisie à l'inscription, je n'ai donc rien reçu",
+            "lien activation HS",
+            "j'ai supprimé le mail d'activation par erreur",
+            "activer mon compte chorus pro, le courriel n'est jamais arrivé",
+        ),
+        Topic.ADD_SPACES: (
+            "comment est-ce que je m'abonne à un nouvel espace",
+            "je ne peux pas accéder aux factures reçues, l'espace n'est pas dans mon menu",
+            "mon abonnement à l'espace factures émises n'est toujours pas validé",
+            "il faudrait ouvrir l'espace sollicitations émises pour mes collègues",
+            "bonjour, sur l'écran d'accueil je ne vois pas le module pour déposer mes factures",
+            "où se trouve le bloc liste des espaces de la structure",
+            "mon responsable doit valider ma demande d'abonnement, où la voit-il ?",
+            "j'ai pas l'onglet factures à traiter",
+        ),
+        Topic.MANAGER_LEFT: (
+            "Le titulaire du rôle de gestionnaire principal est en congé maternité, comment on fait pour les "
+            "validations ?",
+            "ma collègue qui était GP a changé de service, il faut transférer son rôle",
+            "comment transférer le role de gestionnaire principale",
+            "l'ancien trésorier de l'association était le gestionnaire principal, il n'est plus joignable",
+            "notre gestionnaire est décédé, qui peut reprendre ses droits",
+            "changer le gestionnaire principal de la structure",
+            "passer gestionnaire principal à la place de quelqu'un qui a quitté la boîte",
+            "plus personne ne peut valider les rattachements, notre GP est parti",
+            "le gestionnaire principal ne travaille plus chez nous",
+            "je veux céder mon rôle de gestionnaire principal à ma collègue, comment faire ?",
+        ),
+        Topic.SUBCONTRACTING: (
+            "je suis sous traitant en paiement direct, je dépose ma facture où ?",
+            "le titulaire doit-il viser la facture de son sous-traitant ?",
+            "co-traitance : chaque membre du groupement facture séparément ?",
+            "mon sous-traitant a déposé sa facture, je la retrouve où pour la valider ?",
+            "délai de validation du mandataire pour une facture de cotraitant",
+            "facture d'un sous traitant refusée par l'entreprise principale",
+            "comment fonctionne la sous-traitance dans chorus pro",
+            "nous sommes mandataire d'un groupement conjoint, que devons-nous valider ?",
+            "sous-traitant agréé par le maître d'ouvrage, comment envoyer ma demande de paiement",
+            "le titulaire du marché ne valide pas ma facture de sous-traitance",
+        ),
+        Topic.STRUCTURE_PROCEDURE: (
+            "comment inactiver une structure publique dont le siret est encore actif à l'insee",
+            "notre mairie a fusionné avec la commune voisine, que faire de l'ancienne structure",
+            "réactiver la structure de l'office de tourisme",
+            "la structure de notre EPCI est inactive, les factures sont bloquées",
+            "désactiver le siret d'un service qui n'existe plus",
+            "procédure pour activer une structure publique",
+            "fermeture d'un établissement public, que faire sur chorus",
+            "inactivation d'un siret fermé en base sirene",
+            "notre CCAS doit être activé sur chorus pro",
+            "la régie de recettes a été supprimée, on doit rendre sa structure inactive",
+        ),
+        Topic.HUMAN_AGENT: (
+            "y a t il quelqu'un au téléphone pour m'aider",
+            "appeler l'assistance chorus pro",
+            "je préfère parler avec une vraie personne",
+            "Vos réponses ne correspondent pas à ma question, je souhaite contacter un agent.",
+            "comment joindre un conseiller par téléphone",
+            "mettre en relation avec le support",
+            "pouvez-vous me faire rappeler par un technicien",
+            "je veux parler a un humain pas a une machine",
+        ),
+        None: (
+            "quel format de facture est accepté",
+            "la facture est au statut suspendue, que faire",
+            "qu'est-ce que le numéro d'engagement",
+            "où trouver le siret d'une mairie",
+            "chorus pro est en panne ?",
+            "je n'arrive pas à joindre la pièce jointe",
+            "comment changer mon adresse mail de connexion",
+            "combien coûte chorus pro",
+            "est-ce que je peux facturer un particulier via chorus",
+            "mon client public ne me paye pas",
+        ),
+    },
+    negations={
+        Topic.ADD_SPACES: ("je n'ai pas besoin d'un nouveau compte, il me faut seulement l'espace factures émises",),
+        Topic.ACTIVATION_LINK: ("pas besoin d'un agent, renvoyez-moi simplement le lien d'activation",),
+        Topic.HUMAN_AGENT: ("je ne veux plus parler au robot, un conseiller svp",),
+        Topic.CREATE_ACCOUNT: ("je ne suis pas encore inscrite sur chorus, comment je fais",),
+        None: (
+            "je ne veux pas transférer mon rôle",
+            "surtout pas de conseiller au téléphone",
+            "pas besoin de réactiver la structure",
+        ),
+    },
+    two_questions=(
+        (
+            "Je n'ai pas de compte Chorus. Et comment marche la co-traitance ?",
+            (Topic.CREATE_ACCOUNT, Topic.SUBCONTRACTING),
+        ),
+        (
+            "comment inactiver notre structure, et puis notre GP a démissionné, que faire ?",
+            (Topic.STRUCTURE_PROCEDURE, Topic.MANAGER_LEFT),
+        ),
+        (
+            "je veux m'abonner à l'espace sollicitations. sinon est-il possible de parler à un conseiller ?",
+            (Topic.ADD_SPACES, Topic.HUMAN_AGENT),
+        ),
+        (
+            "le lien d'activation a expiré ; et comment créer un compte pour mon collègue ?",
+            (Topic.ACTIVATION_LINK, Topic.CREATE_ACCOUNT),
+        ),
+    ),
+)
+
+
 EARLIER = Batch(
     "earlier",  # 2026-11-25 and 2026-12-07, before session 3, merged: their trial figures were not kept
     _EARLIER_PHRASINGS,
@@ -1242,6 +1377,7 @@ BATCHES: tuple[Batch, ...] = (
     SESSION_3_BATCH_4,
     SESSION_3_BATCH_5,
     SESSION_4_BATCH_1,
+    SESSION_4_BATCH_2,
 )
 
 
