@@ -243,6 +243,8 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("inscri*|inscrit|inscris a|au|aux espace|espaces|module|modules", -3.0, 2),  # subscribing to a space
         ("jamais utilise*|servi|connecte*|factur*|depose*", 2.5, 1),  # never used, never invoiced: a newcomer
         ("ou|quoi commenc*|demarr*", 1.5, 1),  # « par où commencer »
+        ("devenir|devient|deviens|devenons utilisateur|utilisatrice|utilisateurs|membre|fournisseur", 3.0, 1),
+        ("premiere|premier utilisation|connexion|fois sur|de|a|avec chorus|portail|plateforme", 1.5, 2),
         ("commenc*|demarr* par", 1.5, 1),
         ("code|codes acces|connexion|identification", 2.5, 1),  # access codes are identifiers
         ("obten*|obtien*|avoir|recevoir|demander|ouvr* identifiant*|acces|login|logins|compte", 2.0, 2),
@@ -298,7 +300,12 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
             4,
         ),
         ("recu|recus|recue|arrive* depuis|apres inscri*|enregistr*", 1.5, 3),  # « rien reçu depuis mon inscription »
-        ("pas|jamais|rien dans boite|boites|reception|courrier*", 1.5, 2),  # « pas dans ma boîte de réception »
+        ("pas|jamais|rien dans boite|boites|reception|courrier*", 1.5, 2),
+        (
+            f"{_MAIL}|lien|liens arrive|arrivent|vient|viennent|part|partent pas|jamais|toujours",
+            2.0,
+            3,
+        ),  # « le mail n'arrive pas »: said the other way round  # « pas dans ma boîte de réception »
         ("inscription|compte fait|faite|effectue*|termine*|cree|creee|ouvert", 2.0, 1),  # done: the link is left
         ("ai|avons|deja fait|effectue*|termine* inscri*|compte", 2.0, 2),  # « j'ai fait l'inscription »
         ("pas|jamais|aucun|rien mail|mails|email|emails|courriel*|message|messages", 1.5, 2),  # « pas de mail »
@@ -338,6 +345,7 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("pas|plus|jamais dans|sur menu|ecran|bandeau|accueil", 2.0, 1),  # « … n'est pas dans mon menu »
         ("pas|plus|jamais menu|onglet|onglets|module|modules|espace|espaces", 2.0, 2),  # « je n'ai pas le menu… »
         ("abonn* valid*|attente|attend*", 1.0, 4),
+        ("valid*|accept* abonn*", 1.5, 4),  # « valider ma demande d'abonnement »
         ("espace|espaces|module|modules|onglet|onglets|fonctionnalit* activ*|ouvert|ouverte|disponible*", 1.5, 4),
         ("inscri*|inscrit|inscris a|au|aux espace|espaces|module|modules", 3.0, 2),  # « s'inscrire à un espace »
         ("droit|droits|acces|acceder factur*|sollicitation*|engagement*|memoire*", 2.0, 4),  # the spaces' names
@@ -406,7 +414,8 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ),  # a person or an account said inactive is not a structure
         (f"{_ACTIVATE}|ferm*|clotur*|supprim* structure|structures|siret|etablissement|collectivit*|entite", 2.5),
         (f"structure|structures|siret|etablissement {_ACTIVATE}", 1.5),
-        (f"structure|structures|siret|etablissement {_ACTIVATE}", 1.0, 8),  # « la structure … qu'il faut activer »
+        # « la structure … qu'il faut activer »
+        (f"structure|structures|siret|etablissement|commune|mairie|collectivit*|entite {_ACTIVATE}", 1.0, 8),
         ("siret", 1.0),
         ("etablissement", 1.0),
         ("publique|public", 0.5),
@@ -605,6 +614,15 @@ LEXICON: Mapping[str, tuple[str, ...]] = {
     "messagerie": ("boite", "mail"),
     "administration": ("administrateur",),
     "radier": ("inactiver",),
+    # a public body's usual acronyms are an establishment
+    "ccas": ("etablissement",),
+    "cias": ("etablissement",),
+    "epci": ("etablissement",),
+    "sivu": ("etablissement",),
+    "sivom": ("etablissement",),
+    "ehpad": ("etablissement",),
+    "epic": ("etablissement",),
+    "sdis": ("etablissement",),
     "dc4": ("soustraitance",),  # the sub-contracting declaration's form
     "gme": ("groupement",),  # groupement momentané d'entreprises
     "referent": ("gestionnaire",),
@@ -622,6 +640,7 @@ LEXICON: Mapping[str, tuple[str, ...]] = {
     "eurl": ("entreprise",),
     "sasu": ("entreprise",),
     "sarl": ("entreprise",),
+    "scop": ("entreprise",),
     "sas": ("entreprise",),
     "snc": ("entreprise",),
     "eirl": ("entreprise",),
