@@ -1363,6 +1363,109 @@ SESSION_4_BATCH_2 = Batch(
 )
 
 
+SESSION_4_BATCH_3 = Batch(
+    "s4-3",  # session 4: SMS, questions using a topic's words in another sense; tried on the model tuned on s4-1, s4-2
+    phrasings={
+        Topic.CREATE_ACCOUNT: (
+            "jcomprends pas comment on fait pr sinscrire",
+            "Je travaille en freelance et un musée national me demande de passer par Chorus Pro pour être payée. "
+            "Je ne sais même pas comment accéder au site, il faut s'inscrire ?",
+            "demande de création d'accès pour notre nouvelle comptable",
+            "est-il obligatoire d'avoir un compte pour envoyer une facture à l'État ?",
+            "rattacher mon compte au siret de ma société lors de l'inscription",
+            "comment créé un compte",
+            "on a aucun compte chez vous, on fait comment pour facturer la préfecture",
+            "je souhaiterais m'inscrire en tant que prestataire",
+        ),
+        Topic.ACTIVATION_LINK: (
+            "jai jamais eu le mail pour activer",
+            "le lien expire avant que je clique dessus",
+            "Bonsoir, inscription terminée depuis vendredi, aucun e-mail reçu, ni dans les spams. Merci de me "
+            "renvoyer le lien.",
+            "renvoi du courriel d'activation svp",
+            "où est passé mon lien d'activation ?",
+            "je n'ai pas reçu le message pour finaliser l'inscription",
+            "le lien de validation du compte ne fonctionne plus",
+        ),
+        Topic.ADD_SPACES: (
+            "comment demander l'accès à l'espace factures reçues",
+            "l'espace sollicitations reçues a disparu de mon menu",
+            "ajout espace factures de travaux",
+            "je suis simple utilisateur, comment avoir un nouvel espace",
+            "mes droits ne me permettent pas de voir les engagements",
+            "comment gérer les abonnements aux espaces de mes utilisateurs",
+            "je voudrais que mon compte ait accès aux mémoires de frais de justice",
+            "où cliquer pour ajouter des espaces à la structure",
+        ),
+        Topic.MANAGER_LEFT: (
+            "Depuis le départ à la retraite de notre ancienne gestionnaire, plus personne n'a la main sur la "
+            "structure. Comment désigner quelqu'un d'autre ?",
+            "gestionnaire principal parti sans transférer son rôle",
+            "je veux que ma collègue devienne gestionnaire principale",
+            "notre admin chorus a été licencié",
+            "qui contacter pour changer de gestionnaire principal si l'ancien n'est plus là",
+            "transfert des droits de gestionnaire principal",
+            "le gp n'est plus en poste",
+        ),
+        Topic.SUBCONTRACTING: (
+            "c'est quoi le circuit d'une facture de sous-traitant",
+            "je suis titulaire, mon sous traitant me dit que sa facture attend ma validation",
+            "paiement direct d'un sous-traitant de second rang",
+            "facture cotraitance groupement momentané",
+            "le mandataire valide-t-il les factures de tous les cotraitants ?",
+            "comment sous-traiter une partie du marché et facturer",
+            "facturation en tant que membre d'un groupement d'entreprises",
+        ),
+        Topic.STRUCTURE_PROCEDURE: (
+            "inactiver un siret en doublon",
+            "notre structure publique n'apparaît plus active, comment la réactiver",
+            "l'école a fermé, sa structure doit être désactivée",
+            "clôturer la structure d'un syndicat dissous",
+            "comment activer ma structure avec l'assistant",
+            "notre établissement a été absorbé par un autre, que faire de son siret",
+            "mettre une collectivité en inactif",
+        ),
+        Topic.HUMAN_AGENT: (
+            "je veux qu'un conseiller m'appelle",
+            "passez moi le support svp",
+            "un humain peut-il m'aider ?",
+            "je préfère avoir quelqu'un en direct",
+            "contacter le service d'assistance de chorus pro",
+            "je souhaite échanger avec une personne",
+            "votre chatbot tourne en rond, je veux un agent",
+        ),
+        None: (
+            "le comptable public a rejeté ma facture",
+            "comment créer une facture sur chorus",
+            "ma structure n'apparaît pas quand je cherche le destinataire",
+            "quel est le délai de validation d'une facture par l'administration",
+            "le titulaire du compte bancaire a changé",
+            "mon mot de passe a expiré",
+            "je veux modifier le RIB de mon entreprise",
+            "comment saisir le numéro d'engagement",
+            "votre site est lent",
+            "la facture a été mise à disposition du destinataire, c'est bon ?",
+            "je n'arrive pas à télécharger ma facture",
+        ),
+    },
+    negations={
+        Topic.MANAGER_LEFT: ("ce n'est pas pour un compte, notre gestionnaire principal est parti à la retraite",),
+        Topic.HUMAN_AGENT: ("pas de robot, un conseiller svp",),
+        None: ("je ne cherche pas à créer un compte",),
+    },
+    two_questions=(
+        (
+            "notre GP est parti à la retraite et je n'ai jamais reçu le lien d'activation",
+            (Topic.MANAGER_LEFT, Topic.ACTIVATION_LINK),
+        ),
+        (
+            "comment facturer en co-traitance ; aussi, comment réactiver notre structure ?",
+            (Topic.SUBCONTRACTING, Topic.STRUCTURE_PROCEDURE),
+        ),
+    ),
+)
+
+
 EARLIER = Batch(
     "earlier",  # 2026-11-25 and 2026-12-07, before session 3, merged: their trial figures were not kept
     _EARLIER_PHRASINGS,
@@ -1378,6 +1481,7 @@ BATCHES: tuple[Batch, ...] = (
     SESSION_3_BATCH_5,
     SESSION_4_BATCH_1,
     SESSION_4_BATCH_2,
+    SESSION_4_BATCH_3,
 )
 
 
