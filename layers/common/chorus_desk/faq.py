@@ -12,7 +12,9 @@ How a message is read
    « pa » → « pas », « g » → « j ai »…; the desk's jargon and synonyms are read as the words the cues know
    (``LEXICON``, ``LEXICON_STEMS``): « GP » → « gestionnaire principal », « SP » → « structure publique »,
    « crea » → « creation », « habilitations » → « droits », « rubrique » → « onglet », « neutraliser » →
-   « inactiver », « parvenu » → « arrive », a company's legal form (« EURL », « SASU »…) → « entreprise ».
+   « inactiver », « parvenu » → « arrive », a company's legal form (« EURL », « SASU »…) → « entreprise », a
+   public body's acronym (« CCAS », « EPCI »…) → « etablissement »; an elision typed without its apostrophe is
+   cut off when the rest is a word the model knows and the whole is not (« sinscrire » → « s inscrire »).
    Only the first ``MAX_TOKENS`` words are read: a question to an assistant is short, and a 5,000-character
    paste must not cost more than a question.
 3. Negation: what a user does not want, is not or does not need (« je ne veux pas… », « je ne suis pas… »,
@@ -36,9 +38,13 @@ How a message is read
    most 1 for a cue word of 5 to 8 letters and 2 for 9 letters or more; for a stem, the distance is taken
    between the stem and the word's start of the stem's length (± 1). Cue words and stems of 4 letters or
    fewer tolerate no typo, and a typo keeps the first letter (or swaps the first two), as spell checkers
-   assume. A word the model knows as itself is never read as a typo of another: a cue word, or one of
-   ``NOT_TYPOS`` (« argent », which is not a misspelt « agent », and the most frequent French words, « mais »
-   not being « mails »); a word of ``NOT_TYPOS`` is not read as an inflection either (« quelque »).
+   assume. Before that, a word the model does not know that *sounds* like an exact cue word of 5 letters or
+   more (``phonetic``: « ss », « ce » and « se »; « mpt » and « nt »; « an » and « en »; doubled letters and
+   silent endings made one, precomputed for the cue words) is read as that word and as no typo of another:
+   « conte » is « compte », not « congé ». A word the model knows as itself is never read as a typo of
+   another: a cue word, or one of ``NOT_TYPOS`` (« argent », which is not a misspelt « agent », and the most
+   frequent French words, « mais » not being « mails »); a word of ``NOT_TYPOS`` is not read as an inflection
+   either (« quelque »).
 6. A topic's score is the sum of the weights of its cues present in the message (each cue once);
    *negative* cues (negative weights) tell close topics apart: « activer mon compte » is the activation
    link, « activer ma structure » the structure procedure, because « structure » weighs against the
@@ -203,6 +209,8 @@ _ACTIVATE_VERBS = "activ*|inactiv*|desactiv*|reactiv*"
 _ACTIVATE = f"{_ACTIVATE_VERBS}|inactif|inactifs"  # and a state: « rendre le SIRET inactif »
 _SIGNED_UP = "inscrit|inscrite|inscrits|inscrites|enregistre|enregistree|enregistres|enregistrees"
 _DONE = "suis|etais|est|sommes|etes|sont|etait"
+_FORM = "inscription|compte|formulaire|dossier"
+_MADE = "fait|faite|effectue*|termine*|cree|creee|ouvert|rempli|remplie|complete|completee|envoye|envoyee"
 _HUMAN = (
     "conseiller|conseillere|conseillers|agent|agents|operateur|operatrice|humain|humaine|interlocut*|technicien*|"
     "hotline|standard"
@@ -271,7 +279,7 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("rempli*|complete*|envoye|valide formulaire|dossier|inscription", -2.5, 2),
         ("qui a|avait|ont|avaient cree|creee|ouvert|inscrit*", -3.0, 0),  # who made the account: a person
         ("ai|avons|deja cree|creee|crees|ouvert", -3.0, 1),  # « j'ai créé mon compte, mais… »: done already
-        ("inscription|compte fait|faite|effectue*|termine*|cree|creee|ouvert", -2.0, 1),  # « inscription faite »
+        (f"{_FORM} {_MADE}", -2.0, 1),  # « inscription faite », « formulaire rempli »
         ("valid* rattach*", -1.5, 3),  # validating others' attachments: the manager's job
         ("espace|espaces|fonctionnalit*|abonn*", -2.0),
         ("gestionnaire", -1.5),
@@ -306,7 +314,7 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
             2.0,
             3,
         ),  # « le mail n'arrive pas »: said the other way round  # « pas dans ma boîte de réception »
-        ("inscription|compte fait|faite|effectue*|termine*|cree|creee|ouvert", 2.0, 1),  # done: the link is left
+        (f"{_FORM} {_MADE}", 2.0, 1),  # done: the link is left
         ("ai|avons|deja fait|effectue*|termine* inscri*|compte", 2.0, 2),  # « j'ai fait l'inscription »
         ("pas|jamais|aucun|rien mail|mails|email|emails|courriel*|message|messages", 1.5, 2),  # « pas de mail »
         ("compte|inscription inactif|inactive", 2.0, 3),
@@ -406,6 +414,7 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("remet*|remettre|relanc* en service|activite|route", 1.5, 1),
         ("siret|structure|structures|etablissement recoi*|recev* plus", 2.0, 6),  # « … ne reçoive plus de factures »
         ("siret|structure|structures|etablissement|entite actif|active|actifs|actives", 1.5, 3),
+        ("redevenir|redevient|nouveau|remettre|remet|rendre|repasser actif|active|actifs|actives", 1.0, 1),
         (
             "gestionnaire*|utilisateur*|compte|comptes|administrateur*|admin|personne|collegue* inactif|inactifs|"
             "inactive|inactives|actif|actifs|active|actives",
@@ -443,7 +452,11 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("parl*|joindr*|contact*|adress* a|au|avec responsable|superieur|chef", 1.0, 2),  # « pouvez-vous me rappeler »…
         ("rappel* le|la|les|l|comment|quel|quelle|ce|mon|ma|mes|votre", -2.0, 0),  # …not « me rappeler la marche »
         ("numero|numeros|coordonnees support|assistance|hotline|service", 2.0, 2),
-        ("passez|passer|mettez quelqu|humain|agent|conseiller|personne", 2.0, 2),  # « passez-moi quelqu'un »
+        (
+            "passez|passer|mettez quelqu|humain|agent|conseiller|personne|support|assistance|hotline|standard",
+            2.0,
+            2,
+        ),  # « passez-moi quelqu'un », « passez-moi le support »
         ("personne|personnes physique|reelle|humaine|vivante", 3.0, 0),
         ("parl*|discut*|joindr*|contact*|appel*|rappel*|recontact*|echang*", 1.5),
         ("relation", 1.5),
@@ -457,7 +470,7 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("service client|clients|clientele|usager|usagers", 2.0, 0),
         ("adress* a|au un|une|quelqu|personne|humain|conseiller|agent|support|service", 2.0, 1),
         ("support|assistance", 1.0),
-        ("contact*|joindr*|appel*|rappel*|parl* support|assistance|hotline", 1.0, 2),
+        ("contact*|joindr*|appel*|rappel*|parl* support|assistance|hotline", 1.0, 4),
         ("numero|numeros telephon*", 1.0, 1),
         ("numero|numeros appeler|appel*|joindre|contacter|direct", 2.0, 2),  # « un numéro à appeler »
         ("parl*|discut*|echang*|contact*|adress* a|avec un|une|quelqu|personne|humain", 1.0),
@@ -668,13 +681,29 @@ LEXICON_STEMS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
+_ELIDED = frozenset("sjmltdn")  # « s' », « j' », « m' », « l' », « t' », « d' », « n' » typed without the apostrophe
+
+
 @lru_cache(maxsize=8192)
 def _spelled(word: str) -> tuple[str, ...]:
-    """A folded word as the cues read it: SMS spelt out, jargon and synonyms replaced (``SMS``, ``LEXICON``)."""
+    """A folded word as the cues read it: SMS spelt out, jargon and synonyms replaced (``SMS``, ``LEXICON``),
+    an elision typed without its apostrophe cut off when what follows is a word the model knows and the whole
+    is not (« sinscrire » → « s inscrire », « lespace » → « l espace »)."""
     found = SMS.get(word) or LEXICON.get(word)
     if found:
         return found
-    return next((words for stem, words in LEXICON_STEMS if word.startswith(stem)), (word,))
+    found = next((words for stem, words in LEXICON_STEMS if word.startswith(stem)), None)
+    if found:
+        return found
+    if (
+        len(word) >= 5
+        and word[0] in _ELIDED
+        and word[1] in "aeiouyh"
+        and not _is_known(word)
+        and _is_known(rest := word[1:])
+    ):
+        return (word[0], *_spelled(rest))
+    return (word,)
 
 
 # Real words near a cue word: never read as its typo (« argent » is not « agent »).
