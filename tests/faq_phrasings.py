@@ -1466,6 +1466,108 @@ SESSION_4_BATCH_3 = Batch(
 )
 
 
+SESSION_4_BATCH_4 = Batch(
+    "s4-4",  # session 4: letters, SMS, statements of a problem; tried on the model tuned on s4-1 … s4-3
+    phrasings={
+        Topic.CREATE_ACCOUNT: (
+            "Objet : demande d'accès au portail. Notre bureau d'études doit facturer la DDT. Merci de nous "
+            "indiquer la marche pour disposer d'un compte.",
+            "slt, g pa de compte chorus, jfais comment",
+            "je voudrais m'inscrire mais je ne connais pas mon siret",
+            "nouvelle entreprise, pas encore de compte sur le portail de facturation",
+            "création compte fournisseur chorus pro étape par étape",
+            "faut-il que chaque salarié ait son compte ou un seul pour la société ?",
+            "Peut-on créer un compte Chorus Pro sans SIRET quand on est une entreprise étrangère ?",
+            "bonjour je débute, comment ouvrir mon accès",
+        ),
+        Topic.ACTIVATION_LINK: (
+            "aucun mail d'activation malgré deux inscriptions",
+            "le lien pour activer mon compte chorus a expiré hier soir",
+            "pouvez vous me renvoyer le mail d'activation à la même adresse",
+            "mon compte reste inactif, je n'ai jamais vu passer le courriel",
+            "j'ai créé mon compte ce midi et je n'ai reçu aucun lien",
+            "mail d'activation reçu mais le lien ne s'ouvre pas",
+            "J'attends depuis 48h le message qui doit me permettre d'activer mon compte.",
+            "plus de lien d'activation valable, que faire",
+        ),
+        Topic.ADD_SPACES: (
+            "je n'ai pas accès à l'espace factures émises, il faut que je demande à qui ?",
+            "comment rajouter l'espace engagements à ma structure",
+            "l'abonnement à un espace nécessite-t-il une validation ?",
+            "on m'a donné accès à la structure mais je n'ai aucun espace",
+            "activer des espaces supplémentaires pour mes agents",
+            "mon menu ne contient pas factures de travaux",
+            "je cherche comment m'abonner aux sollicitations reçues",
+        ),
+        Topic.MANAGER_LEFT: (
+            "Notre gestionnaire principal a quitté ses fonctions en mars sans transmettre ses droits. Merci de "
+            "nommer M. X à sa place.",
+            "je veux devenir gestionnaire principal de notre commune, l'ancien secrétaire est parti",
+            "procédure de changement de gestionnaire principal",
+            "le gp est en arrêt maladie pour plusieurs mois",
+            "transmettre le rôle de gestionnaire principal à mon successeur",
+            "personne n'est gestionnaire principal chez nous depuis le départ de l'ancien directeur",
+            "l'ex-gestionnaire a gardé les droits et ne répond plus",
+        ),
+        Topic.SUBCONTRACTING: (
+            "sous-traitance : qui dépose la facture, le titulaire ou moi ?",
+            "ma facture de sous-traitant est en attente de validation du titulaire depuis un mois",
+            "groupement conjoint : comment le mandataire valide-t-il nos factures ?",
+            "cotraitant, faut-il que je passe par le mandataire pour être payé",
+            "quelle est la démarche pour les factures des sous traitants payés en direct",
+            "validation obligatoire du titulaire sur les factures de sous-traitance",
+            "Je suis le mandataire du groupement, une facture de cotraitant est arrivée, comment la valider ?",
+        ),
+        Topic.STRUCTURE_PROCEDURE: (
+            "je veux inactiver la structure de l'ancienne communauté de communes",
+            "comment on remet une structure publique en activité",
+            "notre siret a changé, il faut désactiver l'ancien",
+            "réactiver un établissement public inactif",
+            "la structure du collège est fermée, pouvez-vous l'inactiver ?",
+            "activation d'une structure publique par son gestionnaire",
+            "le syndicat des eaux a été dissous, que devient sa structure",
+        ),
+        Topic.HUMAN_AGENT: (
+            "un conseiller peut-il me rappeler demain matin",
+            "je n'arrive à rien avec vous, je veux parler à quelqu'un",
+            "donnez-moi le numéro de l'assistance",
+            "parler au support chorus pro",
+            "humain svp",
+            "je souhaiterais un échange téléphonique avec un agent",
+            "mettez-moi en contact avec une personne réelle",
+        ),
+        None: (
+            "le service destinataire refuse ma facture",
+            "comment changer le mot de passe de mon compte",
+            "où voir l'historique de mes factures",
+            "mon client me dit qu'il n'a pas reçu ma facture",
+            "comment déposer un avoir",
+            "quel est le numéro de siret de chorus pro",
+            "comment supprimer une pièce jointe",
+            "je veux exporter la liste des factures en excel",
+        ),
+    },
+    negations={
+        Topic.STRUCTURE_PROCEDURE: (
+            "ce n'est pas un problème de compte, je dois inactiver la structure de la mairie annexe",
+        ),
+        Topic.ACTIVATION_LINK: ("je ne veux pas recréer de compte, juste recevoir le lien d'activation",),
+        Topic.HUMAN_AGENT: ("non je ne veux pas de la FAQ, je veux un conseiller",),
+        None: ("je ne veux pas m'abonner à cet espace",),
+    },
+    two_questions=(
+        (
+            "je voudrais inactiver notre ancienne structure. Ensuite, comment valider une facture de sous-traitant ?",
+            (Topic.STRUCTURE_PROCEDURE, Topic.SUBCONTRACTING),
+        ),
+        (
+            "lien d'activation jamais reçu, et puis il me manque l'espace sollicitations",
+            (Topic.ACTIVATION_LINK, Topic.ADD_SPACES),
+        ),
+    ),
+)
+
+
 EARLIER = Batch(
     "earlier",  # 2026-11-25 and 2026-12-07, before session 3, merged: their trial figures were not kept
     _EARLIER_PHRASINGS,
@@ -1482,6 +1584,7 @@ BATCHES: tuple[Batch, ...] = (
     SESSION_4_BATCH_1,
     SESSION_4_BATCH_2,
     SESSION_4_BATCH_3,
+    SESSION_4_BATCH_4,
 )
 
 
