@@ -240,6 +240,7 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("identifiant*|login|logins", 1.0),
         ("pas|aucun|aucune|jamais|sans identifiant*|login|logins|acces", 2.5, 2),  # « je n'ai pas d'identifiants »
         ("propre|propres|personnel|personnelle compte|comptes|identifiant*|acces", 2.0, 1),  # « son propre compte »
+        ("chaque|chacun|chacune|plusieurs compte|comptes|acces|identifiant*", 1.5, 4),  # « chaque salarié son compte »
         ("espace|compte fournisseur|fournisseurs", 4.5, 0),  # the supplier's own space is its account
         ("debute|debutant|debutante|debutons", 2.0),  # a newcomer
         ("rejoindre|adherer|adhesion", 2.0),
@@ -308,14 +309,23 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
             4,
         ),
         ("recu|recus|recue|arrive* depuis|apres inscri*|enregistr*", 1.5, 3),  # « rien reçu depuis mon inscription »
-        ("pas|jamais|rien dans boite|boites|reception|courrier*", 1.5, 2),
+        ("pas|jamais|rien dans boite|boites|reception|courrier*", 1.5, 2),  # « pas dans ma boîte de réception »
         (
             f"{_MAIL}|lien|liens arrive|arrivent|vient|viennent|part|partent pas|jamais|toujours",
             2.0,
             3,
-        ),  # « le mail n'arrive pas »: said the other way round  # « pas dans ma boîte de réception »
+        ),  # « le mail n'arrive pas »: said the other way round
         (f"{_FORM} {_MADE}", 2.0, 1),  # done: the link is left
-        ("ai|avons|deja fait|effectue*|termine* inscri*|compte", 2.0, 2),  # « j'ai fait l'inscription »
+        (
+            "ai|avons|deja fait|effectue*|termine*|cree|creee|ouvert inscri*|compte",
+            2.0,
+            2,
+        ),  # « j'ai fait l'inscription »
+        (
+            "recu|recus|recue|eu|trouve aucun|aucune|pas|rien lien|liens|mail|mails|email|courriel*|message|messages",
+            2.0,
+            1,
+        ),  # « je n'ai reçu aucun lien »
         ("pas|jamais|aucun|rien mail|mails|email|emails|courriel*|message|messages", 1.5, 2),  # « pas de mail »
         ("compte|inscription inactif|inactive", 2.0, 3),
         (f"{_DONE} {_SIGNED_UP}", 2.0, 0),  # signed up already: what is left is the link
@@ -351,6 +361,7 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ),  # « je n'ai que deux tuiles », « juste mon profil »: the rest is to be added
         ("pas|aucun|aucune|plus fonction|fonctions|fonctionnalit*", 2.0, 2),
         ("pas|plus|jamais dans|sur menu|ecran|bandeau|accueil", 2.0, 1),  # « … n'est pas dans mon menu »
+        ("contient|comporte|propose|affiche|montre|presente pas|plus", 1.0, 0),  # « mon menu ne contient pas … »
         ("pas|plus|jamais menu|onglet|onglets|module|modules|espace|espaces", 2.0, 2),  # « je n'ai pas le menu… »
         ("abonn* valid*|attente|attend*", 1.0, 4),
         ("valid*|accept* abonn*", 1.5, 4),  # « valider ma demande d'abonnement »
@@ -410,6 +421,7 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("structure|structures", 2.0),
         ("inactiv*|desactiv*|reactiv*|inactif|inactifs", 3.0),
         ("sommeil", 2.0),  # « mettre en sommeil »
+        ("devient|deviendra|advient structure|structures|siret|etablissement", 1.0, 2),  # « que devient sa structure »
         ("hors service", 1.5, 0),
         ("remet*|remettre|relanc* en service|activite|route", 1.5, 1),
         ("siret|structure|structures|etablissement recoi*|recev* plus", 2.0, 6),  # « … ne reçoive plus de factures »
