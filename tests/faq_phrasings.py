@@ -1568,6 +1568,85 @@ SESSION_4_BATCH_4 = Batch(
 )
 
 
+SESSION_4_BATCH_5 = Batch(
+    "s4-5",  # session 4, the last batch: tried on the final model and not tuned on
+    phrasings={
+        Topic.CREATE_ACCOUNT: (
+            "Je suis kinésithérapeute et j'interviens dans un centre hospitalier. La comptabilité me demande un "
+            "compte Chorus. Je le crée comment ?",
+            "quelles infos faut-il pour ouvrir un compte sur chorus pro",
+            "inscription chorus pro pour une profession libérale",
+            "j'ai jamais eu d'accès à chorus, comment je m'y prends",
+            "mon stagiaire doit se créer un identifiant ?",
+        ),
+        Topic.ACTIVATION_LINK: (
+            "je me suis enregistré mais pas moyen de trouver le courriel d'activation",
+            "le lien d'activation me renvoie vers une page d'erreur",
+            "réexpédition du lien d'activation à mon adresse pro",
+            "activation du compte impossible, pas reçu de mail",
+            "depuis mon inscription, toujours rien dans ma messagerie",
+        ),
+        Topic.ADD_SPACES: (
+            "je vois la structure mais aucun espace factures",
+            "comment s'abonner à l'espace factures de travaux",
+            "mon gestionnaire doit d'abord ouvrir l'espace ? comment il fait",
+            "les espaces de ma structure sont incomplets",
+            "demande d'abonnement refusée, comment la refaire",
+        ),
+        Topic.MANAGER_LEFT: (
+            "nous n'avons plus de gestionnaire principal depuis son départ",
+            "la gestionnaire principale part à la fin du mois, comment elle transfère son rôle ?",
+            "notre ancien GP ne fait plus partie du personnel",
+            "récupérer les droits de gestionnaire principal après un départ",
+        ),
+        Topic.SUBCONTRACTING: (
+            "je suis sous traitant, ma facture doit-elle être validée par le titulaire ?",
+            "facturation des co-traitants d'un marché public",
+            "comment le titulaire valide la facture du sous-traitant dans chorus pro",
+            "le mandataire n'a toujours pas validé notre facture de cotraitance",
+        ),
+        Topic.STRUCTURE_PROCEDURE: (
+            "comment inactiver la structure d'un service dissous",
+            "activer notre structure publique nouvellement créée",
+            "mettre hors service le siret de l'ancien syndicat",
+        ),
+        Topic.HUMAN_AGENT: (
+            "je veux joindre un agent",
+            "est ce qu'une personne du support peut me rappeler",
+            "un interlocuteur humain svp",
+            "mettez-moi en relation avec un conseiller chorus pro",
+        ),
+        None: (
+            "ma facture est en statut rejetée",
+            "comment retrouver une facture déposée l'an dernier",
+            "qui contacter à la mairie pour un paiement",
+            "le destinataire me demande un bon de commande",
+            "chorus pro fonctionne-t-il le week-end",
+            "je veux changer le nom de ma société",
+        ),
+    },
+    negations={
+        Topic.SUBCONTRACTING: (
+            "je ne veux pas créer de compte, je veux savoir qui valide les factures de sous-traitance",
+        ),
+        None: (
+            "je ne souhaite pas parler à un agent",
+            "inutile de transférer le rôle de gestionnaire",
+        ),
+    },
+    two_questions=(
+        (
+            "comment activer ma structure publique ? et comment joindre un conseiller ?",
+            (Topic.STRUCTURE_PROCEDURE, Topic.HUMAN_AGENT),
+        ),
+        (
+            "mon lien d'activation a expiré, par ailleurs notre gestionnaire principal est parti",
+            (Topic.ACTIVATION_LINK, Topic.MANAGER_LEFT),
+        ),
+    ),
+)
+
+
 EARLIER = Batch(
     "earlier",  # 2026-11-25 and 2026-12-07, before session 3, merged: their trial figures were not kept
     _EARLIER_PHRASINGS,
@@ -1585,6 +1664,7 @@ BATCHES: tuple[Batch, ...] = (
     SESSION_4_BATCH_2,
     SESSION_4_BATCH_3,
     SESSION_4_BATCH_4,
+    SESSION_4_BATCH_5,
 )
 
 
