@@ -1,7 +1,7 @@
 """What the matcher generalises from since session 4 (issue 19, point 6): words read by their sound, an elision
 typed without its apostrophe, a state said as an adjective (« SIRET inactif »), a sign-up already done, a public
 body's acronyms; each with a case where it must not apply. The figures: test_faq_accuracy.py (development set,
-batches s4-1 … s4-4) and test_faq_heldout.py."""
+batches s4-1 … s4-5) and test_faq_heldout.py."""
 
 from __future__ import annotations
 
