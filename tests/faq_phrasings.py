@@ -1098,6 +1098,554 @@ SESSION_3_BATCH_5 = Batch(
 )
 
 
+SESSION_4_BATCH_1 = Batch(
+    "s4-1",  # session 4: typos, jargon, states (« inactif »), long context; tried before tuning
+    phrasings={
+        Topic.CREATE_ACCOUNT: (
+            "comant je fait pour me creé un conpte",
+            "bjr je voudré ouvrir 1 compte sur chorus",
+            "Madame, Monsieur, artisan plombier depuis peu, je dois transmettre une facture au lycée de la ville. "
+            "Je ne dispose d'aucun accès au portail. Quelle est la démarche ?",
+            "quelle est la procédure d'adhésion à chorus pro pour une micro entreprise",
+            "je veux déposer une facture mais le site me demande de m'identifier et je n'ai rien",
+            "il me faut des codes d'accès pour chorus, comment les obtient-on",
+            "enrôlement d'un nouveau fournisseur sur la plateforme",
+            "immatriculation de ma société sur chorus pro : comment procéder ?",
+            "je suis travailleur indépendant et je n'ai encore jamais facturé de collectivité, je commence par "
+            "quoi sur chorus",
+            "crée un acces fournisseur",
+            "j'arrive pas a faire mon inscriptoin",
+            "ou on se créer un compt",
+        ),
+        Topic.ACTIVATION_LINK: (
+            "j'ai bien rempli tout le formulaire hier mais toujours pas le mail pour confirmer",
+            "mon collègue s'est enregistré la semaine passée et n'a reçu aucun courriel depuis",
+            "le lein d'activation ne marche pas",
+            "le liens de confirmation est périmé, on peut m'en renvoyer un ?",
+            "compte créé mais pas encore activé, où est le mail ?",
+            "inscrit depuis lundi, je n'ai toujours aucune nouvelle par mail pour valider mon compte",
+            "je clique sur le lien reçu et j'ai un message d'erreur, lien plus valide",
+            "pouvez-vous me réexpédier le courriel qui permet de finaliser mon compte",
+            "mon compte est en attente d'activation depuis une semaine",
+            "le message de confirmation de l'inscription n'est jamais arrivé dans ma boîte",
+            "Bonjour, notre comptable a créé son accès mais le mail qui devait suivre n'est jamais venu. Vous "
+            "pouvez le renvoyer ?",
+        ),
+        Topic.ADD_SPACES: (
+            "dans mon tableau de bord je n'ai que deux tuiles, comment en avoir plus ?",
+            "l'onglet pour saisir une facture n'apparaît pas chez moi",
+            "mon gestionnaire a ouvert l'espace engagements, comment j'y accède maintenant ?",
+            "ajout d'un espace pour un utilisateur simple",
+            "il manque l'espace mémoires de frais de justice dans mon compte",
+            "mes collaborateurs ne voient pas l'espace factures reçues",
+            "demande d'accès à un nouvel espace en attente de validation",
+            "je n'ai aucune des fonctions pour déposer une facture, juste mon profil",
+            "ouvrir la fonctionnalité factures de travaux sur notre structure",
+        ),
+        Topic.MANAGER_LEFT: (
+            "notre gestionnaire principale est en arrêt longue durée, qui peut la remplacer ?",
+            "le GP est parti en retraite sans passer la main",
+            "plus aucun gestionnaire sur notre compte depuis le départ de la directrice",
+            "changement de gestionnaire principal suite à une mutation",
+            "l'administrateur de notre structure a quitté la société, nous sommes bloqués",
+            "la seule personne qui gérait les droits n'est plus salariée chez nous",
+            "je voudrais transmettre mon rôle de gestionnaire principal avant de partir",
+            "nommer un nouveau responsable du compte structure, l'ancien a démissionné",
+            "gestionnair principal introuvable, comment faire",
+        ),
+        Topic.SUBCONTRACTING: (
+            "le mandataire du groupement refuse de valider ma facture, que faire",
+            "sous-traitant de rang 1 avec paiement direct, quelle démarche sur chorus",
+            "comment facturer en tant que sous traitant d'une entreprise titulaire",
+            "titulaire du marché, je dois valider la facture de mon sous-traitant, où ?",
+            "facture de soutraitance bloquée en attente du titulaire",
+            "groupement solidaire : qui envoie les factures ?",
+            "acte spécial de sous-traitance signé, comment je suis payé via chorus",
+            "j'ai un soustraitant déclaré, comment il facture l'administration",
+        ),
+        Topic.STRUCTURE_PROCEDURE: (
+            "comment rendre notre structure active sur chorus pro",
+            "notre syndicat intercommunal est dissous, il faut inactiver son siret",
+            "la commune déléguée n'existe plus, comment fermer sa structure",
+            "remettre en activité une structure publique inactive",
+            "passer une structure publique au statut inactif",
+            "je dois désactiver l'ancien établissement suite à une fusion",
+            "réactivation de la structure de la régie",
+            "le siret de notre budget annexe est fermé à l'insee, on l'inactive comment",
+            "nous voulons que le siret de la cantine ne reçoive plus de factures",
+        ),
+        Topic.HUMAN_AGENT: (
+            "je veux un vrai interlocuteur",
+            "est-il possible d'être rappelé par votre service",
+            "parler à qqn du support svp",
+            "un opérateur peut me contacter ?",
+            "j'aimerais discuter avec un membre de l'équipe support",
+            "je souhaite être mis en contact avec l'assistance",
+            "où trouver le numéro du support chorus",
+            "besoin d'aide d'une personne, pas d'un programme",
+            "contact avec un conseiller de l'AIFE",
+        ),
+        None: (
+            "délai de paiement d'une facture déposée",
+            "comment modifier l'adresse de ma société",
+            "quel est le code service de la mairie",
+            "comment télécharger l'accusé de réception",
+            "ok merci c'est clair",
+            "comment suivre le traitement de ma facture",
+        ),
+    },
+    negations={
+        Topic.ACTIVATION_LINK: (
+            "je n'ai pas besoin de créer de compte, il existe, c'est juste le lien d'activation qui manque",
+        ),
+        Topic.STRUCTURE_PROCEDURE: (),
+        Topic.ADD_SPACES: ("pas besoin d'un agent, dites-moi juste comment ajouter un espace",),
+        Topic.HUMAN_AGENT: ("je ne veux pas de réponse automatique, je veux parler à quelqu'un",),
+        None: (
+            "pas la peine de me passer un conseiller",
+            "non je ne veux pas créer de compte",
+            "inutile de me renvoyer le lien",
+        ),
+    },
+    two_questions=(
+        (
+            "comment s'inscrire sur chorus pro et comment facturer en sous-traitance ?",
+            (Topic.CREATE_ACCOUNT, Topic.SUBCONTRACTING),
+        ),
+        (
+            "je n'ai pas reçu le lien d'activation, et aussi je voudrais parler à un conseiller",
+            (Topic.ACTIVATION_LINK, Topic.HUMAN_AGENT),
+        ),
+        (
+            "comment ajouter un espace ? puis comment inactiver une structure ?",
+            (Topic.ADD_SPACES, Topic.STRUCTURE_PROCEDURE),
+        ),
+        (
+            "notre GP est parti. Par ailleurs, comment ajouter l'espace factures émises ?",
+            (Topic.MANAGER_LEFT, Topic.ADD_SPACES),
+        ),
+    ),
+)
+
+
+SESSION_4_BATCH_2 = Batch(
+    "s4-2",  # session 4: long stories, complaints, jargon, near-topic questions; tried on the model tuned on s4-1
+    phrasings={
+        Topic.CREATE_ACCOUNT: (
+            "Bonjour. Gérante d'une petite SCOP de nettoyage, j'ai remporté un lot auprès du conseil "
+            "départemental. On m'indique que la facturation passe obligatoirement par votre portail. Je n'y ai "
+            "jamais mis les pieds. Comment devient-on utilisateur ?",
+            "ouverture de compte chorus pour un cabinet d'avocats",
+            "c koi la procedure pr avoir un compte",
+            "j'ai pas encore de login sur chorus pro, ça se demande où",
+            "comment obtenir des identifiants de connexion au portail chorus",
+            "on est une association loi 1901, est-ce qu'on peut s'inscrire ?",
+            "je dois me créer un compte perso ou utiliser celui de mon employeur ?",
+            "création de compte impossible, le siret n'est pas reconnu",
+            "premiere utilisation de chorus pro, que faut il faire",
+            "je représente une entreprise allemande, comment m'enregistrer",
+            "Une collègue vient d'arriver dans le service compta, elle doit avoir son propre compte Chorus ?",
+        ),
+        Topic.ACTIVATION_LINK: (
+            "le mail pour activer ne vient pas",
+            "Je m'étais inscrit il y a 3 semaines, je n'ai jamais activé mon compte, le lien a dû expirer, "
+            "comment faire ?",
+            "courriel d'activation introuvable, ni dans la boite principale ni dans les courriers indésirables",
+            "est ce que vous pouvez me renvoyer le lien pour valider mon inscription",
+            "je me suis inscrite ce matin et j'attends toujours le mail de validation",
+            "le lien dans le mail me dit que le compte est déjà actif ou que le lien est invalide",
+            "relancer l'envoi du mail d'activation",
+            "pas recu de lien apres l inscription",
+            "mon adresse mail était mal saisie à l'inscription, je n'ai donc rien reçu",
+            "lien activation HS",
+            "j'ai supprimé le mail d'activation par erreur",
+            "activer mon compte chorus pro, le courriel n'est jamais arrivé",
+        ),
+        Topic.ADD_SPACES: (
+            "comment est-ce que je m'abonne à un nouvel espace",
+            "je ne peux pas accéder aux factures reçues, l'espace n'est pas dans mon menu",
+            "mon abonnement à l'espace factures émises n'est toujours pas validé",
+            "il faudrait ouvrir l'espace sollicitations émises pour mes collègues",
+            "bonjour, sur l'écran d'accueil je ne vois pas le module pour déposer mes factures",
+            "où se trouve le bloc liste des espaces de la structure",
+            "mon responsable doit valider ma demande d'abonnement, où la voit-il ?",
+            "j'ai pas l'onglet factures à traiter",
+        ),
+        Topic.MANAGER_LEFT: (
+            "Le titulaire du rôle de gestionnaire principal est en congé maternité, comment on fait pour les "
+            "validations ?",
+            "ma collègue qui était GP a changé de service, il faut transférer son rôle",
+            "comment transférer le role de gestionnaire principale",
+            "l'ancien trésorier de l'association était le gestionnaire principal, il n'est plus joignable",
+            "notre gestionnaire est décédé, qui peut reprendre ses droits",
+            "changer le gestionnaire principal de la structure",
+            "passer gestionnaire principal à la place de quelqu'un qui a quitté la boîte",
+            "plus personne ne peut valider les rattachements, notre GP est parti",
+            "le gestionnaire principal ne travaille plus chez nous",
+            "je veux céder mon rôle de gestionnaire principal à ma collègue, comment faire ?",
+        ),
+        Topic.SUBCONTRACTING: (
+            "je suis sous traitant en paiement direct, je dépose ma facture où ?",
+            "le titulaire doit-il viser la facture de son sous-traitant ?",
+            "co-traitance : chaque membre du groupement facture séparément ?",
+            "mon sous-traitant a déposé sa facture, je la retrouve où pour la valider ?",
+            "délai de validation du mandataire pour une facture de cotraitant",
+            "facture d'un sous traitant refusée par l'entreprise principale",
+            "comment fonctionne la sous-traitance dans chorus pro",
+            "nous sommes mandataire d'un groupement conjoint, que devons-nous valider ?",
+            "sous-traitant agréé par le maître d'ouvrage, comment envoyer ma demande de paiement",
+            "le titulaire du marché ne valide pas ma facture de sous-traitance",
+        ),
+        Topic.STRUCTURE_PROCEDURE: (
+            "comment inactiver une structure publique dont le siret est encore actif à l'insee",
+            "notre mairie a fusionné avec la commune voisine, que faire de l'ancienne structure",
+            "réactiver la structure de l'office de tourisme",
+            "la structure de notre EPCI est inactive, les factures sont bloquées",
+            "désactiver le siret d'un service qui n'existe plus",
+            "procédure pour activer une structure publique",
+            "fermeture d'un établissement public, que faire sur chorus",
+            "inactivation d'un siret fermé en base sirene",
+            "notre CCAS doit être activé sur chorus pro",
+            "la régie de recettes a été supprimée, on doit rendre sa structure inactive",
+        ),
+        Topic.HUMAN_AGENT: (
+            "y a t il quelqu'un au téléphone pour m'aider",
+            "appeler l'assistance chorus pro",
+            "je préfère parler avec une vraie personne",
+            "Vos réponses ne correspondent pas à ma question, je souhaite contacter un agent.",
+            "comment joindre un conseiller par téléphone",
+            "mettre en relation avec le support",
+            "pouvez-vous me faire rappeler par un technicien",
+            "je veux parler a un humain pas a une machine",
+        ),
+        None: (
+            "quel format de facture est accepté",
+            "la facture est au statut suspendue, que faire",
+            "qu'est-ce que le numéro d'engagement",
+            "où trouver le siret d'une mairie",
+            "chorus pro est en panne ?",
+            "je n'arrive pas à joindre la pièce jointe",
+            "comment changer mon adresse mail de connexion",
+            "combien coûte chorus pro",
+            "est-ce que je peux facturer un particulier via chorus",
+            "mon client public ne me paye pas",
+        ),
+    },
+    negations={
+        Topic.ADD_SPACES: ("je n'ai pas besoin d'un nouveau compte, il me faut seulement l'espace factures émises",),
+        Topic.ACTIVATION_LINK: ("pas besoin d'un agent, renvoyez-moi simplement le lien d'activation",),
+        Topic.HUMAN_AGENT: ("je ne veux plus parler au robot, un conseiller svp",),
+        Topic.CREATE_ACCOUNT: ("je ne suis pas encore inscrite sur chorus, comment je fais",),
+        None: (
+            "je ne veux pas transférer mon rôle",
+            "surtout pas de conseiller au téléphone",
+            "pas besoin de réactiver la structure",
+        ),
+    },
+    two_questions=(
+        (
+            "Je n'ai pas de compte Chorus. Et comment marche la co-traitance ?",
+            (Topic.CREATE_ACCOUNT, Topic.SUBCONTRACTING),
+        ),
+        (
+            "comment inactiver notre structure, et puis notre GP a démissionné, que faire ?",
+            (Topic.STRUCTURE_PROCEDURE, Topic.MANAGER_LEFT),
+        ),
+        (
+            "je veux m'abonner à l'espace sollicitations. sinon est-il possible de parler à un conseiller ?",
+            (Topic.ADD_SPACES, Topic.HUMAN_AGENT),
+        ),
+        (
+            "le lien d'activation a expiré ; et comment créer un compte pour mon collègue ?",
+            (Topic.ACTIVATION_LINK, Topic.CREATE_ACCOUNT),
+        ),
+    ),
+)
+
+
+SESSION_4_BATCH_3 = Batch(
+    "s4-3",  # session 4: SMS, questions using a topic's words in another sense; tried on the model tuned on s4-1, s4-2
+    phrasings={
+        Topic.CREATE_ACCOUNT: (
+            "jcomprends pas comment on fait pr sinscrire",
+            "Je travaille en freelance et un musée national me demande de passer par Chorus Pro pour être payée. "
+            "Je ne sais même pas comment accéder au site, il faut s'inscrire ?",
+            "demande de création d'accès pour notre nouvelle comptable",
+            "est-il obligatoire d'avoir un compte pour envoyer une facture à l'État ?",
+            "rattacher mon compte au siret de ma société lors de l'inscription",
+            "comment créé un compte",
+            "on a aucun compte chez vous, on fait comment pour facturer la préfecture",
+            "je souhaiterais m'inscrire en tant que prestataire",
+        ),
+        Topic.ACTIVATION_LINK: (
+            "jai jamais eu le mail pour activer",
+            "le lien expire avant que je clique dessus",
+            "Bonsoir, inscription terminée depuis vendredi, aucun e-mail reçu, ni dans les spams. Merci de me "
+            "renvoyer le lien.",
+            "renvoi du courriel d'activation svp",
+            "où est passé mon lien d'activation ?",
+            "je n'ai pas reçu le message pour finaliser l'inscription",
+            "le lien de validation du compte ne fonctionne plus",
+        ),
+        Topic.ADD_SPACES: (
+            "comment demander l'accès à l'espace factures reçues",
+            "l'espace sollicitations reçues a disparu de mon menu",
+            "ajout espace factures de travaux",
+            "je suis simple utilisateur, comment avoir un nouvel espace",
+            "mes droits ne me permettent pas de voir les engagements",
+            "comment gérer les abonnements aux espaces de mes utilisateurs",
+            "je voudrais que mon compte ait accès aux mémoires de frais de justice",
+            "où cliquer pour ajouter des espaces à la structure",
+        ),
+        Topic.MANAGER_LEFT: (
+            "Depuis le départ à la retraite de notre ancienne gestionnaire, plus personne n'a la main sur la "
+            "structure. Comment désigner quelqu'un d'autre ?",
+            "gestionnaire principal parti sans transférer son rôle",
+            "je veux que ma collègue devienne gestionnaire principale",
+            "notre admin chorus a été licencié",
+            "qui contacter pour changer de gestionnaire principal si l'ancien n'est plus là",
+            "transfert des droits de gestionnaire principal",
+            "le gp n'est plus en poste",
+        ),
+        Topic.SUBCONTRACTING: (
+            "c'est quoi le circuit d'une facture de sous-traitant",
+            "je suis titulaire, mon sous traitant me dit que sa facture attend ma validation",
+            "paiement direct d'un sous-traitant de second rang",
+            "facture cotraitance groupement momentané",
+            "le mandataire valide-t-il les factures de tous les cotraitants ?",
+            "comment sous-traiter une partie du marché et facturer",
+            "facturation en tant que membre d'un groupement d'entreprises",
+        ),
+        Topic.STRUCTURE_PROCEDURE: (
+            "inactiver un siret en doublon",
+            "notre structure publique n'apparaît plus active, comment la réactiver",
+            "l'école a fermé, sa structure doit être désactivée",
+            "clôturer la structure d'un syndicat dissous",
+            "comment activer ma structure avec l'assistant",
+            "notre établissement a été absorbé par un autre, que faire de son siret",
+            "mettre une collectivité en inactif",
+        ),
+        Topic.HUMAN_AGENT: (
+            "je veux qu'un conseiller m'appelle",
+            "passez moi le support svp",
+            "un humain peut-il m'aider ?",
+            "je préfère avoir quelqu'un en direct",
+            "contacter le service d'assistance de chorus pro",
+            "je souhaite échanger avec une personne",
+            "votre chatbot tourne en rond, je veux un agent",
+        ),
+        None: (
+            "le comptable public a rejeté ma facture",
+            "comment créer une facture sur chorus",
+            "ma structure n'apparaît pas quand je cherche le destinataire",
+            "quel est le délai de validation d'une facture par l'administration",
+            "le titulaire du compte bancaire a changé",
+            "mon mot de passe a expiré",
+            "je veux modifier le RIB de mon entreprise",
+            "comment saisir le numéro d'engagement",
+            "votre site est lent",
+            "la facture a été mise à disposition du destinataire, c'est bon ?",
+            "je n'arrive pas à télécharger ma facture",
+        ),
+    },
+    negations={
+        Topic.MANAGER_LEFT: ("ce n'est pas pour un compte, notre gestionnaire principal est parti à la retraite",),
+        Topic.HUMAN_AGENT: ("pas de robot, un conseiller svp",),
+        None: ("je ne cherche pas à créer un compte",),
+    },
+    two_questions=(
+        (
+            "notre GP est parti à la retraite et je n'ai jamais reçu le lien d'activation",
+            (Topic.MANAGER_LEFT, Topic.ACTIVATION_LINK),
+        ),
+        (
+            "comment facturer en co-traitance ; aussi, comment réactiver notre structure ?",
+            (Topic.SUBCONTRACTING, Topic.STRUCTURE_PROCEDURE),
+        ),
+    ),
+)
+
+
+SESSION_4_BATCH_4 = Batch(
+    "s4-4",  # session 4: letters, SMS, statements of a problem; tried on the model tuned on s4-1 … s4-3
+    phrasings={
+        Topic.CREATE_ACCOUNT: (
+            "Objet : demande d'accès au portail. Notre bureau d'études doit facturer la DDT. Merci de nous "
+            "indiquer la marche pour disposer d'un compte.",
+            "slt, g pa de compte chorus, jfais comment",
+            "je voudrais m'inscrire mais je ne connais pas mon siret",
+            "nouvelle entreprise, pas encore de compte sur le portail de facturation",
+            "création compte fournisseur chorus pro étape par étape",
+            "faut-il que chaque salarié ait son compte ou un seul pour la société ?",
+            "Peut-on créer un compte Chorus Pro sans SIRET quand on est une entreprise étrangère ?",
+            "bonjour je débute, comment ouvrir mon accès",
+        ),
+        Topic.ACTIVATION_LINK: (
+            "aucun mail d'activation malgré deux inscriptions",
+            "le lien pour activer mon compte chorus a expiré hier soir",
+            "pouvez vous me renvoyer le mail d'activation à la même adresse",
+            "mon compte reste inactif, je n'ai jamais vu passer le courriel",
+            "j'ai créé mon compte ce midi et je n'ai reçu aucun lien",
+            "mail d'activation reçu mais le lien ne s'ouvre pas",
+            "J'attends depuis 48h le message qui doit me permettre d'activer mon compte.",
+            "plus de lien d'activation valable, que faire",
+        ),
+        Topic.ADD_SPACES: (
+            "je n'ai pas accès à l'espace factures émises, il faut que je demande à qui ?",
+            "comment rajouter l'espace engagements à ma structure",
+            "l'abonnement à un espace nécessite-t-il une validation ?",
+            "on m'a donné accès à la structure mais je n'ai aucun espace",
+            "activer des espaces supplémentaires pour mes agents",
+            "mon menu ne contient pas factures de travaux",
+            "je cherche comment m'abonner aux sollicitations reçues",
+        ),
+        Topic.MANAGER_LEFT: (
+            "Notre gestionnaire principal a quitté ses fonctions en mars sans transmettre ses droits. Merci de "
+            "nommer M. X à sa place.",
+            "je veux devenir gestionnaire principal de notre commune, l'ancien secrétaire est parti",
+            "le gp est en arrêt maladie pour plusieurs mois",
+            "transmettre le rôle de gestionnaire principal à mon successeur",
+            "personne n'est gestionnaire principal chez nous depuis le départ de l'ancien directeur",
+            "l'ex-gestionnaire a gardé les droits et ne répond plus",
+        ),
+        Topic.SUBCONTRACTING: (
+            "sous-traitance : qui dépose la facture, le titulaire ou moi ?",
+            "ma facture de sous-traitant est en attente de validation du titulaire depuis un mois",
+            "groupement conjoint : comment le mandataire valide-t-il nos factures ?",
+            "cotraitant, faut-il que je passe par le mandataire pour être payé",
+            "quelle est la démarche pour les factures des sous traitants payés en direct",
+            "validation obligatoire du titulaire sur les factures de sous-traitance",
+            "Je suis le mandataire du groupement, une facture de cotraitant est arrivée, comment la valider ?",
+        ),
+        Topic.STRUCTURE_PROCEDURE: (
+            "je veux inactiver la structure de l'ancienne communauté de communes",
+            "comment on remet une structure publique en activité",
+            "notre siret a changé, il faut désactiver l'ancien",
+            "réactiver un établissement public inactif",
+            "la structure du collège est fermée, pouvez-vous l'inactiver ?",
+            "activation d'une structure publique par son gestionnaire",
+            "le syndicat des eaux a été dissous, que devient sa structure",
+        ),
+        Topic.HUMAN_AGENT: (
+            "un conseiller peut-il me rappeler demain matin",
+            "je n'arrive à rien avec vous, je veux parler à quelqu'un",
+            "donnez-moi le numéro de l'assistance",
+            "parler au support chorus pro",
+            "humain svp",
+            "je souhaiterais un échange téléphonique avec un agent",
+            "mettez-moi en contact avec une personne réelle",
+        ),
+        None: (
+            "le service destinataire refuse ma facture",
+            "comment changer le mot de passe de mon compte",
+            "où voir l'historique de mes factures",
+            "mon client me dit qu'il n'a pas reçu ma facture",
+            "comment déposer un avoir",
+            "quel est le numéro de siret de chorus pro",
+            "comment supprimer une pièce jointe",
+            "je veux exporter la liste des factures en excel",
+        ),
+    },
+    negations={
+        Topic.STRUCTURE_PROCEDURE: (
+            "ce n'est pas un problème de compte, je dois inactiver la structure de la mairie annexe",
+        ),
+        Topic.ACTIVATION_LINK: ("je ne veux pas recréer de compte, juste recevoir le lien d'activation",),
+        Topic.HUMAN_AGENT: ("non je ne veux pas de la FAQ, je veux un conseiller",),
+        None: ("je ne veux pas m'abonner à cet espace",),
+    },
+    two_questions=(
+        (
+            "je voudrais inactiver notre ancienne structure. Ensuite, comment valider une facture de sous-traitant ?",
+            (Topic.STRUCTURE_PROCEDURE, Topic.SUBCONTRACTING),
+        ),
+        (
+            "lien d'activation jamais reçu, et puis il me manque l'espace sollicitations",
+            (Topic.ACTIVATION_LINK, Topic.ADD_SPACES),
+        ),
+    ),
+)
+
+
+SESSION_4_BATCH_5 = Batch(
+    "s4-5",  # session 4, the last batch: tried on the final model and not tuned on
+    phrasings={
+        Topic.CREATE_ACCOUNT: (
+            "Je suis kinésithérapeute et j'interviens dans un centre hospitalier. La comptabilité me demande un "
+            "compte Chorus. Je le crée comment ?",
+            "quelles infos faut-il pour ouvrir un compte sur chorus pro",
+            "inscription chorus pro pour une profession libérale",
+            "j'ai jamais eu d'accès à chorus, comment je m'y prends",
+            "mon stagiaire doit se créer un identifiant ?",
+        ),
+        Topic.ACTIVATION_LINK: (
+            "je me suis enregistré mais pas moyen de trouver le courriel d'activation",
+            "le lien d'activation me renvoie vers une page d'erreur",
+            "réexpédition du lien d'activation à mon adresse pro",
+            "activation du compte impossible, pas reçu de mail",
+            "depuis mon inscription, toujours rien dans ma messagerie",
+        ),
+        Topic.ADD_SPACES: (
+            "je vois la structure mais aucun espace factures",
+            "comment s'abonner à l'espace factures de travaux",
+            "mon gestionnaire doit d'abord ouvrir l'espace ? comment il fait",
+            "les espaces de ma structure sont incomplets",
+            "demande d'abonnement refusée, comment la refaire",
+        ),
+        Topic.MANAGER_LEFT: (
+            "nous n'avons plus de gestionnaire principal depuis son départ",
+            "la gestionnaire principale part à la fin du mois, comment elle transfère son rôle ?",
+            "notre ancien GP ne fait plus partie du personnel",
+            "récupérer les droits de gestionnaire principal après un départ",
+        ),
+        Topic.SUBCONTRACTING: (
+            "je suis sous traitant, ma facture doit-elle être validée par le titulaire ?",
+            "facturation des co-traitants d'un marché public",
+            "comment le titulaire valide la facture du sous-traitant dans chorus pro",
+            "le mandataire n'a toujours pas validé notre facture de cotraitance",
+        ),
+        Topic.STRUCTURE_PROCEDURE: (
+            "comment inactiver la structure d'un service dissous",
+            "activer notre structure publique nouvellement créée",
+            "mettre hors service le siret de l'ancien syndicat",
+        ),
+        Topic.HUMAN_AGENT: (
+            "je veux joindre un agent",
+            "est ce qu'une personne du support peut me rappeler",
+            "un interlocuteur humain svp",
+            "mettez-moi en relation avec un conseiller chorus pro",
+        ),
+        None: (
+            "ma facture est en statut rejetée",
+            "comment retrouver une facture déposée l'an dernier",
+            "qui contacter à la mairie pour un paiement",
+            "le destinataire me demande un bon de commande",
+            "chorus pro fonctionne-t-il le week-end",
+            "je veux changer le nom de ma société",
+        ),
+    },
+    negations={
+        Topic.SUBCONTRACTING: (
+            "je ne veux pas créer de compte, je veux savoir qui valide les factures de sous-traitance",
+        ),
+        None: (
+            "je ne souhaite pas parler à un agent",
+            "inutile de transférer le rôle de gestionnaire",
+        ),
+    },
+    two_questions=(
+        (
+            "comment activer ma structure publique ? et comment joindre un conseiller ?",
+            (Topic.STRUCTURE_PROCEDURE, Topic.HUMAN_AGENT),
+        ),
+        (
+            "mon lien d'activation a expiré, par ailleurs notre gestionnaire principal est parti",
+            (Topic.ACTIVATION_LINK, Topic.MANAGER_LEFT),
+        ),
+    ),
+)
+
+
 EARLIER = Batch(
     "earlier",  # 2026-11-25 and 2026-12-07, before session 3, merged: their trial figures were not kept
     _EARLIER_PHRASINGS,
@@ -1111,6 +1659,11 @@ BATCHES: tuple[Batch, ...] = (
     SESSION_3_BATCH_3,
     SESSION_3_BATCH_4,
     SESSION_3_BATCH_5,
+    SESSION_4_BATCH_1,
+    SESSION_4_BATCH_2,
+    SESSION_4_BATCH_3,
+    SESSION_4_BATCH_4,
+    SESSION_4_BATCH_5,
 )
 
 

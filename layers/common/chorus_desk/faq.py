@@ -12,7 +12,9 @@ How a message is read
    « pa » → « pas », « g » → « j ai »…; the desk's jargon and synonyms are read as the words the cues know
    (``LEXICON``, ``LEXICON_STEMS``): « GP » → « gestionnaire principal », « SP » → « structure publique »,
    « crea » → « creation », « habilitations » → « droits », « rubrique » → « onglet », « neutraliser » →
-   « inactiver », « parvenu » → « arrive », a company's legal form (« EURL », « SASU »…) → « entreprise ».
+   « inactiver », « parvenu » → « arrive », a company's legal form (« EURL », « SASU »…) → « entreprise », a
+   public body's acronym (« CCAS », « EPCI »…) → « etablissement »; an elision typed without its apostrophe is
+   cut off when the rest is a word the model knows and the whole is not (« sinscrire » → « s inscrire »).
    Only the first ``MAX_TOKENS`` words are read: a question to an assistant is short, and a 5,000-character
    paste must not cost more than a question.
 3. Negation: what a user does not want, is not or does not need (« je ne veux pas… », « je ne suis pas… »,
@@ -36,9 +38,13 @@ How a message is read
    most 1 for a cue word of 5 to 8 letters and 2 for 9 letters or more; for a stem, the distance is taken
    between the stem and the word's start of the stem's length (± 1). Cue words and stems of 4 letters or
    fewer tolerate no typo, and a typo keeps the first letter (or swaps the first two), as spell checkers
-   assume. A word the model knows as itself is never read as a typo of another: a cue word, or one of
-   ``NOT_TYPOS`` (« argent », which is not a misspelt « agent », and the most frequent French words, « mais »
-   not being « mails »); a word of ``NOT_TYPOS`` is not read as an inflection either (« quelque »).
+   assume. Before that, a word the model does not know that *sounds* like an exact cue word of 5 letters or
+   more (``phonetic``: « ss », « ce » and « se »; « mpt » and « nt »; « an » and « en »; doubled letters and
+   silent endings made one, precomputed for the cue words) is read as that word and as no typo of another:
+   « conte » is « compte », not « congé ». A word the model knows as itself is never read as a typo of
+   another: a cue word, or one of ``NOT_TYPOS`` (« argent », which is not a misspelt « agent », and the most
+   frequent French words, « mais » not being « mails »); a word of ``NOT_TYPOS`` is not read as an inflection
+   either (« quelque »).
 6. A topic's score is the sum of the weights of its cues present in the message (each cue once);
    *negative* cues (negative weights) tell close topics apart: « activer mon compte » is the activation
    link, « activer ma structure » the structure procedure, because « structure » weighs against the
@@ -199,7 +205,12 @@ def _cues(*specs: tuple[str, float] | tuple[str, float, int]) -> tuple[Cue, ...]
 # Words that often sit in a question (« pas », « jamais »…), shared by several cues.
 _NOT = "pas|jamais|rien|aucun|aucune|toujours|plus|ni"
 _MAIL = "mail|mails|email|emails|mel|courriel*|message|messages"
-_ACTIVATE = "activ*|inactiv*|desactiv*|reactiv*"
+_ACTIVATE_VERBS = "activ*|inactiv*|desactiv*|reactiv*"
+_ACTIVATE = f"{_ACTIVATE_VERBS}|inactif|inactifs"  # and a state: « rendre le SIRET inactif »
+_SIGNED_UP = "inscrit|inscrite|inscrits|inscrites|enregistre|enregistree|enregistres|enregistrees"
+_DONE = "suis|etais|est|sommes|etes|sont|etait"
+_FORM = "inscription|compte|formulaire|dossier"
+_MADE = "fait|faite|effectue*|termine*|cree|creee|ouvert|rempli|remplie|complete|completee|envoye|envoyee"
 _HUMAN = (
     "conseiller|conseillere|conseillers|agent|agents|operateur|operatrice|humain|humaine|interlocut*|technicien*|"
     "hotline|standard"
@@ -229,6 +240,7 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("identifiant*|login|logins", 1.0),
         ("pas|aucun|aucune|jamais|sans identifiant*|login|logins|acces", 2.5, 2),  # « je n'ai pas d'identifiants »
         ("propre|propres|personnel|personnelle compte|comptes|identifiant*|acces", 2.0, 1),  # « son propre compte »
+        ("chaque|chacun|chacune|plusieurs compte|comptes|acces|identifiant*", 1.5, 4),  # « chaque salarié son compte »
         ("espace|compte fournisseur|fournisseurs", 4.5, 0),  # the supplier's own space is its account
         ("debute|debutant|debutante|debutons", 2.0),  # a newcomer
         ("rejoindre|adherer|adhesion", 2.0),
@@ -238,7 +250,12 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("premiere|premier fois|connexion|utilisation|pas", 2.0, 1),
         ("creer|ouvrir|inscri*|enregistr* sur|chez|dans chorus|portail|plateforme|site", 1.5, 3),  # « créer quoi sur… »
         ("inscri*|inscrit|inscris a|au|aux espace|espaces|module|modules", -3.0, 2),  # subscribing to a space
-        ("jamais utilise*|servi|connecte*", 2.5, 1),
+        ("jamais utilise*|servi|connecte*|factur*|depose*", 2.5, 1),  # never used, never invoiced: a newcomer
+        ("ou|quoi commenc*|demarr*", 1.5, 1),  # « par où commencer »
+        ("devenir|devient|deviens|devenons utilisateur|utilisatrice|utilisateurs|membre|fournisseur", 3.0, 1),
+        ("premiere|premier utilisation|connexion|fois sur|de|a|avec chorus|portail|plateforme", 1.5, 2),
+        ("commenc*|demarr* par", 1.5, 1),
+        ("code|codes acces|connexion|identification", 2.5, 1),  # access codes are identifiers
         ("obten*|obtien*|avoir|recevoir|demander|ouvr* identifiant*|acces|login|logins|compte", 2.0, 2),
         ("compte|comptes|identifiant*|acces inexistant*", 2.5, 3),  # « compte inexistant »
         ("acces|acceder a|au|aux factur*|espace*|sollicitation*|engagement*|memoire*|onglet*|module*", -2.0, 2),
@@ -258,9 +275,12 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("fournisseur|entreprise|prestataire", 0.5),
         # what the other topics are about
         ("lien|activation|activ*|spam*|recu|renvo*|finalis*", -2.0),
-        ("suis|etais inscrit*", -1.5, 0),  # already signed up: the link, not the account
+        (f"{_DONE} {_SIGNED_UP}", -2.0, 0),  # already signed up: the link, not the account
+        (f"{_SIGNED_UP} depuis|hier|deja|bien", -2.5, 1),
+        ("rempli*|complete*|envoye|valide formulaire|dossier|inscription", -2.5, 2),
+        ("qui a|avait|ont|avaient cree|creee|ouvert|inscrit*", -3.0, 0),  # who made the account: a person
         ("ai|avons|deja cree|creee|crees|ouvert", -3.0, 1),  # « j'ai créé mon compte, mais… »: done already
-        ("inscription|compte fait|faite|effectue*|termine*|cree|creee|ouvert", -2.0, 1),  # « inscription faite »
+        (f"{_FORM} {_MADE}", -2.0, 1),  # « inscription faite », « formulaire rempli »
         ("valid* rattach*", -1.5, 3),  # validating others' attachments: the manager's job
         ("espace|espaces|fonctionnalit*|abonn*", -2.0),
         ("gestionnaire", -1.5),
@@ -282,13 +302,36 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("trouv*", 0.5),
         ("spam*|indesirable*", 2.0),
         ("expir*|perime", 1.5),
-        ("lien|liens|mail|mails|email|courriel* marche*|fonctionn*|valable|valide|invalide|expir*|perime", 1.5, 4),
+        (
+            "lien|liens|mail|mails|email|courriel* marche*|fonctionn*|valable|valide|invalide|expir*|perime|mort|casse|"
+            "hs|erreur",
+            1.5,
+            4,
+        ),
         ("recu|recus|recue|arrive* depuis|apres inscri*|enregistr*", 1.5, 3),  # « rien reçu depuis mon inscription »
         ("pas|jamais|rien dans boite|boites|reception|courrier*", 1.5, 2),  # « pas dans ma boîte de réception »
-        ("inscription|compte fait|faite|effectue*|termine*|cree|creee|ouvert", 2.0, 1),  # done: the link is left
-        ("ai|avons|deja fait|effectue*|termine* inscri*|compte", 2.0, 2),  # « j'ai fait l'inscription »
+        (
+            f"{_MAIL}|lien|liens arrive|arrivent|vient|viennent|part|partent pas|jamais|toujours",
+            2.0,
+            3,
+        ),  # « le mail n'arrive pas »: said the other way round
+        (f"{_FORM} {_MADE}", 2.0, 1),  # done: the link is left
+        (
+            "ai|avons|deja fait|effectue*|termine*|cree|creee|ouvert inscri*|compte",
+            2.0,
+            2,
+        ),  # « j'ai fait l'inscription »
+        (
+            "recu|recus|recue|eu|trouve aucun|aucune|pas|rien lien|liens|mail|mails|email|courriel*|message|messages",
+            2.0,
+            1,
+        ),  # « je n'ai reçu aucun lien »
         ("pas|jamais|aucun|rien mail|mails|email|emails|courriel*|message|messages", 1.5, 2),  # « pas de mail »
         ("compte|inscription inactif|inactive", 2.0, 3),
+        (f"{_DONE} {_SIGNED_UP}", 2.0, 0),  # signed up already: what is left is the link
+        (f"{_SIGNED_UP} depuis|hier|deja|bien", 2.0, 1),
+        ("rempli*|complete*|envoye|valide formulaire|dossier|inscription", 2.0, 2),
+        ("pas|aucun|aucune|jamais|rien nouvelle|nouvelles|retour|reponse", 1.0, 1),
         ("attente|attend* mail|mails|lien|activation|courriel*|validation|confirmation", 2.0, 3),
         ("confirm*", 1.0),
         # activating a structure, not an account; money not received is not a mail
@@ -309,10 +352,19 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("mon|notre|son|leur espace sur|chorus|portail", -3.0, 1),
         ("manqu*", 0.5),
         ("manqu*|vois|voit|trouve|cherch*|apparai* onglet|onglets|menu|module|modules|espace|espaces", 1.5),
-        ("onglet|onglets|menu|module|modules manqu*|apparai*|affich*|exist*|dispar*|visible*", 2.0),  # « absent »
+        ("onglet|onglets|menu|module|modules manqu*|apparai*|affich*|exist*|dispar*|visible*", 2.0, 6),  # « absent »
+        (
+            "que|juste|seulement|uniquement mon|ma|le|l|la|deux|trois|un|une|quelques compte|profil|onglet*|espace*|"
+            "menu*|module*|bloc*",
+            1.5,
+            2,
+        ),  # « je n'ai que deux tuiles », « juste mon profil »: the rest is to be added
+        ("pas|aucun|aucune|plus fonction|fonctions|fonctionnalit*", 2.0, 2),
         ("pas|plus|jamais dans|sur menu|ecran|bandeau|accueil", 2.0, 1),  # « … n'est pas dans mon menu »
+        ("contient|comporte|propose|affiche|montre|presente pas|plus", 1.0, 0),  # « mon menu ne contient pas … »
         ("pas|plus|jamais menu|onglet|onglets|module|modules|espace|espaces", 2.0, 2),  # « je n'ai pas le menu… »
         ("abonn* valid*|attente|attend*", 1.0, 4),
+        ("valid*|accept* abonn*", 1.5, 4),  # « valider ma demande d'abonnement »
         ("espace|espaces|module|modules|onglet|onglets|fonctionnalit* activ*|ouvert|ouverte|disponible*", 1.5, 4),
         ("inscri*|inscrit|inscris a|au|aux espace|espaces|module|modules", 3.0, 2),  # « s'inscrire à un espace »
         ("droit|droits|acces|acceder factur*|sollicitation*|engagement*|memoire*", 2.0, 4),  # the spaces' names
@@ -342,14 +394,17 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("change* poste|service|fonction|direction|emploi|employeur", 1.5, 1),  # « a changé de poste »
         ("nouveau|nouvel|autre gestionnaire", 1.5),
         ("personne", 0.5),
+        ("qui a|avait cree|creee|ouvert", 1.0, 0),  # who made the account is its first manager
         # an account or a structure that changes state is another topic
-        (_ACTIVATE, -2.0),
+        (_ACTIVATE_VERBS, -2.0),
         ("espace|espaces|abonn*", -1.5),
         ("factur*", -1.0),
     ),
     Topic.SUBCONTRACTING: _cues(
         ("traitan*|soustraitan*|cotraitan*", 3.5),  # sous-traitant(s), co-traitance…
         ("sous|co traitan*", 1.0, 0),
+        ("sous|co traiter", 3.5, 0),  # « sous-traiter », « sous-traité »
+        ("acte|actes special|speciale|speciaux", 3.5, 1),  # the sub-contracting's « acte spécial »
         ("titulaire", 2.0),
         ("titulaire compte|role|poste|droits", -2.0, 1),  # who holds an account or a role, not a contract
         ("titulaire|mandataire marche|groupement", 1.0, 1),  # « le titulaire du marché »
@@ -364,10 +419,24 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
     ),
     Topic.STRUCTURE_PROCEDURE: _cues(
         ("structure|structures", 2.0),
-        ("inactiv*|desactiv*|reactiv*", 3.0),
+        ("inactiv*|desactiv*|reactiv*|inactif|inactifs", 3.0),
+        ("sommeil", 2.0),  # « mettre en sommeil »
+        ("devient|deviendra|advient structure|structures|siret|etablissement", 1.0, 2),  # « que devient sa structure »
+        ("hors service", 1.5, 0),
+        ("remet*|remettre|relanc* en service|activite|route", 1.5, 1),
+        ("siret|structure|structures|etablissement recoi*|recev* plus", 2.0, 6),  # « … ne reçoive plus de factures »
+        ("siret|structure|structures|etablissement|entite actif|active|actifs|actives", 1.5, 3),
+        ("redevenir|redevient|nouveau|remettre|remet|rendre|repasser actif|active|actifs|actives", 1.0, 1),
+        (
+            "gestionnaire*|utilisateur*|compte|comptes|administrateur*|admin|personne|collegue* inactif|inactifs|"
+            "inactive|inactives|actif|actifs|active|actives",
+            -3.0,
+            2,
+        ),  # a person or an account said inactive is not a structure
         (f"{_ACTIVATE}|ferm*|clotur*|supprim* structure|structures|siret|etablissement|collectivit*|entite", 2.5),
         (f"structure|structures|siret|etablissement {_ACTIVATE}", 1.5),
-        (f"structure|structures|siret|etablissement {_ACTIVATE}", 1.0, 8),  # « la structure … qu'il faut activer »
+        # « la structure … qu'il faut activer »
+        (f"structure|structures|siret|etablissement|commune|mairie|collectivit*|entite {_ACTIVATE}", 1.0, 8),
         ("siret", 1.0),
         ("etablissement", 1.0),
         ("publique|public", 0.5),
@@ -395,19 +464,25 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("parl*|joindr*|contact*|adress* a|au|avec responsable|superieur|chef", 1.0, 2),  # « pouvez-vous me rappeler »…
         ("rappel* le|la|les|l|comment|quel|quelle|ce|mon|ma|mes|votre", -2.0, 0),  # …not « me rappeler la marche »
         ("numero|numeros|coordonnees support|assistance|hotline|service", 2.0, 2),
-        ("passez|passer|mettez quelqu|humain|agent|conseiller|personne", 2.0, 2),  # « passez-moi quelqu'un »
+        (
+            "passez|passer|mettez quelqu|humain|agent|conseiller|personne|support|assistance|hotline|standard",
+            2.0,
+            2,
+        ),  # « passez-moi quelqu'un », « passez-moi le support »
         ("personne|personnes physique|reelle|humaine|vivante", 3.0, 0),
         ("parl*|discut*|joindr*|contact*|appel*|rappel*|recontact*|echang*", 1.5),
         ("relation", 1.5),
         ("mis|mise|mettre|mettez|mets|met en relation|contact", 1.0, 1),
         ("telephon*|tel", 2.0),
-        ("robot|bot|chatbot|machine|ia", 1.5),
-        ("pas|plus|jamais robot|bot|machine|ia|automate*", 3.0),  # « je ne veux pas parler à un robot »
+        ("robot|bot|chatbot|machine|ia|programme|logiciel|automate*", 1.5),
+        ("pas|plus|jamais robot|bot|machine|ia|programme|logiciel|automate*", 3.0),
+        ("d|avec une personne", 2.0, 0),  # « l'aide d'une personne »
+        ("chat|tchat|echange|discussion|conversation|entretien avec", 1.5, 0),  # « je ne veux pas parler à un robot »
         ("marre|assez|bol robot|bot|chatbot|machine|ia|automate*", 1.5, 4),
         ("service client|clients|clientele|usager|usagers", 2.0, 0),
         ("adress* a|au un|une|quelqu|personne|humain|conseiller|agent|support|service", 2.0, 1),
         ("support|assistance", 1.0),
-        ("contact*|joindr*|appel*|rappel*|parl* support|assistance|hotline", 1.0, 2),
+        ("contact*|joindr*|appel*|rappel*|parl* support|assistance|hotline", 1.0, 4),
         ("numero|numeros telephon*", 1.0, 1),
         ("numero|numeros appeler|appel*|joindre|contacter|direct", 2.0, 2),  # « un numéro à appeler »
         ("parl*|discut*|echang*|contact*|adress* a|avec un|une|quelqu|personne|humain", 1.0),
@@ -564,6 +639,25 @@ LEXICON: Mapping[str, tuple[str, ...]] = {
     "messagerie": ("boite", "mail"),
     "administration": ("administrateur",),
     "radier": ("inactiver",),
+    # a public body's usual acronyms are an establishment
+    "ccas": ("etablissement",),
+    "cias": ("etablissement",),
+    "epci": ("etablissement",),
+    "sivu": ("etablissement",),
+    "sivom": ("etablissement",),
+    "ehpad": ("etablissement",),
+    "epic": ("etablissement",),
+    "sdis": ("etablissement",),
+    "dc4": ("soustraitance",),  # the sub-contracting declaration's form
+    "gme": ("groupement",),  # groupement momentané d'entreprises
+    "referent": ("gestionnaire",),
+    "referente": ("gestionnaire",),
+    "passation": ("transfert",),
+    "successeur": ("remplacant",),
+    "remplacante": ("remplacant",),
+    "collaborateur": ("conseiller",),
+    "collaborateurs": ("conseillers",),
+    "collaboratrice": ("conseillere",),
     "radiation": ("inactivation",),
     "radie": ("inactive",),
     "radiee": ("inactivee",),
@@ -571,6 +665,7 @@ LEXICON: Mapping[str, tuple[str, ...]] = {
     "eurl": ("entreprise",),
     "sasu": ("entreprise",),
     "sarl": ("entreprise",),
+    "scop": ("entreprise",),
     "sas": ("entreprise",),
     "snc": ("entreprise",),
     "eirl": ("entreprise",),
@@ -587,16 +682,40 @@ LEXICON_STEMS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("parven", ("arrive",)),
     ("parvien", ("arrive",)),
     ("parvint", ("arrive",)),
+    ("immatricul", ("inscription",)),  # « immatriculer ma société sur Chorus Pro »
+    ("enrol", ("inscription",)),  # « enrôlement »
+    ("souscri", ("abonnement",)),  # « souscrire à un espace »
+    ("dissou", ("fermer",)),  # a body dissolved, absorbed, its SIRET closed
+    ("dissol", ("fermer",)),
+    ("absorb", ("fusion",)),
+    ("absorption", ("fusion",)),
+    ("regroup", ("fusion",)),
 )
+
+
+_ELIDED = frozenset("sjmltdn")  # « s' », « j' », « m' », « l' », « t' », « d' », « n' » typed without the apostrophe
 
 
 @lru_cache(maxsize=8192)
 def _spelled(word: str) -> tuple[str, ...]:
-    """A folded word as the cues read it: SMS spelt out, jargon and synonyms replaced (``SMS``, ``LEXICON``)."""
+    """A folded word as the cues read it: SMS spelt out, jargon and synonyms replaced (``SMS``, ``LEXICON``),
+    an elision typed without its apostrophe cut off when what follows is a word the model knows and the whole
+    is not (« sinscrire » → « s inscrire », « lespace » → « l espace »)."""
     found = SMS.get(word) or LEXICON.get(word)
     if found:
         return found
-    return next((words for stem, words in LEXICON_STEMS if word.startswith(stem)), (word,))
+    found = next((words for stem, words in LEXICON_STEMS if word.startswith(stem)), None)
+    if found:
+        return found
+    if (
+        len(word) >= 5
+        and word[0] in _ELIDED
+        and word[1] in "aeiouyh"
+        and not _is_known(word)
+        and _is_known(rest := word[1:])
+    ):
+        return (word[0], *_spelled(rest))
+    return (word,)
 
 
 # Real words near a cue word: never read as its typo (« argent » is not « agent »).
@@ -868,6 +987,30 @@ def _same_start(a: str, b: str) -> bool:
     return a[:1] == b[:1] or a[:2] == b[1::-1]
 
 
+_PHONETIC_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"ph", "f"),
+        (r"qu|ck|q", "k"),
+        (r"c(?=[eiy])", "s"),  # « espace » and « espasse »
+        (r"t(?=ion)", "s"),  # « activation » and « activasion »
+        (r"m(?=[bp])", "n"),  # « compte » and « conpte »
+        (r"np(?=t)", "n"),  # « conpte » and « conte »
+        (r"a(?=[nm](?![aeiouy]|$))", "e"),  # « identifiant » and « identifient »
+        (r"(.)\1+", r"\1"),  # doubled letters: « gestionaire », « abonement »
+        (r"(?<=.{3})[esxz]+$", ""),  # silent endings: « comptes », « conte »
+    )
+)
+
+
+def phonetic(word: str) -> str:
+    """A folded word as it sounds, roughly: the spellings French users confuse made one (« conte », « conpte »,
+    « compt », « compte » → « cont »; « espasses », « espaces » → « espas »). Only for words the model does not know."""
+    for pattern, replacement in _PHONETIC_RULES:
+        word = pattern.sub(replacement, word)
+    return word
+
+
 def term_matches(term: str, word: str) -> bool:
     """Whether a folded word matches one cue word (``word``, or ``stem*``), typos tolerated."""
     if term.endswith("*"):
@@ -898,10 +1041,26 @@ _BY_LETTER: Mapping[str, tuple[str, ...]] = {
 }
 
 
+# The sound of every exact cue word of 5 letters or more → the cue words that sound so (precomputed).
+_BY_SOUND: Mapping[str, frozenset[str]] = {
+    key: frozenset(t for t in _EXACT_WORDS if len(t) >= 5 and phonetic(t) == key)
+    for key in {phonetic(t) for t in _EXACT_WORDS if len(t) >= 5 and len(phonetic(t)) >= 4}
+}
+
+
 @lru_cache(maxsize=8192)
 def matched_terms(word: str) -> frozenset[str]:
     """Every cue word (``word`` or ``stem*``) a folded word matches: only those sharing its first or second
-    letter can (``_same_start``)."""
+    letter can (``_same_start``). A word the model does not know that sounds like a cue word
+    (``phonetic``) is read as that word, and then as no other typo (« conte » is « compte », not « congé »)."""
+    if (
+        len(word) >= 4
+        and word not in _EXACT_WORDS
+        and word not in _INFLECTED
+        and word not in NOT_TYPOS
+        and (sounds := _BY_SOUND.get(phonetic(word)))
+    ):
+        return sounds | {stem + "*" for stem in _STEMS if word.startswith(stem)}
     candidates = {*_BY_LETTER.get(word[:1], ()), *_BY_LETTER.get(word[1:2], ())}
     return frozenset(term for term in candidates if term_matches(term, word))
 
