@@ -362,6 +362,8 @@ def serve(args: argparse.Namespace) -> int:
         from local_stack.cognito_srp import CognitoEndpoint, moto_forget_refresh_token, moto_password_of
         from local_stack.portal import API_PREFIX, COGNITO_PATH, Portal
 
+        # The chat's socket is served before the portal's settings are written: they name its address (chatUrl).
+        chat_url = chat_server.start() if chat_server is not None else None
         portal = Portal(
             gateway,
             config={
@@ -370,6 +372,7 @@ def serve(args: argparse.Namespace) -> int:
                 "userPoolId": identities.user_pool_id,
                 "clientId": identities.client_id,
                 "cognitoEndpoint": COGNITO_PATH,
+                "chatUrl": chat_url,
             },
             cognito=CognitoEndpoint(
                 endpoint,
@@ -377,9 +380,9 @@ def serve(args: argparse.Namespace) -> int:
                 moto_forget_refresh_token(aws.REGION),
                 identities.user_pool_id,
             ),
-            connect=(endpoint,),  # the browser posts attachments straight to the embedded S3
+            # the browser posts attachments straight to the embedded S3, and opens the chat's socket
+            connect=(endpoint, *([chat_url] if chat_url else [])),
         )
-        chat_url = chat_server.start() if chat_server is not None else None
         server = make_server(args.host, args.port, portal, threaded=True, fd=listener.fileno())
         listener.close()  # the server listens on its own duplicate of the socket
         _write_state(

@@ -138,6 +138,8 @@ def read_stack(cloudformation: Any, name: str) -> Stack:
         "userPoolId": outputs["UserPoolId"],
         "clientId": outputs["UserPoolClientId"],
         "cognitoEndpoint": None,
+        # The live chat's socket (a stack deployed before the chat has no ChatUrl: the portal offers no live chat).
+        "chatUrl": outputs.get("ChatUrl"),
     }
     return Stack(outputs["PortalBucketName"], outputs["PortalDistributionId"], portal, config)
 

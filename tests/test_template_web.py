@@ -150,7 +150,7 @@ def test_the_csp_allows_no_inline_script_no_eval_and_no_framing(template: dict[s
     assert policy["base-uri"] == ["'none'"]
     assert policy["form-action"] == ["'self'"]
     assert "upgrade-insecure-requests" in policy
-    assert all(s.startswith(("'", "https://", "data:")) for sources in policy.values() for s in sources)
+    assert all(s.startswith(("'", "https://", "wss://", "data:")) for sources in policy.values() for s in sources)
 
 
 def test_the_csp_lets_the_page_reach_the_api_cognito_and_the_attachments_bucket(template: dict[str, Any]) -> None:
@@ -170,7 +170,9 @@ def test_the_csp_lets_the_page_reach_the_api_cognito_and_the_attachments_bucket(
     target = urlsplit(form.url)
     assert f"{target.scheme}://{target.netloc}" in connect
     assert f"https://{bucket}.s3.eu-west-3.amazonaws.com" in connect  # the regional spelling as well
-    assert len(connect) == 5  # nothing else: 'self', the API, Cognito, the bucket twice, and no wildcard
+    chat = urlsplit(resolver.resolve(template["Outputs"]["ChatUrl"]["Value"]))
+    assert f"{chat.scheme}://{chat.netloc}" in connect  # the live chat's socket (wss://, the ChatUrl output)
+    assert len(connect) == 6  # nothing else: 'self', the API, Cognito, the bucket twice, the chat, no wildcard
     assert not [s for s in connect if "*" in s]
 
 

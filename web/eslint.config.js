@@ -21,6 +21,7 @@ export default tseslint.config(
         "error",
         { name: "fetch", message: "Call the API through src/api/ (call(), the typed client)." },
         { name: "XMLHttpRequest", message: "Call the API through src/api/ (call(), the typed client)." },
+        { name: "WebSocket", message: "Open the live chat through src/api/chat.ts (openChat)." },
       ],
     },
   },

@@ -16,6 +16,7 @@ import { currentBack, navigate, PUBLIC_ROUTES, useRoute, type Route } from "./ro
 // Each screen in its own chunk, loaded when first shown (lazy.tsx).
 import {
   AccessibilityScreen,
+  ChatDeskScreen,
   ContactScreen,
   CreateScreen,
   DashboardScreen,
@@ -30,6 +31,8 @@ import {
   StructureScreen,
   StructuresScreen,
 } from "./lazy";
+import { chatOffered } from "./api/chat";
+import { chatdeskMessages } from "./screens/chatdesk/messages";
 import { dashMessages } from "./screens/dashboard/messages";
 import { isSupport } from "./screens/satisfaction";
 import { structuresMessages } from "./screens/structures/messages";
@@ -69,6 +72,8 @@ function titleOf(route: Route, needsSignIn: boolean): string {
       return structuresMessages.pageTitle(route.siret);
     case "search":
       return messages.screens.search;
+    case "chatdesk":
+      return chatdeskMessages.title;
     case "contact":
       return messages.screens.contact;
     case "status":
@@ -123,6 +128,8 @@ function Screen({ route, account }: { route: Route; account: AccountState }) {
       return <StructureScreen siret={route.siret} operation={route.operation} />;
     case "search":
       return <SearchScreen />;
+    case "chatdesk":
+      return <ChatDeskScreen account={account.account} />;
   }
 }
 
@@ -179,6 +186,10 @@ export function App({ session }: { session: Session }) {
           { label: dashMessages.dashboard, href: "#/tableau-de-bord", current: route.name === "dashboard" },
           ...(account.status === "ready" && isSupport(account.account)
             ? [{ label: dashMessages.satisfaction, href: "#/satisfaction", current: route.name === "satisfaction" }]
+            : []),
+          // The agents: the members of a team or of a public structure answer the chats of their queues.
+          ...(can?.canReceive && chatOffered()
+            ? [{ label: chatdeskMessages.title, href: "#/discussions", current: route.name === "chatdesk" }]
             : []),
           ...(can?.managesPublicStructure
             ? [{ label: messages.myStructures, href: "#/structures", current: route.name === "structures" || route.name === "structure" }]

@@ -92,6 +92,7 @@ export const DashboardScreen = lazyScreen(() => import("./screens/dashboard").th
 export const SatisfactionScreen = lazyScreen(() => import("./screens/satisfaction").then((m) => m.SatisfactionScreen));
 export const StructuresScreen = lazyScreen(() => import("./screens/structures").then((m) => m.StructuresScreen));
 export const StructureScreen = lazyScreen(() => import("./screens/structures").then((m) => m.StructureScreen));
+export const ChatDeskScreen = lazyScreen(() => import("./screens/chatdesk").then((m) => m.ChatDeskScreen));
 export const NotFoundScreen = lazyScreen(() => import("./screens/notfound").then((m) => m.NotFoundScreen));
 
 const BY_ROUTE: Record<Route["name"], { preload(): Promise<unknown> }> = {
@@ -106,6 +107,7 @@ const BY_ROUTE: Record<Route["name"], { preload(): Promise<unknown> }> = {
   satisfaction: SatisfactionScreen,
   structures: StructuresScreen,
   structure: StructureScreen,
+  chatdesk: ChatDeskScreen,
   contact: ContactScreen,
   status: StatusScreen,
   accessibility: AccessibilityScreen,

@@ -3,6 +3,7 @@
 // fonts and the DSFR's JavaScript once that screen is painted with its data: none of them holds a paint back.
 import "./styles.css";
 import { render } from "preact";
+import { configureChat } from "./api/chat";
 import { configureApi } from "./api/client";
 import { loadConfig } from "./api/config";
 import { App } from "./app";
@@ -33,6 +34,7 @@ async function start(root: HTMLElement): Promise<void> {
     const config = await loadConfig();
     session = new Session(config);
     configureApi(config.apiBase, session);
+    configureChat(config.chatUrl, session);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     render(

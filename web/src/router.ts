@@ -16,6 +16,7 @@ export type Route =
   | { name: "structures" }
   | { name: "structure"; siret: string; operation: string | null }
   | { name: "search" }
+  | { name: "chatdesk" }
   | { name: "contact" }
   | { name: "status"; token: string }
   | { name: "accessibility" }
@@ -45,6 +46,8 @@ export function parse(pathname: string, hash: string): Route {
       return parts.length === 2 && /^[A-Za-z0-9_-]{1,64}$/.test(parts[1] ?? "") ? { name: "dashboard", org: parts[1] ?? null } : { name: "notFound" };
     case "satisfaction":
       return parts.length === 1 ? { name: "satisfaction" } : { name: "notFound" };
+    case "discussions":
+      return parts.length === 1 ? { name: "chatdesk" } : { name: "notFound" };
     case "tickets": {
       if (parts.length === 1) return { name: "lists" };
       if (parts.length === 2 && parts[1] === "nouveau") return { name: "create" };
@@ -92,6 +95,8 @@ export function href(route: Route): string {
       return `#/structures/${route.siret}${route.operation ? `?operation=${encodeURIComponent(route.operation)}` : ""}`;
     case "search":
       return "#/tickets/recherche";
+    case "chatdesk":
+      return "#/discussions";
     case "contact":
       return "#/contact";
     case "status":

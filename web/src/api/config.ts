@@ -10,6 +10,8 @@ export interface PortalConfig {
   clientId: string;
   /** The Cognito endpoint when it is not AWS's (the local stack's, same origin); null on AWS. */
   cognitoEndpoint: string | null;
+  /** The live chat's WebSocket address (the stack's ChatUrl); absent or null in older settings: no live chat. */
+  chatUrl: string | null;
 }
 
 function isConfig(value: unknown): value is PortalConfig {
@@ -20,7 +22,8 @@ function isConfig(value: unknown): value is PortalConfig {
     typeof v.region === "string" &&
     typeof v.userPoolId === "string" &&
     typeof v.clientId === "string" &&
-    (v.cognitoEndpoint === null || v.cognitoEndpoint === undefined || typeof v.cognitoEndpoint === "string")
+    (v.cognitoEndpoint === null || v.cognitoEndpoint === undefined || typeof v.cognitoEndpoint === "string") &&
+    (v.chatUrl === null || v.chatUrl === undefined || typeof v.chatUrl === "string")
   );
 }
 
@@ -38,5 +41,9 @@ export async function loadConfig(url = "/config.json"): Promise<PortalConfig> {
   }
   const body: unknown = answer.ok ? await answer.json().catch(() => null) : null;
   if (!isConfig(body)) throw new ConfigError(messages.configUnavailable);
-  return { ...body, apiBase: body.apiBase.replace(/\/+$/, ""), cognitoEndpoint: body.cognitoEndpoint ?? null };
+  return {
+    ...body,
+    apiBase: body.apiBase.replace(/\/+$/, ""), cognitoEndpoint: body.cognitoEndpoint ?? null,
+    chatUrl: body.chatUrl ?? null,
+  };
 }
