@@ -395,3 +395,92 @@ def test_the_panel_and_its_dialog_have_no_axe_violation_and_no_horizontal_scroll
         assert problems == []
     finally:
         narrow.close()
+
+
+# ------------------------------------------------------------------------------------------- the live chat
+def test_a_live_chat_between_a_users_panel_and_an_agents_console_then_rated_and_mailed(
+    stack: Stack, browser: Any, context: BrowserContext, page: Page
+) -> None:
+    # Sophie, an agent of the support, says she is available in her console (another browser context).
+    agent_context = browser.new_context(
+        locale="fr-FR", timezone_id="Europe/Paris", viewport={"width": 1280, "height": 900}
+    )
+    agent_context.set_default_timeout(15_000)
+    try:
+        agent = agent_context.new_page()
+        agent_problems = watch(agent)
+        sign_in(agent, stack, "sophie", fragment="/discussions")
+        agent.get_by_text("Disponible", exact=True).click()
+        expect(agent.get_by_role("status").filter(has_text="Vous êtes disponible")).to_be_visible()
+
+        # Marie asks the assistant, then for an agent: the chat is offered first, she joins the queue.
+        sign_in(page, stack, "marie")
+        page.evaluate(f"{NO_RELOAD} = true")
+        open_panel(page)
+        ask(page, "comment ajouter un espace")
+        choose(page, "Contacter un agent")
+        assert choices(page)[0] == messages.ASSISTANT_CHOICES["LIVE_CHAT"]
+        panel(page).get_by_role("button", name=messages.ASSISTANT_CHOICES["LIVE_CHAT"]).click()
+        chat_log = panel(page).get_by_role("log", name="Discussion avec un agent")
+        expect(chat_log).to_contain_text("Vous êtes en file d'attente")
+        status, read, _ = stack.http("GET", f"/assistant/conversations/{conversation_id(page)}/chat", "marie")
+        assert status == 200 and read["chat"]["state"]["code"] == "WAITING", read
+        state = panel(page).locator("#discussion-etat")
+        expect(state).to_have_text(f"{read['chat']['state']['label']} – {read['chat']['queue_name']}")
+        assert messages.CHAT_WAITING.format(queue=read["chat"]["queue_name"]) in chat_log.inner_text()
+        screenshot(page, "chat-utilisateur-attente", full_page=False)
+        axe(page, "the panel waiting for an agent")
+
+        # Sophie takes it in her console: Marie's panel shows her name, without a reload.
+        agent.get_by_role("button", name=re.compile("^Prendre en charge la demande de")).first.click()
+        status, read, _ = stack.http("GET", f"/assistant/conversations/{conversation_id(page)}/chat", "marie")
+        assert read["chat"]["state"]["code"] == "ACTIVE", read
+        agent_name = read["chat"]["agent"]["name"]
+        expect(state).to_have_text(f"En ligne avec {agent_name}")
+        expect(chat_log).to_contain_text(messages.CHAT_JOINED.format(agent=agent_name))
+
+        # Messages both ways, each appearing on the other side without a reload.
+        agent_box = agent.locator("main").get_by_label("Votre message")
+        agent_box.fill("Bonjour, je regarde vos espaces.")
+        agent.locator("main").get_by_role("button", name="Envoyer").click()
+        expect(chat_log).to_contain_text("Bonjour, je regarde vos espaces.")
+        panel(page).get_by_label("Votre message à l'agent").fill("Merci, l'onglet Factures reçues me manque.")
+        panel(page).get_by_role("button", name="Envoyer").click()
+        expect(agent.locator("main")).to_contain_text("Merci, l'onglet Factures reçues me manque.")
+        expect(chat_log).to_contain_text("Merci, l'onglet Factures reçues me manque.")
+        screenshot(page, "chat-utilisateur-en-ligne", full_page=False)
+        axe(page, "the panel in a chat with an agent")
+
+        # Sophie ends it: Marie's panel says so, then she rates it and asks for the transcript by mail.
+        agent.locator("main").get_by_role("button", name="Terminer", exact=True).click()
+        end_dialog = opened(agent.get_by_role("dialog", name="Terminer la discussion"))
+        end_dialog.get_by_role("button", name="Terminer", exact=True).click()
+        expect(state).to_have_text(messages.CHAT_STATE_LABELS["ENDED"])
+        expect(chat_log).to_contain_text(messages.CHAT_ENDED_BY_AGENT)
+        panel(page).get_by_role("button", name="Non, cet échange ne m'a pas aidé").click()
+        panel(page).get_by_role("button", name="Envoyer", exact=True).click()
+        comment = panel(page).get_by_label("Commentaire")
+        expect(comment).to_have_attribute("aria-invalid", "true")
+        assert described_by(comment) == messages.FEEDBACK_COMMENT_REQUIRED
+        panel(page).get_by_text("La réponse apportée était imprécise ou incomplète").click()
+        comment.fill("L'agent a dû chercher longtemps")
+        panel(page).get_by_role("button", name="Envoyer", exact=True).click()
+        expect(panel(page).get_by_text("Merci pour votre avis sur cet échange.")).to_be_visible()
+        panel(page).get_by_role("button", name="Recevoir la transcription par courriel").click()
+        expect(panel(page).get_by_role("status").filter(has_text="La transcription de l'échange")).to_be_visible()
+        status, read, _ = stack.http("GET", f"/assistant/conversations/{conversation_id(page)}/chat", "marie")
+        assert read["chat"]["feedback_given"] is True and read["chat"]["transcript_asked"] is True, read
+        mail = stack.wait_for_mail("marie.dupont@menuiserie-dupont.example", "transcription de votre échange")
+        body = str(mail.get("text") or mail.get("body") or mail)
+        assert "Bonjour, je regarde vos espaces." in body
+        assert "Merci, l'onglet Factures reçues me manque." in body
+        screenshot(page, "chat-utilisateur-fin", full_page=False)
+        axe(page, "the panel after the chat")
+
+        # Back to the assistant: the chat's lines joined the conversation's transcript.
+        panel(page).get_by_role("button", name="Revenir à l'assistante").click()
+        expect(log(page)).to_contain_text("Bonjour, je regarde vos espaces.")
+        assert page.evaluate(NO_RELOAD) is True
+        assert agent_problems == []
+    finally:
+        agent_context.close()

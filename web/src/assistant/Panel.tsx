@@ -6,6 +6,7 @@
 // It stays mounted once opened: the conversation survives the navigation between screens, and its id is kept
 // in the tab for a reload (conversation.ts). Escape closes it and the focus goes back to the launcher.
 import type { ComponentChildren } from "preact";
+import { chatOffered } from "../api/chat";
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { Problem } from "../api/problem";
 import { Button } from "../components/Button";
@@ -28,6 +29,7 @@ import {
   type Reason,
   type Turn,
 } from "./conversation";
+import { currentChat, LiveChat } from "./LiveChat";
 import { assistantMessages as m } from "./messages";
 import "./assistant.css";
 
@@ -35,17 +37,6 @@ export interface PanelProps {
   owner: Owner;
   open: boolean;
   onClose: () => void;
-  /** The live chat's part of the panel, given the conversation (the choice « Échanger en ligne avec un agent »). */
-  liveChat?: (props: LiveChatSlot) => ComponentChildren;
-}
-
-export interface LiveChatSlot {
-  owner: Owner;
-  conversationId: string;
-  /** Set when the user asked for an agent; the chat part takes over the bottom of the panel. */
-  asked: boolean;
-  /** Back to the assistant (the chat ended or was left). */
-  done: () => void;
 }
 
 const URL_IN_TEXT = /([^:;\n]+?) \((https?:\/\/[^\s)]+)\)|(https?:\/\/[^\s)]+)/g;
@@ -88,7 +79,7 @@ function speaker(turn: Turn, name: string): string {
   return m.agent;
 }
 
-export function Panel({ owner, open, onClose, liveChat }: PanelProps) {
+export function Panel({ owner, open, onClose }: PanelProps) {
   const [conversation, setConversation] = useState<Conversation | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [busy, setBusy] = useState(false);
@@ -113,6 +104,7 @@ export function Panel({ owner, open, onClose, liveChat }: PanelProps) {
     panelRef.current?.querySelector<HTMLElement>("#assistant-titre")?.focus();
     if (conversation !== null) return;
     const run = { live: true };
+    const alive = () => run.live;
     void (async () => {
       setBusy(true);
       const id = keptId(owner);
@@ -121,11 +113,18 @@ export function Panel({ owner, open, onClose, liveChat }: PanelProps) {
       if (result === null || lost) result = await start(owner);
       if (!run.live) return;
       setBusy(false);
-      if (result.ok) {
-        setConversation(result.data);
-        setNote(lost ? m.expired : "");
-        keep(owner, result.data.id, true);
-      } else setProblem(result.problem);
+      if (!result.ok) {
+        setProblem(result.problem);
+        return;
+      }
+      setConversation(result.data);
+      setNote(lost ? m.expired : "");
+      keep(owner, result.data.id, true);
+      // A chat with an agent under way in this conversation (a reload): the panel goes back to it.
+      if (id === result.data.id && chatOffered()) {
+        const chat = await currentChat(owner, id);
+        if (alive() && chat.ok && chat.data.chat.state.code !== "ENDED") setChatAsked(true);
+      }
     })();
     return () => {
       run.live = false;
@@ -189,11 +188,21 @@ export function Panel({ owner, open, onClose, liveChat }: PanelProps) {
   }
 
   function choose(id: string) {
-    if (id === "LIVE_CHAT" && liveChat) {
+    if (id === "LIVE_CHAT" && chatOffered()) {
       setChatAsked(true);
       return;
     }
     void send({ choice: id }, true);
+  }
+
+  /** The chat left or done with: the conversation read again (the chat's lines joined its transcript). */
+  async function backFromChat(id: string) {
+    setChatAsked(false);
+    const result = await read(owner, id);
+    if (result.ok) {
+      focusLast.current = true;
+      setConversation(result.data);
+    } else setProblem(result.problem);
   }
 
   async function submitText(event: Event) {
@@ -266,7 +275,7 @@ export function Panel({ owner, open, onClose, liveChat }: PanelProps) {
             {m.close}
           </button>
         </div>
-        <div class="portal-assistant__body">
+        <div class={`portal-assistant__body${chatAsked ? " portal-assistant__body--chat" : ""}`}>
           {note && <p class="fr-text--sm fr-mb-1w">{note}</p>}
           <div
             ref={logRef}
@@ -300,8 +309,8 @@ export function Panel({ owner, open, onClose, liveChat }: PanelProps) {
           </p>
           {busy && conversation === null && <p class="fr-text--sm">{m.starting}</p>}
           <ProblemAlert problem={problem} class="fr-mt-1w fr-alert--sm" />
-          {liveChat && chatAsked && conversation ? (
-            liveChat({ owner, conversationId: conversation.id, asked: chatAsked, done: () => setChatAsked(false) })
+          {chatAsked && conversation ? (
+            <LiveChat owner={owner} conversationId={conversation.id} done={() => void backFromChat(conversation.id)} />
           ) : (
             reply && (
               <div class="portal-assistant__actions">
