@@ -450,6 +450,13 @@ def test_a_live_chat_between_a_users_panel_and_an_agents_console_then_rated_and_
         expect(chat_log).to_contain_text("Merci, l'onglet Factures reçues me manque.")
         screenshot(page, "chat-utilisateur-en-ligne", full_page=False)
         axe(page, "the panel in a chat with an agent")
+        # A reload: the panel opens again on the chat under way, its messages read back.
+        assert page.evaluate(NO_RELOAD) is True
+        page.reload()
+        expect(state).to_have_text(f"En ligne avec {agent_name}")
+        expect(chat_log).to_contain_text("Merci, l'onglet Factures reçues me manque.")
+        expect(chat_log).to_contain_text("Bonjour, je regarde vos espaces.")
+        page.evaluate(f"{NO_RELOAD} = true")
 
         # Sophie ends it: Marie's panel says so, then she rates it and asks for the transcript by mail.
         agent.locator("main").get_by_role("button", name="Terminer", exact=True).click()
