@@ -491,3 +491,79 @@ def test_a_live_chat_between_a_users_panel_and_an_agents_console_then_rated_and_
         assert agent_problems == []
     finally:
         agent_context.close()
+
+
+def test_a_user_of_several_structures_picks_one_then_leaves_the_queue_and_a_visitor_gets_the_transcript_by_mail(
+    stack: Stack, browser: Any, context: BrowserContext, page: Page
+) -> None:
+    status, queues, _ = stack.http("POST", "/chat/availability", "sophie", {"available": True})
+    assert status == 200, queues
+    # Claire has several structures: the API asks which one, the panel lists hers; she picks one, then leaves.
+    sign_in(page, stack, "claire")
+    open_panel(page)
+    ask(page, "comment ajouter un espace")
+    choose(page, "Contacter un agent")
+    panel(page).get_by_role("button", name=messages.ASSISTANT_CHOICES["LIVE_CHAT"]).click()
+    expect(panel(page).get_by_text(messages.CHAT_WHICH_STRUCTURE).first).to_be_visible()
+    me = stack.http("GET", "/me", "claire")[1]
+    mine = {o["id"]: o["name"] for o in me["organisations"] if o["kind"] == "STRUCTURE"}
+    structure = panel(page).get_by_label("Votre structure")
+    options = structure.locator("option:not([value=''])")
+    assert {o.get_attribute("value") for o in options.all()} == set(mine)
+    axe(page, "the panel asking which structure")
+    structure.select_option(ATELIERS)
+    panel(page).get_by_role("button", name="Rejoindre la file d'attente").click()
+    chat_log = panel(page).get_by_role("log", name="Discussion avec un agent")
+    expect(chat_log).to_contain_text("Vous êtes en file d'attente")
+    read = stack.http("GET", f"/assistant/conversations/{conversation_id(page)}/chat", "claire")[1]
+    assert read["chat"]["structure"] == {"siret": ATELIERS, "name": mine[ATELIERS]}, read
+    panel(page).get_by_role("button", name="Quitter la file d'attente").click()
+    expect(chat_log).to_have_count(0)
+    read = stack.http("GET", f"/assistant/conversations/{conversation_id(page)}/chat", "claire")[1]
+    assert read["chat"]["state"]["code"] == "ENDED", read
+    assert choices(page)[0] == messages.ASSISTANT_CHOICES["LIVE_CHAT"]  # back to « Contacter un agent »
+
+    # A visitor: a kept conversation the API no longer knows is replaced by a new one, and the panel says so.
+    visitor = context.new_page()
+    open_portal(visitor, stack, "/contact")
+    visitor.get_by_role("heading", level=1).wait_for()
+    gone = "AAAAAAAAAAAAAAAAAAAAAA"
+    visitor.evaluate(
+        "(id) => sessionStorage.setItem('portal.assistant', JSON.stringify({who: '', id, open: true}))", gone
+    )
+    visitor.reload()
+    expect(panel(visitor)).to_be_visible()
+    expect(panel(visitor).get_by_text("La conversation précédente n'est plus disponible")).to_be_visible()
+    assert conversation_id(visitor) != gone
+    ask(visitor, "comment ajouter un espace")
+    choose(visitor, "Contacter un agent")
+    panel(visitor).get_by_role("button", name=messages.ASSISTANT_CHOICES["LIVE_CHAT"]).click()
+    chat_log = panel(visitor).get_by_role("log", name="Discussion avec un agent")
+    expect(chat_log).to_contain_text("Vous êtes en file d'attente")
+    read = stack.http("GET", f"/public/assistant/conversations/{conversation_id(visitor)}/chat")[1]
+    chat_id = read["chat"]["id"]
+    # Sophie takes it and ends it through the API; the visitor's panel follows without a reload.
+    assert stack.http("POST", f"/chat/sessions/{chat_id}/take", "sophie", {})[0] == 200
+    expect(panel(visitor).locator("#discussion-etat")).to_have_text(re.compile("^En ligne avec "))
+    assert (
+        stack.http("POST", f"/chat/sessions/{chat_id}/messages", "sophie", {"text": "Voici la marche à suivre."})[0]
+        == 200
+    )
+    expect(chat_log).to_contain_text("Voici la marche à suivre.")
+    assert stack.http("POST", f"/chat/sessions/{chat_id}/end", "sophie", {"outcome": "CLOSE"})[0] == 200
+    expect(panel(visitor).locator("#discussion-etat")).to_have_text(messages.CHAT_STATE_LABELS["ENDED"])
+    # The transcript: the address is the visitor's to give; without it, the API's message beside the field.
+    ask_mail = panel(visitor).get_by_role("button", name="Recevoir la transcription par courriel")
+    ask_mail.click()
+    address = panel(visitor).get_by_label(re.compile("^Adresse électronique"))
+    expect(address).to_have_attribute("aria-invalid", "true")
+    assert messages.CHAT_TRANSCRIPT_EMAIL_REQUIRED in described_by(address)
+    axe(visitor, "the visitor's transcript refused")
+    address.fill("visiteur.test@exemple.fr")
+    ask_mail.click()
+    expect(
+        panel(visitor).get_by_text("La transcription de l'échange sera envoyée à visiteur.test@exemple.fr")
+    ).to_be_visible()
+    mail = stack.wait_for_mail("visiteur.test@exemple.fr", "transcription de votre échange")
+    assert "Voici la marche à suivre." in str(mail)
+    screenshot(visitor, "chat-visiteur-transcription", full_page=False)
