@@ -1,9 +1,10 @@
 // The shell: skip links, header (service name, navigation, sign-in / sign-out), the current screen, footer.
 // It reads GET /me once per sign-in and hands the account to the screens; a screen that needs a signed-in user
 // shows the sign-in instead (then comes back to it).
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { AccountContext, capabilities, type AccountState } from "./account";
 import { call } from "./api/client";
+import { AssistantLauncher } from "./assistant/Launcher";
 import type { Session, SessionState } from "./auth/session";
 import { FlashBanner, flashBanner } from "./components/Flash";
 import { Footer } from "./components/Footer";
@@ -198,6 +199,7 @@ export function App({ session }: { session: Session }) {
   ];
   const userName = state.status === "signedIn" ? (account.status === "ready" ? account.account.name : state.email) : null;
   const back = currentBack();
+  const assistantOwner = useMemo(() => ({ signedIn: signedInAs !== null, who: signedInAs ?? "" }), [signedInAs]);
 
   return (
     <AccountContext.Provider value={account}>
@@ -223,6 +225,7 @@ export function App({ session }: { session: Session }) {
         )}
       </main>
       <Footer />
+      {state.status !== "starting" && <AssistantLauncher owner={assistantOwner} />}
     </AccountContext.Provider>
   );
 }
