@@ -23,7 +23,15 @@ SECOND_HELD_OUT_FILE = Path(__file__).with_name("faq_heldout2.json")
 # after the second set had been read (so spent for tuning), before the model's next change; not read by the
 # engineer who tuned the model that day.
 THIRD_HELD_OUT_FILE = Path(__file__).with_name("faq_heldout3.json")
-HELD_OUT_FILES = {"first": HELD_OUT_FILE, "second": SECOND_HELD_OUT_FILE, "third": THIRD_HELD_OUT_FILE}
+# The fourth set (2026-12-07, session 4, later): written the same way after the third had been measured and
+# read, before the model's second change of the day; not read by the engineer who tuned it.
+FOURTH_HELD_OUT_FILE = Path(__file__).with_name("faq_heldout4.json")
+HELD_OUT_FILES = {
+    "first": HELD_OUT_FILE,
+    "second": SECOND_HELD_OUT_FILE,
+    "third": THIRD_HELD_OUT_FILE,
+    "fourth": FOURTH_HELD_OUT_FILE,
+}
 
 
 @cache

@@ -30,7 +30,8 @@ TARGET_WRONG = 0
 # read before session 4 tuned the model on new development batches), so their figures are optimistic: 123 of 129
 # and 117 of 119 after session 4 (before it: 118 and 104). The third set, written apart and read by nobody who
 # tuned, measures it: 96 of 111 right and 1 wrong on the model of ad6c699, before session 4's tuning; 99 and 1 after.
-ACHIEVED = {"first": (123, 0), "second": (117, 0), "third": (99, 1)}
+# The fourth set, written apart after that: 96 of 104 right, 1 wrong on the model of 909663d, before round 2.
+ACHIEVED = {"first": (123, 0), "second": (117, 0), "third": (99, 1), "fourth": (96, 1)}
 SETS = tuple(HELD_OUT_FILES)
 TESTS = Path(__file__).parent
 
