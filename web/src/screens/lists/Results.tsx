@@ -130,8 +130,11 @@ export function Results(props: ResultsProps) {
     setJumpError(undefined);
   }, [listKey, paging.page]);
 
-  // A deletion's confirmation belongs to the list it was made in.
-  useEffect(() => setDeleted(null), [listKey]);
+  // A deletion's confirmation, and a file's, belong to the list they were made in.
+  useEffect(() => {
+    setDeleted(null);
+    setPdfNote("");
+  }, [listKey]);
 
   if (state.status === "idle") return null;
   if (state.status === "failed" && props.onProblem) return null;
@@ -246,7 +249,7 @@ export function Results(props: ResultsProps) {
         </>
       )}
       {props.toolbar && <div class="portal-list-toolbar">{props.toolbar}</div>}
-      {data !== null && data.total > 0 && <ExportButtons query={props.exported} id={`${idPrefix}-exporter`} />}
+      {data !== null && data.total > 0 && <ExportButtons key={listKey} query={props.exported} id={`${idPrefix}-exporter`} />}
       <p class="fr-text--xs fr-mb-0" role="status" id={`${idPrefix}-pdf-etat`}>
         {pdfNote}
       </p>
