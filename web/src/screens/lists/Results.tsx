@@ -18,7 +18,7 @@ import { InputGroup } from "../../components/InputGroup";
 import { Modal } from "../../components/Modal";
 import { Pagination } from "../../components/Pagination";
 import { ProblemAlert } from "../../components/ProblemAlert";
-import { SortableTable } from "../../components/SortableTable";
+import { Table } from "../../components/Table";
 import { messages } from "../../messages";
 import { dashMessages } from "../dashboard/messages";
 import { PdfOptions } from "../detail/PdfDialog";
@@ -308,17 +308,15 @@ export function Results(props: ResultsProps) {
         </p>
       )}
       {rows.length > 0 && (
-        <SortableTable
+        <Table
           id={`${idPrefix}-table`}
           caption={t.caption(props.what, page, pages, sortLabel, order === "ASC")}
+          captionHidden
           columns={props.columns({ pdf: pdfButton, remove: deleteButton })}
           rows={rows}
           rowKey={(r) => r.number}
-          sort={sort}
-          order={order}
-          sortLabel={t.sortBy}
+          sorting={{ sort, order, sortLabel: t.sortBy, onSort: (s, o) => props.onPaging({ sort: s, order: o, page: 1 }) }}
           busy={loading}
-          onSort={(s, o) => props.onPaging({ sort: s, order: o, page: 1 })}
         />
       )}
       {data?.partial && <p class="fr-text--sm portal-muted">{t.partial}</p>}

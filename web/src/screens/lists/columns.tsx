@@ -4,14 +4,14 @@
 // actions of a row (view, PDF, delete a draft). The rows' labels are the API's.
 import type { ComponentChildren } from "preact";
 import { StatusBadge } from "../../components/Badge";
-import type { SortableColumn } from "../../components/SortableTable";
+import type { Column as TableColumn } from "../../components/Table";
 import { formatDate } from "../../components/TicketTable";
 import { messages } from "../../messages";
 import { href } from "../../router";
 import { listMessages as t } from "./messages";
 import type { Side, Sort, TicketRow } from "./url";
 
-export type Column = SortableColumn<TicketRow, Sort>;
+export type Column = TableColumn<TicketRow, Sort>;
 
 /** The row's buttons the list provides: the PDF (its « Options de téléchargement » dialog) and « Supprimer » for a
  *  draft (its confirmation dialog). */
