@@ -260,6 +260,10 @@ def serve(args: argparse.Namespace) -> int:
         # reads the pool's keys from moto (Cognito's public address for them, in AWS).
         os.environ["CHAT_CALLBACK_URL"] = f"{api_url}/_local/chat/{LOCAL_CHAT_API}/dev"
         os.environ["CHAT_JWKS_URL"] = f"{endpoint}/{identities.user_pool_id}/.well-known/jwks.json"
+        if args.export_inline_max_bytes is not None:
+            # The largest CSV answered inline (the template's 1 MiB by default): a test makes its large-export case
+            # (the storage's link) reachable with a few hundred tickets.
+            os.environ["EXPORT_INLINE_MAX_BYTES"] = str(args.export_inline_max_bytes)
 
         from chorus_desk import bootstrap
         from local_stack import demo, events, schedules, streams
@@ -708,6 +712,12 @@ def main(argv: list[str] | None = None) -> int:
     p_serve.add_argument("--log-level", default="WARNING", help="handlers' log level (INFO shows every action)")
     p_serve.add_argument("--no-demo-tickets", dest="demo_tickets", action="store_false")
     p_serve.add_argument("--chat-port", type=int, help="the live chat's WebSocket port (default: the API's + 100)")
+    p_serve.add_argument(
+        "--export-inline-max-bytes",
+        type=int,
+        metavar="N",
+        help="the largest CSV export answered inline, in bytes (default: the template's EXPORT_INLINE_MAX_BYTES)",
+    )
     p_serve.add_argument(
         "--stop-with-parent", action="store_true", help="stop when the parent exits, or when make is interrupted"
     )

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.browser.portal import AXE, CHROMIUM, DIST, LAUNCH_ARGS, watch
+from tests.browser.portal import AXE, CHROMIUM, DIST, EXPORT_INLINE_MAX_BYTES, LAUNCH_ARGS, watch
 from tests.e2e.stack import Stack, start_stack
 
 if TYPE_CHECKING:
@@ -59,7 +59,7 @@ def portal_ready() -> None:
 
 @pytest.fixture(scope="session")
 def stack(portal_ready: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    started = start_stack(tmp_path_factory.mktemp("browser"))
+    started = start_stack(tmp_path_factory.mktemp("browser"), "--export-inline-max-bytes", str(EXPORT_INLINE_MAX_BYTES))
     yield started
     started.process.terminate()
     started.process.wait(timeout=30)

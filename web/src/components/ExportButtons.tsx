@@ -63,7 +63,7 @@ export function ExportButtons({ query, id = "exporter" }: ExportButtonsProps) {
       <p class="fr-text--sm fr-text--bold fr-mb-1v" id={`${id}-titre`}>
         {t.exportTitle}
       </p>
-      <ul class="fr-btns-group fr-btns-group--inline-sm fr-btns-group--sm">
+      <ul class="fr-btns-group fr-btns-group--inline-sm fr-btns-group--sm fr-btns-group--icon-left">
         <li>{button("CSV", t.exportCsv, t.exportCsvTitle)}</li>
         <li>{button("XLSX", t.exportXlsx, t.exportXlsxTitle)}</li>
       </ul>

@@ -2,8 +2,9 @@
 // « Tous (sauf clôturés) », « Clôturés » and « Brouillons » of the tickets the user's structures emitted, and the
 // first three of the tickets their structures and teams received (the sides GET /me allows), with « Assigné à
 // moi », the structure filter, the rows per page, the sort on the six columns, the total and the pages. The URL
-// keeps all of it (screens/lists/url.ts): a reload or a shared link shows the same list. GET /tickets once per
-// page shown; GET /me is the shell's.
+// keeps all of it (screens/lists/url.ts): a reload or a shared link shows the same list. « Exporter les résultats »
+// exports the tab as shown (side, tab, sort, structure, « Assigné à moi »); each row offers view, PDF and, for a
+// draft, deletion. GET /tickets once per page shown; GET /me is the shell's.
 import { capabilities, useAccount, type Membership } from "../account";
 import { call } from "../api/client";
 import { Button } from "../components/Button";
@@ -55,20 +56,20 @@ function Lists({ emitters, recipients }: { emitters: Membership[]; recipients: M
   const orgs = organisations(side);
   const change = (next: Partial<TabView>) => go({ ...view, ...next });
   const listKey = JSON.stringify([side, tab, view.sort, view.order, view.size, view.structure, view.assigned]);
+  // The list's own parameters (a page's aside): what GET /tickets/export takes to give every row.
+  const listQuery = {
+    side,
+    tab,
+    ...(view.sort ? { sort: view.sort } : {}),
+    ...(view.order ? { order: view.order } : {}),
+    ...(view.structure ? { structure: view.structure } : {}),
+    ...(view.assigned ? { assigned_to_me: true } : {}),
+  };
   const load: Load = (at) =>
     call((api) =>
       api.GET("/tickets", {
         params: {
-          query: {
-            side,
-            tab,
-            size: view.size,
-            ...(view.sort ? { sort: view.sort } : {}),
-            ...(view.order ? { order: view.order } : {}),
-            ...(view.structure ? { structure: view.structure } : {}),
-            ...(view.assigned ? { assigned_to_me: true } : {}),
-            ...at,
-          },
+          query: { ...listQuery, size: view.size, ...at },
         },
       }),
     );
@@ -150,7 +151,8 @@ function Lists({ emitters, recipients }: { emitters: Membership[]; recipients: M
           listKey={listKey}
           paging={view}
           load={load}
-          columns={(deleteButton) => tabColumns(side, tab === "DRAFTS", deleteButton)}
+          columns={(buttons) => tabColumns(side, buttons)}
+          exported={listQuery}
           what={`${t.sides[side]} – ${t.tabs[tab]}`}
           empty={t.empty[side][tab]}
           onPaging={(next: Partial<Paging>) => change(next)}

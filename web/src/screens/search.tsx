@@ -3,8 +3,8 @@
 // recipient structure by name, recipient and emitter service, « Créé par » by name, status, assigned to me),
 // optionally within a tab; « Rechercher » and « Réinitialiser les filtres ». At least one criterion: the API says
 // so in its own words, shown as it comes (as every refusal, beside the field it names). The results show seed
-// 003's columns with each row's actions (view; delete a draft, confirmed). The URL keeps the criteria, the page,
-// the sort and the rows per page. GET /catalogue once (the categories), GET /tickets/search once per page shown.
+// 003's columns with each row's actions (view, PDF, delete a draft) and « Exporter les résultats » (CSV, XLSX of
+// every row). The URL keeps the criteria, the page, the sort and the rows per page. GET /catalogue once (the categories), GET /tickets/search once per page shown.
 import type { TargetedSubmitEvent } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { capabilities, useAccount, type Membership } from "../account";
@@ -217,18 +217,18 @@ function Search({ emitters, recipients }: { emitters: Membership[]; recipients: 
 
   const query = searchQuery(view.criteria);
   const listKey = view.asked ? JSON.stringify([side, query, view.sort, view.order, view.size]) : null;
+  // The search's own parameters (a page's aside): what GET /tickets/export takes to give every row.
+  const listQuery = {
+    side,
+    ...(view.sort ? { sort: view.sort } : {}),
+    ...(view.order ? { order: view.order } : {}),
+    ...query,
+  };
   const load: Load = (at) =>
     call((api) =>
       api.GET("/tickets/search", {
         params: {
-          query: {
-            side,
-            size: view.size,
-            ...(view.sort ? { sort: view.sort } : {}),
-            ...(view.order ? { order: view.order } : {}),
-            ...query,
-            ...at,
-          },
+          query: { ...listQuery, size: view.size, ...at },
         },
       }),
     );
@@ -541,6 +541,7 @@ function Search({ emitters, recipients }: { emitters: Membership[]; recipients: 
             paging={view}
             load={load}
             columns={searchColumns}
+            exported={listQuery}
             what={t.search.resultsCaption}
             empty={t.search.none}
             onPaging={(next: Partial<Paging>) => go({ ...view, ...next })}

@@ -15,6 +15,8 @@ export const dashMessages = {
   pdfButton: "Télécharger détail",
   pdfButtonTitle: (number: number) => `Télécharger le détail du ticket n° ${number} au format PDF`,
   pdfDialogTitle: "Options de téléchargement",
+  pdfOf: (number: number) => `Ticket n° ${number}`,
+  pdfOfRow: (number: number) => `Télécharger le ticket n° ${number} au format PDF`,
   pdfQuestion: "Souhaitez-vous inclure les pièces jointes à votre téléchargement ?",
   pdfQuestionHint: "Oui : une archive ZIP du PDF et des pièces jointes disponibles. Non : le PDF seul.",
   yes: "Oui",

@@ -1,22 +1,28 @@
 // One list of tickets as a tab or a search shows it: the total (« 300 tickets », « Au moins 1000 tickets » when the
 // API's count stopped at its limit), the rows per page, the sortable table, the DSFR pagination and « Aller à la
 // page ». Each page is asked once: « Page suivante » follows the API's next_cursor, any other page is asked by its
-// number (page=k). A draft's « Supprimer » opens a confirmation dialog; the deletion carries an Idempotency-Key
-// (one per intent), then the page is read again. The API's refusals are shown as they come.
+// number (page=k). « Exporter les résultats » (CSV, XLSX) exports the whole list, every page. Each row's « Télécharger
+// … au format PDF » opens « Options de téléchargement » (the ticket's PDF, or a ZIP with its files). A draft's
+// « Supprimer » opens a confirmation dialog; the deletion carries an Idempotency-Key (one per intent), then the page
+// is read again. The API's refusals are shown as they come.
 import type { ComponentChildren, TargetedSubmitEvent } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { call, type Result } from "../../api/client";
+import type { ListQuery } from "../../api/download";
 import { fingerprint, Intents } from "../../api/intents";
 import type { Problem } from "../../api/problem";
 import { Alert } from "../../components/Alert";
 import { Button } from "../../components/Button";
+import { ExportButtons } from "../../components/ExportButtons";
 import { InputGroup } from "../../components/InputGroup";
 import { Modal } from "../../components/Modal";
 import { Pagination } from "../../components/Pagination";
 import { ProblemAlert } from "../../components/ProblemAlert";
-import { SortableTable } from "../../components/SortableTable";
+import { Table } from "../../components/Table";
 import { messages } from "../../messages";
-import type { Column, DeleteButton } from "./columns";
+import { dashMessages } from "../dashboard/messages";
+import { PdfOptions } from "../detail/PdfDialog";
+import type { Column, RowButtons } from "./columns";
 import { listMessages as t } from "./messages";
 import { PAGE_SIZES, type Direction, type PageSize, type Paging, type Sort, type TicketPage, type TicketRow } from "./url";
 
@@ -27,7 +33,9 @@ export interface ResultsProps {
   listKey: string | null;
   paging: Paging;
   load: Load;
-  columns: (deleteButton: DeleteButton) => Column[];
+  columns: (buttons: RowButtons) => Column[];
+  /** The list as GET /tickets/export takes it (its side, and its tab or its criteria): « Exporter les résultats ». */
+  exported: ListQuery;
   /** What the rows are (the table's caption starts with it). */
   what: string;
   empty: string;
@@ -49,6 +57,7 @@ type State =
   | { status: "failed"; problem: Problem };
 
 const DELETE_MODAL = "modale-supprimer-brouillon";
+const PDF_MODAL = "dialogue-pdf";
 
 export function Results(props: ResultsProps) {
   const { listKey, paging, idPrefix } = props;
@@ -68,6 +77,9 @@ export function Results(props: ResultsProps) {
   const deletedRef = useRef<HTMLDivElement>(null);
   const focusDeleted = useRef(false);
   const intents = useRef(new Intents()).current;
+  // A row's PDF
+  const [pdfOf, setPdfOf] = useState<number | null>(null);
+  const [pdfNote, setPdfNote] = useState("");
 
   useEffect(() => {
     if (listKey === null) {
@@ -118,8 +130,11 @@ export function Results(props: ResultsProps) {
     setJumpError(undefined);
   }, [listKey, paging.page]);
 
-  // A deletion's confirmation belongs to the list it was made in.
-  useEffect(() => setDeleted(null), [listKey]);
+  // A deletion's confirmation, and a file's, belong to the list they were made in.
+  useEffect(() => {
+    setDeleted(null);
+    setPdfNote("");
+  }, [listKey]);
 
   if (state.status === "idle") return null;
   if (state.status === "failed" && props.onProblem) return null;
@@ -153,7 +168,7 @@ export function Results(props: ResultsProps) {
     go(n);
   };
 
-  const deleteButton: DeleteButton = (row) => (
+  const deleteButton = (row: TicketRow) => (
     <button
       type="button"
       class="fr-btn fr-btn--tertiary-no-outline fr-btn--sm fr-icon-delete-bin-line"
@@ -166,6 +181,22 @@ export function Results(props: ResultsProps) {
       }}
     >
       {t.deleteDraftOf(row.number)}
+    </button>
+  );
+
+  const pdfButton = (row: TicketRow) => (
+    <button
+      type="button"
+      class="fr-btn fr-btn--tertiary-no-outline fr-btn--sm fr-icon-file-pdf-line"
+      aria-controls={PDF_MODAL}
+      data-fr-opened="false"
+      title={dashMessages.pdfOfRow(row.number)}
+      onClick={() => {
+        setPdfNote("");
+        setPdfOf(row.number);
+      }}
+    >
+      {dashMessages.pdfOfRow(row.number)}
     </button>
   );
 
@@ -218,6 +249,10 @@ export function Results(props: ResultsProps) {
         </>
       )}
       {props.toolbar && <div class="portal-list-toolbar">{props.toolbar}</div>}
+      {data !== null && data.total > 0 && <ExportButtons key={listKey} query={props.exported} id={`${idPrefix}-exporter`} />}
+      <p class="fr-text--xs fr-mb-0" role="status" id={`${idPrefix}-pdf-etat`}>
+        {pdfNote}
+      </p>
       <div class="portal-list-head">
         <p class="portal-list-summary" id={`${idPrefix}-resume`} tabIndex={-1} ref={summary} role="status">
           {data !== null && (
@@ -273,17 +308,15 @@ export function Results(props: ResultsProps) {
         </p>
       )}
       {rows.length > 0 && (
-        <SortableTable
+        <Table
           id={`${idPrefix}-table`}
           caption={t.caption(props.what, page, pages, sortLabel, order === "ASC")}
-          columns={props.columns(deleteButton)}
+          captionHidden
+          columns={props.columns({ pdf: pdfButton, remove: deleteButton })}
           rows={rows}
           rowKey={(r) => r.number}
-          sort={sort}
-          order={order}
-          sortLabel={t.sortBy}
+          sorting={{ sort, order, sortLabel: t.sortBy, onSort: (s, o) => props.onPaging({ sort: s, order: o, page: 1 }) }}
           busy={loading}
-          onSort={(s, o) => props.onPaging({ sort: s, order: o, page: 1 })}
         />
       )}
       {data?.partial && <p class="fr-text--sm portal-muted">{t.partial}</p>}
@@ -316,6 +349,15 @@ export function Results(props: ResultsProps) {
           )}
         </div>
       )}
+      <PdfOptions
+        id={PDF_MODAL}
+        number={pdfOf}
+        onClose={() => setPdfOf(null)}
+        onDone={(said) => {
+          setPdfNote(said);
+          setPdfOf(null);
+        }}
+      />
       <Modal
         id={DELETE_MODAL}
         title={t.deleteTitle}

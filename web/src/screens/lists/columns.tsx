@@ -1,20 +1,24 @@
 // The columns of the lists: the tabs show seed 001's six (number, short description, category, sub-category,
-// status, opened on), each sortable, with the emitter on the recipient's side and the actions in « Brouillons »;
-// the search's results show seed 003's (reference, category, sub-category, object number, created by, entered on,
-// status, actions). The rows' labels are the API's.
+// status, opened on), each sortable, with the emitter on the recipient's side; the search's results show seed
+// 003's (reference, category, sub-category, object number, created by, entered on, status). Both end with seed 003's
+// actions of a row (view, PDF, delete a draft). The rows' labels are the API's.
 import type { ComponentChildren } from "preact";
 import { StatusBadge } from "../../components/Badge";
-import type { SortableColumn } from "../../components/SortableTable";
+import type { Column as TableColumn } from "../../components/Table";
 import { formatDate } from "../../components/TicketTable";
 import { messages } from "../../messages";
 import { href } from "../../router";
 import { listMessages as t } from "./messages";
 import type { Side, Sort, TicketRow } from "./url";
 
-export type Column = SortableColumn<TicketRow, Sort>;
+export type Column = TableColumn<TicketRow, Sort>;
 
-/** The row's actions: « Supprimer » for a draft (the screen's confirmation dialog). */
-export type DeleteButton = (row: TicketRow) => ComponentChildren;
+/** The row's buttons the list provides: the PDF (its « Options de téléchargement » dialog) and « Supprimer » for a
+ *  draft (its confirmation dialog). */
+export interface RowButtons {
+  pdf: (row: TicketRow) => ComponentChildren;
+  remove: (row: TicketRow) => ComponentChildren;
+}
 
 const numberLink = (row: TicketRow) => (
   <a
@@ -59,29 +63,29 @@ const emitter: Column = {
     ),
 };
 
-function actions(deleteButton: DeleteButton, view: boolean): Column {
+/** Seed 003's actions of a row: view the ticket, download it as a PDF, delete it when it is a draft. */
+function actions(buttons: RowButtons): Column {
   return {
     key: "actions",
     label: t.columns.actions,
     cell: (r) => (
       <div class="portal-row-actions">
-        {view && (
-          <a
-            class="fr-btn fr-btn--tertiary-no-outline fr-btn--sm fr-icon-eye-line"
-            href={href({ name: "detail", number: r.number })}
-            title={t.viewTicket(r.number)}
-          >
-            {t.viewTicket(r.number)}
-          </a>
-        )}
-        {r.status.code === "DRAFT" && deleteButton(r)}
+        <a
+          class="fr-btn fr-btn--tertiary-no-outline fr-btn--sm fr-icon-eye-line"
+          href={href({ name: "detail", number: r.number })}
+          title={t.viewTicket(r.number)}
+        >
+          {t.viewTicket(r.number)}
+        </a>
+        {buttons.pdf(r)}
+        {r.status.code === "DRAFT" && buttons.remove(r)}
       </div>
     ),
   };
 }
 
-/** The tab's columns (seed 001), the emitter's on the recipient side, the actions in « Brouillons ». */
-export function tabColumns(side: Side, drafts: boolean, deleteButton: DeleteButton): Column[] {
+/** The tab's columns (seed 001), the emitter's on the recipient side, then each row's actions (seed 003). */
+export function tabColumns(side: Side, buttons: RowButtons): Column[] {
   return [
     number,
     title,
@@ -90,12 +94,12 @@ export function tabColumns(side: Side, drafts: boolean, deleteButton: DeleteButt
     status,
     opened,
     ...(side === "RECIPIENT" ? [emitter] : []),
-    ...(drafts ? [actions(deleteButton, false)] : []),
+    actions(buttons),
   ];
 }
 
 /** The search's results (seed 003: « Référence », …, « Statut sollicitation », « Actions »). */
-export function searchColumns(deleteButton: DeleteButton): Column[] {
+export function searchColumns(buttons: RowButtons): Column[] {
   return [
     { ...number, key: "reference", label: t.columns.reference },
     category,
@@ -104,6 +108,6 @@ export function searchColumns(deleteButton: DeleteButton): Column[] {
     { key: "created-by", label: t.columns.createdBy, multiline: true, cell: (r) => r.created_by.name },
     { key: "created", label: t.columns.createdAt, sort: "CREATED", cell: (r) => formatDate(r.created_at) },
     status,
-    actions(deleteButton, true),
+    actions(buttons),
   ];
 }
