@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import urllib.parse
 import zipfile
 from pathlib import Path
@@ -213,6 +214,19 @@ def csv_rows(data: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""), delimiter=";"))
 
 
+STAMP = re.compile(r"-(\d{8}-\d{4})\.")  # an export's name: « sollicitations-emises-20261125-1430.csv »
+
+
+def unstamped(name: str) -> str:
+    return STAMP.sub(".", name)
+
+
+def stamp(name: str) -> str:
+    found = STAMP.search(name)
+    assert found is not None, name
+    return found.group(1)
+
+
 def test_a_structures_tickets_exported_in_csv_and_xlsx_are_downloaded_and_read_back(stack: Stack, page: Page) -> None:
     siret = "21769001500011"
     link = f"/tickets/search?side=EMITTER&emitter={siret}"
@@ -234,18 +248,24 @@ def test_a_structures_tickets_exported_in_csv_and_xlsx_are_downloaded_and_read_b
         axe(page, "an export being made")
         screenshot(page, "export-en-cours", full_page=False)
     cdp.send("Network.emulateNetworkConditions", FAST)
-    assert download.value.suggested_filename == name and name.endswith(".csv")
+    # The name the API gives, made at the minute of the browser's own request (the API's was asked before it).
+    downloaded = download.value.suggested_filename
+    assert unstamped(downloaded) == unstamped(name) and name.endswith(".csv")
+    assert stamp(name) <= stamp(downloaded)
     rows = csv_rows(Path(download.value.path()).read_bytes())
     assert rows[0][: len(messages.EXPORT_COLUMNS)] == list(messages.EXPORT_COLUMNS)
     assert len(rows) - 1 == total > 0
-    page.get_by_text(f"Fichier « {name} » téléchargé.").wait_for()
+    page.get_by_text(f"Fichier « {downloaded} » téléchargé.").wait_for()
     assert page.locator("#emis-exporter-xlsx").is_enabled()
 
     # The XLSX through the storage's link, followed by the browser.
     with page.expect_download() as download:
         page.locator("#emis-exporter-xlsx").click()
     xlsx_name = download.value.suggested_filename
-    assert xlsx_name.endswith(".xlsx") and xlsx_name.removesuffix(".xlsx") == name.removesuffix(".csv")
+    assert xlsx_name.endswith(".xlsx") and unstamped(xlsx_name).removesuffix(".xlsx") == unstamped(name).removesuffix(
+        ".csv"
+    )
+    assert stamp(downloaded) <= stamp(xlsx_name)
     sheet = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
     assert sheet is not None
     values = [list(row) for row in sheet.iter_rows(values_only=True)]
