@@ -1646,6 +1646,73 @@ SESSION_4_BATCH_5 = Batch(
 )
 
 
+SESSION_5_BATCH_1 = Batch(
+    "s5-1",  # session 5: indirect wording, vague starts, functions named for spaces; tried before any change
+    phrasings={
+        Topic.CREATE_ACCOUNT: (
+            "on m'impose chorus pour être payé par le département, je n'y connais rien, je fais comment pour commencer",
+            "est-ce qu'il y a des frais pour s'inscrire sur chorus pro",
+            "je monte ma micro-entreprise et je voudrais déjà préparer mon accès au portail de facturation",
+            "ma collègue arrive lundi, elle a besoin de son propre accès à notre structure sur chorus",
+            "bonjour je suis photographe indépendant et un lycée me demande de déposer ma facture là-dessus, "
+            "je n'ai rien",
+            "quelle adresse mail utiliser pour la création du compte, la perso ou celle de la boîte ?",
+            "comment on se rattache au siret de son employeur",
+            "j'arrive pas à m'inscrire, le site me demande un siret et j'en ai pas encore",
+        ),
+        Topic.ACTIVATION_LINK: (
+            "le mail pour finaliser mon inscription est passé où ?",
+            "j'ai rempli le formulaire hier soir, rien reçu depuis, même pas dans les indésirables",
+            "pouvez vous me réexpédier le mail de confirmation du compte",
+            "mon compte est créé mais pas activé, comment je fais",
+            "quelqu'un a vidé ma boîte de réception avant que je clique sur le lien",
+        ),
+        Topic.ADD_SPACES: (
+            "je ne vois pas le menu pour déposer les factures de travaux",
+            "où est-ce qu'on active la fonctionnalité de suivi des engagements",
+            "mon écran d'accueil n'a que deux tuiles, il m'en faut d'autres",
+            "j'ai demandé l'accès à l'espace factures émises, qui doit accepter ?",
+            "en tant que gestionnaire secondaire je peux ouvrir un espace pour mes collègues ?",
+            "il me manque l'onglet des mémoires de travaux",
+        ),
+        Topic.MANAGER_LEFT: (
+            "le fondateur qui gérait chorus a vendu la société, on ne peut plus rien administrer",
+            "je dois céder ma place de gestionnaire principal à mon successeur",
+            "plus personne n'a les droits d'administration sur notre compte structure",
+            "la personne responsable du compte chez nous est décédée, que faire",
+        ),
+        Topic.SUBCONTRACTING: (
+            "nous sommes payés directement par l'acheteur public en tant que sous-traitant, comment déposer",
+            "groupement momentané d'entreprises : qui dépose quoi ?",
+            "paiement direct du sous-traitant dans chorus, la marche à suivre",
+            "je suis cotraitant solidaire, je facture séparément ?",
+        ),
+        Topic.STRUCTURE_PROCEDURE: (
+            "notre commune nouvelle remplace trois anciennes communes, que devient leur siret dans chorus",
+            "la régie a fermé, il faut fermer la structure sur le portail",
+            "comment réactiver un établissement qui était fermé",
+            "je suis ordonnateur et notre structure n'apparaît pas comme active",
+        ),
+        Topic.HUMAN_AGENT: (
+            "je préfère expliquer mon cas à quelqu'un de vive voix",
+            "votre robot ne me comprend pas, je veux un vrai interlocuteur",
+            "assistance humaine s'il vous plaît",
+            "pouvez-vous faire suivre ma demande à un collaborateur du support",
+        ),
+        None: ("quel est le format du fichier xml attendu",),
+    },
+    negations={
+        None: ("pas besoin d'ouvrir un compte, je voulais juste savoir le délai de paiement",),
+    },
+    two_questions=(
+        (
+            "comment créer un compte pour mon associé, et ensuite comment lui ouvrir l'espace factures ?",
+            (Topic.CREATE_ACCOUNT, Topic.ADD_SPACES),
+        ),
+    ),
+)
+
+
 EARLIER = Batch(
     "earlier",  # 2026-11-25 and 2026-12-07, before session 3, merged: their trial figures were not kept
     _EARLIER_PHRASINGS,
@@ -1664,6 +1731,7 @@ BATCHES: tuple[Batch, ...] = (
     SESSION_4_BATCH_3,
     SESSION_4_BATCH_4,
     SESSION_4_BATCH_5,
+    SESSION_5_BATCH_1,
 )
 
 
