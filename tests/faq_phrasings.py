@@ -1713,6 +1713,74 @@ SESSION_5_BATCH_1 = Batch(
 )
 
 
+SESSION_5_BATCH_2 = Batch(
+    "s5-2",  # session 5: contact without « agent », functions for spaces; tried on the cues and neighbours of s5-1
+    phrasings={
+        Topic.CREATE_ACCOUNT: (
+            "premiers pas sur chorus : il me faut quoi pour démarrer",
+            "notre cabinet d'architectes doit facturer un rectorat, comment on obtient un accès",
+            "je suis artisan plombier, la commune veut que j'utilise chorus pro, je n'ai aucune idée de la marche",
+            "pour une SCI, l'inscription se fait avec quel numéro",
+            "le nouveau comptable de l'agence doit pouvoir se connecter, on lui crée quoi",
+            "est-ce que je peux m'inscrire avec mon numéro de TVA intracommunautaire",
+            "bonjour, première facture à un ministère, comment j'accède à votre outil",
+        ),
+        Topic.ACTIVATION_LINK: (
+            "le courriel de confirmation de création de compte ne vient pas",
+            "j'attends depuis ce matin le message pour valider mon adresse",
+            "mon lien a expiré pendant mes congés",
+            "renvoi du lien svp, j'ai changé de poste et je n'ai plus accès à l'ancienne boîte",
+            "le lien de validation m'affiche une page blanche",
+            "j'ai cliqué deux fois sur le lien et maintenant il est refusé",
+        ),
+        Topic.ADD_SPACES: (
+            "comment obtenir la fonctionnalité de saisie des factures",
+            "je voudrais m'abonner au module des engagements juridiques",
+            "mon profil ne propose pas la partie sollicitations, comment l'ajouter",
+            "le gestionnaire doit-il valider mon abonnement à un espace",
+            "je n'ai accès qu'à mon compte, rien d'autre dans le menu",
+            "ajout d'une fonctionnalité sur notre structure",
+        ),
+        Topic.MANAGER_LEFT: (
+            "l'administrateur de notre compte chorus est parti en retraite anticipée",
+            "changement de responsable du compte structure suite à une mutation",
+            "notre ancienne directrice avait tous les droits et ne répond plus",
+            "on a perdu la personne qui gérait les habilitations",
+        ),
+        Topic.SUBCONTRACTING: (
+            "je travaille pour le titulaire d'un marché de la région, je facture qui",
+            "acceptation de la facture par l'entreprise mandataire, combien de temps",
+            "nous sommes en groupement avec deux autres sociétés, comment se répartir la facturation",
+            "sous-traitance de second rang, le paiement direct est-il possible",
+            "le titulaire doit-il viser nos demandes de paiement dans chorus",
+        ),
+        Topic.STRUCTURE_PROCEDURE: (
+            "le syndicat intercommunal est dissous au 31 décembre, que fait-on de sa structure",
+            "notre établissement a un nouveau siret, l'ancien doit disparaître",
+            "réouverture d'une structure publique fermée par erreur",
+            "mise en sommeil de la structure d'un budget annexe",
+        ),
+        Topic.HUMAN_AGENT: (
+            "est-ce qu'un vrai technicien peut regarder mon dossier",
+            "passez-moi un responsable",
+            "j'ai besoin d'une aide personnalisée par téléphone",
+        ),
+        None: (
+            "quel est l'identifiant de l'engagement à indiquer",
+            "la collectivité dit n'avoir rien reçu",
+            "comment télécharger le justificatif de dépôt",
+        ),
+    },
+    two_questions=(
+        (
+            "comment ajouter l'espace factures de travaux ? et aussi, je n'ai jamais reçu le lien d'activation de mon"
+            " collègue",
+            (Topic.ADD_SPACES, Topic.ACTIVATION_LINK),
+        ),
+    ),
+)
+
+
 EARLIER = Batch(
     "earlier",  # 2026-11-25 and 2026-12-07, before session 3, merged: their trial figures were not kept
     _EARLIER_PHRASINGS,
@@ -1732,6 +1800,7 @@ BATCHES: tuple[Batch, ...] = (
     SESSION_4_BATCH_4,
     SESSION_4_BATCH_5,
     SESSION_5_BATCH_1,
+    SESSION_5_BATCH_2,
 )
 
 

@@ -74,7 +74,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import cached_property, lru_cache
 
-from chorus_desk import catalogue, messages
+from chorus_desk import catalogue, faq_neighbours, messages
 from chorus_desk.listing import fold
 
 MAX_TOKENS = 200  # words read from a message
@@ -1180,10 +1180,10 @@ def _decide(scored: Mapping[Topic, _Scored]) -> Understanding:
     )
 
 
-def understand(text: str | None) -> Understanding:
-    """The topic of a user's message, the topics to offer when it asks several things or two fit as well,
-    or no topic when the model is unsure (see the module's docstring)."""
-    reading = read(text)
+def _by_cues(reading: Reading) -> tuple[Understanding, bool]:
+    """What the cues make of a message, and whether the neighbours may be asked: only where no topic is answered
+    and none offered (neither a message asking several things nor two topics fitting as well: choices are no
+    wrong answer, and the user picks)."""
     where = _Where.of(reading)
     scored = _score(where)
     whole = _decide(scored)
@@ -1195,22 +1195,53 @@ def understand(text: str | None) -> Understanding:
             if topic is not None and topic not in asked:
                 asked.append(topic)
         if len(asked) > 1:
-            return replace(whole, topic=None, choices=tuple(asked[:MAX_CHOICES]))
+            return replace(whole, topic=None, choices=tuple(asked[:MAX_CHOICES])), False
     if whole.topic is not None:
-        return whole
+        return whole, False
     if whole.best is not None and whole.runner_up is not None and whole.runner_up_score >= MIN_SCORE:
-        return replace(whole, choices=(whole.best, whole.runner_up))  # two readings, equally strong
+        return replace(whole, choices=(whole.best, whole.runner_up)), False  # two readings, equally strong
     if len(reading.segments) > 1 and whole.best is not None:
         # A long story, then the question: when the last segment alone answers the topic the whole message
         # leans to (its best, short of the bar or the margin), that is the question asked.
         last = _decide(_score(_Where.of(reading, *reading.segments[-1])))
         if last.topic is whole.best:
-            return replace(whole, topic=last.topic)
+            return replace(whole, topic=last.topic), False
     if not reading.negated:
-        return whole
+        return whole, True
     unnegated = _unnegated(where)
     declined = tuple(t for t in MENU if unnegated[t] >= MIN_SCORE and scored[t].score < MIN_SCORE)
-    return replace(whole, declined=declined) if declined else whole
+    return (replace(whole, declined=declined) if declined else whole), True
+
+
+_NOT_NEGATING = NEGATION_WORDS | {"ne", "n", "inutile"}
+
+
+def negates(reading: Reading) -> bool:
+    """Whether a message has a negation word (« pas », « ne », « sans », « inutile »…): the neighbours never
+    read such a message, whose meaning a word's absence can turn over."""
+    return not _NOT_NEGATING.isdisjoint(reading.words)
+
+
+def understand(
+    text: str | None,
+    neighbours: faq_neighbours.Memory | None = None,
+    threshold: float = faq_neighbours.THRESHOLD,
+    agreement: float = faq_neighbours.AGREEMENT,
+    k: int = faq_neighbours.K,
+) -> Understanding:
+    """The topic of a user's message, the topics to offer when it asks several things or two fit as well,
+    or no topic when the model is unsure (see the module's docstring). Where the cues answer no topic (and
+    the message does not ask several things), the nearest development phrasings are asked for a second
+    opinion (``faq_neighbours``; ``neighbours`` replaces their memory, for cross-validation): their topic is
+    the answer when they agree on it and the message has no negation."""
+    reading = read(text)
+    result, askable = _by_cues(reading)
+    if not askable or len(reading.words) < faq_neighbours.MIN_WORDS or negates(reading):
+        return result  # a message with a negation is the cues' alone: they read its scope, the neighbours do not
+    guess = (neighbours or faq_neighbours.memory()).guess(reading.words, threshold, agreement, k)
+    if not guess.sure:
+        return result
+    return replace(result, topic=Topic(guess.label), evidence=(f"neighbours {guess.similarity:.2f}",))
 
 
 def says_manager_left(text: str | None) -> bool:
