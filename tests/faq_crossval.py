@@ -18,8 +18,7 @@ import itertools
 
 from chorus_desk import faq
 from chorus_desk.faq_neighbours import MIN_WORDS, NONE, Memory, decide
-from tests import faq_measure
-from tests.faq_measure import Case
+from tests.faq_measure import Case, outcome
 from tests.faq_memory import entries
 from tests.faq_phrasings import BATCHES, Batch
 
@@ -67,13 +66,12 @@ def choose(found: list[Row]) -> Pair:
 def matcher(batch: Batch, memory: Memory | None, pair: Pair) -> tuple[int, int, int]:
     """The whole matcher on the batch (cues, then the memory's neighbours where they refuse; the cues alone if no
     memory): right, wrong, refused."""
-    original = faq_measure.understand
-    used, settings = (memory, pair) if memory else (NO_MEMORY, (9.0, 1.0, 1))
-    faq_measure.understand = lambda text: original(text, used, *settings)  # type: ignore[attr-defined]
-    try:
-        verdicts = [faq_measure.outcome(case)[0] for case in cases(batch)]
-    finally:
-        faq_measure.understand = original  # type: ignore[attr-defined]
+    used, (threshold, agreement, k) = (memory, pair) if memory else (NO_MEMORY, (9.0, 1.0, 1))
+
+    def reader(text: str) -> faq.Understanding:
+        return faq.understand(text, used, threshold, agreement, k)
+
+    verdicts = [outcome(case, reader)[0] for case in cases(batch)]
     return verdicts.count("right"), verdicts.count("wrong"), verdicts.count("refused")
 
 
@@ -101,8 +99,11 @@ def run() -> None:
     print(f"sums: neighbours alone {sums['alone']}, matcher {sums['matcher']}, cues alone {sums['cues']}")
     every = [r for b in BATCHES for r in found[b.name]]
     pair = choose(every)
-    figures = alone(every, pair)
-    print(f"chosen on all batches: threshold {pair[0]:.2f}, agreement {pair[1]:.1f}, K {pair[2]}: alone {figures}")
+    overall = alone(every, pair)
+    print(f"chosen on all batches: threshold {pair[0]:.2f}, agreement {pair[1]:.1f}, K {pair[2]}: alone {overall}")
+    fixed = [matcher(b, memories[b.name], pair) for b in BATCHES]
+    summed = [sum(f[i] for f in fixed) for i in range(3)]
+    print(f"  each batch read by a memory without it, at that choice: matcher right/wrong/refused {summed}")
 
 
 if __name__ == "__main__":

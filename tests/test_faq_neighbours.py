@@ -41,7 +41,8 @@ def test_features_are_whole_words_and_trigrams_with_edges() -> None:
 def test_the_nearest_phrasings_come_first_with_their_cosine() -> None:
     memory = _memory((AGENT, STRANGE), ("", "tout autre chose ici"), (AGENT, "zorglub wibble"))
     near = memory.nearest(STRANGE.split())
-    assert near[0] == (pytest.approx(1.0), AGENT)  # the same words: cosine 1
+    assert near[0][1] == AGENT
+    assert near[0][0] == pytest.approx(1.0)  # the same words: cosine 1
     assert near[1][1] == AGENT and 0 < near[1][0] < 1
     assert all(label != "" for _, label in near)  # no shared feature, never a neighbour
     assert memory.nearest(["rien", "commun"]) == []
