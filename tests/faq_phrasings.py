@@ -1781,6 +1781,80 @@ SESSION_5_BATCH_2 = Batch(
 )
 
 
+SESSION_5_BATCH_3 = Batch(
+    "s5-3",  # session 5, the last batch: all kinds; tried on the cues and the neighbours of s5-1, s5-2
+    phrasings={
+        Topic.CREATE_ACCOUNT: (
+            "je reprends l'entreprise de mon père, je dois avoir mes propres codes pour chorus ?",
+            "une orthophoniste en libéral peut-elle avoir un espace chorus pour facturer l'hôpital",
+            "étapes pour devenir fournisseur sur chorus pro",
+            "que faut-il préparer avant de s'inscrire : siret, adresse mail ?",
+            "salut, chorus c'est nouveau pour moi, je commence où",
+            "notre gîte doit facturer la communauté de communes, comment on a un accès",
+            "inscription d'un auto-entrepreneur sans site internet",
+        ),
+        Topic.ACTIVATION_LINK: (
+            "je ne retrouve nulle part le message qui permet d'activer mon compte",
+            "le lien reçu par mail m'indique que le jeton est invalide",
+            "l'e-mail d'activation est parti à une adresse avec une faute de frappe",
+            "après l'inscription, quelle est l'étape suivante ? j'attends un mail qui ne vient pas",
+            "j'ai laissé passer le délai pour cliquer sur le lien",
+            "relancez-moi l'activation s'il vous plaît",
+        ),
+        Topic.ADD_SPACES: (
+            "je dois pouvoir consulter les factures reçues par ma structure, je n'ai pas ce menu",
+            "abonnement à un espace supplémentaire : la démarche",
+            "mon responsable a ouvert l'espace, je fais quoi de mon côté",
+            "comment avoir les mêmes écrans que ma collègue",
+            "il me faut la fonction de dépôt des mémoires de frais de justice",
+            "où ajouter des espaces quand on est gestionnaire secondaire",
+        ),
+        Topic.MANAGER_LEFT: (
+            "notre gestionnaire principal a été licencié, qui reprend la structure",
+            "l'ancien gérant avait le rôle principal sur chorus, il est parti sans rien transmettre",
+            "procédure pour remplacer le gestionnaire principal absent",
+            "nous n'arrivons plus à joindre notre gestionnaire principal depuis des mois",
+            "comment désigner un nouveau gestionnaire quand l'ancien a quitté la collectivité",
+        ),
+        Topic.SUBCONTRACTING: (
+            "qui valide en premier, le mandataire ou le maître d'ouvrage, pour un sous-traitant",
+            "les factures de notre co-traitant doivent-elles passer par nous",
+            "marché en groupement solidaire, comment facturer chacun sa part",
+            "délai de validation par le titulaire de la facture de mon sous-traitant",
+        ),
+        Topic.STRUCTURE_PROCEDURE: (
+            "notre EHPAD change de statut, l'ancienne structure doit être inactivée",
+            "comment rendre active la structure de notre nouveau service",
+            "désactivation d'un siret public qui n'existe plus",
+            "la structure publique de notre école est marquée inactive, comment la réactiver",
+        ),
+        Topic.HUMAN_AGENT: (
+            "puis-je échanger avec une personne en chair et en os",
+            "je souhaite être rappelé par un conseiller",
+            "donnez-moi un contact au support technique",
+            "ça fait trois fois que je pose la question, je veux un humain",
+            "l'assistant ne suffit pas, il me faut un agent",
+        ),
+        None: (
+            "ma facture est bloquée au statut mise à disposition",
+            "comment exporter la liste de mes factures",
+            "le service facturier ne répond pas à mes relances",
+            "la mairie a rejeté ma facture pour un mauvais numéro d'engagement",
+        ),
+    },
+    negations={
+        Topic.ADD_SPACES: ("pas besoin d'un nouveau compte, je veux juste ajouter un espace à celui que j'ai",),
+        None: ("je n'ai pas besoin d'aide pour mon compte, ma question porte sur un paiement",),
+    },
+    two_questions=(
+        (
+            "notre gestionnaire principal a démissionné ; par ailleurs comment réactiver notre structure ?",
+            (Topic.MANAGER_LEFT, Topic.STRUCTURE_PROCEDURE),
+        ),
+    ),
+)
+
+
 EARLIER = Batch(
     "earlier",  # 2026-11-25 and 2026-12-07, before session 3, merged: their trial figures were not kept
     _EARLIER_PHRASINGS,
@@ -1801,6 +1875,7 @@ BATCHES: tuple[Batch, ...] = (
     SESSION_4_BATCH_5,
     SESSION_5_BATCH_1,
     SESSION_5_BATCH_2,
+    SESSION_5_BATCH_3,
 )
 
 
