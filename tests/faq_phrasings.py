@@ -1837,7 +1837,6 @@ SESSION_5_BATCH_3 = Batch(
         ),
         None: (
             "ma facture est bloquée au statut mise à disposition",
-            "comment exporter la liste de mes factures",
             "le service facturier ne répond pas à mes relances",
             "la mairie a rejeté ma facture pour un mauvais numéro d'engagement",
         ),

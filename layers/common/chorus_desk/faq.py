@@ -56,13 +56,20 @@ How a message is read
    (``MAX_CHOICES`` at most). When two topics both reach ``MIN_SCORE`` without one leading, both are offered
    too. A long story that ends with its question: when the whole message leans to a topic without reaching
    the bar or the margin, and its last segment alone answers that same topic, that topic is the answer.
+8. A second opinion where the cues refuse: when they answer no topic and offer none, a message of three words
+   or more without a negation is compared with the development phrasings (``faq_neighbours``: TF-IDF over
+   words and character trigrams, cosine, the nearest phrasings voting); their topic is the answer when all of
+   them agree on it and the nearest is close enough (settings chosen by leave-one-batch-out cross-validation,
+   tests/faq_crossval.py). The neighbours never overrule the cues, never read a negation, and leave two
+   questions and two topics that fit as well to the choices.
    Otherwise ``understand`` returns no topic, and the assistant says it did not understand and lists its
    topics (naming first what the user declined, if a negation took a topic away): refusing is better than
    answering the wrong question. It reads French only.
 
 ``EXAMPLES`` are phrasings the cues were written from (a unit test checks that each is understood). The
-development set (tests/faq_phrasings.py) is what the cues were tuned on; the held-out set (tests/faq_heldout.json,
-another hand's) is never read here, and a test keeps it beyond 0.8 similarity of both.
+development set (tests/faq_phrasings.py) is what the cues were tuned on, and the neighbours' memory; the held-out
+sets (tests/faq_heldout*.json, another hand's) are never read here, and a test keeps them beyond 0.8 similarity of
+both.
 A Bedrock-backed matcher could later answer the same ``understand`` signature.
 """
 
@@ -247,6 +254,7 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("rejoindre|adherer|adhesion|utiliser chorus|portail|plateforme", 1.0, 1),
         ("entreprise|societe|boite|association neuf|neuve|nouvelle|recente", 2.0, 2),  # « une EURL toute neuve »
         ("mon|notre|son|leur espace sur|chorus|portail", 2.5, 1),  # one's own space on the portal: an account
+        ("un espace chorus|portail", 2.5, 0),  # « avoir un espace Chorus »: an account, not a space of one
         ("premiere|premier fois|connexion|utilisation|pas", 2.0, 1),
         ("creer|ouvrir|inscri*|enregistr* sur|chez|dans chorus|portail|plateforme|site", 1.5, 3),  # « créer quoi sur… »
         ("inscri*|inscrit|inscris a|au|aux espace|espaces|module|modules", -3.0, 2),  # subscribing to a space
@@ -350,6 +358,7 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("espace|espaces fournisseur|fournisseurs|client|clients|personnel|perso|utilisateur", -3.0, 0),
         ("espace|espaces stockage|disque|libre|blanc|blancs", -3.0, 1),  # space in its everyday sense
         ("mon|notre|son|leur espace sur|chorus|portail", -3.0, 1),
+        ("un espace chorus|portail", -3.0, 0),
         ("manqu*", 0.5),
         ("manqu*|vois|voit|trouve|cherch*|apparai* onglet|onglets|menu|module|modules|espace|espaces", 1.5),
         ("onglet|onglets|menu|module|modules manqu*|apparai*|affich*|exist*|dispar*|visible*", 2.0, 6),  # « absent »
