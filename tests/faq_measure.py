@@ -10,12 +10,13 @@ held out.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import cache
 
 from chorus_desk import listing
-from chorus_desk.faq import Topic, understand
+from chorus_desk.faq import Topic, Understanding, understand
 
 TOO_CLOSE = 0.8
 
@@ -114,9 +115,9 @@ class Measure:
         return "\n".join(lines)
 
 
-def outcome(case: Case) -> tuple[str, str]:
-    """``right``, ``wrong`` or ``refused``, and what the matcher said."""
-    understanding = understand(case.text)
+def outcome(case: Case, reader: Callable[[str], Understanding] = understand) -> tuple[str, str]:
+    """``right``, ``wrong`` or ``refused``, and what the matcher (``reader``: ``understand`` unless told) said."""
+    understanding = reader(case.text)
     choices = getattr(understanding, "choices", ())  # none before 2026-12-07: the « before » figure is this code's too
     said = understanding.topic.value if understanding.topic else f"choices {[t.value for t in choices]}"
     if len(case.expected) > 1:

@@ -1646,6 +1646,214 @@ SESSION_4_BATCH_5 = Batch(
 )
 
 
+SESSION_5_BATCH_1 = Batch(
+    "s5-1",  # session 5: indirect wording, vague starts, functions named for spaces; tried before any change
+    phrasings={
+        Topic.CREATE_ACCOUNT: (
+            "on m'impose chorus pour être payé par le département, je n'y connais rien, je fais comment pour commencer",
+            "est-ce qu'il y a des frais pour s'inscrire sur chorus pro",
+            "je monte ma micro-entreprise et je voudrais déjà préparer mon accès au portail de facturation",
+            "ma collègue arrive lundi, elle a besoin de son propre accès à notre structure sur chorus",
+            "bonjour je suis photographe indépendant et un lycée me demande de déposer ma facture là-dessus, "
+            "je n'ai rien",
+            "quelle adresse mail utiliser pour la création du compte, la perso ou celle de la boîte ?",
+            "comment on se rattache au siret de son employeur",
+            "j'arrive pas à m'inscrire, le site me demande un siret et j'en ai pas encore",
+        ),
+        Topic.ACTIVATION_LINK: (
+            "le mail pour finaliser mon inscription est passé où ?",
+            "j'ai rempli le formulaire hier soir, rien reçu depuis, même pas dans les indésirables",
+            "pouvez vous me réexpédier le mail de confirmation du compte",
+            "mon compte est créé mais pas activé, comment je fais",
+            "quelqu'un a vidé ma boîte de réception avant que je clique sur le lien",
+        ),
+        Topic.ADD_SPACES: (
+            "je ne vois pas le menu pour déposer les factures de travaux",
+            "où est-ce qu'on active la fonctionnalité de suivi des engagements",
+            "mon écran d'accueil n'a que deux tuiles, il m'en faut d'autres",
+            "j'ai demandé l'accès à l'espace factures émises, qui doit accepter ?",
+            "en tant que gestionnaire secondaire je peux ouvrir un espace pour mes collègues ?",
+            "il me manque l'onglet des mémoires de travaux",
+        ),
+        Topic.MANAGER_LEFT: (
+            "le fondateur qui gérait chorus a vendu la société, on ne peut plus rien administrer",
+            "je dois céder ma place de gestionnaire principal à mon successeur",
+            "plus personne n'a les droits d'administration sur notre compte structure",
+            "la personne responsable du compte chez nous est décédée, que faire",
+        ),
+        Topic.SUBCONTRACTING: (
+            "nous sommes payés directement par l'acheteur public en tant que sous-traitant, comment déposer",
+            "groupement momentané d'entreprises : qui dépose quoi ?",
+            "paiement direct du sous-traitant dans chorus, la marche à suivre",
+            "je suis cotraitant solidaire, je facture séparément ?",
+        ),
+        Topic.STRUCTURE_PROCEDURE: (
+            "notre commune nouvelle remplace trois anciennes communes, que devient leur siret dans chorus",
+            "la régie a fermé, il faut fermer la structure sur le portail",
+            "comment réactiver un établissement qui était fermé",
+            "je suis ordonnateur et notre structure n'apparaît pas comme active",
+        ),
+        Topic.HUMAN_AGENT: (
+            "je préfère expliquer mon cas à quelqu'un de vive voix",
+            "votre robot ne me comprend pas, je veux un vrai interlocuteur",
+            "assistance humaine s'il vous plaît",
+            "pouvez-vous faire suivre ma demande à un collaborateur du support",
+        ),
+        None: ("quel est le format du fichier xml attendu",),
+    },
+    negations={
+        None: ("pas besoin d'ouvrir un compte, je voulais juste savoir le délai de paiement",),
+    },
+    two_questions=(
+        (
+            "comment créer un compte pour mon associé, et ensuite comment lui ouvrir l'espace factures ?",
+            (Topic.CREATE_ACCOUNT, Topic.ADD_SPACES),
+        ),
+    ),
+)
+
+
+SESSION_5_BATCH_2 = Batch(
+    "s5-2",  # session 5: contact without « agent », functions for spaces; tried on the cues and neighbours of s5-1
+    phrasings={
+        Topic.CREATE_ACCOUNT: (
+            "premiers pas sur chorus : il me faut quoi pour démarrer",
+            "notre cabinet d'architectes doit facturer un rectorat, comment on obtient un accès",
+            "je suis artisan plombier, la commune veut que j'utilise chorus pro, je n'ai aucune idée de la marche",
+            "pour une SCI, l'inscription se fait avec quel numéro",
+            "le nouveau comptable de l'agence doit pouvoir se connecter, on lui crée quoi",
+            "est-ce que je peux m'inscrire avec mon numéro de TVA intracommunautaire",
+            "bonjour, première facture à un ministère, comment j'accède à votre outil",
+        ),
+        Topic.ACTIVATION_LINK: (
+            "le courriel de confirmation de création de compte ne vient pas",
+            "j'attends depuis ce matin le message pour valider mon adresse",
+            "mon lien a expiré pendant mes congés",
+            "renvoi du lien svp, j'ai changé de poste et je n'ai plus accès à l'ancienne boîte",
+            "le lien de validation m'affiche une page blanche",
+            "j'ai cliqué deux fois sur le lien et maintenant il est refusé",
+        ),
+        Topic.ADD_SPACES: (
+            "comment obtenir la fonctionnalité de saisie des factures",
+            "je voudrais m'abonner au module des engagements juridiques",
+            "mon profil ne propose pas la partie sollicitations, comment l'ajouter",
+            "le gestionnaire doit-il valider mon abonnement à un espace",
+            "je n'ai accès qu'à mon compte, rien d'autre dans le menu",
+            "ajout d'une fonctionnalité sur notre structure",
+        ),
+        Topic.MANAGER_LEFT: (
+            "l'administrateur de notre compte chorus est parti en retraite anticipée",
+            "changement de responsable du compte structure suite à une mutation",
+            "notre ancienne directrice avait tous les droits et ne répond plus",
+            "on a perdu la personne qui gérait les habilitations",
+        ),
+        Topic.SUBCONTRACTING: (
+            "je travaille pour le titulaire d'un marché de la région, je facture qui",
+            "acceptation de la facture par l'entreprise mandataire, combien de temps",
+            "nous sommes en groupement avec deux autres sociétés, comment se répartir la facturation",
+            "sous-traitance de second rang, le paiement direct est-il possible",
+            "le titulaire doit-il viser nos demandes de paiement dans chorus",
+        ),
+        Topic.STRUCTURE_PROCEDURE: (
+            "le syndicat intercommunal est dissous au 31 décembre, que fait-on de sa structure",
+            "notre établissement a un nouveau siret, l'ancien doit disparaître",
+            "réouverture d'une structure publique fermée par erreur",
+            "mise en sommeil de la structure d'un budget annexe",
+        ),
+        Topic.HUMAN_AGENT: (
+            "est-ce qu'un vrai technicien peut regarder mon dossier",
+            "passez-moi un responsable",
+            "j'ai besoin d'une aide personnalisée par téléphone",
+        ),
+        None: (
+            "quel est l'identifiant de l'engagement à indiquer",
+            "la collectivité dit n'avoir rien reçu",
+            "comment télécharger le justificatif de dépôt",
+        ),
+    },
+    two_questions=(
+        (
+            "comment ajouter l'espace factures de travaux ? et aussi, je n'ai jamais reçu le lien d'activation de mon"
+            " collègue",
+            (Topic.ADD_SPACES, Topic.ACTIVATION_LINK),
+        ),
+    ),
+)
+
+
+SESSION_5_BATCH_3 = Batch(
+    "s5-3",  # session 5, the last batch: all kinds; tried on the cues and the neighbours of s5-1, s5-2
+    phrasings={
+        Topic.CREATE_ACCOUNT: (
+            "je reprends l'entreprise de mon père, je dois avoir mes propres codes pour chorus ?",
+            "une orthophoniste en libéral peut-elle avoir un espace chorus pour facturer l'hôpital",
+            "étapes pour devenir fournisseur sur chorus pro",
+            "que faut-il préparer avant de s'inscrire : siret, adresse mail ?",
+            "salut, chorus c'est nouveau pour moi, je commence où",
+            "notre gîte doit facturer la communauté de communes, comment on a un accès",
+            "inscription d'un auto-entrepreneur sans site internet",
+        ),
+        Topic.ACTIVATION_LINK: (
+            "je ne retrouve nulle part le message qui permet d'activer mon compte",
+            "le lien reçu par mail m'indique que le jeton est invalide",
+            "l'e-mail d'activation est parti à une adresse avec une faute de frappe",
+            "après l'inscription, quelle est l'étape suivante ? j'attends un mail qui ne vient pas",
+            "j'ai laissé passer le délai pour cliquer sur le lien",
+            "relancez-moi l'activation s'il vous plaît",
+        ),
+        Topic.ADD_SPACES: (
+            "je dois pouvoir consulter les factures reçues par ma structure, je n'ai pas ce menu",
+            "abonnement à un espace supplémentaire : la démarche",
+            "mon responsable a ouvert l'espace, je fais quoi de mon côté",
+            "comment avoir les mêmes écrans que ma collègue",
+            "il me faut la fonction de dépôt des mémoires de frais de justice",
+            "où ajouter des espaces quand on est gestionnaire secondaire",
+        ),
+        Topic.MANAGER_LEFT: (
+            "notre gestionnaire principal a été licencié, qui reprend la structure",
+            "l'ancien gérant avait le rôle principal sur chorus, il est parti sans rien transmettre",
+            "procédure pour remplacer le gestionnaire principal absent",
+            "nous n'arrivons plus à joindre notre gestionnaire principal depuis des mois",
+            "comment désigner un nouveau gestionnaire quand l'ancien a quitté la collectivité",
+        ),
+        Topic.SUBCONTRACTING: (
+            "qui valide en premier, le mandataire ou le maître d'ouvrage, pour un sous-traitant",
+            "les factures de notre co-traitant doivent-elles passer par nous",
+            "marché en groupement solidaire, comment facturer chacun sa part",
+            "délai de validation par le titulaire de la facture de mon sous-traitant",
+        ),
+        Topic.STRUCTURE_PROCEDURE: (
+            "notre EHPAD change de statut, l'ancienne structure doit être inactivée",
+            "comment rendre active la structure de notre nouveau service",
+            "désactivation d'un siret public qui n'existe plus",
+            "la structure publique de notre école est marquée inactive, comment la réactiver",
+        ),
+        Topic.HUMAN_AGENT: (
+            "puis-je échanger avec une personne en chair et en os",
+            "je souhaite être rappelé par un conseiller",
+            "donnez-moi un contact au support technique",
+            "ça fait trois fois que je pose la question, je veux un humain",
+            "l'assistant ne suffit pas, il me faut un agent",
+        ),
+        None: (
+            "ma facture est bloquée au statut mise à disposition",
+            "le service facturier ne répond pas à mes relances",
+            "la mairie a rejeté ma facture pour un mauvais numéro d'engagement",
+        ),
+    },
+    negations={
+        Topic.ADD_SPACES: ("pas besoin d'un nouveau compte, je veux juste ajouter un espace à celui que j'ai",),
+        None: ("je n'ai pas besoin d'aide pour mon compte, ma question porte sur un paiement",),
+    },
+    two_questions=(
+        (
+            "notre gestionnaire principal a démissionné ; par ailleurs comment réactiver notre structure ?",
+            (Topic.MANAGER_LEFT, Topic.STRUCTURE_PROCEDURE),
+        ),
+    ),
+)
+
+
 EARLIER = Batch(
     "earlier",  # 2026-11-25 and 2026-12-07, before session 3, merged: their trial figures were not kept
     _EARLIER_PHRASINGS,
@@ -1664,6 +1872,9 @@ BATCHES: tuple[Batch, ...] = (
     SESSION_4_BATCH_3,
     SESSION_4_BATCH_4,
     SESSION_4_BATCH_5,
+    SESSION_5_BATCH_1,
+    SESSION_5_BATCH_2,
+    SESSION_5_BATCH_3,
 )
 
 
