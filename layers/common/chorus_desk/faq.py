@@ -979,10 +979,16 @@ def inflections(word: str) -> frozenset[str]:
 
 
 # Every inflected form of an exact cue word → the cue words it inflects (precomputed: a look-up per word).
-_INFLECTED: Mapping[str, frozenset[str]] = {
-    form: frozenset(t for t in _EXACT_WORDS if form in inflections(t))
-    for form in {form for t in _EXACT_WORDS for form in inflections(t)} - NOT_TYPOS
-}  # a word known as itself is no inflection of another: « quelque » is not « quelqu' »
+# (Built in one pass over the cue words: each word's forms computed once, at import.)
+def _inflected() -> Mapping[str, frozenset[str]]:
+    found: dict[str, set[str]] = {}
+    for word in _EXACT_WORDS:
+        for form in inflections(word) - NOT_TYPOS:  # a word known as itself is no inflection of another
+            found.setdefault(form, set()).add(word)
+    return {form: frozenset(words) for form, words in found.items()}
+
+
+_INFLECTED: Mapping[str, frozenset[str]] = _inflected()  # « quelque » is not « quelqu' »
 
 
 @lru_cache(maxsize=8192)  # bounded: a warm container reads any text its users type
@@ -1051,10 +1057,15 @@ _BY_LETTER: Mapping[str, tuple[str, ...]] = {
 
 
 # The sound of every exact cue word of 5 letters or more → the cue words that sound so (precomputed).
-_BY_SOUND: Mapping[str, frozenset[str]] = {
-    key: frozenset(t for t in _EXACT_WORDS if len(t) >= 5 and phonetic(t) == key)
-    for key in {phonetic(t) for t in _EXACT_WORDS if len(t) >= 5 and len(phonetic(t)) >= 4}
-}
+def _by_sound() -> Mapping[str, frozenset[str]]:
+    found: dict[str, set[str]] = {}
+    for word in _EXACT_WORDS:
+        if len(word) >= 5 and len(key := phonetic(word)) >= 4:  # each word's sound computed once
+            found.setdefault(key, set()).add(word)
+    return {key: frozenset(words) for key, words in found.items()}
+
+
+_BY_SOUND: Mapping[str, frozenset[str]] = _by_sound()
 
 
 @lru_cache(maxsize=8192)
