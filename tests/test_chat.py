@@ -291,6 +291,55 @@ def test_of_two_agents_taking_one_chat_at_once_exactly_one_wins(desk: Desk) -> N
     assert lines.count(messages.CHAT_JOINED.format(agent=fixtures.NAMES[winners[0]])) == 1 and len(lines) == 2
 
 
+def test_a_take_read_before_a_new_socket_followed_still_tells_that_socket(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The user's socket opens and reads the chat while an agent takes it: the take read the chat before the socket
+    followed it. The follow changes the chat's version, so the take's write is refused and read again, and the
+    socket is told (else the user would wait before a chat already taken)."""
+    requester, started = desk.started("marie")  # joined over REST: no socket yet
+    chat_id = started.session.id
+    sophie = desk.agent("sophie", desk.socket("sophie"))
+    socket = desk.socket("marie")
+    reader = desk.requester("marie", requester.conversation_id, socket)
+    load = desk.ports.chats.load
+    replies: list[chat.Read] = []
+
+    def load_then_the_socket_reads(chat_id: str) -> Any:
+        session = load(chat_id)
+        if not replies:  # the take's first read: the socket reads and follows the chat right after it
+            replies.append(chat.read_mine(desk.ctx(), reader, 0))
+        return session
+
+    monkeypatch.setattr(desk.ports.chats, "load", load_then_the_socket_reads)
+    chat.take(desk.ctx(), sophie, chat_id)
+    assert replies[0].session.state is ChatState.WAITING  # what the socket read: the take was not written yet
+    joined = messages.CHAT_JOINED.format(agent=fixtures.NAMES["sophie"])
+    assert texts(desk.sockets.frames(socket)) == [joined]  # …so the take pushed to it
+    assert [f["chat"]["state"]["code"] for f in desk.sockets.frames(socket, "state")] == [ChatState.ACTIVE.value]
+
+
+def test_a_socket_that_follows_a_chat_just_taken_reads_it_taken(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The other order: the socket read the chat waiting, the take was written and pushed (to no socket of the
+    user's), then the socket followed: it reads the chat again after following, and answers it taken."""
+    requester, _ = desk.started("marie")
+    sophie = desk.agent("sophie", desk.socket("sophie"))
+    socket = desk.socket("marie")
+    reader = desk.requester("marie", requester.conversation_id, socket)
+    follow = desk.ports.chats.follow
+
+    def taken_then_followed(chat_id: str, connection_id: str, role: str) -> None:
+        if connection_id == socket:
+            chat.take(desk.ctx(), sophie, chat_id)
+        follow(chat_id, connection_id, role)
+
+    monkeypatch.setattr(desk.ports.chats, "follow", taken_then_followed)
+    read = chat.read_mine(desk.ctx(), reader, 0)
+    assert read.session.state is ChatState.ACTIVE
+    assert messages.CHAT_JOINED.format(agent=fixtures.NAMES["sophie"]) in [m.text for m in read.messages]
+    assert desk.sockets.frames(socket) == []  # nothing was pushed to it: the read said it
+
+
 def test_an_agent_who_disconnects_mid_chat_gives_it_back_at_its_place_and_the_user_is_told(desk: Desk) -> None:
     user_socket, agent_socket, other_agent_socket = desk.socket("marie"), desk.socket("sophie"), desk.socket("lucas")
     desk.available("lucas", other_agent_socket)

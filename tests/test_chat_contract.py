@@ -154,12 +154,18 @@ def test_two_messages_written_at_once_never_share_a_number(ports: Ports) -> None
     assert [m.seq for m in ports.chats.read(read.id, 0, 10)[1]] == [1, 2]
 
 
-def test_a_change_never_writes_the_sockets_a_chat_follows(ports: Ports) -> None:
+def test_a_change_read_before_a_socket_followed_is_refused_and_one_read_after_keeps_the_sockets(ports: Ports) -> None:
     read = created(ports)
     ports.chats.follow(read.id, "conn-1", "REQUESTER")
     ports.chats.follow(read.id, "conn-2", f"AGENT:{USER_IDS['sophie']}")
-    offered = read.model_copy(update={"offered": True, "version": 2})  # read before the sockets came
-    ports.chats.save(read, offered)
+    # Read before the sockets came: written, it would push to none of them, so it is refused (read again).
+    stale = read.model_copy(update={"offered": True, "version": read.version + 1})
+    with pytest.raises(ConcurrentModification):
+        ports.chats.save(read, stale)
+    again = ports.chats.load(read.id)
+    assert again is not None and again.version > read.version and not again.offered
+    assert set(again.connections) == {"conn-1", "conn-2"}  # the sockets a change read now pushes to
+    ports.chats.save(again, again.model_copy(update={"offered": True, "version": again.version + 1}))
     stored = ports.chats.load(read.id)
     assert stored is not None and stored.offered
     assert stored.connections == {"conn-1": "REQUESTER", "conn-2": f"AGENT:{USER_IDS['sophie']}"}

@@ -148,7 +148,9 @@ class ChatSessions(Protocol):
         ...
 
     def follow(self, chat_id: str, connection_id: str, role: str) -> None:
-        """Let a socket follow the chat: it is pushed every new message (``role``: who is behind it)."""
+        """Let a socket follow the chat: it is pushed every new message (``role``: who is behind it). The session
+        gets a new version, so a change read before the follow fails at its write (``ConcurrentModification``)
+        and is read again with the new socket among those it pushes to."""
         ...
 
     def unfollow(self, chat_id: str, connection_id: str) -> None: ...

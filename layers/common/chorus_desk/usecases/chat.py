@@ -449,12 +449,30 @@ def _remember(ctx: Context, conversation: Conversation, chat_id: str) -> None:
     raise ConcurrentModification(messages.CONVERSATION_CHANGED)
 
 
+def _read_following(
+    ctx: Context,
+    chat_id: str,
+    after: int,
+    connection: str | None,
+    role: str,
+    check: Callable[[ChatSession], ChatSession],
+) -> Read:
+    """A chat read for a socket that follows it from now on. A socket new to the chat follows it first and reads
+    it after (a follow changes the session's version, so a change written at the same time either sees the socket
+    and pushes to it, or is read here): nothing said or decided in between is missed."""
+    session, found = ctx.chats.read(chat_id, after, PAGE + 1)
+    session = check(_live(ctx, session))
+    if connection is not None and connection not in session.connections:
+        _follow(ctx, session, connection, role)
+        session, found = ctx.chats.read(chat_id, after, PAGE + 1)
+        session = _live(ctx, session)
+    return Read(session, found[:PAGE], len(found) > PAGE)
+
+
 def read_mine(ctx: Context, requester: Requester, after: int) -> Read:
     """The requester's chat and its messages after ``after``; the socket it came on follows the chat."""
     chat_id = _chat_of(ctx, requester)
-    session, found = ctx.chats.read(chat_id, after, PAGE + 1)
-    session = _follow(ctx, _live(ctx, session), requester.connection, REQUESTER)
-    return Read(session, found[:PAGE], len(found) > PAGE)
+    return _read_following(ctx, chat_id, after, requester.connection, REQUESTER, lambda session: session)
 
 
 def send_mine(ctx: Context, requester: Requester, text: str | None) -> tuple[ChatSession, ChatMessage]:
@@ -582,10 +600,9 @@ def set_availability(ctx: Context, agent: Agent, available: bool) -> list[Queue]
 def read_as_agent(ctx: Context, agent: Agent, chat_id: str, after: int) -> Read:
     """A chat of the agent's queues and its messages after ``after`` (one read, then the check: nothing is told
     of a chat of another queue); the agent's socket follows it."""
-    session, found = ctx.chats.read(chat_id, after, PAGE + 1)
-    session = _in_queue(agent, _live(ctx, session))
-    session = _follow(ctx, session, agent.connection, _agent_role(agent))
-    return Read(session, found[:PAGE], len(found) > PAGE)
+    return _read_following(
+        ctx, chat_id, after, agent.connection, _agent_role(agent), lambda session: _in_queue(agent, session)
+    )
 
 
 def take(ctx: Context, agent: Agent, chat_id: str) -> ChatSession:

@@ -243,13 +243,15 @@ class DynamoChats:
             raise ConcurrentModification(messages.CHAT_BUSY)
 
     def follow(self, chat_id: str, connection_id: str, role: str) -> None:
+        # A new version: a change read before this follow is refused at its write and read again, so that it
+        # pushes to this socket too (ChatSessions.follow).
         self._table.conditional(
             "update_item",
             Key=_to_item({"PK": chat_pk(chat_id), "SK": SESSION_SK}),
-            UpdateExpression="SET connections.#c = :role",
+            UpdateExpression="SET connections.#c = :role, version = version + :one",
             ConditionExpression="attribute_exists(PK)",
             ExpressionAttributeNames={"#c": connection_id},
-            ExpressionAttributeValues=_to_item({":role": role}),
+            ExpressionAttributeValues=_to_item({":role": role, ":one": 1}),
         )
 
     def unfollow(self, chat_id: str, connection_id: str) -> None:

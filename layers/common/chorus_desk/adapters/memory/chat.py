@@ -64,8 +64,10 @@ class MemoryChats:
     def follow(self, chat_id: str, connection_id: str, role: str) -> None:
         with self._lock:
             stored = self._sessions.get(chat_id)
-            if stored is not None:
-                self._update(chat_id, connections={**stored.connections, connection_id: role})
+            if stored is not None:  # a new version, as the DynamoDB adapter's (ChatSessions.follow)
+                self._update(
+                    chat_id, connections={**stored.connections, connection_id: role}, version=stored.version + 1
+                )
 
     def unfollow(self, chat_id: str, connection_id: str) -> None:
         with self._lock:
