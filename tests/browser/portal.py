@@ -12,7 +12,7 @@ from tests.e2e.stack import Stack
 from tests.support import ROOT
 
 if TYPE_CHECKING:
-    from playwright.sync_api import ConsoleMessage, Page
+    from playwright.sync_api import BrowserContext, ConsoleMessage, Page
 
 CHROMIUM = Path("/usr/bin/chromium")
 DIST = ROOT / "web" / "dist"
@@ -64,6 +64,19 @@ def sign_in(page: Page, stack: Stack, alias: str, password: str = demo.DEMO_PASS
 def settled(page: Page) -> None:
     """Wait until the screen has its data: no « Chargement… » left (the account, the lists)."""
     page.wait_for_function("() => document.querySelector('.portal-loading') === null")
+
+
+def list_ready(page: Page, results: str = "#liste-resultats") -> None:
+    """Wait until a list screen shows the page its URL asks for (not the previous one while the next is on its
+    way)."""
+    page.wait_for_selector(f"{results}[data-pret='true']", state="attached")
+    settled(page)
+
+
+def be_patient(context: BrowserContext) -> None:
+    """A busy shared machine: the first pages of a fresh stack outlast Playwright's default 15 s."""
+    context.set_default_navigation_timeout(60_000)
+    context.set_default_timeout(30_000)
 
 
 def fill_sign_in(page: Page, email: str, password: str) -> None:

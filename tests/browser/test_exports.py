@@ -31,7 +31,9 @@ from chorus_desk import messages as api_messages
 from tests.browser.portal import (
     EXPORT_INLINE_MAX_BYTES,
     axe,
+    be_patient,
     horizontal_overflow,
+    list_ready,
     screenshot,
     settled,
     sign_in,
@@ -53,15 +55,10 @@ def world(stack: Stack) -> World:
 
 @pytest.fixture(autouse=True)
 def patient(context: BrowserContext) -> None:
-    """A busy shared machine: the first pages of a fresh stack outlast the default 15 s."""
-    context.set_default_navigation_timeout(60_000)
-    context.set_default_timeout(30_000)
+    be_patient(context)
 
 
-# ------------------------------------------------------------------------------------------------ helpers
-def ready(page: Page, results: str = "#liste-resultats") -> None:
-    page.wait_for_selector(f"{results}[data-pret='true']", state="attached")
-    settled(page)
+ready = list_ready
 
 
 def shown(page: Page, results: str) -> list[int]:

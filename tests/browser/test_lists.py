@@ -38,7 +38,7 @@ import pytest
 
 from chorus_desk import messages as api_messages
 from chorus_desk.lifecycle import Status
-from tests.browser.portal import axe, horizontal_overflow, screenshot, settled, sign_in
+from tests.browser.portal import axe, be_patient, horizontal_overflow, list_ready, screenshot, settled, sign_in
 from tests.browser.seeded import (
     CH_VIENNE,
     DELETABLE,
@@ -114,15 +114,10 @@ def locally_sorted(rows: list[dict[str, Any]], sort: str, order: str) -> list[in
 # ------------------------------------------------------------------------------------------ the page
 @pytest.fixture(autouse=True)
 def patient(context: BrowserContext) -> None:
-    """A busy shared machine: the first pages of a fresh stack outlast the default 15 s."""
-    context.set_default_navigation_timeout(60_000)
-    context.set_default_timeout(30_000)
+    be_patient(context)
 
 
-def ready(page: Page, results: str = "#liste-resultats") -> None:
-    """Wait until the list shows the page its URL asks for (not the previous one while the next is on its way)."""
-    page.wait_for_selector(f"{results}[data-pret='true']", state="attached")
-    settled(page)
+ready = list_ready
 
 
 def shown(page: Page, results: str = "#liste-resultats") -> list[int]:

@@ -1,6 +1,6 @@
 // The parts of the agents' console: a waiting chat of a queue, a taken chat (its messages in a live log, the text
 // area, « Transférer à un collègue », « Terminer »), the assistant's transcript, and the durations and times shown.
-import type { TargetedSubmitEvent } from "preact";
+import type { ComponentChildren, TargetedSubmitEvent } from "preact";
 import { useEffect, useRef } from "preact/hooks";
 import type { ChatMessageView, ChatView, ContextLineView, WaitingView } from "../../api/chat";
 import { Alert } from "../../components/Alert";
@@ -37,6 +37,25 @@ function structureOf(chat: ChatView): string | null {
   return chat.structure ? `${chat.structure.name} (${chat.structure.siret})` : null;
 }
 
+/** What a chat is about: the structure, the assistant's topic, the ticket; then what the caller adds. */
+function ChatFacts({ chat, children }: { chat: ChatView; children?: ComponentChildren }) {
+  const structure = structureOf(chat);
+  return (
+    <ul class="chatdesk-facts fr-raw-list fr-text--sm fr-mb-2w">
+      {structure && (
+        <li>
+          {t.structure} : {structure}
+        </li>
+      )}
+      <li>
+        {t.topic} : {topic(chat)}
+      </li>
+      {chat.ticket !== null && <li>{t.aboutTicket(chat.ticket)}</li>}
+      {children}
+    </ul>
+  );
+}
+
 export interface WaitingItemProps {
   waiting: WaitingView;
   /** Seconds since the queue was read (the waiting time keeps counting from the API's figure). */
@@ -49,24 +68,14 @@ export interface WaitingItemProps {
 export function WaitingItem({ waiting, elapsed, busy, onTranscript, onTake }: WaitingItemProps) {
   const chat = waiting.chat;
   const headingId = `attente-${chat.id}`;
-  const structure = structureOf(chat);
   return (
     <li class="chatdesk-item" aria-labelledby={headingId}>
       <h4 class="fr-h6 fr-mb-1w" id={headingId}>
         {chat.requester}
       </h4>
-      <ul class="chatdesk-facts fr-raw-list fr-text--sm fr-mb-2w">
-        {structure && (
-          <li>
-            {t.structure} : {structure}
-          </li>
-        )}
-        <li>
-          {t.topic} : {topic(chat)}
-        </li>
-        {chat.ticket !== null && <li>{t.aboutTicket(chat.ticket)}</li>}
+      <ChatFacts chat={chat}>
         <li class="chatdesk-wait">{t.waitingFor(formatDuration(chat.waiting_seconds + elapsed))}</li>
-      </ul>
+      </ChatFacts>
       <ul class="fr-btns-group fr-btns-group--sm fr-btns-group--inline-sm">
         <li>
           <button type="button" class="fr-btn fr-btn--sm" disabled={busy} onClick={onTake} aria-label={t.takeOf(chat.requester)}>
@@ -134,7 +143,6 @@ export function ChatPanel(props: ChatPanelProps) {
   const ended = chat.state.code === "ENDED";
   const waiting = chat.state.code === "WAITING";
   const headingId = `discussion-${chat.id}`;
-  const structure = structureOf(chat);
 
   useEffect(() => {
     // Taken (or taken again once back in the queue): the focus on the chat's heading.
@@ -159,17 +167,7 @@ export function ChatPanel(props: ChatPanelProps) {
         </h3>
         <ChatStateBadge chat={chat} />
       </div>
-      <ul class="chatdesk-facts fr-raw-list fr-text--sm fr-mb-2w">
-        {structure && (
-          <li>
-            {t.structure} : {structure}
-          </li>
-        )}
-        <li>
-          {t.topic} : {topic(chat)}
-        </li>
-        {chat.ticket !== null && <li>{t.aboutTicket(chat.ticket)}</li>}
-      </ul>
+      <ChatFacts chat={chat} />
       <button type="button" class="fr-btn fr-btn--sm fr-btn--tertiary fr-mb-2w" onClick={props.onTranscript}>
         {t.transcriptButton}
       </button>
