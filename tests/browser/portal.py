@@ -30,7 +30,7 @@ LAUNCH_ARGS = [
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 HOME_TITLE = "Accueil portail de support"
 # The largest CSV export the browser tests' stack answers inline (the template's is 1 MiB): a tab of the 300 seeded
-# tickets is larger, so its CSV comes through the storage's link as a large export does (test_exports.py); a
+# tickets is larger, so its CSV comes through the storage's link as a large export does (test_portal_exports.py); a
 # structure's few tickets (test_dashboard.py) and a narrow search stay inline.
 EXPORT_INLINE_MAX_BYTES = 16 * 1024
 

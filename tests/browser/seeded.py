@@ -1,5 +1,6 @@
 """The 300 tickets the lists' and the exports' browser tests read (tests/browser/test_lists.py,
-tests/browser/test_exports.py), seeded once per stack through the API (about 30 s on the project's machine): 200 for
+tests/browser/test_portal_exports.py), seeded once per stack through the API (about 30 s on the project's machine):
+200 for
 the technical support from Menuiserie Dupont by three of its users (titles with accents, ligatures, mixed case and
 ties, three services, five sub-categories of four categories), 15 about its invoices (routed to the Commune de
 Saint-Léger), 10 general questions to the Centre hospitalier de Vienne, 20 from Les Loges du Grel, and 55 drafts (a

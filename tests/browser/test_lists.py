@@ -3,7 +3,8 @@ requises », « Tous (sauf clôturés) », « Clôturés », « Brouillons » on
 « Rechercher des tickets » with seed 003's criteria.
 
 The module reads the 300 tickets tests/browser/seeded.py seeds through the API once per stack (shared with
-test_exports.py): 200 for the technical support from Menuiserie Dupont by three of its users (titles with accents,
+test_portal_exports.py):
+200 for the technical support from Menuiserie Dupont by three of its users (titles with accents,
 ligatures, mixed case and ties, three services, five sub-categories of four categories), 15 about its invoices
 (routed to the Commune de Saint-Léger), 10 general questions to the Centre hospitalier de Vienne, 20 from Les Loges
 du Grel, and 55 drafts (a few without a title or a category); then the support answers 30 of them, asks a question

@@ -307,10 +307,14 @@ export class ChatClient {
   // ------------------------------------------------------------------------------------------ frames out
   /**
    * Send one action and wait for its reply (or the French error frame). One request at a time, in order; the
-   * socket must be open (else the network problem, or use send/follow which fall back to REST).
+   * socket must open within the reply's time (else the network problem, or use send/follow which fall back to
+   * REST).
    */
   request<A extends Action>(frame: ActionFrames[A]): Promise<Result<ReplyOf<A>>> {
     const run = async (): Promise<Result<ReplyOf<A>>> => {
+      // A socket still opening (the screen just shown, or a reconnection under way) is waited for, within the
+      // reply's time: a click made before it opened is not refused as a network problem.
+      if (!(await this.opened(this.replyTimeout))) return { ok: false, problem: networkProblem() };
       const socket = this.socket;
       if (socket === null || this.link !== "open") return { ok: false, problem: networkProblem() };
       const action = frame.action as A;
@@ -330,6 +334,25 @@ export class ChatClient {
     const result = this.queue.then(run, run);
     this.queue = result;
     return result;
+  }
+
+  /** Whether the socket is open, waiting up to ``within`` ms while it is opening or reconnecting. */
+  private opened(within: number): Promise<boolean> {
+    if (this.link === "open") return Promise.resolve(true);
+    if (this.link === "closed") return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        stop();
+        resolve(false);
+      }, within);
+      const stop = this.onLink((link) => {
+        if (link === "open" || link === "closed") {
+          clearTimeout(timer);
+          stop();
+          resolve(link === "open");
+        }
+      });
+    });
   }
 
   private failPending(): void {
