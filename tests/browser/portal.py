@@ -69,7 +69,13 @@ def settled(page: Page) -> None:
 def list_ready(page: Page, results: str = "#liste-resultats") -> None:
     """Wait until a list screen shows the page its URL asks for (not the previous one while the next is on its
     way)."""
-    page.wait_for_selector(f"{results}[data-pret='true']", state="attached")
+    page.wait_for_function(
+        """(results) => document.querySelector(`${results}[data-pret='true']`) !== null
+            || document.querySelector('main .fr-alert--error') !== null""",
+        arg=results,
+    )
+    refused = page.locator("main .fr-alert--error")
+    assert refused.count() == 0, f"the list was refused: {refused.first.inner_text()}"
     settled(page)
 
 

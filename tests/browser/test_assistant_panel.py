@@ -433,6 +433,8 @@ def test_a_live_chat_between_a_users_panel_and_an_agents_console_then_rated_and_
 
         # Sophie takes it in her console: Marie's panel shows her name, without a reload.
         agent.get_by_role("button", name=re.compile("^Prendre en charge la demande de")).first.click()
+        # The take goes over Sophie's socket: once her console shows the chat taken, the API says so too.
+        expect(agent.get_by_role("heading", name=re.compile("^Discussion avec "))).to_be_visible()
         status, read, _ = stack.http("GET", f"/assistant/conversations/{conversation_id(page)}/chat", "marie")
         assert read["chat"]["state"]["code"] == "ACTIVE", read
         agent_name = read["chat"]["agent"]["name"]
