@@ -29,7 +29,7 @@ from tests.browser.portal import axe, horizontal_overflow, screenshot, sign_in, 
 from tests.e2e.stack import Stack
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, FilePayload, Locator, Page
+    from playwright.sync_api import Browser, BrowserContext, FilePayload, Locator, Page, Route
 
 PDF = b"%PDF-1.4\n% Relev\xc3\xa9 des \xc3\xa9carts\n" + bytes(range(256)) * 1200 + b"\n%%EOF\n"  # about 300 KB
 PDF_NAME = "Relevé des écarts – n° 118.pdf"
@@ -636,6 +636,31 @@ def test_another_structures_user_gets_the_page_of_a_missing_ticket(stack: Stack,
     assert page.get_by_role("heading", level=1).text_content() == "Ticket introuvable"
     assert "Menuiserie" not in not_theirs[0]
     assert page_of(missing) == not_theirs
+
+
+def test_an_action_clicked_before_the_dsfrs_script_has_arrived_opens_its_dialog_once_it_has(
+    stack: Stack, page: Page
+) -> None:
+    """The DSFR's script comes after the first screen's data: a person quick to click (or a slow machine, as CI's
+    run met) clicks an action before it is there. The click is kept: the dialog opens once the script arrives, however
+    late, and the action goes through."""
+    number = create_ticket(stack, "Avant le script du DSFR")
+    held: list[Route] = []
+
+    def hold(route: Route) -> None:  # a function: Playwright cannot wrap a builtin such as held.append
+        held.append(route)
+
+    page.route("**/assets/dsfr-*.js", hold)
+    open_detail(page, stack, "lucas", number)
+    page.locator("#actions-liste").get_by_role("button", name="Prendre en charge", exact=True).click()
+    dialog = page.get_by_role("dialog", name="Prendre en charge")
+    page.wait_for_timeout(2_000)  # more than the 60 frames the modal used to wait for the DSFR before giving up
+    assert len(held) == 1, "the DSFR's script was not asked for, or not held back"
+    assert dialog.is_visible() is False
+    held[0].continue_()
+    opened(dialog)
+    confirm(page, dialog, "Prendre en charge", "En cours")
+    assert api_ticket(stack, "lucas", number)["assignee"]["name"] == "Lucas Fabre"
 
 
 # ------------------------------------------------------------------------------------------------ keyboard, reflow

@@ -3,7 +3,7 @@
 // backdrop, or a button of the footer).
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef } from "preact/hooks";
-import { dsfr, type DsfrInstance } from "../dsfr";
+import { dsfr, startDsfr, type DsfrInstance } from "../dsfr";
 import { messages } from "../messages";
 
 export interface ModalProps {
@@ -17,17 +17,30 @@ export interface ModalProps {
   size?: "sm" | "md" | "lg";
 }
 
-/** Call `act` with the DSFR instance of the element once the DSFR has set it up (a few frames at most). */
-function whenReady(element: Element, act: (modal: NonNullable<DsfrInstance["modal"]>) => void, tries = 60): void {
-  const modal = dsfr()(element).modal;
-  if (modal) act(modal);
-  else if (tries > 0) requestAnimationFrame(() => whenReady(element, act, tries - 1));
+type DsfrModal = NonNullable<DsfrInstance["modal"]>;
+
+/** Call `act` with the DSFR instance of the element once the DSFR has started (its script is loaded after the first
+ * screen's data: a person may click before, on a slow machine a second or more before) and has set this element up
+ * (a few frames at most once started). */
+function whenReady(element: Element, act: (modal: DsfrModal) => void): void {
+  const poll = (tries: number): void => {
+    const modal = dsfr()(element).modal;
+    if (modal) act(modal);
+    else if (tries > 0 && element.isConnected) requestAnimationFrame(() => poll(tries - 1));
+  };
+  startDsfr().then(
+    () => poll(60),
+    () => undefined,
+  );
 }
 
 export function Modal({ id, title, open, onClose, children, footer, size = "md" }: ModalProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const closeRef = useRef(onClose);
   closeRef.current = onClose;
+  // What the screen wants when the DSFR is ready to act (it may have changed while the DSFR was loading).
+  const openRef = useRef(open);
+  openRef.current = open;
 
   useEffect(() => {
     const element = ref.current;
@@ -41,7 +54,7 @@ export function Modal({ id, title, open, onClose, children, footer, size = "md" 
     const element = ref.current;
     if (element === null) return;
     // Closed by the screen (a footer's button): the focus goes back to the opener, as with « Fermer » or Échap.
-    whenReady(element, (modal) => (open ? modal.disclose() : modal.conceal(false, false)));
+    whenReady(element, (modal) => (openRef.current ? modal.disclose() : modal.conceal(false, false)));
   }, [open]);
 
   const columns = { sm: "fr-col-12 fr-col-md-6 fr-col-lg-4", md: "fr-col-12 fr-col-md-8 fr-col-lg-6", lg: "fr-col-12 fr-col-md-10 fr-col-lg-8" };
