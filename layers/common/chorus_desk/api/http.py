@@ -32,6 +32,7 @@ from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 
 from chorus_desk import bootstrap, messages
 from chorus_desk.actors import Identity, SignedInUser
+from chorus_desk.api import resolver_memo
 from chorus_desk.errors import (
     ConcurrentModification,
     Conflict,
@@ -278,6 +279,7 @@ def _field_message(error: Mapping[str, Any]) -> FieldError:
 
 def create_app(settings: ApiSettings) -> APIGatewayRestResolver:
     """A resolver with request validation, the one CORS origin of the settings, and French errors."""
+    resolver_memo.apply()
     app = APIGatewayRestResolver(
         enable_validation=True,
         serializer=serialize_json,
