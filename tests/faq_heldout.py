@@ -26,11 +26,17 @@ THIRD_HELD_OUT_FILE = Path(__file__).with_name("faq_heldout3.json")
 # The fourth set (2026-12-07, session 4, later): written the same way after the third had been measured and
 # read, before the model's second change of the day; not read by the engineer who tuned it.
 FOURTH_HELD_OUT_FILE = Path(__file__).with_name("faq_heldout4.json")
+# The fifth set (2026-12-07, session 5): written the same way by two other hands (139 phrasings, then 73 more, the
+# second asked to avoid the obvious wordings), 154 kept once those within 0.8 of the model's examples, the
+# development set, the other tests and the four earlier sets were dropped; measured on the model of 82a95cc
+# before the day's third tuning, whose engineer never read it.
+FIFTH_HELD_OUT_FILE = Path(__file__).with_name("faq_heldout5.json")
 HELD_OUT_FILES = {
     "first": HELD_OUT_FILE,
     "second": SECOND_HELD_OUT_FILE,
     "third": THIRD_HELD_OUT_FILE,
     "fourth": FOURTH_HELD_OUT_FILE,
+    "fifth": FIFTH_HELD_OUT_FILE,
 }
 
 
