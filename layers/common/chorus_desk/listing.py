@@ -17,10 +17,11 @@ import hashlib
 import json
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from functools import cached_property
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -461,37 +462,55 @@ class Filters:
 
     def matches(self, row: Row) -> bool:
         """Whether the row passes every criterion (checked in turn: the first that fails answers)."""
-        if self.category is not None and row.category != self.category:
-            return False
-        if self.subcategory is not None and row.subcategory != self.subcategory:
-            return False
+        return all(check(row) for check in self._checks)
+
+    @cached_property
+    def _checks(self) -> tuple[Callable[[Row], bool], ...]:
+        """One test per criterion given, in the order of ``matches``: a search asks a page's worth of rows and up to
+        the read budget's for its total, so what is not asked is not checked row after row."""
+        checks: list[Callable[[Row], bool]] = []
+        if (category := self.category) is not None:
+            checks.append(lambda row: row.category == category)
+        if (subcategory := self.subcategory) is not None:
+            checks.append(lambda row: row.subcategory == subcategory)
         if self.created_from is not None or self.created_to is not None:
-            created = _stamp(row.created_at)
-            if (self.created_from is not None and created < self.created_from) or (
-                self.created_to is not None and created > self.created_to
-            ):
-                return False
-        if self.object_key is not None and (row.object_number or "").strip().upper() != self.object_key:
-            return False
-        if not all(f" {w}" in row.words for w in self.words):
-            return False
-        if self.emitter_siret is not None and row.emitter_siret != self.emitter_siret:
-            return False
-        if self.recipient_org is not None and row.recipient_org != self.recipient_org:
-            return False
-        if self.recipient_service is not None and (row.recipient_service or NO_SERVICE) != self.recipient_service:
-            return False
-        if self.emitter_service is not None and (row.emitter_service or NO_SERVICE) != self.emitter_service:
-            return False
-        if self.created_by is not None and row.created_by.id != self.created_by:
-            return False
-        if not all(f" {w}" in row.creator_words for w in self.creator_words):
-            return False
-        return all(f" {w}" in row.recipient_words for w in self.recipient_words)
+            low, high = self.created_from, self.created_to
+            checks.append(
+                lambda row: (
+                    (low is None or _stamp(row.created_at) >= low) and (high is None or _stamp(row.created_at) <= high)
+                )
+            )
+        if (object_key := self.object_key) is not None:
+            checks.append(lambda row: (row.object_number or "").strip().upper() == object_key)
+        checks += _starts_words("words", self.words)
+        if (emitter_siret := self.emitter_siret) is not None:
+            checks.append(lambda row: row.emitter_siret == emitter_siret)
+        if (recipient_org := self.recipient_org) is not None:
+            checks.append(lambda row: row.recipient_org == recipient_org)
+        if (recipient_service := self.recipient_service) is not None:
+            checks.append(lambda row: (row.recipient_service or NO_SERVICE) == recipient_service)
+        if (emitter_service := self.emitter_service) is not None:
+            checks.append(lambda row: (row.emitter_service or NO_SERVICE) == emitter_service)
+        if (created_by := self.created_by) is not None:
+            checks.append(lambda row: row.created_by.id == created_by)
+        checks += _starts_words("creator_words", self.creator_words)
+        checks += _starts_words("recipient_words", self.recipient_words)
+        return tuple(checks)
 
     @property
     def empty(self) -> bool:
         return self == Filters()
+
+
+def _starts_words(attribute: str, words: tuple[str, ...]) -> list[Callable[[Row], bool]]:
+    """The test that each of ``words`` starts a word of the row's ``attribute`` (its words, each after a space)."""
+    needles = tuple(f" {w}" for w in words)
+    if not needles:
+        return []
+    if len(needles) == 1:
+        (needle,) = needles
+        return [lambda row: needle in getattr(row, attribute)]
+    return [lambda row: all(n in getattr(row, attribute) for n in needles)]
 
 
 @dataclass(frozen=True)
