@@ -1937,7 +1937,6 @@ SESSION_6_BATCH_1 = Batch(
             "le lycée a changé de siret, l'ancien doit être inactivé et le nouveau activé",
         ),
         Topic.HUMAN_AGENT: (
-            "un humain svp",
             "can I talk to a human",
             "is there a real person I can chat with?",
             "passez-moi un opérateur",
