@@ -1854,6 +1854,163 @@ SESSION_5_BATCH_3 = Batch(
 )
 
 
+SESSION_6_BATCH_1 = Batch(
+    "s6-1",  # session 6: the link after a sign-up, English, everyday words for a person, negation scopes, all users
+    phrasings={
+        Topic.CREATE_ACCOUNT: (
+            "we are a Belgian consultancy, how do we open an account to send invoices to a French ministry?",
+            "how to create an account on chorus pro for a foreign company",
+            "registration for a non-French supplier, what do we need?",
+            "bjr je vx m'inscrir sur chorus pr facturer la mairie",
+            "infirmière libérale, le centre hospitalier veut mes factures sur chorus, comment je m'inscris",
+            "je viens de m'installer comme plombier, première facture pour le collège, il me faut un compte chorus ?",
+            "creation compte fournisseur sans siret, on est une entreprise suisse",
+            "sign up chorus pro",
+            "Comment obtenir mes identifiants de connexion la toute première fois ?",
+            "je fais les démarches pour mon mari qui est artisan, comment lui ouvrir un accès au portail",
+            "l'école de musique associative doit facturer la ville, on crée le compte comment",
+            "où je clique pour m'enregistrer, la page d'accueil ne montre que la connexion",
+            "we need an account on chorus pro, how do we proceed?",
+            "Bonjour, traductrice indépendante installée à Lyon depuis peu, le tribunal me demande de déposer mes "
+            "mémoires sur Chorus Pro. Je n'ai jamais eu affaire à ce site : que dois-je faire pour y être inscrite ?",
+        ),
+        Topic.ACTIVATION_LINK: (
+            "le lien pour valider mon inscription a expiré, je fais quoi ?",
+            "inscription faite hier mais le mail de confirmation n'est jamais arrivé",
+            "j'ai effacé le message d'activation sans faire exprès",
+            "activation link expired",
+            "I never received the activation email",
+            "the link in the email says invalid",
+            "le lien de validation renvoie une page d'erreur, mon inscription n'est pas finie",
+            "pas recu le mail pr activer mon compte, g regardé les spams",
+            "le courriel de confirmation de création de compte est introuvable",
+            "mon compte est créé mais pas activé, le lien ne marche plus",
+            "message « jeton expiré » en cliquant dans le mail reçu après l'inscription",
+            "la DSI de l'hôpital filtre les mails externes, je n'ai pas eu l'activation",
+            "pouvez-vous me renvoyer le lien, le premier a plus de 7 jours",
+            "je me suis inscrit vendredi, j'ai rempli le siret, l'adresse, tout, ça m'a dit qu'un mail allait "
+            "arriver, on est mardi, rien, j'ai regardé dans les indésirables, rien non plus, help",
+        ),
+        Topic.ADD_SPACES: (
+            # one phrasing dropped on merging: within 0.8 of a phrasing of the fifth held-out set
+            "comment obtenir l'accès au module engagements",
+            "how do I add spaces to my account",
+            "mon menu est plus court que celui de mon chef, comment débloquer les autres rubriques",
+            "demande d'abonnement à l'espace sollicitations émises",
+            "dans mon compte, où je coche les espaces que je veux utiliser",
+            "accéder à d'autres fonctionnalités du portail que le dépôt de factures",
+            "je dois valider des factures de travaux, il me faut quel espace et comment je l'ajoute",
+            "rajout d'espaces sur mon compte utilisateur svp",
+            "ds mon profil g pas la rubrique factures de travaux, cmt l'avoir",
+        ),
+        Topic.MANAGER_LEFT: (
+            "notre gestionnaire principal est en arrêt longue maladie, personne ne peut gérer les utilisateurs",
+            "l'administratrice du compte de la mairie est partie à la retraite",
+            "the main manager of our structure left the company, how do we take over?",
+            "le gestionnaire principal est décédé, que devons-nous faire",
+            "changement de gestionnaire principal suite à un départ",
+            "celui qui avait les droits admin sur chorus a quitté la boîte",
+            "qui peut me donner le rôle de gestionnaire principal, l'ancien ne répond plus",
+            "transfert des droits de gestionnaire principal après une mutation",
+            "Bonjour, je suis secrétaire de mairie dans un village de 300 habitants. L'ancienne secrétaire, qui "
+            "avait tout paramétré sur Chorus et qui était gestionnaire principale, a été mutée ailleurs et ne "
+            "répond plus. Je n'ai qu'un compte simple. Comment je récupère la main ?",
+        ),
+        Topic.SUBCONTRACTING: (
+            "as a subcontractor, must the prime contractor validate our invoice?",
+            "facturation en cotraitance sur chorus",
+            "le titulaire du marché refuse de valider ma facture de sous-traitant",
+            "nous sommes mandataire d'un groupement, comment les cotraitants facturent",
+            "sous traitance : c'est moi qui envoie ou l'entreprise principale ?",
+            "Nous sommes une petite entreprise de peinture, sous-traitante d'une grosse boîte de BTP sur le "
+            "chantier du nouveau gymnase, avec l'acceptation et l'agrément des conditions de paiement. Le "
+            "conducteur de travaux nous dit de passer par Chorus, mais comment ça marche pour nous ?",
+        ),
+        Topic.STRUCTURE_PROCEDURE: (
+            "notre commune a un nouveau SIRET après la fusion, il faut activer la structure",
+            "le CCAS vient d'être créé, comment activer sa structure dans chorus",
+            "inactiver la structure d'un syndicat intercommunal dissous",
+            "la régie des eaux a obtenu son siret, les entreprises ne la trouvent pas dans la liste des destinataires",
+            "how to activate a public structure on chorus pro",
+            "procédure d'activation d'une entité publique",
+            "fermeture d'un établissement public, on désactive comment sur chorus",
+            "le lycée a changé de siret, l'ancien doit être inactivé et le nouveau activé",
+        ),
+        Topic.HUMAN_AGENT: (
+            "can I talk to a human",
+            "is there a real person I can chat with?",
+            "passez-moi un opérateur",
+            "y a personne pour me répondre en vrai ?",
+            "c'est un robot ? je veux une personne",
+            "mettez moi en relation avec le support",
+            "jveu parlé a kelkun",
+            "contacter l'assistance chorus pro par téléphone",
+            "un conseiller humain serait plus utile que ce bot",
+            "est-ce qu'un agent est disponible pour discuter de mon dossier",
+        ),
+        None: (
+            "ma facture a été rejetée pour motif « destinataire inconnu »",
+            "quand vais-je être payé ?",
+            "what's the payment delay for public invoices?",
+            "comment saisir le numéro d'engagement sur ma facture",
+            "quel est le format Factur-X accepté",
+            "j'ai déposé une facture en double, comment l'annuler",
+        ),
+    },
+    negations={
+        Topic.ACTIVATION_LINK: (
+            "pas besoin de m'expliquer l'inscription, je l'ai faite, mais le mail de validation est périmé",
+        ),
+        Topic.HUMAN_AGENT: (
+            "je ne suis pas gestionnaire principal, je veux seulement parler à un conseiller",
+            "ce n'est pas une question de sous-traitance, je veux un humain",
+        ),
+        Topic.ADD_SPACES: ("je ne veux pas un nouveau compte mais accéder à l'espace engagements",),
+        Topic.CREATE_ACCOUNT: ("on n'a ni compte ni siret, nous sommes une société italienne, comment s'inscrire",),
+        Topic.MANAGER_LEFT: (
+            "ce n'est pas une question d'activation : notre gestionnaire principal est parti et on ne peut plus "
+            "rien gérer",
+        ),
+        Topic.SUBCONTRACTING: ("je ne suis pas le titulaire du marché, je suis sous-traitant, comment je facture",),
+        Topic.STRUCTURE_PROCEDURE: (
+            "on ne veut pas supprimer la structure, seulement l'activer pour le nouveau service",
+        ),
+        None: (
+            "je ne veux ni créer de compte ni ajouter d'espace, ma facture est bloquée",
+            "ce n'est pas pour l'activation, c'est pour un avoir",
+            "je n'ai pas besoin d'un agent, juste savoir le délai de paiement",
+            "I don't want to talk to an agent, I just need to know the payment date",
+        ),
+    },
+    two_questions=(
+        (
+            "le lien d'activation a expiré, et au passage je voudrais parler à un conseiller",
+            (Topic.ACTIVATION_LINK, Topic.HUMAN_AGENT),
+        ),
+        (
+            "notre GP est parti à la retraite ; et comment on inactive l'ancienne structure ?",
+            (Topic.MANAGER_LEFT, Topic.STRUCTURE_PROCEDURE),
+        ),
+        (
+            "deux questions : facturer en tant que sous-traitant, et ouvrir un compte pour mon entreprise",
+            (Topic.SUBCONTRACTING, Topic.CREATE_ACCOUNT),
+        ),
+        (
+            "je n'ai pas reçu le mail d'activation. Autre chose : comment ajouter des espaces ?",
+            (Topic.ACTIVATION_LINK, Topic.ADD_SPACES),
+        ),
+        (
+            "how do I sign up, and can I talk to a human?",
+            (Topic.CREATE_ACCOUNT, Topic.HUMAN_AGENT),
+        ),
+        (
+            "activer la structure du CCAS, puis échanger avec un agent pour un autre souci",
+            (Topic.STRUCTURE_PROCEDURE, Topic.HUMAN_AGENT),
+        ),
+    ),
+)
+
+
 EARLIER = Batch(
     "earlier",  # 2026-11-25 and 2026-12-07, before session 3, merged: their trial figures were not kept
     _EARLIER_PHRASINGS,
@@ -1875,6 +2032,7 @@ BATCHES: tuple[Batch, ...] = (
     SESSION_5_BATCH_1,
     SESSION_5_BATCH_2,
     SESSION_5_BATCH_3,
+    SESSION_6_BATCH_1,
 )
 
 

@@ -283,6 +283,16 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("fournisseur|entreprise|prestataire", 0.5),
         # what the other topics are about
         ("lien|activation|activ*|spam*|recu|renvo*|finalis*", -2.0),
+        ("mail|mails|email|emails|courriel*|valid*|confirm*", -1.5),  # the sign-up's mail is the link's topic
+        ("adresse|adresses mail|mails|email|emails|courriel*|mel", 1.5, 0),  # an address to give, not a mail received
+        (
+            "terminer|termine|finir|fini|finie|finaliser|achever|recommenc*|refaire|reprendre|valider|confirmer "
+            "inscription|inscrip*|compte",
+            -2.0,
+            2,
+        ),  # « pour terminer l'inscription », « recommencer votre inscription »: what the link is for
+        # « se créer un espace », « lui ouvrir un espace »: an account, for oneself or someone helped
+        ("me|m|se|s|te|t|lui|nous|vous creer|ouvrir un|une|mon|son|notre|votre espace", 5.0, 0),
         (f"{_DONE} {_SIGNED_UP}", -2.0, 0),  # already signed up: the link, not the account
         (f"{_SIGNED_UP} depuis|hier|deja|bien", -2.5, 1),
         ("rempli*|complete*|envoye|valide formulaire|dossier|inscription", -2.5, 2),
@@ -291,7 +301,7 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         (f"{_FORM} {_MADE}", -2.0, 1),  # « inscription faite », « formulaire rempli »
         ("valid* rattach*", -1.5, 3),  # validating others' attachments: the manager's job
         ("espace|espaces|fonctionnalit*|abonn*", -2.0),
-        ("gestionnaire", -1.5),
+        ("gestionnaire|admin|administrateur*", -1.5),
         ("structure", -1.0),
     ),
     Topic.ACTIVATION_LINK: _cues(
@@ -310,6 +320,8 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("trouv*", 0.5),
         ("spam*|indesirable*", 2.0),
         ("expir*|perime", 1.5),
+        ("trop tard", 1.5, 0),  # « j'ai cliqué trop tard »
+        ("plus|pas valable|valide", 1.0, 0),
         (
             "lien|liens|mail|mails|email|courriel* marche*|fonctionn*|valable|valide|invalide|expir*|perime|mort|casse|"
             "hs|erreur",
@@ -343,7 +355,7 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("attente|attend* mail|mails|lien|activation|courriel*|validation|confirmation", 2.0, 3),
         ("confirm*", 1.0),
         # activating a structure, not an account; money not received is not a mail
-        ("structure|structures|etablissement|siret", -2.5),
+        ("structure|structures|etablissement|siret|entite|entites|collectivit*", -2.5),
         ("paiement*|paye|payee|payes|argent|virement*|reglement*|factur*|avoirs", -2.5),
         ("un|l|mon|cet avoir", -2.5, 0),  # a credit note, not the verb (« comment avoir le lien »)
         ("espace|espaces|fonctionnalit*", -2.0),
@@ -359,6 +371,10 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("espace|espaces stockage|disque|libre|blanc|blancs", -3.0, 1),  # space in its everyday sense
         ("mon|notre|son|leur espace sur|chorus|portail", -3.0, 1),
         ("un espace chorus|portail", -3.0, 0),
+        ("me|m|se|s|te|t|lui|nous|vous creer|ouvrir un|une|mon|son|notre|votre espace", -3.0, 0),
+        ("autre|autres module|modules|espace|espaces|fonctionnalit*|onglet|onglets|menu|menus", 2.0, 1),
+        ("acces|acceder module|modules|onglet|onglets|espace|espaces|fonctionnalit*", 1.5, 2),
+        ("espace|espaces|module|modules|onglet|onglets|fonctionnalit* en plus|supplementaire*|additionnel*", 2.0, 1),
         ("manqu*", 0.5),
         ("manqu*|vois|voit|trouve|cherch*|apparai* onglet|onglets|menu|module|modules|espace|espaces", 1.5),
         ("onglet|onglets|menu|module|modules manqu*|apparai*|affich*|exist*|dispar*|visible*", 2.0, 6),  # « absent »
@@ -401,7 +417,7 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("role|roles|droit|droits", 1.5),
         ("remplac*|nomm*|design*|devenir|change*", 1.0),
         ("change* poste|service|fonction|direction|emploi|employeur", 1.5, 1),  # « a changé de poste »
-        ("nouveau|nouvel|autre gestionnaire", 1.5),
+        ("nouveau|nouvel|nouvelle|autre gestionnaire|administrateur*|admin", 1.5),
         ("personne", 0.5),
         ("qui a|avait cree|creee|ouvert", 1.0, 0),  # who made the account is its first manager
         # an account or a structure that changes state is another topic
@@ -452,7 +468,10 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("fusion*", 1.5),
         ("ferm*|clotur*", 0.5),
         ("ancien|ancienne structure|structures|siret|commune|etablissement|collectivit*", 1.0, 0),
-        ("siret|siren change*|modifi*|nouveau|ancien|double|doublon", 1.5, 2),  # « notre siret a changé »
+        ("siret|siren change*|modifi*|nouveau|ancien|double|doublon|dedie|propre|obtenu|attribue", 1.5, 2),
+        ("budget|budgets annexe|annexes", 2.0, 0),  # a public body's annexed budget has a SIRET of its own
+        ("liste|annuaire destinataire|destinataires|structures", 1.5, 1),
+        ("fournisseur*|entreprise*|prestataire* select*|choisi*|trouv*", 1.5, 4),  # suppliers cannot pick it
         ("ferm*|clotur* ancien|ancienne|structure|siret|etablissement", 1.0, 1),
         ("siret|structure|structures|etablissement ferm*|clotur*|supprim*", 1.5, 6),
         ("reprend*|reprise|reprenant", 1.0),
@@ -464,7 +483,12 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
     ),
     Topic.HUMAN_AGENT: _cues(
         (_HUMAN, 3.0),
-        ("vrai|vraie|reelle|reel personne|quelqu", 2.0, 1),
+        ("vrai|vraie|reelle|reel personne|quelqu", 3.0, 1),  # « une vraie personne »
+        ("quelqu vivant|vivante|humain|humaine|reel|reelle|physique", 3.0, 3),  # « quelqu'un de vivant »
+        ("veux|voudrais|souhait*|faut|besoin|demande une personne", 2.0, 0),  # « je veux une personne »
+        ("personne|quelqu pour|qui repond*|repondre|aider|aide", 2.0, 2),  # « y a personne pour me répondre ? »
+        ("parl*|discut*|echang*|entretenir a|avec un|une personne|humain|humaine|quelqu", 1.5, 1),
+        ("transfer*|redirig*|bascul* moi|nous", 2.0, 0),  # « transférez-moi au service client »
         ("quelqu", 1.0),
         ("quelqu ligne|direct|telephon*|tel", 2.0, 2),  # « quelqu'un en ligne »
         ("bout fil", 2.0, 1),  # « au bout du fil »
@@ -486,7 +510,7 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("robot|bot|chatbot|machine|ia|programme|logiciel|automate*", 1.5),
         ("pas|plus|jamais robot|bot|machine|ia|programme|logiciel|automate*", 3.0),
         ("d|avec une personne", 2.0, 0),  # « l'aide d'une personne »
-        ("chat|tchat|echange|discussion|conversation|entretien avec", 1.5, 0),  # « je ne veux pas parler à un robot »
+        ("chat|tchat|echange|discussion|conversation|entretien|entretenir avec", 1.5, 0),  # « m'entretenir avec »
         ("marre|assez|bol robot|bot|chatbot|machine|ia|automate*", 1.5, 4),
         ("service client|clients|clientele|usager|usagers", 2.0, 0),
         ("adress* a|au un|une|quelqu|personne|humain|conseiller|agent|support|service", 2.0, 1),
@@ -606,6 +630,7 @@ SMS: Mapping[str, tuple[str, ...]] = {
     "qqn": ("quelqu", "un"),
     "qqun": ("quelqu", "un"),
     "kelkun": ("quelqu", "un"),
+    "1": ("un",),  # « parler a 1 personne »
     "quelquun": ("quelqu", "un"),
     "tel": ("telephone",),
     "ss": ("sous",),
@@ -647,6 +672,8 @@ LEXICON: Mapping[str, tuple[str, ...]] = {
     "volets": ("onglets",),
     "messagerie": ("boite", "mail"),
     "administration": ("administrateur",),
+    "administratrice": ("administrateur",),
+    "administratrices": ("administrateurs",),
     "radier": ("inactiver",),
     # a public body's usual acronyms are an establishment
     "ccas": ("etablissement",),
@@ -684,6 +711,94 @@ LEXICON: Mapping[str, tuple[str, ...]] = {
     "autoentrepreneur": ("entreprise",),
     "autoentreprise": ("entreprise",),
 }
+# English, as foreign suppliers write it: the words of the topics read as the French the cues know (one folded word
+# → its French words). « Don't », « didn't »… (folded « don t ») read « pas t », and a refusal in English (« I don't
+# want… », « we don't need… ») is a negation like « je ne veux pas… » (``_trigger``).
+ENGLISH: Mapping[str, tuple[str, ...]] = {
+    "register": ("inscrire",),
+    "registering": ("inscrire",),
+    "registered": ("inscrit",),
+    "registration": ("inscription",),
+    "signup": ("inscription",),
+    "sign": ("inscrire",),
+    "account": ("compte",),
+    "accounts": ("comptes",),
+    "create": ("creer",),
+    "open": ("ouvrir",),
+    "get": ("obtenir",),
+    "new": ("nouveau",),
+    "supplier": ("fournisseur",),
+    "suppliers": ("fournisseurs",),
+    "company": ("entreprise",),
+    "start": ("commencer",),
+    "link": ("lien",),
+    "links": ("liens",),
+    "activate": ("activer",),
+    "activated": ("active",),
+    "expired": ("expire",),
+    "invalid": ("invalide",),
+    "received": ("recu",),
+    "receive": ("recevoir",),
+    "got": ("recu",),
+    "resend": ("renvoyer",),
+    "validate": ("valider",),
+    "space": ("espace",),
+    "spaces": ("espaces",),
+    "add": ("ajouter",),
+    "tab": ("onglet",),
+    "tabs": ("onglets",),
+    "feature": ("fonctionnalite",),
+    "features": ("fonctionnalites",),
+    "manager": ("gestionnaire",),
+    "managers": ("gestionnaires",),
+    "administrator": ("administrateur",),
+    "left": ("parti",),
+    "retired": ("retraite",),
+    "resigned": ("demission",),
+    "deceased": ("decede",),
+    "died": ("decede",),
+    "subcontractor": ("soustraitant",),
+    "subcontractors": ("soustraitants",),
+    "subcontracting": ("soustraitance",),
+    "contractor": ("titulaire",),
+    "consortium": ("groupement",),
+    "deactivate": ("desactiver",),
+    "human": ("humain",),
+    "person": ("personne",),
+    "someone": ("quelqu", "un"),
+    "somebody": ("quelqu", "un"),
+    "anyone": ("quelqu", "un"),
+    "real": ("vraie",),
+    "talk": ("parler",),
+    "speak": ("parler",),
+    "call": ("appeler",),
+    "phone": ("telephone",),
+    "operator": ("operateur",),
+    "advisor": ("conseiller",),
+    "adviser": ("conseiller",),
+    "want": ("veux",),
+    "need": ("besoin",),
+    "never": ("jamais",),
+    "not": ("pas",),
+    "no": ("aucun",),
+    "don": ("pas",),
+    "doesn": ("pas",),
+    "didn": ("pas",),
+    "haven": ("pas",),
+    "hasn": ("pas",),
+    "dont": ("pas", "t"),
+    "doesnt": ("pas", "t"),
+    "didnt": ("pas", "t"),
+    "i": ("je",),
+    "just": ("juste",),
+    "only": ("seulement",),
+    "and": ("et",),
+    "also": ("aussi",),
+    "then": ("puis",),
+    "to": ("a",),
+    "with": ("avec",),
+    "how": ("comment",),
+}
 # Word families read as one of their words: any word starting with the key (« neutraliser », « neutralisation »,
 # « neutralisé »; « parvenu », « parvient », « parviendra »).
 LEXICON_STEMS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -710,7 +825,7 @@ def _spelled(word: str) -> tuple[str, ...]:
     """A folded word as the cues read it: SMS spelt out, jargon and synonyms replaced (``SMS``, ``LEXICON``),
     an elision typed without its apostrophe cut off when what follows is a word the model knows and the whole
     is not (« sinscrire » → « s inscrire », « lespace » → « l espace »)."""
-    found = SMS.get(word) or LEXICON.get(word)
+    found = SMS.get(word) or LEXICON.get(word) or ENGLISH.get(word)
     if found:
         return found
     found = next((words for stem, words in LEXICON_STEMS if word.startswith(stem)), None)
@@ -794,10 +909,11 @@ VOLITION = frozenset(
         "veux", "veut", "voulons", "voulez", "voudrais", "voudrait", "voudrions", "voulais", "souhaite",
         "souhaitons", "souhaitez", "souhaiterais", "souhaitais", "desire", "desirons", "demande", "demandons",
         "demandais", "cherche", "cherchons", "suis", "sommes", "parle", "parlons", "passez", "mettez",
-        "transferez", "envoyez", "redirigez", "faut", "aimerais", "prefere", "preferons", "besoin",
+        "transferez", "envoyez", "redirigez", "faut", "aimerais", "prefere", "preferons", "besoin", "porte",
+        "concerne", "agit",
     }
 )  # fmt: skip
-_NEGATORS = frozenset({"pas", "jamais", "point", "nullement", "aucunement"})
+_NEGATORS = frozenset({"pas", "jamais", "point", "nullement", "aucunement", "ni"})
 _NOT_AFTER_SUIS = ("arriv", "parven", "reussi", "capable", "sur", "sure")  # « je ne suis pas arrivé à… »
 _SANS = frozenset({"passer", "parler", "agent", "agents", "conseiller", "humain", "intervention", "contacter"})
 # A negation's scope ends at the clause's end or at one of these words (« je ne veux pas d'agent, mais… »).
@@ -850,6 +966,8 @@ def _trigger(words: list[str], i: int) -> int:
         return 1
     if (word == "surtout" and after == "pas") or (word == "sans" and after in _SANS):
         return 1
+    if word == "pas" and after == "t" and i + 2 < len(words) and words[i + 2] in VOLITION:  # « I don't want… »
+        return 3
     if word == "est" and after == "pas" and any(w in ("c", "ce") for w in before):  # « ce n'est pas… »
         return 2
     return 2 if word == "ne" and after == "pas" else 0  # « ne pas » before an infinitive
@@ -1210,10 +1328,15 @@ def _by_cues(reading: Reading) -> tuple[Understanding, bool]:
     # Two segments can each be answered with a different topic only if two topics reach the bar somewhere.
     if len(reading.segments) > 1 and sum(s.positive >= MIN_SCORE for s in scored.values()) > 1:
         asked: list[Topic] = []
+        asking: dict[Topic, bool] = {}  # whether a segment of the topic has a word that asks (``ASKING``)
         for start, end in reading.segments:
             topic = _decide(_score(_Where.of(reading, start, end))).topic
             if topic is not None and topic not in asked:
                 asked.append(topic)
+            if topic is not None:
+                asking[topic] = asking.get(topic, False) or not ASKING.isdisjoint(reading.words[start:end])
+        if len(asked) > 1 and whole.topic in asked:
+            asked = _kept(asked, asking, whole.topic, _declined(reading))
         if len(asked) > 1:
             return replace(whole, topic=None, choices=tuple(asked[:MAX_CHOICES])), False
     if whole.topic is not None:
@@ -1231,6 +1354,41 @@ def _by_cues(reading: Reading) -> tuple[Understanding, bool]:
     unnegated = _unnegated(where)
     declined = tuple(t for t in MENU if unnegated[t] >= MIN_SCORE and scored[t].score < MIN_SCORE)
     return (replace(whole, declined=declined) if declined else whole), True
+
+
+# Words that make a segment a request of its own (« … et comment créer un compte pour mon collègue ? »).
+ASKING = frozenset(
+    {
+        "comment", "ou", "quoi", "quel", "quelle", "quels", "quelles", "faut", "peut", "peux", "pouvez",
+        "possible", "procedure", "demarche", "etapes", "aussi", "egalement", "autre", "ailleurs", "sinon",
+        "voudrais", "veux", "souhaite", "souhaiterais", "aimerais", "besoin", "aide", "aidez", "expliquer",
+    }
+)  # fmt: skip
+
+
+def _declined(reading: Reading) -> frozenset[Topic]:
+    """The topics a negation took away: the words it covers weigh ``MIN_SCORE`` or more for them (« je ne suis
+    pas sous-traitant », « je ne cherche ni à ouvrir de compte… »)."""
+    if not reading.negated:
+        return frozenset()
+    where = index(reading.words, sorted(reading.negated), reading.places)
+    weights = dict.fromkeys(MODEL, 0.0)
+    for i in _candidates(where):
+        topic, cue = _CUES[i]
+        if cue.weight > 0 and not cue.reads_negations and cue_matches(cue, where):
+            weights[topic] += cue.weight
+    return frozenset(topic for topic, weight in weights.items() if weight >= MIN_SCORE)
+
+
+def _kept(asked: list[Topic], asking: Mapping[Topic, bool], whole: Topic, declined: frozenset[Topic]) -> list[Topic]:
+    """The topics of a message's segments that are questions of their own, when the whole message answers one of
+    them: not a topic the user declined elsewhere in it (« je ne suis pas sous-traitant, je suis titulaire, je
+    voudrais un agent »), and not the sign-up named by a message about its link (« le lien n'est plus valide,
+    recommencez votre inscription »: who has a link has an account to activate) unless that segment asks."""
+    kept = [topic for topic in asked if topic is whole or topic not in declined]
+    if whole is Topic.ACTIVATION_LINK and Topic.CREATE_ACCOUNT in kept and not asking[Topic.CREATE_ACCOUNT]:
+        kept.remove(Topic.CREATE_ACCOUNT)
+    return kept
 
 
 _NOT_NEGATING = NEGATION_WORDS | {"ne", "n", "inutile"}
