@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import pytest
 
@@ -31,6 +31,39 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if HERE in Path(str(item.path)).parents:
             item.add_marker(pytest.mark.browser)
             item.add_marker(pytest.mark.enable_socket)
+
+
+STATE_OF_PAGE = """() => ({
+    url: location.href,
+    title: document.title,
+    loading: document.querySelectorAll('.portal-loading').length,
+    results: [...document.querySelectorAll('.portal-results')].map((r) => `${r.id}: pret=${r.dataset.pret}`),
+    alerts: [...document.querySelectorAll('.fr-alert')].map((a) => a.innerText.slice(0, 300)),
+    dialogs: [...document.querySelectorAll('dialog[open], .fr-modal--opened')].map((d) => d.id),
+})"""
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """A browser test that fails says what each of its pages showed then (address, loading, lists' readiness,
+    alerts, open dialogs) and leaves a screenshot of each in screenshots/failures/: a failure on CI's machine can
+    be read afterwards."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    browser = cast("Browser | None", item.funcargs.get("browser") if isinstance(item, pytest.Function) else None)
+    if report.when != "call" or not report.failed or browser is None:
+        return
+    failures = HERE / "screenshots" / "failures"
+    failures.mkdir(parents=True, exist_ok=True)
+    lines = []
+    for c, opened in enumerate(browser.contexts):
+        for p, shown in enumerate(opened.pages):
+            try:
+                lines.append(f"context {c} page {p}: {shown.evaluate(STATE_OF_PAGE)}")
+                shown.screenshot(path=str(failures / f"{item.name[:80]}-{c}-{p}.png"), timeout=5_000)
+            except Exception as error:  # a diagnosis must not hide the failure it explains
+                lines.append(f"context {c} page {p}: not readable ({error})")
+    report.sections.append(("the pages when the test failed", "\n".join(lines)))
 
 
 def _missing() -> str | None:
@@ -78,7 +111,7 @@ def browser(portal_ready: None) -> Iterator[Browser]:
 @pytest.fixture
 def context(browser: Browser) -> Iterator[BrowserContext]:
     opened = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris", viewport={"width": 1280, "height": 900})
-    opened.set_default_timeout(15_000)
+    opened.set_default_timeout(30_000)  # a shared machine under load (CI's two cores) answers slowly, not wrongly
     yield opened
     opened.close()
 

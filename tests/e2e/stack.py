@@ -64,13 +64,13 @@ class Stack:
         assert isinstance(mails, list)
         return mails
 
-    def wait_for_mail(self, to: str, subject: str, timeout: float = 30) -> dict[str, Any]:
-        """The latest mail to ``to`` whose subject contains ``subject``: the stream consumer sends it a moment
-        after the action, so ask until it is there or the deadline passes."""
+    def wait_for_mail(self, to: str | None, subject: str, timeout: float = 30) -> dict[str, Any]:
+        """The latest mail to ``to`` (to anyone: ``None``) whose subject contains ``subject``: the stream consumer
+        sends it a moment after the action, so ask until it is there or the deadline passes."""
         deadline = time.monotonic() + timeout
         while True:
             mails = self.mails()
-            found = [m for m in mails if m["to"] == to and subject in m["subject"]]
+            found = [m for m in mails if to in (None, m["to"]) and subject in m["subject"]]
             if found:
                 return found[-1]
             if time.monotonic() > deadline:
