@@ -10,10 +10,13 @@ held out.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import cache
+
+from rapidfuzz.distance import Indel
 
 from chorus_desk import listing
 from chorus_desk.faq import Topic, Understanding, understand
@@ -56,12 +59,24 @@ def similarity(a: str, b: str, floor: float = 0.0) -> float:
     return best
 
 
+@cache
+def _letters(text: str) -> tuple[int, tuple[tuple[str, int], ...]]:
+    """The folded text's length and how often each character occurs in it."""
+    folded = _folded(text)[0]
+    return len(folded), tuple(Counter(folded).items())
+
+
 def _bound(a: str, b: str) -> float:
-    """An upper bound of ``similarity``, cheap: the word Jaccard index, or the ratio two lengths allow."""
-    (fa, wa), (fb, wb) = _folded(a), _folded(b)
+    """An upper bound of ``similarity``, cheap: the word Jaccard index, or difflib's ``quick_ratio`` (the
+    characters two texts share, whatever their order: a bound of ``ratio``) computed from counts kept per text."""
+    (_, wa), (_, wb) = _folded(a), _folded(b)
     jaccard = len(wa & wb) / len(wa | wb) if wa | wb else 1.0
-    length = 2 * min(len(fa), len(fb)) / (len(fa) + len(fb)) if fa or fb else 1.0
-    return max(jaccard, length)
+    (la, ca), (lb, cb) = _letters(a), _letters(b)
+    if la + lb == 0:
+        return 1.0
+    counts = dict(cb)
+    shared = sum(min(n, counts.get(ch, 0)) for ch, n in ca)
+    return max(jaccard, 2 * shared / (la + lb))
 
 
 def closest(text: str, pool: tuple[str, ...]) -> tuple[float, str]:
@@ -73,12 +88,22 @@ def closest(text: str, pool: tuple[str, ...]) -> tuple[float, str]:
     return best
 
 
+def _may_be_close(a: str, b: str) -> bool:
+    """Whether ``similarity(a, b)`` may reach ``TOO_CLOSE``: its word Jaccard index does, or the Indel similarity
+    of the folded texts does (twice their longest common subsequence over their lengths: difflib's matching blocks
+    are a common subsequence, so this bounds its ratio, in either order, from above)."""
+    (fa, wa), (fb, wb) = _folded(a), _folded(b)
+    if (len(wa & wb) / len(wa | wb) if wa | wb else 1.0) >= TOO_CLOSE:
+        return True
+    return bool(Indel.normalized_similarity(fa, fb, score_cutoff=TOO_CLOSE))
+
+
 def too_close(text: str, pool: tuple[str, ...]) -> list[tuple[float, str]]:
     """The phrasings of ``pool`` within ``TOO_CLOSE`` of ``text``."""
     return [
         (s, other)
         for other in pool
-        if _bound(text, other) >= TOO_CLOSE and (s := similarity(text, other, TOO_CLOSE)) >= TOO_CLOSE
+        if _may_be_close(text, other) and (s := similarity(text, other, TOO_CLOSE)) >= TOO_CLOSE
     ]
 
 

@@ -115,6 +115,16 @@ def test_similarity_sees_copies_through_order_accents_and_small_changes(a: str, 
     assert similarity(a, a) == 1.0
 
 
+def test_the_quick_search_for_close_phrasings_finds_what_comparing_every_pair_finds() -> None:
+    """``too_close`` sets most pairs aside before running difflib (an upper bound): on development phrasings of one
+    topic against themselves (near ones among them), it finds exactly the pairs the similarity itself finds."""
+    development = PHRASINGS[Topic.STRUCTURE_PROCEDURE][:120]
+    found = {(a, b) for a in development for _, b in too_close(a, development)}
+    compared = {(a, b) for a in development for b in development if similarity(a, b) >= TOO_CLOSE}
+    assert found == compared
+    assert len({(a, b) for a, b in compared if a != b}) > 10  # near pairs to find, not only each phrasing itself
+
+
 @pytest.mark.parametrize("which", SETS)
 def test_no_held_out_phrasing_is_within_0_8_of_an_example_of_the_model(which: str) -> None:
     examples = tuple(text for texts in faq.EXAMPLES.values() for text in texts)
