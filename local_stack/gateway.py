@@ -118,6 +118,12 @@ class Gateway:
         # One request at a time per function, like one Lambda execution environment (the stream pollers
         # take the same locks: ``lock``).
         self._locks = {f: threading.Lock() for f in resources_of_type(template, "AWS::Serverless::Function")}
+        # And one API request at a time over all: Powertools' resolver keeps the request it serves on a class that
+        # every resolver of a process shares (``BaseRouter.current_event``). In Lambda a process serves one request;
+        # here, two functions serving at once would each read the other's request (its path, its caller), as a
+        # browser's two simultaneous requests (GET /catalogue and GET /tickets/11) once did in a test run: the
+        # catalogue answered the ticket's path « Ressource introuvable ».
+        self._resolving = threading.Lock()
         cors = resolved_api.get("Cors", {})
         self._cors = {
             "Access-Control-Allow-Origin": _unquote(cors.get("AllowOrigin")),
@@ -235,7 +241,7 @@ class Gateway:
     ) -> Response:
         event = self._event(route, arguments, request, claims)
         context = LambdaContext.of(self._template, route.function, event["requestContext"]["requestId"])
-        with self._locks[route.function]:
+        with self._resolving, self._locks[route.function]:
             result = self._handlers[route.function](event, context)
         body = result.get("body") or ""
         payload = base64.b64decode(body) if result.get("isBase64Encoded") else body.encode("utf-8")
