@@ -50,6 +50,16 @@ def test_only_the_adapters_package_imports_boto3_or_botocore() -> None:
     assert any("boto3" in imported_modules(p) for p in ADAPTERS.rglob("*.py")), "the rule must be checking something"
 
 
+def test_boto3_itself_is_imported_by_one_module_of_the_adapters() -> None:
+    """The AWS clients are built in one place (adapters/boto.py); the adapters ask it, whatever their folder."""
+    importing = sorted(
+        str(path.relative_to(ADAPTERS))
+        for path in PRODUCT
+        if any(m.split(".")[0] == "boto3" for m in imported_modules(path))
+    )
+    assert importing == ["boto.py"]
+
+
 DYNAMODB = ADAPTERS / "dynamodb"
 MEMORY = ADAPTERS / "memory"
 MODULE_LINES = 400  # a module one reads whole: past that, a port's adapter is split or its helpers move out

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from chorus_desk.adapters import boto
 from chorus_desk.errors import ConnectionGone, PushFailed
 
 
@@ -23,14 +23,14 @@ def management_endpoint(api_id: str, region: str, stage: str) -> str:
 
 def stage_pusher(api_id: str, stage: str, callback_url: str = "") -> ApiGatewayPusher:
     """The pusher of the WebSocket API's stage, in this function's region (or at ``callback_url``)."""
-    region = boto3.session.Session().region_name or "eu-west-3"
+    region = boto.region()
     return ApiGatewayPusher(callback_url or management_endpoint(api_id, region, stage))
 
 
 class ApiGatewayPusher:
     def __init__(self, endpoint_url: str, client: Any | None = None) -> None:
         self.endpoint_url = endpoint_url
-        self.client = client or boto3.client(
+        self.client = client or boto.client(
             "apigatewaymanagementapi",
             endpoint_url=endpoint_url,
             config=Config(retries={"max_attempts": 2, "mode": "standard"}, connect_timeout=2, read_timeout=3),

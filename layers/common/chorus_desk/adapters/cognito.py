@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chorus_desk import messages
+from chorus_desk.adapters import boto
 from chorus_desk.errors import StorageUnavailable
 from chorus_desk.observability import logger
 
@@ -24,7 +24,7 @@ class CognitoInvitations:
     def __init__(self, user_pool_id: str, client: Any | None = None) -> None:
         self._pool = user_pool_id
         config = Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=2, read_timeout=5)
-        self._client = client or boto3.client("cognito-idp", config=config)
+        self._client = client or boto.client("cognito-idp", config=config)
 
     def resend(self, email: str) -> bool:
         try:

@@ -14,11 +14,11 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chorus_desk import messages
+from chorus_desk.adapters import boto
 from chorus_desk.errors import StorageUnavailable
 from chorus_desk.observability import logger
 
@@ -40,7 +40,7 @@ class EventBridgeInvitationRequests:
     def __init__(self, bus_name: str, client: Any | None = None) -> None:
         self._bus = bus_name
         config = Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=2, read_timeout=5)
-        self._client = client or boto3.client("events", config=config)
+        self._client = client or boto.client("events", config=config)
 
     def request_resend(self, email: str) -> None:
         try:
@@ -63,7 +63,7 @@ class EventBridgePublisher:
 
     def __init__(self, client: Any | None = None) -> None:
         config = Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=2, read_timeout=5)
-        self._client = client or boto3.client("events", config=config)
+        self._client = client or boto.client("events", config=config)
 
     def publish(self, entries: Sequence[Mapping[str, str]]) -> list[str | None]:
         if not entries:

@@ -7,11 +7,11 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chorus_desk import messages
+from chorus_desk.adapters import boto
 from chorus_desk.errors import StorageUnavailable
 from chorus_desk.models import utc_now
 from chorus_desk.ports import UploadForm
@@ -34,7 +34,7 @@ def default_client() -> Any:
         read_timeout=10,
         signature_version="s3v4",  # presigned POST policies and GET links are SigV4 in every region
     )
-    return boto3.client("s3", config=config)
+    return boto.client("s3", config=config)
 
 
 class S3Files:

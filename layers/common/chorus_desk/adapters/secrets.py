@@ -17,11 +17,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chorus_desk import messages
+from chorus_desk.adapters import boto
 from chorus_desk.errors import SecretUnavailable
 from chorus_desk.observability import logger
 
@@ -71,7 +71,7 @@ class SecretSigningKey:
         required). Unreadable, or shorter than ``MIN_KEY_BYTES``: ``SecretUnavailable`` (a 503)."""
         if self._client is None:
             config = Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=2, read_timeout=5)
-            self._client = boto3.client("secretsmanager", config=config)
+            self._client = boto.client("secretsmanager", config=config)
         try:
             reply = self._client.get_secret_value(SecretId=self._name, VersionStage=stage)
         except ClientError as exc:

@@ -8,11 +8,11 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from typing import Any
 
-import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chorus_desk import messages
+from chorus_desk.adapters import boto
 from chorus_desk.errors import MailUnavailable
 from chorus_desk.models import OutgoingMail, utc_now
 
@@ -35,7 +35,7 @@ def mime_message(mail: OutgoingMail, sender: str) -> bytes:
 def default_client() -> Any:
     """An SES v2 client with short timeouts and bounded retries (endpoint from AWS_ENDPOINT_URL if set)."""
     config = Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=2, read_timeout=5)
-    return boto3.client("sesv2", config=config)
+    return boto.client("sesv2", config=config)
 
 
 class SesMailer:

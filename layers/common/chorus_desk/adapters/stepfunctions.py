@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chorus_desk import messages
+from chorus_desk.adapters import boto
 from chorus_desk.errors import StorageUnavailable
 
 
@@ -18,7 +18,7 @@ class StepFunctionsWorkflow:
     def __init__(self, state_machine_arn: str, client: Any | None = None) -> None:
         self._arn = state_machine_arn
         config = Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=2, read_timeout=5)
-        self._client = client or boto3.client("stepfunctions", config=config)
+        self._client = client or boto.client("stepfunctions", config=config)
 
     def start(self, operation_id: str, payload: dict[str, str | None]) -> None:
         try:

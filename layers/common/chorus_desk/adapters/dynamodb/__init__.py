@@ -4,7 +4,8 @@ ticket counter and the reference data (users, memberships, structures, services,
 One module per port (``tickets``, ``lists``, ``directory``, ``payments``, ``reference``, ``operations``,
 ``conversations``, ``satisfaction``, ``public`` for the public routes' brakes, ``mail_journal``); the key
 layout in ``keys``, the table wrapper (client, serializer, errors, transactions) in ``table``, the only module
-of the package that imports boto3 / botocore. Every read is a GetItem or a Query, never a Scan.
+of the package that talks to AWS (boto3 through ``adapters.boto``, botocore's errors).
+Every read is a GetItem or a Query, never a Scan.
 """
 
 from __future__ import annotations

@@ -12,12 +12,12 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-import boto3
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chorus_desk import messages
+from chorus_desk.adapters.boto import TypeDeserializer, TypeSerializer
+from chorus_desk.adapters.boto import client as boto_client
 from chorus_desk.errors import StorageUnavailable
 
 _serializer = TypeSerializer()
@@ -166,4 +166,4 @@ class Table:
 def client(service: str = "dynamodb") -> Any:
     """A client with short timeouts and bounded retries (endpoint from AWS_ENDPOINT_URL if set)."""
     config = Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=2, read_timeout=5)
-    return boto3.client(service, config=config)
+    return boto_client(service, config=config)
