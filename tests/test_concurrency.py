@@ -117,7 +117,14 @@ def test_a_mixed_race_never_loses_an_update(server: Ports) -> None:
     assert ticket.status is ticket.history[-1].to_status
 
 
-def test_concurrent_creations_get_distinct_increasing_numbers(server: Ports) -> None:
+def test_concurrent_creations_get_distinct_numbers(server: Ports) -> None:
+    """Unique, not dense (docs/decisions.md): a counter's ``ADD`` that botocore sends again after a read timeout may
+    have counted the first time, which leaves a gap (CI's run met 4 on a loaded machine), never a duplicate."""
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
         numbers = list(pool.map(lambda _: new_ticket(server), range(THREADS)))
-    assert sorted(numbers) == list(range(1, THREADS + 1))
+    assert len(set(numbers)) == THREADS, sorted(numbers)
+    assert min(numbers) >= 1
+    for number in numbers:
+        ticket = server.tickets.load_ticket(number)
+        assert ticket is not None
+        assert ticket.number == number

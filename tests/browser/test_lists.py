@@ -39,7 +39,18 @@ import pytest
 
 from chorus_desk import messages as api_messages
 from chorus_desk.lifecycle import Status
-from tests.browser.portal import axe, be_patient, horizontal_overflow, list_ready, screenshot, settled, sign_in
+from local_stack import demo
+from tests.browser.portal import (
+    axe,
+    be_patient,
+    fill_sign_in,
+    horizontal_overflow,
+    list_ready,
+    open_portal,
+    screenshot,
+    settled,
+    sign_in,
+)
 from tests.browser.seeded import (
     CH_VIENNE,
     DELETABLE,
@@ -59,7 +70,7 @@ from tests.browser.seeded import (
 from tests.e2e.stack import Stack
 
 if TYPE_CHECKING:
-    from playwright.sync_api import BrowserContext, Locator, Page, Request
+    from playwright.sync_api import BrowserContext, Locator, Page, Request, Route
 
 TAB_LABELS = {
     "ACTION": "Actions requises",
@@ -429,6 +440,32 @@ CRITERION_FIELDS = {
     "recipient_service": "Service destinataire",
     "created_by_name": "Créé par",
 }
+
+
+def test_the_category_list_says_it_is_loading_until_the_catalogue_has_come(stack: Stack, page: Page) -> None:
+    """The categories come from GET /catalogue, after the screen: until they are there, the list says so (a status
+    a screen reader reads), and the screen is not taken as ready (CI's run read the list before it had come)."""
+    held: list[Route] = []
+
+    def hold(route: Route) -> None:
+        held.append(route)
+
+    page.route("**/catalogue", hold)
+    open_portal(page, stack, "/tickets/recherche?cote=emis")
+    fill_sign_in(page, demo.USERS_BY_ALIAS["marie"].email, demo.DEMO_PASSWORD)
+    hint = page.locator("#critere-categorie-aide")
+    hint.get_by_text("Chargement des catégories…").wait_for()
+    assert hint.get_attribute("role") == "status"
+    assert "portal-loading" in (hint.get_attribute("class") or "")
+    assert page.locator("#critere-categorie option").all_inner_texts() == ["Toutes les catégories"]
+    assert len(held) == 1, "GET /catalogue was not asked for, or not held back"
+    held[0].continue_()
+    settled(page)
+    catalogue = api(stack, "GET", "/catalogue", "marie")
+    assert page.locator("#critere-categorie option").all_inner_texts() == ["Toutes les catégories"] + [
+        c["label"] for c in catalogue["categories"]
+    ]
+    assert hint.count() == 0
 
 
 def test_the_search_with_each_criterion_shows_the_apis_results(stack: Stack, world: World, page: Page) -> None:

@@ -92,19 +92,26 @@ interface SelectProps {
   options: readonly { value: string; label: string }[];
   error: string | undefined;
   hint?: string;
+  /** Said while the options are on their way (the select's hint, marked as loading for the screen). */
+  loading?: string;
   disabled?: boolean;
 }
 
 /** A DSFR select whose first option is « all » (an empty criterion), its error beside it. */
 function CriterionSelect(props: SelectProps) {
-  const described = [props.hint ? `${props.id}-aide` : "", props.error ? `${props.id}-erreur` : ""].filter(Boolean).join(" ");
+  const hint = props.loading ?? props.hint;
+  const described = [hint ? `${props.id}-aide` : "", props.error ? `${props.id}-erreur` : ""].filter(Boolean).join(" ");
   return (
     <div class={`fr-select-group${props.error ? " fr-select-group--error" : ""}${props.disabled ? " fr-select-group--disabled" : ""}`}>
       <label class="fr-label" for={props.id}>
         {props.label}
-        {props.hint && (
-          <span class="fr-hint-text" id={`${props.id}-aide`}>
-            {props.hint}
+        {hint && (
+          <span
+            class={`fr-hint-text${props.loading ? " portal-loading" : ""}`}
+            id={`${props.id}-aide`}
+            role={props.loading ? "status" : undefined}
+          >
+            {hint}
           </span>
         )}
       </label>
@@ -302,6 +309,7 @@ function Search({ emitters, recipients }: { emitters: Membership[]; recipients: 
               label={t.search.category}
               value={form.category}
               onChange={(value) => setForm((f) => ({ ...f, category: value, subcategory: "" }))}
+              loading={catalogue === null && catalogueProblem === null ? t.search.categoriesLoading : undefined}
               options={[
                 { value: "", label: t.search.anyCategory },
                 ...(catalogue?.categories ?? []).map((c) => ({ value: c.code, label: c.label })),

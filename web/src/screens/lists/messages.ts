@@ -118,6 +118,7 @@ export const listMessages = {
     category: "Catégorie",
     subcategory: "Sous-catégorie",
     anyCategory: "Toutes les catégories",
+    categoriesLoading: "Chargement des catégories…",
     anySubcategory: "Toutes les sous-catégories",
     subcategoryHint: "Choisissez d'abord une catégorie",
     objectNumber: "Numéro d'objet",
