@@ -2011,6 +2011,235 @@ SESSION_6_BATCH_1 = Batch(
 )
 
 
+SESSION_7_BATCH_1 = Batch(
+    # session 7: needs described, abbreviations, negation then the ask, all users. Tried on the model and memory of
+    # e5dc1c4 before any change: 115 of 152 right, 3 wrong (three warnings or declines with no ask), 34 refused.
+    "s7-1",
+    phrasings={
+        Topic.CREATE_ACCOUNT: (
+            "première fois que je dois facturer l'État, je n'ai rien sur Chorus, par quoi je débute ?",
+            "la trésorerie me renvoie ma facture papier et me dit de passer par le portail, je n'y suis pas inscrit",
+            "je suis kiné, l'hôpital ne veut plus de papier, comment je rejoins chorus pro",
+            "j'ai jamais utilisé chorus, il me faut quoi pour déposer",
+            "comment on fait pour avoir accès au portail de facturation de l'État quand on n'y est pas encore",
+            "notre association doit adresser ses factures à la préfecture, est-ce qu'on doit s'enregistrer avant",
+            "bjr c koi la démarche pr etre sur chorus pro svp",
+            "we have never used chorus pro, the French university asks us to submit invoices there, where do we begin?",
+            "I'm a freelance translator in Spain and need to get onto Chorus Pro",
+            "le service achats du département nous impose Chorus, nous n'avons pas d'identifiant",
+            "comment devenir fournisseur sur le portail chorus",
+            "mon comptable me dit que je dois ouvrir mon accès Chorus moi-même, c'est où",
+            "je suis à la retraite mais je fais encore quelques prestations pour la mairie, on me demande de "
+            "m'inscrire sur internet pour la facture, je ne sais pas faire",
+            "creation d'un identifiant pr une micro entreprise",
+            "avant de déposer ma première facture, je dois créer quoi ?",
+            "je n'ai pas de login chorus, comment en obtenir un",
+            "le lycée m'a dit d'aller sur chorus pro pour être payée, je pars de zéro",
+            "Madame, Monsieur, notre cabinet d'architectes vient de remporter un marché avec la communauté de "
+            "communes. Nous n'avons encore jamais déposé de facture dématérialisée. Quelles sont les étapes pour "
+            "disposer d'un compte ?",
+            "inscription chorus pour un auto entrepreneur",
+            "faut-il s'enregistrer pour facturer un EHPAD public",
+            "premier accès au portail, on commence où",
+            "how do I get login credentials for chorus pro",
+            "mon fils s'occupe de mes papiers, il veut me créer mon accès à chorus, comment il fait",
+            "pouvez vous m'aider à me mettre sur chorus, je dois facturer la gendarmerie",
+        ),
+        Topic.ACTIVATION_LINK: (
+            "j'ai rempli l'inscription mais aucun courriel pour confirmer",
+            "le lien de confirmation dit qu'il n'est plus valable",
+            "je clique sur le lien reçu par mail et ça dit expiré",
+            "lien d'activation perimé, comment en recevoir un autre",
+            "renvoyez-moi le lien de validation svp",
+            "mon compte est créé mais pas activé, le mail n'est jamais venu",
+            "the activation email never arrived",
+            "my confirmation link has expired",
+            "j'ai fait l'inscription il y a 10 jours, j'ai oublié de cliquer sur le lien, maintenant il ne "
+            "fonctionne plus",
+            "on attend toujours le mail d'activation pour notre nouvelle secrétaire",
+            "le mail de bienvenue avec le lien, je l'ai perdu",
+            "lien d activ expiré",
+            "je me suis inscrite hier soir, toujours rien dans ma boîte",
+            "comment réactiver mon lien d'inscription qui a dépassé le délai",
+            "Je viens de terminer mon inscription sur le portail mais je n'ai aucun message de validation dans ma "
+            "messagerie professionnelle, est-ce normal ?",
+        ),
+        Topic.ADD_SPACES: (
+            "notre secrétaire doit pouvoir voir les factures qu'on reçoit, que faut-il lui donner",
+            "je ne trouve pas l'onglet pour suivre les paiements, il faut l'activer ?",
+            "comment on obtient l'accès aux factures émises",
+            "mon collègue a un compte mais il ne voit pas les engagements juridiques",
+            "il me manque un menu dans chorus, celui des factures de travaux",
+            "mon compte n'affiche que la saisie de facture, comment avoir les autres fonctions",
+            "l'agent comptable de l'université doit consulter les mémoires de frais de justice, ça s'ouvre où",
+            "I can't see the received invoices section, how do I add it?",
+            "la nouvelle stagiaire doit déposer des factures, elle a son compte mais pas le bon module",
+            "droits d'accès à l'espace sollicitations",
+            "comment demander l'habilitation aux factures reçues",
+            "où est l'espace mémoire de frais de justice, il n'apparait pas",
+            "je vx acceder o factures recues svp",
+            "on veut que notre expert-comptable puisse regarder nos factures sur chorus, on lui donne quoi comme accès",
+            "comment élargir mes accès sur le portail",
+            "je vois seulement deux rubriques dans mon tableau de bord, mes collègues en ont plus",
+            "activer un espace dans mon compte utilisateur",
+            "la directrice financière aimerait suivre les factures reçues depuis son propre compte",
+            "ajout espace engagements",
+            "Bonjour, je suis gestionnaire à la mairie, je dois consulter les demandes de paiement mais je n'ai pas "
+            "l'écran correspondant",
+        ),
+        Topic.MANAGER_LEFT: (
+            "notre gestionnaire principal a démissionné, qui devient gestionnaire maintenant ?",
+            "l'ancien responsable du compte chorus est parti sans transmettre ses accès",
+            "la comptable qui administrait tout a quitté l'entreprise",
+            "plus personne ne peut gérer les utilisateurs de notre structure",
+            "le GP est en arrêt longue durée, on est bloqués pour ajouter des collègues",
+            "notre boss qui avait créé le compte est parti, comment je prends la main",
+            "our main account manager left the company, how do we take over?",
+            "the administrator of our structure retired, who can replace him",
+            "le gestionnaire a été muté dans un autre service et plus personne n'a les droits",
+            "la personne qui gérait chorus chez nous n'est plus là",
+            "transférer le rôle de gestionnaire à ma collègue, l'ancien est parti",
+            "depuis le départ de notre DAF personne ne peut valider les demandes de rattachement",
+            "ns avons perdu notre gestionnaire, ki peut reprendre",
+            "Mon prédécesseur était gestionnaire principal de notre structure, il a quitté la collectivité en mars "
+            "et je ne peux rien modifier",
+            "le titulaire du rôle de gestionnaire n'est plus joignable, comment le remplacer",
+            "le fondateur est décédé, c'était lui qui gérait chorus",
+            "je reprends la gestion du compte après le départ de l'ancienne secrétaire générale",
+        ),
+        Topic.SUBCONTRACTING: (
+            "sst paiement direct chorus comment faire",
+            "on est cotraitant dans un groupement, chacun facture séparément ?",
+            "facture de sous-traitant : qui la valide avant l'acheteur",
+            "we are a subcontractor on a French public contract, how do we invoice?",
+            "co-traitant : comment je transmets ma part",
+            "ma facture de sous traitance attend la validation de l'entreprise générale depuis un mois",
+            "je travaille pour une entreprise qui a le marché de la mairie, on m'a dit de facturer directement "
+            "l'administration",
+            "sous traitant déclaré, demande de paiement sur chorus",
+            "groupement conjoint : facturation par chaque membre",
+            "le maître d'oeuvre veut que le st dépose sa facture en ligne",
+            "l'acte spécial de sous-traitance est signé, comment je facture maintenant",
+            "entreprise sous-traitante, on doit passer par le titulaire ou pas ?",
+        ),
+        Topic.STRUCTURE_PROCEDURE: (
+            "notre nouvelle école doit recevoir des factures, comment rendre la structure visible",
+            "la structure de la mairie est inactive, comment la rallumer",
+            "réactiver le siret de notre syndicat",
+            "fermeture du budget annexe, il faut désactiver la structure",
+            "les fournisseurs ne nous trouvent pas dans chorus, notre établissement est-il actif ?",
+            "activer un nouveau SIRET pour la communauté d'agglo",
+            "l'université a créé une fondation avec son propre siret, on fait comment pour qu'elle reçoive les "
+            "factures",
+            "how to deactivate our structure",
+            "désactivation d'une structure publique suite à une fusion",
+            "le collège fusionne avec un autre, l'ancien SIRET doit être fermé sur le portail",
+            "notre centre hospitalier a un nouveau numéro SIRET, que faire sur chorus",
+            "structure publique en sommeil, comment la réveiller ?",
+            "je veux remettre notre structure en activité",
+            "clôture d'une régie, que faire de sa structure chorus",
+            "mettre hors service la structure de l'ancienne commune",
+            "relancer une structure désactivée par erreur",
+            "la caisse des écoles n'apparaît pas quand les entreprises cherchent le destinataire",
+        ),
+        Topic.HUMAN_AGENT: (
+            "je préfère échanger avec quelqu'un du support",
+            "avez-vous un numéro de téléphone pour parler à quelqu'un",
+            "passez-moi quelqu'un de l'équipe",
+            "je voudrais une vraie conversation avec un conseiller",
+            "live chat with support please",
+            "I want to speak with a person, not a bot",
+            "ya quelqu'un ?",
+            "transmettez ma demande à un agent",
+            "rappel téléphonique possible ?",
+            "discussion en direct avec l'assistance",
+            "est-ce qu'un interlocuteur peut me contacter",
+            "contact direct avec le service client chorus",
+            "je souhaite être mise en relation avec un opérateur",
+        ),
+        None: (
+            "je trouve ce portail très mal fait",
+            "ma facture est au statut mise à disposition depuis trois semaines",
+            "comment joindre un PDF à ma facture",
+            "le bon de commande n'est pas sur ma facture, elle est rejetée",
+            "je ne retrouve pas mon mot de passe",
+            "c'est quoi le délai global de paiement",
+            "what does the status rejected mean",
+            "je ne comprends pas pourquoi la mairie ne m'a pas payé",
+            "est-ce que chorus accepte les factures en anglais",
+            "comment télécharger la liste de mes factures en excel",
+            "je suis furieux, troisième rejet cette semaine",
+        ),
+    },
+    negations={
+        Topic.STRUCTURE_PROCEDURE: (
+            "pas question de fermer notre SIRET : il faut le rendre actif pour la nouvelle crèche",
+            "nous ne voulons pas supprimer l'établissement, juste le rendre de nouveau joignable par les fournisseurs",
+        ),
+        Topic.HUMAN_AGENT: (
+            "pas de FAQ svp, un conseiller",
+            "je n'ai pas besoin de lien ni de compte, passez-moi un humain",
+            "no bot answers please, a real agent",
+        ),
+        Topic.CREATE_ACCOUNT: (
+            "je n'ai jamais eu de compte chorus et mon client public exige que je l'utilise",
+            "nous ne sommes pas encore inscrits, comment on fait",
+        ),
+        Topic.ACTIVATION_LINK: (),
+        Topic.ADD_SPACES: (
+            "je ne veux pas un deuxième compte, juste voir les factures reçues avec le mien",
+            "inutile de créer un utilisateur, elle a déjà un compte, il lui manque l'espace engagements",
+        ),
+        Topic.MANAGER_LEFT: (),
+        Topic.SUBCONTRACTING: (
+            "je ne suis pas titulaire du marché mais sous-traitant payé en direct",
+            "pas cotraitant, sous-traitant : comment ça se passe",
+        ),
+        None: (
+            "surtout ne supprimez pas mon compte",
+            "n'activez rien sur notre structure sans nous prévenir",
+            "je ne suis pas sous-traitant et je n'ai pas de question sur les espaces, mon problème c'est un rejet",
+            "ne me transférez pas à un conseiller, j'ai juste une remarque",
+        ),
+    },
+    two_questions=(
+        (
+            "notre GP est parti. Par ailleurs je voudrais joindre un conseiller",
+            (Topic.MANAGER_LEFT, Topic.HUMAN_AGENT),
+        ),
+        (
+            "lien d'activation expiré + comment désactiver l'ancienne structure",
+            (Topic.ACTIVATION_LINK, Topic.STRUCTURE_PROCEDURE),
+        ),
+        (
+            "I'm a subcontractor, how do I invoice? Also, can I talk to someone?",
+            (Topic.SUBCONTRACTING, Topic.HUMAN_AGENT),
+        ),
+        (
+            "deux soucis : le mail de validation n'arrive pas, et je ne vois pas les factures émises",
+            (Topic.ACTIVATION_LINK, Topic.ADD_SPACES),
+        ),
+        (
+            "comment activer la structure du nouveau syndicat, et qui devient gestionnaire principal quand l'ancien "
+            "part ?",
+            (Topic.STRUCTURE_PROCEDURE, Topic.MANAGER_LEFT),
+        ),
+        (
+            "on doit s'inscrire sur chorus ; par ailleurs on est sous-traitant, qui valide ?",
+            (Topic.CREATE_ACCOUNT, Topic.SUBCONTRACTING),
+        ),
+        (
+            "besoin de l'espace engagements ; autre question, peut-on parler à un humain ?",
+            (Topic.ADD_SPACES, Topic.HUMAN_AGENT),
+        ),
+        (
+            "first, how do we register? second, how do we reactivate a structure?",
+            (Topic.CREATE_ACCOUNT, Topic.STRUCTURE_PROCEDURE),
+        ),
+    ),
+)
+
+
 EARLIER = Batch(
     "earlier",  # 2026-11-25 and 2026-12-07, before session 3, merged: their trial figures were not kept
     _EARLIER_PHRASINGS,
@@ -2033,6 +2262,7 @@ BATCHES: tuple[Batch, ...] = (
     SESSION_5_BATCH_2,
     SESSION_5_BATCH_3,
     SESSION_6_BATCH_1,
+    SESSION_7_BATCH_1,
 )
 
 
