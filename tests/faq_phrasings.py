@@ -2240,6 +2240,82 @@ SESSION_7_BATCH_1 = Batch(
 )
 
 
+SESSION_7_BATCH_2 = Batch(
+    # session 7, written with s7-1 and before any tuning, then kept aside: never tuned on, it measures the round
+    "s7-2",
+    phrasings={
+        Topic.CREATE_ACCOUNT: (
+            "la médiathèque veut que je dépose mes notes d'honoraires en ligne, je n'ai aucun compte nulle part",
+            "nous sommes une PME allemande, comment obtenir un accès fournisseur à Chorus Pro",
+            "c'est ma toute première facture publique, que dois-je faire sur le site avant",
+            "jsui artisan, on m'oblige a passer par chorus, je fé koi",
+            "where can a supplier register on chorus pro",
+            "mon épouse et moi tenons une boulangerie, la cantine scolaire veut nos factures sur Chorus, on n'a "
+            "jamais fait",
+            "ouverture d'accès pour un nouveau fournisseur",
+        ),
+        Topic.ACTIVATION_LINK: (
+            "le courriel d'activation a dû partir à une mauvaise adresse, je ne l'ai jamais eu",
+            "lien expiré, impossible de finaliser",
+            "activation link not working anymore",
+            "je n'ai toujours pas le mail pour confirmer mon adresse, ça fait deux jours",
+            "cliqué trop tard sur le lien de validation",
+        ),
+        Topic.ADD_SPACES: (
+            "mon adjoint doit pouvoir suivre les engagements, il a un compte mais ne voit rien",
+            "comment donner à ma collègue l'accès à la partie factures reçues",
+            "how can my colleague see the invoices we receive",
+            "je veux consulter les factures émises par mon entreprise mais je n'ai pas l'accès",
+        ),
+        Topic.MANAGER_LEFT: (
+            "le gestionnaire de notre compte est parti en retraite, personne ne peut plus rattacher les nouveaux",
+            "notre administratrice chorus a quitté la mairie, qui prend sa place",
+            "comment désigner un nouveau gestionnaire principal, l'ancien n'est plus dans l'entreprise",
+            "our Chorus admin is gone and nobody can approve new users",
+            "le GP est parti sans prévenir",
+        ),
+        Topic.SUBCONTRACTING: (
+            "le titulaire doit-il viser la facture de son sous-traitant avant qu'elle arrive chez l'acheteur",
+            "cotraitance, qui dépose quoi sur chorus",
+            "je suis sous-traitant payé directement par l'hôpital, démarche ?",
+            "subcontractor direct payment invoice chorus",
+        ),
+        Topic.STRUCTURE_PROCEDURE: (
+            "la nouvelle maison de santé communale doit pouvoir recevoir des factures, comment l'activer",
+            "on ferme notre syndicat mixte, comment le désactiver sur chorus",
+            "notre SIRET n'est pas actif sur chorus, les entreprises ne peuvent pas nous facturer",
+        ),
+        Topic.HUMAN_AGENT: (
+            "j'aimerais discuter avec un conseiller du support",
+            "is there someone I can talk to",
+        ),
+        None: (
+            "le site affiche une erreur 500",
+            "c'est nul",
+        ),
+    },
+    negations={
+        Topic.HUMAN_AGENT: ("pas envie de lire la FAQ, je veux quelqu'un",),
+        Topic.ACTIVATION_LINK: ("je ne veux pas m'inscrire à nouveau, le lien a juste expiré",),
+        Topic.STRUCTURE_PROCEDURE: ("on ne ferme pas la structure, on veut au contraire la rouvrir",),
+        None: (
+            "ne désactivez surtout pas notre SIRET",
+            "je ne veux pas d'espace en plus",
+        ),
+    },
+    two_questions=(
+        (
+            "je dois créer mon compte, et puis comment je facture comme sous-traitant ?",
+            (Topic.CREATE_ACCOUNT, Topic.SUBCONTRACTING),
+        ),
+        (
+            "notre gestionnaire est parti ; autre chose, le lien d'activation de mon collègue a expiré",
+            (Topic.MANAGER_LEFT, Topic.ACTIVATION_LINK),
+        ),
+    ),
+)
+
+
 EARLIER = Batch(
     "earlier",  # 2026-11-25 and 2026-12-07, before session 3, merged: their trial figures were not kept
     _EARLIER_PHRASINGS,
