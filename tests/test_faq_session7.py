@@ -1,0 +1,101 @@
+"""Session 7 of the assistant's matcher (issue 19, point 6, round 4): needs described instead of named, the domain's
+abbreviations, an order given in the negative (« ne supprimez pas… »), « rien à voir avec », « pas de question
+sur », and « au contraire » ending a negation. Each phrasing here is this file's own; the development set's batches
+are ``s7-1`` and ``s7-2`` (tests/faq_phrasings.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from chorus_desk import faq
+from chorus_desk.faq import Topic, understand
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        # a space described by what it lets one do
+        ("ma collègue doit pouvoir consulter les factures que nous recevons", Topic.ADD_SPACES),
+        ("le trésorier veut suivre les engagements depuis son poste, que lui ouvrir", Topic.ADD_SPACES),
+        ("comment étendre mes droits sur le portail", Topic.ADD_SPACES),
+        # the manager's role described by who ran it, or by what nobody can do any more
+        ("celui qui administrait notre espace Chorus est à la retraite", Topic.MANAGER_LEFT),
+        ("depuis l'été personne ne peut valider les rattachements chez nous", Topic.MANAGER_LEFT),
+        ("je dois reprendre la gestion des utilisateurs, l'ancienne gestionnaire est partie", Topic.MANAGER_LEFT),
+        # the sign-up described as being on the portal, or starting from nothing
+        ("comment me mettre sur le portail pour facturer l'Etat", Topic.CREATE_ACCOUNT),
+        # a structure back in service; a person on a live chat
+        ("il faut remettre en service la structure de la bibliothèque", Topic.STRUCTURE_PROCEDURE),
+        ("un tchat en direct avec un conseiller, c'est possible ?", Topic.HUMAN_AGENT),
+    ],
+)
+def test_a_need_described_in_other_words_is_understood(text: str, topic: Topic) -> None:
+    assert understand(text).topic is topic
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("le sst doit déposer sa facture où ?", Topic.SUBCONTRACTING),
+        ("facture de notre st sur cpp, qui valide ?", Topic.SUBCONTRACTING),
+        ("je dois m'inscrire sur CPP, comment ?", Topic.CREATE_ACCOUNT),
+    ],
+)
+def test_the_domains_abbreviations_are_read(text: str, topic: Topic) -> None:
+    assert understand(text).topic is topic
+
+
+def test_a_saints_name_is_not_the_sub_contractors_abbreviation() -> None:
+    (sub_contractor,) = faq.LEXICON["st"]
+    assert sub_contractor in faq.tokens("notre st a déposé sa facture")
+    assert sub_contractor not in faq.tokens("la mairie de St-Rémy doit activer sa structure")
+    assert understand("la mairie de St-Rémy doit activer sa structure").topic is Topic.STRUCTURE_PROCEDURE
+
+
+def test_an_invoices_engagement_number_is_not_a_space() -> None:
+    assert understand("où est-ce que je vois le numéro d'engagement sur ma facture").topic is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ne supprimez surtout pas notre compte",
+        "n'inactivez rien chez nous sans mon accord",
+        "ne me transférez pas vers un conseiller",
+    ],
+)
+def test_an_order_given_in_the_negative_is_no_request(text: str) -> None:
+    understanding = understand(text)
+    assert understanding.topic is None and understanding.choices == ()
+
+
+def test_a_request_that_only_looks_negative_is_still_a_request() -> None:
+    assert understand("n'oubliez pas de me renvoyer le lien d'activation").topic is Topic.ACTIVATION_LINK
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("cela n'a rien à voir avec un compte : notre gestionnaire principal a démissionné", Topic.MANAGER_LEFT),
+        ("je n'ai pas de question sur la sous-traitance, je veux juste joindre un conseiller", Topic.HUMAN_AGENT),
+        ("je ne veux pas supprimer mon compte au contraire ajouter l'espace engagements", Topic.ADD_SPACES),
+    ],
+)
+def test_the_topic_a_message_sets_aside_leaves_the_one_it_asks(text: str, topic: Topic) -> None:
+    assert understand(text).topic is topic
+
+
+def test_no_question_about_a_topic_is_not_that_topic() -> None:
+    assert understand("je n'ai aucune question sur les espaces, ma facture est rejetée").topic is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nos factures doivent être sur chorus depuis 2020 ?",
+        "comment la mettre sur chorus",
+        "la facture doit y être avant le 15",
+    ],
+)
+def test_an_invoice_being_on_the_portal_is_no_sign_up(text: str) -> None:
+    assert understand(text).topic is None
