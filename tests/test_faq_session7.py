@@ -99,3 +99,36 @@ def test_no_question_about_a_topic_is_not_that_topic() -> None:
 )
 def test_an_invoice_being_on_the_portal_is_no_sign_up(text: str) -> None:
     assert understand(text).topic is None
+
+
+def test_an_object_pronoun_before_a_verb_reads_as_the_noun_named_before_it() -> None:
+    words = faq.read("pas question de fermer la structure : il faut la rouvrir").words
+    assert words[-2:] == ("structure", "rouvrir")
+    assert faq.read("je veux la structure").words == ("je", "veux", "la", "structure")  # an article, not a pronoun
+    assert faq.read("il faut l'activer").words == ("il", "faut", "l", "activer")  # nothing named before it
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("pas question de fermer la structure : il faut la rouvrir", Topic.STRUCTURE_PROCEDURE),
+        ("le compte de mon associé, je n'arrive pas à l'activer, le lien a expiré", Topic.ACTIVATION_LINK),
+    ],
+)
+def test_what_the_pronoun_stands_for_is_read_where_it_is_asked(text: str, topic: Topic) -> None:
+    assert understand(text).topic is topic
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("je suis gestionnaire de notre commune et je voudrais ajouter l'espace factures de travaux", Topic.ADD_SPACES),
+        ("nous sommes administrateurs du compte, comment rajouter le module engagements", Topic.ADD_SPACES),
+    ],
+)
+def test_a_manager_who_says_who_he_is_has_not_left(text: str, topic: Topic) -> None:
+    assert understand(text).topic is topic
+
+
+def test_a_sign_up_said_in_another_tense_is_a_sign_up() -> None:
+    assert understand("ma voisine dit qu'il fallait un compte pour facturer la commune").topic is Topic.CREATE_ACCOUNT

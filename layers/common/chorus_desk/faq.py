@@ -275,7 +275,7 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("compte|comptes|identifiant*|acces inexistant*", 2.5, 3),  # « compte inexistant »
         ("acces|acceder a|au|aux factur*|espace*|sollicitation*|engagement*|memoire*|onglet*|module*", -2.0, 2),
         (
-            "veux|voudrais|souhait*|faut|besoin un|une|d acces|compte|identifiant*|login",
+            "veux|voudrais|souhait*|faut|fallait|faudrait|faudra|besoin un|une|d acces|compte|identifiant*|login",
             2.0,
             1,
         ),  # « il faut un compte ? »
@@ -438,7 +438,9 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("valid* rattach*", 2.0, 3),  # nobody left to validate the attachment requests
         ("plus|aucun personne|gestionnaire|admin*|responsable", 1.5, 1),  # « plus personne ne peut… »
         # nobody left who can run the users: « personne ne peut valider les nouveaux utilisateurs »
-        ("personne|quiconque peut|peux|pouvons|sait|arrive valid*|ger*|administr*|rattach*|accept*", 2.0, 2),
+        ("personne|quiconque peut|peux|pouvons|sait|arrive valid*|ger*|administr*|rattach*|accept*|ajout*", 2.0, 2),
+        # who says « je suis GP » is the manager, still there: the role stated, not a departure
+        ("suis|sommes gestionnaire|gestionnaires|administrateur*|admin", -2.5, 0),
         # whoever ran it, said in the past: « la personne qui gérait notre compte »
         ("gerait|geraient|administrait|administraient|occupait|occupaient|chapeautait", 2.0),
         ("perdu gestionnaire|gestionnaires|admin|administrateur*|responsable", 1.5, 2),
@@ -494,7 +496,11 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
             -3.0,
             2,
         ),  # a person or an account said inactive is not a structure
-        (f"{_ACTIVATE}|ferm*|clotur*|supprim* structure|structures|siret|etablissement|collectivit*|entite", 2.5),
+        (
+            f"{_ACTIVATE}|ferm*|clotur*|supprim*|rouvr*|reouvr* "
+            "structure|structures|siret|etablissement|collectivit*|entite",
+            2.5,
+        ),
         (f"structure|structures|siret|etablissement {_ACTIVATE}", 1.5),
         # « la structure … qu'il faut activer »
         (f"structure|structures|siret|etablissement|commune|mairie|collectivit*|entite {_ACTIVATE}", 1.0, 8),
@@ -511,7 +517,7 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("nouveau|nouvel|propre|autre siret|siren", 1.5, 1),  # « un nouveau numéro SIRET », « son propre SIRET »
         ("structure|structures|siret|etablissement|collectivit*|entite visible*|invisible*|joignable", 1.5, 3),
         ("ferm*|clotur* ancien|ancienne|structure|siret|etablissement", 1.0, 1),
-        ("siret|structure|structures|etablissement ferm*|clotur*|supprim*", 1.5, 6),
+        ("siret|structure|structures|etablissement ferm*|clotur*|supprim*|rouvr*|reouvr*", 1.5, 6),
         ("reprend*|reprise|reprenant", 1.0),
         ("reprend*|repris* main", -1.0, 1),
         # an account, a mail or a space is not a structure
@@ -1092,13 +1098,41 @@ def _elided(clause: list[str]) -> list[str]:
     return clause
 
 
+# What an object pronoun before one of these verbs can stand for (« je veux la remettre en service », « il faut
+# l'activer »), and the verbs: the last of these nouns named before it in the message is read in its place.
+_REFERRED = frozenset({"structure", "siret", "etablissement", "compte", "espace", "lien", "role", "acces"})
+_PRONOUN_OBJECTS = frozenset({"l", "la", "le"})
+_REFERRING_VERBS = (
+    "activ", "inactiv", "desactiv", "reactiv", "remet", "rend", "ferm", "rouvr", "ouvr", "supprim", "clotur",
+    "transf", "renvo", "valid", "recuper", "reprend",
+)  # fmt: skip
+
+
+def _referred(clauses: list[list[str]]) -> list[list[str]]:
+    """The clauses with an object pronoun before a verb of ``_REFERRING_VERBS`` read as the noun it stands for:
+    « je ne veux pas désactiver la structure, au contraire je veux la remettre en service » reads « … je veux
+    structure remettre en service », so that what the negation took away comes back where it is asked."""
+    last = ""
+    result: list[list[str]] = []
+    for clause in clauses:
+        read_as = list(clause)
+        for position, word in enumerate(clause):
+            after = clause[position + 1] if position + 1 < len(clause) else ""
+            if word in _PRONOUN_OBJECTS and last and after.startswith(_REFERRING_VERBS):
+                read_as[position] = last
+            elif word in _REFERRED:
+                last = word
+        result.append(read_as)
+    return result
+
+
 def read(text: str | None) -> Reading:
     """The words of a message, its segments, and what its negations cover."""
     words: list[str] = []
     segments: list[tuple[int, int]] = []
     negated: set[int] = set()
     places: list[int] = []
-    for number, clause in enumerate(map(_elided, _clauses(text))):
+    for number, clause in enumerate(map(_elided, _referred(_clauses(text)))):
         offset = len(words)
         places.extend(range(offset + number * CLAUSE_GAP, offset + number * CLAUSE_GAP + len(clause)))
         for start in _negation_starts(clause):
