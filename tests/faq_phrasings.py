@@ -2240,6 +2240,104 @@ SESSION_7_BATCH_1 = Batch(
 )
 
 
+SESSION_7_BATCH_3 = Batch(
+    # session 7, written after the cues were tuned on s7-1 (the model of 2605306), tried on it before it was tuned on:
+    # 47 of 58 right, no wrong topic, 11 refused
+    "s7-3",
+    phrasings={
+        Topic.CREATE_ACCOUNT: (
+            "nous livrons des repas au foyer-logement de la ville, ils exigent Chorus, comment on s'y prend la "
+            "première fois",
+            "je suis photographe, le conseil régional me commande un reportage, je n'ai jamais déposé de facture "
+            "en ligne, quelle démarche ?",
+            "a Dutch company here: we must be registered on Chorus Pro to be paid by a French hospital, how?",
+            "slt, faut un compte pr facturer l'état ?",
+            "quelles infos donner pour ouvrir l'accès de ma société au portail",
+            "mon entreprise n'existe pas encore sur chorus pro",
+            "le rectorat refuse mes factures par courrier, je dois m'enregistrer où ?",
+            "pouvez-vous créer mon profil fournisseur, je n'y arrive pas seul",
+        ),
+        Topic.ACTIVATION_LINK: (
+            "le lien reçu hier ne s'ouvre plus",
+            "j'ai validé le formulaire d'inscription, où est le courriel d'activation ?",
+            "activation impossible : le lien a dépassé les 48h",
+            "please send me a new activation email",
+            "l'e-mail d'activation est arrivé mais le lien renvoie une erreur",
+            "je n'ai jamais pu valider mon adresse mail, le lien ne s'affiche pas",
+        ),
+        Topic.ADD_SPACES: (
+            "comment faire apparaître l'espace Engagements dans mon menu",
+            "notre régisseur doit accéder aux factures reçues de la régie",
+            "j'ai besoin d'un accès en plus pour saisir des mémoires de frais de justice",
+            "how can I subscribe to the invoices received space",
+            "je ne vois aucune facture reçue, il me manque sûrement un droit",
+            "ma comptable voudrait les factures de travaux dans son compte",
+        ),
+        Topic.MANAGER_LEFT: (
+            "notre ancienne directrice était la seule gestionnaire, elle a quitté la structure l'an dernier",
+            "qui peut me donner le rôle de gestionnaire principal puisque le précédent est parti",
+            "le gestionnaire principal est en congé maternité et on doit ajouter un utilisateur en urgence",
+            "la secrétaire de mairie qui avait tous les droits a déménagé, on fait comment",
+            "the only admin of our Chorus account is no longer with us",
+            "changement de gestionnaire principal, l'ancien est injoignable",
+            "personne chez nous n'a les droits de gestionnaire depuis le départ du chef comptable",
+        ),
+        Topic.SUBCONTRACTING: (
+            "nous intervenons en sous-traitance pour un marché de la métropole, qui envoie la facture ?",
+            "en groupement, le mandataire reçoit-il nos factures de cotraitant ?",
+            "sous-traitant agréé avec paiement direct : étapes de dépôt",
+            "we work as a subcontractor for the main contractor of a public works contract, how do we get paid "
+            "directly",
+            "cotraitance solidaire, comment chaque entreprise dépose sa part",
+        ),
+        Topic.STRUCTURE_PROCEDURE: (
+            "le SIVU a été dissous, que faire de sa structure sur Chorus",
+            "nouvelle régie de recettes avec un SIRET à elle, comment l'ouvrir aux factures",
+            "notre lycée n'est pas trouvable par les prestataires dans chorus",
+            "comment rendre de nouveau active la structure d'une école",
+        ),
+        Topic.HUMAN_AGENT: (
+            "pourrais-je parler au service d'assistance ?",
+            "je préférerais qu'un agent du support me rappelle",
+            "y a-t-il un humain derrière ce chat",
+            "please connect me to a support agent",
+            "besoin d'un vrai conseiller, pas d'une foire aux questions",
+            "je voudrais exposer mon problème à une personne du support",
+        ),
+        None: (
+            "le montant TTC de ma facture est faux, je fais comment",
+            "pourquoi mon avoir a été rejeté",
+            "quelle est l'adresse postale de l'AIFE",
+            "le site ne marche pas sous Firefox",
+            "je veux juste signaler que le portail est très lent",
+            "comment exporter mes factures en CSV",
+            "merci, c'est tout",
+        ),
+    },
+    negations={
+        Topic.ADD_SPACES: ("pas besoin d'un autre compte, il me faut seulement l'espace engagements",),
+        Topic.HUMAN_AGENT: ("je ne cherche pas d'explication écrite, je veux discuter avec un agent",),
+        Topic.MANAGER_LEFT: ("ce n'est pas un problème de lien : notre gestionnaire est parti à la retraite",),
+        Topic.STRUCTURE_PROCEDURE: ("on ne souhaite pas créer de compte mais activer la structure du syndicat",),
+        None: (
+            "ne fermez pas mon compte svp",
+            "je n'ai pas besoin de conseiller, c'est réglé",
+            "surtout ne touchez pas aux droits de notre gestionnaire",
+        ),
+    },
+    two_questions=(
+        (
+            "je voudrais m'inscrire sur Chorus et aussi parler à un conseiller",
+            (Topic.CREATE_ACCOUNT, Topic.HUMAN_AGENT),
+        ),
+        (
+            "comment ajouter l'espace factures reçues ? et comment inactiver la structure de l'ancien collège ?",
+            (Topic.ADD_SPACES, Topic.STRUCTURE_PROCEDURE),
+        ),
+    ),
+)
+
+
 SESSION_7_BATCH_2 = Batch(
     # session 7, written with s7-1 and before any tuning, then kept aside: never tuned on, it measures the round
     "s7-2",
@@ -2339,6 +2437,7 @@ BATCHES: tuple[Batch, ...] = (
     SESSION_5_BATCH_3,
     SESSION_6_BATCH_1,
     SESSION_7_BATCH_1,
+    SESSION_7_BATCH_3,
 )
 
 
