@@ -132,3 +132,17 @@ def test_a_manager_who_says_who_he_is_has_not_left(text: str, topic: Topic) -> N
 
 def test_a_sign_up_said_in_another_tense_is_a_sign_up() -> None:
     assert understand("ma voisine dit qu'il fallait un compte pour facturer la commune").topic is Topic.CREATE_ACCOUNT
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("mon lien d'activation ne s'ouvre pas", Topic.ACTIVATION_LINK),
+        ("il me manque un droit pour les sollicitations", Topic.ADD_SPACES),
+        ("l'agent qui avait le rôle de gestionnaire a déménagé", Topic.MANAGER_LEFT),
+        ("our manager is no longer with the company", Topic.MANAGER_LEFT),
+        ("la régie du port a son SIRET, comment l'activer", Topic.STRUCTURE_PROCEDURE),
+    ],
+)
+def test_more_everyday_words_for_the_topics(text: str, topic: Topic) -> None:
+    assert understand(text).topic is topic

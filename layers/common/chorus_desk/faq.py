@@ -259,6 +259,8 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("part|pars|partir|partons|repartir|repars de zero", 2.5, 1),  # « je pars de zéro »: a newcomer
         ("commenc*|demarr*|debut* ou|quoi|comment", 1.5, 0),  # « on commence où »
         ("premiere|premier facture|factures|depot", 1.0, 1),  # a first invoice: maybe a first sign-up
+        ("exig*|impos*|oblig* chorus|portail|plateforme|passer|utiliser", 1.5, 2),  # a buyer requires the portal
+        ("exist*|figur*|referenc* pas|encore|jamais", 2.5, 1),  # « mon entreprise n'existe pas encore sur… »
         ("entreprise|societe|boite|association neuf|neuve|nouvelle|recente", 2.0, 2),  # « une EURL toute neuve »
         ("mon|notre|son|leur espace sur|chorus|portail", 2.5, 1),  # one's own space on the portal: an account
         ("un espace chorus|portail", 2.5, 0),  # « avoir un espace Chorus »: an account, not a space of one
@@ -332,7 +334,7 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("plus|pas valable|valide", 1.0, 0),
         (
             "lien|liens|mail|mails|email|courriel* marche*|fonctionn*|valable|valide|invalide|expir*|perime|mort|casse|"
-            "hs|erreur",
+            "hs|erreur|ouvre|ouvrent|ouvrir",
             1.5,
             4,
         ),
@@ -388,7 +390,13 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
             1,
         ),
         ("acces|acceder module|modules|onglet|onglets|espace|espaces|fonctionnalit*", 1.5, 2),
-        ("espace|espaces|module|modules|onglet|onglets|fonctionnalit* en plus|supplementaire*|additionnel*", 2.0, 1),
+        (
+            "espace|espaces|module|modules|onglet|onglets|fonctionnalit*|acces|droit|droits en plus|supplementaire*|"
+            "additionnel*",
+            2.0,
+            1,
+        ),
+        ("manqu* droit|droits|acces|habilitation*", 2.0, 2),  # « il me manque un droit »
         ("manqu*", 0.5),
         ("manqu*|vois|voit|trouve|cherch*|apparai* onglet|onglets|menu|module|modules|espace|espaces", 1.5),
         ("onglet|onglets|menu|module|modules manqu*|apparai*|affich*|exist*|dispar*|visible*", 2.0, 6),  # « absent »
@@ -429,7 +437,7 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("admin|administrateur*", 2.0),
         (
             "parti|partie|partis|partit|quitt*|depart|demission*|retraite|decede*|deces|licencie*|mute|mutation|"
-            "absent*|absence|injoignable|indisponible|conge|conges|maladie",
+            "absent*|absence|injoignable|indisponible|conge|conges|maladie|demenage*",
             2.0,
         ),
         ("ancien|ancienne|precedent|precedente", 1.0),
@@ -445,7 +453,8 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("gerait|geraient|administrait|administraient|occupait|occupaient|chapeautait", 2.0),
         ("perdu gestionnaire|gestionnaires|admin|administrateur*|responsable", 1.5, 2),
         ("responsable|gestionnaire|administrateur* du|de compte|comptes", 1.5, 1),
-        ("plus dans|la|partie|chez|present*|ici|en|poste|fonction|fonctions", 1.5, 1),  # « n'est plus là »
+        ("plus dans|la|partie|chez|present*|ici|en|poste|fonction|fonctions|avec", 1.5, 1),  # « n'est plus là »
+        ("avait|avaient|detenait|possedait droits|role|acces", 1.5, 2),  # « celle qui avait tous les droits »
         ("transf*", 1.5),
         (
             "reprend*|recuper*|passer|passe|donner main|relais|gestion",
@@ -731,6 +740,8 @@ LEXICON: Mapping[str, tuple[str, ...]] = {
     "administratrice": ("administrateur",),
     "administratrices": ("administrateurs",),
     "radier": ("inactiver",),
+    "regie": ("etablissement",),  # a public body's régie has a SIRET of its own
+    "regies": ("etablissements",),
     # a public body's usual acronyms are an establishment
     "ccas": ("etablissement",),
     "cias": ("etablissement",),
@@ -854,6 +865,7 @@ ENGLISH: Mapping[str, tuple[str, ...]] = {
     "to": ("a",),
     "with": ("avec",),
     "how": ("comment",),
+    "longer": ("plus",),  # « no longer with us »
     "where": ("ou",),
     "onto": ("sur",),
     "join": ("rejoindre",),
@@ -953,11 +965,11 @@ NOT_TYPOS = frozenset(
 GONE: tuple[Cue, ...] = _cues(
     (
         "parti|partie|partis|partit|quitt*|depart|demission*|retraite|decede*|deces|licencie*|mute|mutee|"
-        "mutation|absent*|absence|injoignable|indisponible|conge|conges|maladie|introuvable|ancien|ancienne|"
+        "mutation|absent*|absence|injoignable|indisponible|conge|conges|maladie|introuvable|ancien|ancienne|demenage*|"
         "precedent|precedente",
         1.0,
     ),
-    ("plus dans|la|partie|chez|present*|ici|joignable|en|employe*|salarie*", 1.0, 1),  # « n'est plus là »
+    ("plus dans|la|partie|chez|present*|ici|joignable|en|employe*|salarie*|avec", 1.0, 1),  # « n'est plus là »
     ("change* poste|service|fonction|direction|emploi|employeur", 1.0, 1),
 )
 STILL_THERE: tuple[Cue, ...] = _cues(
