@@ -2339,7 +2339,9 @@ SESSION_7_BATCH_3 = Batch(
 
 
 SESSION_7_BATCH_2 = Batch(
-    # session 7, written with s7-1 and before any tuning, then kept aside: never tuned on, it measures the round
+    # session 7, written with s7-1 before any tuning, then kept out of the batches and the memory until the round's
+    # end: on the model of e5dc1c4 with the memory of s7-1 (676560c) 27 of 39 right, 3 wrong, 9 refused; on the
+    # round's final cues (f71e71b), still without it in the memory, 30 right, 1 wrong, 8 refused. Added then.
     "s7-2",
     phrasings={
         Topic.CREATE_ACCOUNT: (
@@ -2437,6 +2439,7 @@ BATCHES: tuple[Batch, ...] = (
     SESSION_5_BATCH_3,
     SESSION_6_BATCH_1,
     SESSION_7_BATCH_1,
+    SESSION_7_BATCH_2,
     SESSION_7_BATCH_3,
 )
 

@@ -146,3 +146,15 @@ def test_a_sign_up_said_in_another_tense_is_a_sign_up() -> None:
 )
 def test_more_everyday_words_for_the_topics(text: str, topic: Topic) -> None:
     assert understand(text).topic is topic
+
+
+@pytest.mark.parametrize(
+    "text", ["nous ne voulons pas de module en plus", "je ne souhaite aucun espace supplémentaire"]
+)
+def test_a_refused_thing_is_not_a_lack_of_it(text: str) -> None:
+    """« pas … espace » reads « je n'ai pas l'espace » (a lack: add it); the « pas » of « je ne veux pas » refuses."""
+    assert understand(text).topic is None
+
+
+def test_a_denied_state_is_still_read_as_a_lack() -> None:
+    assert understand("nous ne sommes pas inscrits sur le portail, que faire").topic is Topic.CREATE_ACCOUNT

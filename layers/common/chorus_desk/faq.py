@@ -193,6 +193,9 @@ class Cue:
     pattern: str
     weight: float
     window: int = 3
+    # A positive cue naming a negation reads a lack (« pas … espace »: « je n'ai pas l'espace »), not a refusal's own
+    # « pas » (« je ne veux pas d'espace »), unless the refusal is its meaning (« je ne veux pas d'un robot »).
+    reads_refusals: bool = False
 
     @cached_property
     def terms(self) -> tuple[tuple[str, ...], ...]:
@@ -202,10 +205,14 @@ class Cue:
     def reads_negations(self) -> bool:
         """A cue that names a negation itself (« pas reçu », « sans compte ») reads the words a negation
         covers; any other cue reads only the words outside a negation's scope."""
-        return any(word in NEGATION_WORDS for alternatives in self.terms for word in alternatives)
+        return any(
+            word in NEGATION_WORDS and not (word == "plus" and index and "en" in self.terms[index - 1])  # « en plus »
+            for index, alternatives in enumerate(self.terms)
+            for word in alternatives
+        )
 
 
-def _cues(*specs: tuple[str, float] | tuple[str, float, int]) -> tuple[Cue, ...]:
+def _cues(*specs: tuple[str, float] | tuple[str, float, int] | tuple[str, float, int, bool]) -> tuple[Cue, ...]:
     return tuple(Cue(*spec) for spec in specs)
 
 
@@ -564,7 +571,7 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("mis|mise|mettre|mettez|mets|met en relation|contact", 1.0, 1),
         ("telephon*|tel", 2.0),
         ("robot|bot|chatbot|machine|ia|programme|logiciel|automate*", 1.5),
-        ("pas|plus|jamais robot|bot|machine|ia|programme|logiciel|automate*", 3.0),
+        ("pas|plus|jamais robot|bot|machine|ia|programme|logiciel|automate*", 3.0, 3, True),
         ("d|avec une personne", 2.0, 0),  # « l'aide d'une personne »
         ("chat|tchat|echange|discussion|conversation|entretien|entretenir avec", 1.5, 0),  # « m'entretenir avec »
         ("marre|assez|bol robot|bot|chatbot|machine|ia|automate*", 1.5, 4),
@@ -998,7 +1005,7 @@ VOLITION = frozenset(
         "concerne", "agit",
     }
 )  # fmt: skip
-_NEGATORS = frozenset({"pas", "jamais", "point", "nullement", "aucunement", "ni"})
+_NEGATORS = frozenset({"pas", "jamais", "point", "nullement", "aucunement", "ni", "aucun", "aucune"})
 _NOT_AFTER_SUIS = ("arriv", "parven", "reussi", "capable", "sur", "sure")  # « je ne suis pas arrivé à… »
 _SANS = frozenset({"passer", "parler", "agent", "agents", "conseiller", "humain", "intervention", "contacter"})
 # A negation's scope ends at the clause's end or at one of these words (« je ne veux pas d'agent, mais… »).
@@ -1021,6 +1028,9 @@ class Reading:
     # Where each word stands as a cue measures distances: its position, plus ``CLAUSE_GAP`` for each clause
     # before it, so that no phrase cue spans punctuation (« … ne m'aide pas, un humain svp »).
     places: tuple[int, ...] = ()
+    # The negation words of a refusal's own trigger (the « pas » of « je ne veux pas d'espace »): a positive cue that
+    # names a lack (« pas … espace »: « je n'ai pas l'espace ») does not read them; a negative cue does.
+    refusals: frozenset[int] = frozenset()
 
 
 # « St-Amand », « Ste-Foy »: a place's saint, not the sub-contractor's « st » (``LEXICON``).
@@ -1085,6 +1095,11 @@ def _forbids(words: list[str], i: int) -> bool:
     return words[i + 1] in _NEGATORS or words[i + 1] in ("rien", "plus", "surtout", "aucun", "aucune")
 
 
+# Triggers that deny a state (« je ne suis pas inscrit », « ce n'est pas… »), not refuse a thing: their « pas » is
+# read by the cues of a lack like any other.
+_STATED = frozenset({"suis", "sommes", "est", "porte", "concerne", "agit"})
+
+
 def _negation_starts(words: list[str]) -> list[int]:
     """Where, in a clause, a negation's scope starts (the word after its trigger)."""
     return [i + taken for i in range(len(words)) if (taken := _trigger(words, i))]
@@ -1144,9 +1159,13 @@ def read(text: str | None) -> Reading:
     segments: list[tuple[int, int]] = []
     negated: set[int] = set()
     places: list[int] = []
+    refusals: set[int] = set()
     for number, clause in enumerate(map(_elided, _referred(_clauses(text)))):
         offset = len(words)
         places.extend(range(offset + number * CLAUSE_GAP, offset + number * CLAUSE_GAP + len(clause)))
+        for trigger in range(len(clause)):
+            taken = 0 if clause[trigger] in _STATED else _trigger(clause, trigger)
+            refusals.update(offset + p for p in range(trigger, trigger + taken) if clause[p] in NEGATION_WORDS)
         for start in _negation_starts(clause):
             for position in range(start, len(clause)):
                 if clause[position] in SCOPE_ENDS:
@@ -1159,7 +1178,7 @@ def read(text: str | None) -> Reading:
                 cut = offset + position
         segments.append((cut, offset + len(clause)))
         words.extend(clause)
-    return Reading(tuple(words), tuple(segments), frozenset(negated), tuple(places))
+    return Reading(tuple(words), tuple(segments), frozenset(negated), tuple(places), frozenset(refusals))
 
 
 def tokens(text: str | None) -> tuple[str, ...]:
@@ -1375,17 +1394,22 @@ class _Where:
 
     every: Index
     affirmed: Index
+    unrefused: Index  # every word but a refusal's own negation words (``Reading.refusals``)
 
     @classmethod
     def of(cls, reading: Reading, start: int = 0, end: int | None = None) -> _Where:
         span = range(start, len(reading.words) if end is None else end)
         every = index(reading.words, span, reading.places)
         if not reading.negated.intersection(span):
-            return cls(every, every)
-        return cls(every, index(reading.words, (p for p in span if p not in reading.negated), reading.places))
+            return cls(every, every, every)
+        affirmed = index(reading.words, (p for p in span if p not in reading.negated), reading.places)
+        unrefused = index(reading.words, (p for p in span if p not in reading.refusals), reading.places)
+        return cls(every, affirmed, unrefused)
 
     def matches(self, cue: Cue) -> bool:
-        return cue_matches(cue, self.every if cue.reads_negations else self.affirmed)
+        if not cue.reads_negations:
+            return cue_matches(cue, self.affirmed)
+        return cue_matches(cue, self.every if cue.weight < 0 or cue.reads_refusals else self.unrefused)
 
 
 @dataclass(frozen=True)
