@@ -2416,6 +2416,81 @@ SESSION_7_BATCH_2 = Batch(
 )
 
 
+SESSION_7_BATCH_4 = Batch(
+    # session 7, written after the cues were tuned on s7-1, s7-2 and s7-3 (the model of 9f923d7), tried on it before
+    # it was tuned on: 35 of 40 right, no wrong topic, 5 refused
+    "s7-4",
+    phrasings={
+        Topic.CREATE_ACCOUNT: (
+            "Bonjour, je tiens un petit garage et la gendarmerie veut que je passe par internet pour mes factures, je "
+            "n'ai jamais fait ça, comment je m'inscris ?",
+            "on démarre notre activité, l'agglo sera notre premier client public : comment nous référencer sur Chorus",
+            "pouvez-vous m'expliquer comment je m'enregistre en tant qu'entreprise sur le portail",
+            "new supplier here, how do I set up access to Chorus Pro?",
+            "compte chorus a créer pour mon asso culturelle",
+            "bsr, besoin d'un compte pour envoyer une facture a la prefecture, koman faire",
+        ),
+        Topic.ACTIVATION_LINK: (
+            "j'ai recréé mon inscription deux fois et je n'ai toujours pas le mail pour activer",
+            "le lien dans le courriel ne répond plus, il doit être périmé",
+            "j'ai reçu un lien mais il était déjà expiré quand j'ai cliqué",
+            "I registered yesterday but did not get any confirmation link",
+        ),
+        Topic.ADD_SPACES: (
+            "l'économe du collège doit traiter les factures reçues mais son compte ne les montre pas",
+            "comment donner à notre nouvel acheteur l'accès au suivi des engagements",
+            "je voudrais voir les demandes de remboursement de frais de justice dans mon tableau de bord",
+            "my account only shows invoice submission, I need the other spaces",
+            "demande d'ajout de l'espace factures émises pour ma collaboratrice",
+        ),
+        Topic.MANAGER_LEFT: (
+            "celui qui gérait les accès chez nous a démissionné, qui nous débloque ?",
+            "la responsable chorus de la commune est partie, je dois prendre sa place sur le portail",
+            "our main user left and we cannot add colleagues anymore",
+        ),
+        Topic.SUBCONTRACTING: (
+            "qui valide en premier la facture d'un sous-traitant payé en direct, le titulaire ou l'acheteur ?",
+            "nous sommes cotraitants d'un marché de l'hôpital, chacun dépose-t-il sa propre facture ?",
+            "le mandataire de notre groupement a fermé, qui facture maintenant ?",
+        ),
+        Topic.STRUCTURE_PROCEDURE: (
+            "notre syndicat des eaux a fusionné, l'ancien SIRET doit disparaître de chorus",
+            "la structure de notre école a été désactivée par erreur, comment la rétablir",
+            "création d'un nouvel établissement public, il faut l'activer pour recevoir les factures",
+            "how do we activate a new public entity so suppliers can send invoices",
+        ),
+        Topic.HUMAN_AGENT: (
+            "est-il possible d'être rappelé par un conseiller demain matin",
+            "je veux discuter avec un humain de mon dossier",
+            "votre assistance téléphonique est joignable à quelle heure ?",
+            "talk to support staff please",
+        ),
+        None: (
+            "ma facture est rejetée car le numéro de bon de commande manque",
+            "à quoi sert le code service sur la facture",
+            "je cherche le guide utilisateur en PDF",
+            "vous êtes nuls",
+            "la facture est validée mais pas payée",
+        ),
+    },
+    negations={
+        Topic.CREATE_ACCOUNT: ("nous n'avons aucun compte et aucun identifiant, par quoi commencer",),
+        Topic.HUMAN_AGENT: ("pas la peine de me renvoyer vers la FAQ, je veux un conseiller",),
+        Topic.MANAGER_LEFT: ("il ne s'agit pas d'activer une structure : notre gestionnaire est parti",),
+        None: (
+            "ne m'envoyez plus de mails svp",
+            "je ne veux pas ajouter d'espace ni parler à quelqu'un",
+        ),
+    },
+    two_questions=(
+        (
+            "sous-traitant : qui valide ma facture ? et puis mon lien d'activation a expiré",
+            (Topic.SUBCONTRACTING, Topic.ACTIVATION_LINK),
+        ),
+    ),
+)
+
+
 EARLIER = Batch(
     "earlier",  # 2026-11-25 and 2026-12-07, before session 3, merged: their trial figures were not kept
     _EARLIER_PHRASINGS,
@@ -2441,6 +2516,7 @@ BATCHES: tuple[Batch, ...] = (
     SESSION_7_BATCH_1,
     SESSION_7_BATCH_2,
     SESSION_7_BATCH_3,
+    SESSION_7_BATCH_4,
 )
 
 
