@@ -158,3 +158,21 @@ def test_a_refused_thing_is_not_a_lack_of_it(text: str) -> None:
 
 def test_a_denied_state_is_still_read_as_a_lack() -> None:
     assert understand("nous ne sommes pas inscrits sur le portail, que faire").topic is Topic.CREATE_ACCOUNT
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("comment nous référencer sur le portail, on est une SARL toute neuve", Topic.CREATE_ACCOUNT),
+        ("un compte Chorus à ouvrir pour ma fille qui est graphiste", Topic.CREATE_ACCOUNT),
+        ("notre secrétaire doit traiter les sollicitations mais ne les a pas dans son menu", Topic.ADD_SPACES),
+    ],
+)
+def test_words_of_round_four_s_last_batch(text: str, topic: Topic) -> None:
+    assert understand(text).topic is topic
+
+
+def test_an_english_word_that_is_also_french_keeps_its_french_sense() -> None:
+    """« reprendre la main » is taking over, not a « main » (principal) manager: no such English word is read."""
+    assert "main" not in faq.ENGLISH
+    assert "main" in faq.tokens("comment reprendre la main sur le compte")

@@ -268,6 +268,8 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("premiere|premier facture|factures|depot", 1.0, 1),  # a first invoice: maybe a first sign-up
         ("exig*|impos*|oblig* chorus|portail|plateforme|passer|utiliser", 1.5, 2),  # a buyer requires the portal
         ("exist*|figur*|referenc* pas|encore|jamais", 2.5, 1),  # « mon entreprise n'existe pas encore sur… »
+        ("me|m|nous|se|s referenc*", 3.0, 0),  # « nous référencer sur Chorus »: to sign up
+        ("compte|comptes|identifiant*|acces a|creer|ouvrir creer|ouvrir", 2.0, 2),  # « compte chorus à créer »
         ("entreprise|societe|boite|association neuf|neuve|nouvelle|recente", 2.0, 2),  # « une EURL toute neuve »
         ("mon|notre|son|leur espace sur|chorus|portail", 2.5, 1),  # one's own space on the portal: an account
         ("un espace chorus|portail", 2.5, 0),  # « avoir un espace Chorus »: an account, not a space of one
@@ -424,7 +426,8 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("droit|droits|acces|acceder factur*|sollicitation*|engagement*|memoire*", 2.0, 4),  # the spaces' names
         # seeing or following what a space holds (plural): « consulter les factures reçues », « voir les engagements »
         (
-            "voir|vois|voit|voient|consult*|suivre|suit|regard*|visualis* factures|sollicitations|engagements|memoires",
+            "voir|vois|voit|voient|consult*|suivre|suit|regard*|visualis*|traiter|traite|traitent factures|"
+            "sollicitations|engagements|memoires",
             2.0,
             3,
         ),
@@ -873,6 +876,10 @@ ENGLISH: Mapping[str, tuple[str, ...]] = {
     "with": ("avec",),
     "how": ("comment",),
     "longer": ("plus",),  # « no longer with us »
+    "anymore": ("plus",),
+    "user": ("utilisateur",),
+    "colleague": ("collegue",),
+    "colleagues": ("collegues",),
     "where": ("ou",),
     "onto": ("sur",),
     "join": ("rejoindre",),

@@ -1080,7 +1080,7 @@ MEMORY: tuple[tuple[str, str], ...] = (
     ("ACTIVATION_LINK", "lien expire impossible de finaliser"),
     ("ACTIVATION_LINK", "clique trop tard sur le lien de validation"),
     ("ADD_SPACES", "comment donner a ma collegue l acces a la partie factures recues"),
-    ("ADD_SPACES", "comment can my colleague voir the factures we recevoir"),
+    ("ADD_SPACES", "comment can my collegue voir the factures we recevoir"),
     ("MANAGER_LEFT", "notre administrateur chorus a quitte la mairie qui prend sa place"),
     (
         "SUBCONTRACTING",
@@ -1162,7 +1162,6 @@ MEMORY: tuple[tuple[str, str], ...] = (
     ("ADD_SPACES", "demande d ajout de l espace factures emises pour ma conseillere"),
     ("MANAGER_LEFT", "celui qui gerait les acces chez nous a demissionne qui nous debloque"),
     ("MANAGER_LEFT", "la responsable chorus de la commune est partie je dois prendre sa place sur le portail"),
-    ("MANAGER_LEFT", "our main user parti et we cannot ajouter colleagues anymore"),
     ("SUBCONTRACTING", "qui valide en premier la facture d un sous traitant paye en direct le titulaire ou l acheteur"),
     ("SUBCONTRACTING", "nous sommes cotraitants d un marche de l hopital chacun depose t il sa propre facture"),
     ("SUBCONTRACTING", "le mandataire de notre groupement a ferme qui facture maintenant"),
