@@ -2011,6 +2011,486 @@ SESSION_6_BATCH_1 = Batch(
 )
 
 
+SESSION_7_BATCH_1 = Batch(
+    # session 7: needs described, abbreviations, negation then the ask, all users. Tried on the model and memory of
+    # e5dc1c4 before any change: 115 of 152 right, 3 wrong (three warnings or declines with no ask), 34 refused.
+    "s7-1",
+    phrasings={
+        Topic.CREATE_ACCOUNT: (
+            "première fois que je dois facturer l'État, je n'ai rien sur Chorus, par quoi je débute ?",
+            "la trésorerie me renvoie ma facture papier et me dit de passer par le portail, je n'y suis pas inscrit",
+            "je suis kiné, l'hôpital ne veut plus de papier, comment je rejoins chorus pro",
+            "j'ai jamais utilisé chorus, il me faut quoi pour déposer",
+            "comment on fait pour avoir accès au portail de facturation de l'État quand on n'y est pas encore",
+            "notre association doit adresser ses factures à la préfecture, est-ce qu'on doit s'enregistrer avant",
+            "bjr c koi la démarche pr etre sur chorus pro svp",
+            "we have never used chorus pro, the French university asks us to submit invoices there, where do we begin?",
+            "I'm a freelance translator in Spain and need to get onto Chorus Pro",
+            "le service achats du département nous impose Chorus, nous n'avons pas d'identifiant",
+            "comment devenir fournisseur sur le portail chorus",
+            "mon comptable me dit que je dois ouvrir mon accès Chorus moi-même, c'est où",
+            "je suis à la retraite mais je fais encore quelques prestations pour la mairie, on me demande de "
+            "m'inscrire sur internet pour la facture, je ne sais pas faire",
+            "creation d'un identifiant pr une micro entreprise",
+            "avant de déposer ma première facture, je dois créer quoi ?",
+            "je n'ai pas de login chorus, comment en obtenir un",
+            "le lycée m'a dit d'aller sur chorus pro pour être payée, je pars de zéro",
+            "Madame, Monsieur, notre cabinet d'architectes vient de remporter un marché avec la communauté de "
+            "communes. Nous n'avons encore jamais déposé de facture dématérialisée. Quelles sont les étapes pour "
+            "disposer d'un compte ?",
+            "inscription chorus pour un auto entrepreneur",
+            "faut-il s'enregistrer pour facturer un EHPAD public",
+            "premier accès au portail, on commence où",
+            "how do I get login credentials for chorus pro",
+            "mon fils s'occupe de mes papiers, il veut me créer mon accès à chorus, comment il fait",
+            "pouvez vous m'aider à me mettre sur chorus, je dois facturer la gendarmerie",
+        ),
+        Topic.ACTIVATION_LINK: (
+            "j'ai rempli l'inscription mais aucun courriel pour confirmer",
+            "le lien de confirmation dit qu'il n'est plus valable",
+            "je clique sur le lien reçu par mail et ça dit expiré",
+            "lien d'activation perimé, comment en recevoir un autre",
+            "renvoyez-moi le lien de validation svp",
+            "mon compte est créé mais pas activé, le mail n'est jamais venu",
+            "the activation email never arrived",
+            "my confirmation link has expired",
+            "j'ai fait l'inscription il y a 10 jours, j'ai oublié de cliquer sur le lien, maintenant il ne "
+            "fonctionne plus",
+            "on attend toujours le mail d'activation pour notre nouvelle secrétaire",
+            "le mail de bienvenue avec le lien, je l'ai perdu",
+            "lien d activ expiré",
+            "je me suis inscrite hier soir, toujours rien dans ma boîte",
+            "comment réactiver mon lien d'inscription qui a dépassé le délai",
+            "Je viens de terminer mon inscription sur le portail mais je n'ai aucun message de validation dans ma "
+            "messagerie professionnelle, est-ce normal ?",
+        ),
+        Topic.ADD_SPACES: (
+            "notre secrétaire doit pouvoir voir les factures qu'on reçoit, que faut-il lui donner",
+            "je ne trouve pas l'onglet pour suivre les paiements, il faut l'activer ?",
+            "comment on obtient l'accès aux factures émises",
+            "mon collègue a un compte mais il ne voit pas les engagements juridiques",
+            "il me manque un menu dans chorus, celui des factures de travaux",
+            "mon compte n'affiche que la saisie de facture, comment avoir les autres fonctions",
+            "l'agent comptable de l'université doit consulter les mémoires de frais de justice, ça s'ouvre où",
+            "I can't see the received invoices section, how do I add it?",
+            "la nouvelle stagiaire doit déposer des factures, elle a son compte mais pas le bon module",
+            "droits d'accès à l'espace sollicitations",
+            "comment demander l'habilitation aux factures reçues",
+            "où est l'espace mémoire de frais de justice, il n'apparait pas",
+            "je vx acceder o factures recues svp",
+            "on veut que notre expert-comptable puisse regarder nos factures sur chorus, on lui donne quoi comme accès",
+            "comment élargir mes accès sur le portail",
+            "je vois seulement deux rubriques dans mon tableau de bord, mes collègues en ont plus",
+            "activer un espace dans mon compte utilisateur",
+            "la directrice financière aimerait suivre les factures reçues depuis son propre compte",
+            "ajout espace engagements",
+            "Bonjour, je suis gestionnaire à la mairie, je dois consulter les demandes de paiement mais je n'ai pas "
+            "l'écran correspondant",
+        ),
+        Topic.MANAGER_LEFT: (
+            "notre gestionnaire principal a démissionné, qui devient gestionnaire maintenant ?",
+            "l'ancien responsable du compte chorus est parti sans transmettre ses accès",
+            "la comptable qui administrait tout a quitté l'entreprise",
+            "plus personne ne peut gérer les utilisateurs de notre structure",
+            "le GP est en arrêt longue durée, on est bloqués pour ajouter des collègues",
+            "notre boss qui avait créé le compte est parti, comment je prends la main",
+            "our main account manager left the company, how do we take over?",
+            "the administrator of our structure retired, who can replace him",
+            "le gestionnaire a été muté dans un autre service et plus personne n'a les droits",
+            "la personne qui gérait chorus chez nous n'est plus là",
+            "transférer le rôle de gestionnaire à ma collègue, l'ancien est parti",
+            "depuis le départ de notre DAF personne ne peut valider les demandes de rattachement",
+            "ns avons perdu notre gestionnaire, ki peut reprendre",
+            "Mon prédécesseur était gestionnaire principal de notre structure, il a quitté la collectivité en mars "
+            "et je ne peux rien modifier",
+            "le titulaire du rôle de gestionnaire n'est plus joignable, comment le remplacer",
+            "le fondateur est décédé, c'était lui qui gérait chorus",
+            "je reprends la gestion du compte après le départ de l'ancienne secrétaire générale",
+        ),
+        Topic.SUBCONTRACTING: (
+            "sst paiement direct chorus comment faire",
+            "on est cotraitant dans un groupement, chacun facture séparément ?",
+            "facture de sous-traitant : qui la valide avant l'acheteur",
+            "we are a subcontractor on a French public contract, how do we invoice?",
+            "co-traitant : comment je transmets ma part",
+            "ma facture de sous traitance attend la validation de l'entreprise générale depuis un mois",
+            "je travaille pour une entreprise qui a le marché de la mairie, on m'a dit de facturer directement "
+            "l'administration",
+            "sous traitant déclaré, demande de paiement sur chorus",
+            "groupement conjoint : facturation par chaque membre",
+            "le maître d'oeuvre veut que le st dépose sa facture en ligne",
+            "l'acte spécial de sous-traitance est signé, comment je facture maintenant",
+            "entreprise sous-traitante, on doit passer par le titulaire ou pas ?",
+        ),
+        Topic.STRUCTURE_PROCEDURE: (
+            "notre nouvelle école doit recevoir des factures, comment rendre la structure visible",
+            "la structure de la mairie est inactive, comment la rallumer",
+            "réactiver le siret de notre syndicat",
+            "fermeture du budget annexe, il faut désactiver la structure",
+            "les fournisseurs ne nous trouvent pas dans chorus, notre établissement est-il actif ?",
+            "activer un nouveau SIRET pour la communauté d'agglo",
+            "l'université a créé une fondation avec son propre siret, on fait comment pour qu'elle reçoive les "
+            "factures",
+            "how to deactivate our structure",
+            "désactivation d'une structure publique suite à une fusion",
+            "le collège fusionne avec un autre, l'ancien SIRET doit être fermé sur le portail",
+            "notre centre hospitalier a un nouveau numéro SIRET, que faire sur chorus",
+            "structure publique en sommeil, comment la réveiller ?",
+            "je veux remettre notre structure en activité",
+            "clôture d'une régie, que faire de sa structure chorus",
+            "mettre hors service la structure de l'ancienne commune",
+            "relancer une structure désactivée par erreur",
+            "la caisse des écoles n'apparaît pas quand les entreprises cherchent le destinataire",
+        ),
+        Topic.HUMAN_AGENT: (
+            "je préfère échanger avec quelqu'un du support",
+            "avez-vous un numéro de téléphone pour parler à quelqu'un",
+            "passez-moi quelqu'un de l'équipe",
+            "je voudrais une vraie conversation avec un conseiller",
+            "live chat with support please",
+            "I want to speak with a person, not a bot",
+            "ya quelqu'un ?",
+            "transmettez ma demande à un agent",
+            "rappel téléphonique possible ?",
+            "discussion en direct avec l'assistance",
+            "est-ce qu'un interlocuteur peut me contacter",
+            "contact direct avec le service client chorus",
+            "je souhaite être mise en relation avec un opérateur",
+        ),
+        None: (
+            "je trouve ce portail très mal fait",
+            "ma facture est au statut mise à disposition depuis trois semaines",
+            "comment joindre un PDF à ma facture",
+            "le bon de commande n'est pas sur ma facture, elle est rejetée",
+            "je ne retrouve pas mon mot de passe",
+            "c'est quoi le délai global de paiement",
+            "what does the status rejected mean",
+            "je ne comprends pas pourquoi la mairie ne m'a pas payé",
+            "est-ce que chorus accepte les factures en anglais",
+            "comment télécharger la liste de mes factures en excel",
+            "je suis furieux, troisième rejet cette semaine",
+        ),
+    },
+    negations={
+        Topic.STRUCTURE_PROCEDURE: (
+            "pas question de fermer notre SIRET : il faut le rendre actif pour la nouvelle crèche",
+            "nous ne voulons pas supprimer l'établissement, juste le rendre de nouveau joignable par les fournisseurs",
+        ),
+        Topic.HUMAN_AGENT: (
+            "pas de FAQ svp, un conseiller",
+            "je n'ai pas besoin de lien ni de compte, passez-moi un humain",
+            "no bot answers please, a real agent",
+        ),
+        Topic.CREATE_ACCOUNT: (
+            "je n'ai jamais eu de compte chorus et mon client public exige que je l'utilise",
+            "nous ne sommes pas encore inscrits, comment on fait",
+        ),
+        Topic.ACTIVATION_LINK: (),
+        Topic.ADD_SPACES: (
+            "je ne veux pas un deuxième compte, juste voir les factures reçues avec le mien",
+            "inutile de créer un utilisateur, elle a déjà un compte, il lui manque l'espace engagements",
+        ),
+        Topic.MANAGER_LEFT: (),
+        Topic.SUBCONTRACTING: (
+            "je ne suis pas titulaire du marché mais sous-traitant payé en direct",
+            "pas cotraitant, sous-traitant : comment ça se passe",
+        ),
+        None: (
+            "surtout ne supprimez pas mon compte",
+            "n'activez rien sur notre structure sans nous prévenir",
+            "je ne suis pas sous-traitant et je n'ai pas de question sur les espaces, mon problème c'est un rejet",
+            "ne me transférez pas à un conseiller, j'ai juste une remarque",
+        ),
+    },
+    two_questions=(
+        (
+            "notre GP est parti. Par ailleurs je voudrais joindre un conseiller",
+            (Topic.MANAGER_LEFT, Topic.HUMAN_AGENT),
+        ),
+        (
+            "lien d'activation expiré + comment désactiver l'ancienne structure",
+            (Topic.ACTIVATION_LINK, Topic.STRUCTURE_PROCEDURE),
+        ),
+        (
+            "I'm a subcontractor, how do I invoice? Also, can I talk to someone?",
+            (Topic.SUBCONTRACTING, Topic.HUMAN_AGENT),
+        ),
+        (
+            "deux soucis : le mail de validation n'arrive pas, et je ne vois pas les factures émises",
+            (Topic.ACTIVATION_LINK, Topic.ADD_SPACES),
+        ),
+        (
+            "comment activer la structure du nouveau syndicat, et qui devient gestionnaire principal quand l'ancien "
+            "part ?",
+            (Topic.STRUCTURE_PROCEDURE, Topic.MANAGER_LEFT),
+        ),
+        (
+            "on doit s'inscrire sur chorus ; par ailleurs on est sous-traitant, qui valide ?",
+            (Topic.CREATE_ACCOUNT, Topic.SUBCONTRACTING),
+        ),
+        (
+            "besoin de l'espace engagements ; autre question, peut-on parler à un humain ?",
+            (Topic.ADD_SPACES, Topic.HUMAN_AGENT),
+        ),
+        (
+            "first, how do we register? second, how do we reactivate a structure?",
+            (Topic.CREATE_ACCOUNT, Topic.STRUCTURE_PROCEDURE),
+        ),
+    ),
+)
+
+
+SESSION_7_BATCH_3 = Batch(
+    # session 7, written after the cues were tuned on s7-1 (the model of 2605306), tried on it before it was tuned on:
+    # 47 of 58 right, no wrong topic, 11 refused
+    "s7-3",
+    phrasings={
+        Topic.CREATE_ACCOUNT: (
+            "nous livrons des repas au foyer-logement de la ville, ils exigent Chorus, comment on s'y prend la "
+            "première fois",
+            "je suis photographe, le conseil régional me commande un reportage, je n'ai jamais déposé de facture "
+            "en ligne, quelle démarche ?",
+            "a Dutch company here: we must be registered on Chorus Pro to be paid by a French hospital, how?",
+            "slt, faut un compte pr facturer l'état ?",
+            "quelles infos donner pour ouvrir l'accès de ma société au portail",
+            "mon entreprise n'existe pas encore sur chorus pro",
+            "le rectorat refuse mes factures par courrier, je dois m'enregistrer où ?",
+            "pouvez-vous créer mon profil fournisseur, je n'y arrive pas seul",
+        ),
+        Topic.ACTIVATION_LINK: (
+            "le lien reçu hier ne s'ouvre plus",
+            "j'ai validé le formulaire d'inscription, où est le courriel d'activation ?",
+            "activation impossible : le lien a dépassé les 48h",
+            "please send me a new activation email",
+            "l'e-mail d'activation est arrivé mais le lien renvoie une erreur",
+            "je n'ai jamais pu valider mon adresse mail, le lien ne s'affiche pas",
+        ),
+        Topic.ADD_SPACES: (
+            "comment faire apparaître l'espace Engagements dans mon menu",
+            "notre régisseur doit accéder aux factures reçues de la régie",
+            "j'ai besoin d'un accès en plus pour saisir des mémoires de frais de justice",
+            "how can I subscribe to the invoices received space",
+            "je ne vois aucune facture reçue, il me manque sûrement un droit",
+            "ma comptable voudrait les factures de travaux dans son compte",
+        ),
+        Topic.MANAGER_LEFT: (
+            "notre ancienne directrice était la seule gestionnaire, elle a quitté la structure l'an dernier",
+            "qui peut me donner le rôle de gestionnaire principal puisque le précédent est parti",
+            "le gestionnaire principal est en congé maternité et on doit ajouter un utilisateur en urgence",
+            "la secrétaire de mairie qui avait tous les droits a déménagé, on fait comment",
+            "the only admin of our Chorus account is no longer with us",
+            "changement de gestionnaire principal, l'ancien est injoignable",
+            "personne chez nous n'a les droits de gestionnaire depuis le départ du chef comptable",
+        ),
+        Topic.SUBCONTRACTING: (
+            "nous intervenons en sous-traitance pour un marché de la métropole, qui envoie la facture ?",
+            "en groupement, le mandataire reçoit-il nos factures de cotraitant ?",
+            "sous-traitant agréé avec paiement direct : étapes de dépôt",
+            "we work as a subcontractor for the main contractor of a public works contract, how do we get paid "
+            "directly",
+            "cotraitance solidaire, comment chaque entreprise dépose sa part",
+        ),
+        Topic.STRUCTURE_PROCEDURE: (
+            "le SIVU a été dissous, que faire de sa structure sur Chorus",
+            "nouvelle régie de recettes avec un SIRET à elle, comment l'ouvrir aux factures",
+            "notre lycée n'est pas trouvable par les prestataires dans chorus",
+            "comment rendre de nouveau active la structure d'une école",
+        ),
+        Topic.HUMAN_AGENT: (
+            "pourrais-je parler au service d'assistance ?",
+            "je préférerais qu'un agent du support me rappelle",
+            "y a-t-il un humain derrière ce chat",
+            "please connect me to a support agent",
+            "besoin d'un vrai conseiller, pas d'une foire aux questions",
+            "je voudrais exposer mon problème à une personne du support",
+        ),
+        None: (
+            "le montant TTC de ma facture est faux, je fais comment",
+            "pourquoi mon avoir a été rejeté",
+            "quelle est l'adresse postale de l'AIFE",
+            "le site ne marche pas sous Firefox",
+            "je veux juste signaler que le portail est très lent",
+            "comment exporter mes factures en CSV",
+            "merci, c'est tout",
+        ),
+    },
+    negations={
+        Topic.ADD_SPACES: ("pas besoin d'un autre compte, il me faut seulement l'espace engagements",),
+        Topic.HUMAN_AGENT: ("je ne cherche pas d'explication écrite, je veux discuter avec un agent",),
+        Topic.MANAGER_LEFT: ("ce n'est pas un problème de lien : notre gestionnaire est parti à la retraite",),
+        Topic.STRUCTURE_PROCEDURE: ("on ne souhaite pas créer de compte mais activer la structure du syndicat",),
+        None: (
+            "ne fermez pas mon compte svp",
+            "je n'ai pas besoin de conseiller, c'est réglé",
+            "surtout ne touchez pas aux droits de notre gestionnaire",
+        ),
+    },
+    two_questions=(
+        (
+            "je voudrais m'inscrire sur Chorus et aussi parler à un conseiller",
+            (Topic.CREATE_ACCOUNT, Topic.HUMAN_AGENT),
+        ),
+        (
+            "comment ajouter l'espace factures reçues ? et comment inactiver la structure de l'ancien collège ?",
+            (Topic.ADD_SPACES, Topic.STRUCTURE_PROCEDURE),
+        ),
+    ),
+)
+
+
+SESSION_7_BATCH_2 = Batch(
+    # session 7, written with s7-1 before any tuning, then kept out of the batches and the memory until the round's
+    # end: on the model of e5dc1c4 with the memory of s7-1 (676560c) 27 of 39 right, 3 wrong, 9 refused; on the
+    # round's final cues (f71e71b), still without it in the memory, 30 right, 1 wrong, 8 refused. Added then.
+    "s7-2",
+    phrasings={
+        Topic.CREATE_ACCOUNT: (
+            "la médiathèque veut que je dépose mes notes d'honoraires en ligne, je n'ai aucun compte nulle part",
+            "nous sommes une PME allemande, comment obtenir un accès fournisseur à Chorus Pro",
+            "c'est ma toute première facture publique, que dois-je faire sur le site avant",
+            "jsui artisan, on m'oblige a passer par chorus, je fé koi",
+            "where can a supplier register on chorus pro",
+            "mon épouse et moi tenons une boulangerie, la cantine scolaire veut nos factures sur Chorus, on n'a "
+            "jamais fait",
+            "ouverture d'accès pour un nouveau fournisseur",
+        ),
+        Topic.ACTIVATION_LINK: (
+            "le courriel d'activation a dû partir à une mauvaise adresse, je ne l'ai jamais eu",
+            "lien expiré, impossible de finaliser",
+            "activation link not working anymore",
+            "je n'ai toujours pas le mail pour confirmer mon adresse, ça fait deux jours",
+            "cliqué trop tard sur le lien de validation",
+        ),
+        Topic.ADD_SPACES: (
+            "mon adjoint doit pouvoir suivre les engagements, il a un compte mais ne voit rien",
+            "comment donner à ma collègue l'accès à la partie factures reçues",
+            "how can my colleague see the invoices we receive",
+            "je veux consulter les factures émises par mon entreprise mais je n'ai pas l'accès",
+        ),
+        Topic.MANAGER_LEFT: (
+            "le gestionnaire de notre compte est parti en retraite, personne ne peut plus rattacher les nouveaux",
+            "notre administratrice chorus a quitté la mairie, qui prend sa place",
+            "comment désigner un nouveau gestionnaire principal, l'ancien n'est plus dans l'entreprise",
+            "our Chorus admin is gone and nobody can approve new users",
+            "le GP est parti sans prévenir",
+        ),
+        Topic.SUBCONTRACTING: (
+            "le titulaire doit-il viser la facture de son sous-traitant avant qu'elle arrive chez l'acheteur",
+            "cotraitance, qui dépose quoi sur chorus",
+            "je suis sous-traitant payé directement par l'hôpital, démarche ?",
+            "subcontractor direct payment invoice chorus",
+        ),
+        Topic.STRUCTURE_PROCEDURE: (
+            "la nouvelle maison de santé communale doit pouvoir recevoir des factures, comment l'activer",
+            "on ferme notre syndicat mixte, comment le désactiver sur chorus",
+            "notre SIRET n'est pas actif sur chorus, les entreprises ne peuvent pas nous facturer",
+        ),
+        Topic.HUMAN_AGENT: (
+            "j'aimerais discuter avec un conseiller du support",
+            "is there someone I can talk to",
+        ),
+        None: (
+            "le site affiche une erreur 500",
+            "c'est nul",
+        ),
+    },
+    negations={
+        Topic.HUMAN_AGENT: ("pas envie de lire la FAQ, je veux quelqu'un",),
+        Topic.ACTIVATION_LINK: ("je ne veux pas m'inscrire à nouveau, le lien a juste expiré",),
+        Topic.STRUCTURE_PROCEDURE: ("on ne ferme pas la structure, on veut au contraire la rouvrir",),
+        None: (
+            "ne désactivez surtout pas notre SIRET",
+            "je ne veux pas d'espace en plus",
+        ),
+    },
+    two_questions=(
+        (
+            "je dois créer mon compte, et puis comment je facture comme sous-traitant ?",
+            (Topic.CREATE_ACCOUNT, Topic.SUBCONTRACTING),
+        ),
+        (
+            "notre gestionnaire est parti ; autre chose, le lien d'activation de mon collègue a expiré",
+            (Topic.MANAGER_LEFT, Topic.ACTIVATION_LINK),
+        ),
+    ),
+)
+
+
+SESSION_7_BATCH_4 = Batch(
+    # session 7, written after the cues were tuned on s7-1, s7-2 and s7-3 (the model of 9f923d7), tried on it before
+    # it was tuned on: 35 of 40 right, no wrong topic, 5 refused
+    "s7-4",
+    phrasings={
+        Topic.CREATE_ACCOUNT: (
+            "Bonjour, je tiens un petit garage et la gendarmerie veut que je passe par internet pour mes factures, je "
+            "n'ai jamais fait ça, comment je m'inscris ?",
+            "on démarre notre activité, l'agglo sera notre premier client public : comment nous référencer sur Chorus",
+            "pouvez-vous m'expliquer comment je m'enregistre en tant qu'entreprise sur le portail",
+            "new supplier here, how do I set up access to Chorus Pro?",
+            "compte chorus a créer pour mon asso culturelle",
+            "bsr, besoin d'un compte pour envoyer une facture a la prefecture, koman faire",
+        ),
+        Topic.ACTIVATION_LINK: (
+            "j'ai recréé mon inscription deux fois et je n'ai toujours pas le mail pour activer",
+            "le lien dans le courriel ne répond plus, il doit être périmé",
+            "j'ai reçu un lien mais il était déjà expiré quand j'ai cliqué",
+            "I registered yesterday but did not get any confirmation link",
+        ),
+        Topic.ADD_SPACES: (
+            "l'économe du collège doit traiter les factures reçues mais son compte ne les montre pas",
+            "comment donner à notre nouvel acheteur l'accès au suivi des engagements",
+            "je voudrais voir les demandes de remboursement de frais de justice dans mon tableau de bord",
+            "my account only shows invoice submission, I need the other spaces",
+            "demande d'ajout de l'espace factures émises pour ma collaboratrice",
+        ),
+        Topic.MANAGER_LEFT: (
+            "celui qui gérait les accès chez nous a démissionné, qui nous débloque ?",
+            "la responsable chorus de la commune est partie, je dois prendre sa place sur le portail",
+            "our main user left and we cannot add colleagues anymore",
+        ),
+        Topic.SUBCONTRACTING: (
+            "qui valide en premier la facture d'un sous-traitant payé en direct, le titulaire ou l'acheteur ?",
+            "nous sommes cotraitants d'un marché de l'hôpital, chacun dépose-t-il sa propre facture ?",
+            "le mandataire de notre groupement a fermé, qui facture maintenant ?",
+        ),
+        Topic.STRUCTURE_PROCEDURE: (
+            "notre syndicat des eaux a fusionné, l'ancien SIRET doit disparaître de chorus",
+            "la structure de notre école a été désactivée par erreur, comment la rétablir",
+            "création d'un nouvel établissement public, il faut l'activer pour recevoir les factures",
+            "how do we activate a new public entity so suppliers can send invoices",
+        ),
+        Topic.HUMAN_AGENT: (
+            "est-il possible d'être rappelé par un conseiller demain matin",
+            "je veux discuter avec un humain de mon dossier",
+            "votre assistance téléphonique est joignable à quelle heure ?",
+            "talk to support staff please",
+        ),
+        None: (
+            "ma facture est rejetée car le numéro de bon de commande manque",
+            "à quoi sert le code service sur la facture",
+            "je cherche le guide utilisateur en PDF",
+            "vous êtes nuls",
+            "la facture est validée mais pas payée",
+        ),
+    },
+    negations={
+        Topic.CREATE_ACCOUNT: ("nous n'avons aucun compte et aucun identifiant, par quoi commencer",),
+        Topic.HUMAN_AGENT: ("pas la peine de me renvoyer vers la FAQ, je veux un conseiller",),
+        Topic.MANAGER_LEFT: ("il ne s'agit pas d'activer une structure : notre gestionnaire est parti",),
+        None: (
+            "ne m'envoyez plus de mails svp",
+            "je ne veux pas ajouter d'espace ni parler à quelqu'un",
+        ),
+    },
+    two_questions=(
+        (
+            "sous-traitant : qui valide ma facture ? et puis mon lien d'activation a expiré",
+            (Topic.SUBCONTRACTING, Topic.ACTIVATION_LINK),
+        ),
+    ),
+)
+
+
 EARLIER = Batch(
     "earlier",  # 2026-11-25 and 2026-12-07, before session 3, merged: their trial figures were not kept
     _EARLIER_PHRASINGS,
@@ -2033,6 +2513,10 @@ BATCHES: tuple[Batch, ...] = (
     SESSION_5_BATCH_2,
     SESSION_5_BATCH_3,
     SESSION_6_BATCH_1,
+    SESSION_7_BATCH_1,
+    SESSION_7_BATCH_2,
+    SESSION_7_BATCH_3,
+    SESSION_7_BATCH_4,
 )
 
 

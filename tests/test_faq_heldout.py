@@ -38,7 +38,10 @@ TARGET_WRONG = 0
 # batch s6-1 written in other words): 129, 117, 109 of 111 and 104 of 104, no wrong topic; all four sets spent, so
 # optimistic. The fifth set (session 5, written apart after the fourth had been measured, read by nobody who tuned)
 # tells: 137 of 154 right, 1 wrong on the model of 82a95cc before round 3; 140 and 1 after.
-ACHIEVED = {"first": (129, 0), "second": (117, 0), "third": (109, 0), "fourth": (104, 0), "fifth": (140, 1)}
+# Round 4 (session 7: the kinds set 5 missed, needs described, abbreviations, refusals and pronouns, tuned on new
+# development batches s7-1 and s7-3, with s7-2 kept aside to measure): 129, 119, 110 of 111, 104 and 153 of 154, no
+# wrong topic; all five sets spent, so optimistic; a sixth set, written apart, measures it (docs/decisions.md).
+ACHIEVED = {"first": (129, 0), "second": (119, 0), "third": (110, 0), "fourth": (104, 0), "fifth": (153, 0)}
 SETS = tuple(HELD_OUT_FILES)
 TESTS = Path(__file__).parent
 

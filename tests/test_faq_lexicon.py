@@ -129,7 +129,9 @@ def test_a_verb_a_contrast_leaves_out_is_put_back(text: str, restored: tuple[str
     ],
 )
 def test_no_verb_is_put_back_where_the_contrast_has_its_own(text: str) -> None:
-    assert read(text).words == tuple(listing.fold(text).split())
+    words, folded = read(text).words, listing.fold(text).split()
+    assert len(words) == len(folded)  # nothing put back; a pronoun may read as the noun it stands for
+    assert all(word == said or said in faq._PRONOUN_OBJECTS for word, said in zip(words, folded, strict=True))
 
 
 # ------------------------------------------------------------------------------------------ the question last

@@ -110,7 +110,7 @@ def test_a_message_asking_two_things_stays_two_choices() -> None:
 
 
 def test_with_the_projects_memory_a_message_the_cues_refuse_is_answered() -> None:
-    text = "la personne qui administrait notre structure a quitté la maison"
+    text = "la dame qui tenait notre structure a quitté la maison"
     reading = faq.read(text)
     assert faq._by_cues(reading)[0].topic is None  # the cues alone refuse it
     understanding = understand(text)

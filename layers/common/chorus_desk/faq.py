@@ -193,6 +193,9 @@ class Cue:
     pattern: str
     weight: float
     window: int = 3
+    # A positive cue naming a negation reads a lack (« pas … espace »: « je n'ai pas l'espace »), not a refusal's own
+    # « pas » (« je ne veux pas d'espace »), unless the refusal is its meaning (« je ne veux pas d'un robot »).
+    reads_refusals: bool = False
 
     @cached_property
     def terms(self) -> tuple[tuple[str, ...], ...]:
@@ -202,10 +205,14 @@ class Cue:
     def reads_negations(self) -> bool:
         """A cue that names a negation itself (« pas reçu », « sans compte ») reads the words a negation
         covers; any other cue reads only the words outside a negation's scope."""
-        return any(word in NEGATION_WORDS for alternatives in self.terms for word in alternatives)
+        return any(
+            word in NEGATION_WORDS and not (word == "plus" and index and "en" in self.terms[index - 1])  # « en plus »
+            for index, alternatives in enumerate(self.terms)
+            for word in alternatives
+        )
 
 
-def _cues(*specs: tuple[str, float] | tuple[str, float, int]) -> tuple[Cue, ...]:
+def _cues(*specs: tuple[str, float] | tuple[str, float, int] | tuple[str, float, int, bool]) -> tuple[Cue, ...]:
     return tuple(Cue(*spec) for spec in specs)
 
 
@@ -250,12 +257,23 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("chaque|chacun|chacune|plusieurs compte|comptes|acces|identifiant*", 1.5, 4),  # « chaque salarié son compte »
         ("espace|compte fournisseur|fournisseurs", 4.5, 0),  # the supplier's own space is its account
         ("debute|debutant|debutante|debutons", 2.0),  # a newcomer
-        ("rejoindre|adherer|adhesion", 2.0),
-        ("rejoindre|adherer|adhesion|utiliser chorus|portail|plateforme", 1.0, 1),
+        ("rejoin*|adherer|adhesion", 2.0),
+        ("rejoin*|adherer|adhesion|utiliser chorus|portail|plateforme", 1.0, 1),
+        # being « on » the portal is having an account: « être sur CPP », « me mettre sur Chorus »
+        ("etre|sois|soit|soyons|soient|mettre|figurer|apparaitre sur|dans chorus|portail|plateforme", 2.5, 1),
+        ("me|m|nous|se|s|te|t mettre sur|dans", 1.0, 1),  # oneself onto the portal
+        ("creer|cree quoi", 2.0, 0),  # « je dois créer quoi ? »
+        ("part|pars|partir|partons|repartir|repars de zero", 2.5, 1),  # « je pars de zéro »: a newcomer
+        ("commenc*|demarr*|debut* ou|quoi|comment", 1.5, 0),  # « on commence où »
+        ("premiere|premier facture|factures|depot", 1.0, 1),  # a first invoice: maybe a first sign-up
+        ("exig*|impos*|oblig* chorus|portail|plateforme|passer|utiliser", 1.5, 2),  # a buyer requires the portal
+        ("exist*|figur*|referenc* pas|encore|jamais", 2.5, 1),  # « mon entreprise n'existe pas encore sur… »
+        ("me|m|nous|se|s referenc*", 3.0, 0),  # « nous référencer sur Chorus »: to sign up
+        ("compte|comptes|identifiant*|acces a|creer|ouvrir creer|ouvrir", 2.0, 2),  # « compte chorus à créer »
         ("entreprise|societe|boite|association neuf|neuve|nouvelle|recente", 2.0, 2),  # « une EURL toute neuve »
         ("mon|notre|son|leur espace sur|chorus|portail", 2.5, 1),  # one's own space on the portal: an account
         ("un espace chorus|portail", 2.5, 0),  # « avoir un espace Chorus »: an account, not a space of one
-        ("premiere|premier fois|connexion|utilisation|pas", 2.0, 1),
+        ("premiere|premier fois|connexion|utilisation|pas|acces", 2.0, 1),
         ("creer|ouvrir|inscri*|enregistr* sur|chez|dans chorus|portail|plateforme|site", 1.5, 3),  # « créer quoi sur… »
         ("inscri*|inscrit|inscris a|au|aux espace|espaces|module|modules", -3.0, 2),  # subscribing to a space
         ("jamais utilise*|servi|connecte*|factur*|depose*", 2.5, 1),  # never used, never invoiced: a newcomer
@@ -268,7 +286,7 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("compte|comptes|identifiant*|acces inexistant*", 2.5, 3),  # « compte inexistant »
         ("acces|acceder a|au|aux factur*|espace*|sollicitation*|engagement*|memoire*|onglet*|module*", -2.0, 2),
         (
-            "veux|voudrais|souhait*|faut|besoin un|une|d acces|compte|identifiant*|login",
+            "veux|voudrais|souhait*|faut|fallait|faudrait|faudra|besoin un|une|d acces|compte|identifiant*|login",
             2.0,
             1,
         ),  # « il faut un compte ? »
@@ -302,6 +320,7 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("valid* rattach*", -1.5, 3),  # validating others' attachments: the manager's job
         ("espace|espaces|fonctionnalit*|abonn*", -2.0),
         ("gestionnaire|admin|administrateur*", -1.5),
+        ("responsable|gestionnaire|administrateur* du|de compte|comptes", -2.0, 1),  # who runs the account
         ("structure", -1.0),
     ),
     Topic.ACTIVATION_LINK: _cues(
@@ -324,7 +343,7 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("plus|pas valable|valide", 1.0, 0),
         (
             "lien|liens|mail|mails|email|courriel* marche*|fonctionn*|valable|valide|invalide|expir*|perime|mort|casse|"
-            "hs|erreur",
+            "hs|erreur|ouvre|ouvrent|ouvrir",
             1.5,
             4,
         ),
@@ -363,6 +382,7 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
     Topic.ADD_SPACES: _cues(
         ("espace|espaces", 3.0),
         ("abonn*", 2.5),
+        ("m|me|s|se|nous|vous|t|te abonn*", 1.0, 0),  # subscribing oneself: to a space
         ("fonctionnalit*", 2.5),
         ("ajout*|rajout*", 1.0),
         ("ajout*|rajout*|ouvr*|activ*|acces|avoir espace|espaces|fonctionnalit*|module|modules|onglet|onglets", 1.0),
@@ -372,9 +392,20 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("mon|notre|son|leur espace sur|chorus|portail", -3.0, 1),
         ("un espace chorus|portail", -3.0, 0),
         ("me|m|se|s|te|t|lui|nous|vous creer|ouvrir un|une|mon|son|notre|votre espace", -3.0, 0),
-        ("autre|autres module|modules|espace|espaces|fonctionnalit*|onglet|onglets|menu|menus", 2.0, 1),
+        (
+            "autre|autres module|modules|espace|espaces|fonctionnalit*|onglet|onglets|menu|menus|fonctions|ecrans|"
+            "sections|parties",
+            2.0,
+            1,
+        ),
         ("acces|acceder module|modules|onglet|onglets|espace|espaces|fonctionnalit*", 1.5, 2),
-        ("espace|espaces|module|modules|onglet|onglets|fonctionnalit* en plus|supplementaire*|additionnel*", 2.0, 1),
+        (
+            "espace|espaces|module|modules|onglet|onglets|fonctionnalit*|acces|droit|droits en plus|supplementaire*|"
+            "additionnel*",
+            2.0,
+            1,
+        ),
+        ("manqu* droit|droits|acces|habilitation*", 2.0, 2),  # « il me manque un droit »
         ("manqu*", 0.5),
         ("manqu*|vois|voit|trouve|cherch*|apparai* onglet|onglets|menu|module|modules|espace|espaces", 1.5),
         ("onglet|onglets|menu|module|modules manqu*|apparai*|affich*|exist*|dispar*|visible*", 2.0, 6),  # « absent »
@@ -387,12 +418,25 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("pas|aucun|aucune|plus fonction|fonctions|fonctionnalit*", 2.0, 2),
         ("pas|plus|jamais dans|sur menu|ecran|bandeau|accueil", 2.0, 1),  # « … n'est pas dans mon menu »
         ("contient|comporte|propose|affiche|montre|presente pas|plus", 1.0, 0),  # « mon menu ne contient pas … »
-        ("pas|plus|jamais menu|onglet|onglets|module|modules|espace|espaces", 2.0, 2),  # « je n'ai pas le menu… »
+        ("pas|plus|jamais menu|onglet|onglets|module|modules|espace|espaces|ecran|ecrans|section", 2.0, 2),
         ("abonn* valid*|attente|attend*", 1.0, 4),
         ("valid*|accept* abonn*", 1.5, 4),  # « valider ma demande d'abonnement »
         ("espace|espaces|module|modules|onglet|onglets|fonctionnalit* activ*|ouvert|ouverte|disponible*", 1.5, 4),
         ("inscri*|inscrit|inscris a|au|aux espace|espaces|module|modules", 3.0, 2),  # « s'inscrire à un espace »
         ("droit|droits|acces|acceder factur*|sollicitation*|engagement*|memoire*", 2.0, 4),  # the spaces' names
+        # seeing or following what a space holds (plural): « consulter les factures reçues », « voir les engagements »
+        (
+            "voir|vois|voit|voient|consult*|suivre|suit|regard*|visualis*|traiter|traite|traitent factures|"
+            "sollicitations|engagements|memoires",
+            2.0,
+            3,
+        ),
+        ("factur* recoi*|recev*|recevons|arriv*", 1.0, 2),  # « les factures qu'on reçoit »
+        # what to open to a colleague who has an account: a space or a right (« que lui ouvrir », « leur donner quoi »)
+        ("que|quoi lui|leur ouvrir|donner|attribuer", 1.0, 0),
+        ("lui|leur ouvrir|donner|attribuer quoi|quel|quels|quelle|quelles", 1.0, 0),
+        ("numero|numeros|code|codes engagement*|service|services", -3.0, 1),  # a field of an invoice, not a space
+        ("elarg*|etend*|etendr*|complet* acces|droits|profil|compte", 3.0, 2),  # « élargir mes accès »
         ("pas|plus|aucun droit|droits|acces", 1.0, 2),
         ("factur*|sollicitation*|engagement*|memoire* emise*|recue*|travaux|juridique*|justice", 1.0, 2),
     ),
@@ -403,7 +447,7 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("admin|administrateur*", 2.0),
         (
             "parti|partie|partis|partit|quitt*|depart|demission*|retraite|decede*|deces|licencie*|mute|mutation|"
-            "absent*|absence|injoignable|indisponible|conge|conges|maladie",
+            "absent*|absence|injoignable|indisponible|conge|conges|maladie|demenage*",
             2.0,
         ),
         ("ancien|ancienne|precedent|precedente", 1.0),
@@ -411,9 +455,22 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("responsable|responsables", 1.0),
         ("valid* rattach*", 2.0, 3),  # nobody left to validate the attachment requests
         ("plus|aucun personne|gestionnaire|admin*|responsable", 1.5, 1),  # « plus personne ne peut… »
-        ("plus dans|la|partie|chez|present*|ici|en|poste|fonction|fonctions", 1.5, 1),  # « n'est plus là »
+        # nobody left who can run the users: « personne ne peut valider les nouveaux utilisateurs »
+        ("personne|quiconque peut|peux|pouvons|sait|arrive valid*|ger*|administr*|rattach*|accept*|ajout*", 2.0, 2),
+        # who says « je suis GP » is the manager, still there: the role stated, not a departure
+        ("suis|sommes gestionnaire|gestionnaires|administrateur*|admin", -2.5, 0),
+        # whoever ran it, said in the past: « la personne qui gérait notre compte »
+        ("gerait|geraient|administrait|administraient|occupait|occupaient|chapeautait", 2.0),
+        ("perdu gestionnaire|gestionnaires|admin|administrateur*|responsable", 1.5, 2),
+        ("responsable|gestionnaire|administrateur* du|de compte|comptes", 1.5, 1),
+        ("plus dans|la|partie|chez|present*|ici|en|poste|fonction|fonctions|avec", 1.5, 1),  # « n'est plus là »
+        ("avait|avaient|detenait|possedait droits|role|acces", 1.5, 2),  # « celle qui avait tous les droits »
         ("transf*", 1.5),
-        ("reprend*|recuper*|passer|passe|donner main|relais", 2.0, 1),  # « reprendre la main », « passer le relais »
+        (
+            "reprend*|recuper*|passer|passe|donner main|relais|gestion",
+            2.0,
+            1,
+        ),  # « reprendre la main », « passer le relais »
         ("role|roles|droit|droits", 1.5),
         ("remplac*|nomm*|design*|devenir|change*", 1.0),
         ("change* poste|service|fonction|direction|emploi|employeur", 1.5, 1),  # « a changé de poste »
@@ -448,7 +505,7 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("sommeil", 2.0),  # « mettre en sommeil »
         ("devient|deviendra|advient structure|structures|siret|etablissement", 1.0, 2),  # « que devient sa structure »
         ("hors service", 1.5, 0),
-        ("remet*|remettre|relanc* en service|activite|route", 1.5, 1),
+        ("remet*|remettre|relanc*|mettre|mise en service|activite|route", 2.5, 1),  # a structure back in service
         ("siret|structure|structures|etablissement recoi*|recev* plus", 2.0, 6),  # « … ne reçoive plus de factures »
         ("siret|structure|structures|etablissement|entite actif|active|actifs|actives", 1.5, 3),
         ("redevenir|redevient|nouveau|remettre|remet|rendre|repasser actif|active|actifs|actives", 1.0, 1),
@@ -458,7 +515,11 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
             -3.0,
             2,
         ),  # a person or an account said inactive is not a structure
-        (f"{_ACTIVATE}|ferm*|clotur*|supprim* structure|structures|siret|etablissement|collectivit*|entite", 2.5),
+        (
+            f"{_ACTIVATE}|ferm*|clotur*|supprim*|rouvr*|reouvr* "
+            "structure|structures|siret|etablissement|collectivit*|entite",
+            2.5,
+        ),
         (f"structure|structures|siret|etablissement {_ACTIVATE}", 1.5),
         # « la structure … qu'il faut activer »
         (f"structure|structures|siret|etablissement|commune|mairie|collectivit*|entite {_ACTIVATE}", 1.0, 8),
@@ -471,9 +532,11 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("siret|siren change*|modifi*|nouveau|ancien|double|doublon|dedie|propre|obtenu|attribue", 1.5, 2),
         ("budget|budgets annexe|annexes", 2.0, 0),  # a public body's annexed budget has a SIRET of its own
         ("liste|annuaire destinataire|destinataires|structures", 1.5, 1),
-        ("fournisseur*|entreprise*|prestataire* select*|choisi*|trouv*", 1.5, 4),  # suppliers cannot pick it
+        ("fournisseur*|entreprise*|prestataire* select*|choisi*|trouv*|cherch*", 1.5, 4),  # suppliers cannot pick it
+        ("nouveau|nouvel|propre|autre siret|siren", 1.5, 1),  # « un nouveau numéro SIRET », « son propre SIRET »
+        ("structure|structures|siret|etablissement|collectivit*|entite visible*|invisible*|joignable", 1.5, 3),
         ("ferm*|clotur* ancien|ancienne|structure|siret|etablissement", 1.0, 1),
-        ("siret|structure|structures|etablissement ferm*|clotur*|supprim*", 1.5, 6),
+        ("siret|structure|structures|etablissement ferm*|clotur*|supprim*|rouvr*|reouvr*", 1.5, 6),
         ("reprend*|reprise|reprenant", 1.0),
         ("reprend*|repris* main", -1.0, 1),
         # an account, a mail or a space is not a structure
@@ -485,7 +548,10 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         (_HUMAN, 3.0),
         ("vrai|vraie|reelle|reel personne|quelqu", 3.0, 1),  # « une vraie personne »
         ("quelqu vivant|vivante|humain|humaine|reel|reelle|physique", 3.0, 3),  # « quelqu'un de vivant »
-        ("veux|voudrais|souhait*|faut|besoin|demande une personne", 2.0, 0),  # « je veux une personne »
+        ("veux|voudrais|souhait*|faut|besoin|demande une personne", 3.0, 0),  # « je veux une personne »
+        ("chat|tchat|discussion|conversation|echange en direct|ligne", 2.5, 1),  # « un chat en direct »
+        ("direct chat|tchat|discussion|conversation", 2.5, 0),  # « live chat » reads « direct chat »
+        ("passez|passe moi|nous", 1.5, 0),  # « passez-moi un responsable »
         ("personne|quelqu pour|qui repond*|repondre|aider|aide", 2.0, 2),  # « y a personne pour me répondre ? »
         ("parl*|discut*|echang*|entretenir a|avec un|une personne|humain|humaine|quelqu", 1.5, 1),
         ("transfer*|redirig*|bascul* moi|nous", 2.0, 0),  # « transférez-moi au service client »
@@ -508,7 +574,7 @@ MODEL: Mapping[Topic, tuple[Cue, ...]] = {
         ("mis|mise|mettre|mettez|mets|met en relation|contact", 1.0, 1),
         ("telephon*|tel", 2.0),
         ("robot|bot|chatbot|machine|ia|programme|logiciel|automate*", 1.5),
-        ("pas|plus|jamais robot|bot|machine|ia|programme|logiciel|automate*", 3.0),
+        ("pas|plus|jamais robot|bot|machine|ia|programme|logiciel|automate*", 3.0, 3, True),
         ("d|avec une personne", 2.0, 0),  # « l'aide d'une personne »
         ("chat|tchat|echange|discussion|conversation|entretien|entretenir avec", 1.5, 0),  # « m'entretenir avec »
         ("marre|assez|bol robot|bot|chatbot|machine|ia|automate*", 1.5, 4),
@@ -648,6 +714,8 @@ SMS: Mapping[str, tuple[str, ...]] = {
     "jsp": ("je", "sais", "pas"),
     "jcomprends": ("je", "comprends"),
     "jy": ("j", "y"),
+    "ki": ("qui",),
+    "fe": ("fais",),
 }
 
 # The desk's jargon and synonyms, read as the words the cues know (one folded word → the words it stands for):
@@ -655,6 +723,13 @@ SMS: Mapping[str, tuple[str, ...]] = {
 LEXICON: Mapping[str, tuple[str, ...]] = {
     "gp": ("gestionnaire", "principal"),
     "gs": ("gestionnaire", "secondaire"),
+    "cpp": ("chorus", "pro"),  # Chorus Pro, and the agency that runs it
+    "aife": ("chorus",),
+    "st": ("soustraitant",),  # the sub-contractor in a buyer's or a site's shorthand
+    "sst": ("soustraitant",),
+    "stt": ("soustraitant",),
+    "moa": ("maitre", "ouvrage"),  # the contracting authority, the project manager: a works contract's parties
+    "moe": ("maitre", "oeuvre"),
     "sp": ("structure", "publique"),
     "crea": ("creation",),
     "inscrip": ("inscription",),
@@ -675,6 +750,8 @@ LEXICON: Mapping[str, tuple[str, ...]] = {
     "administratrice": ("administrateur",),
     "administratrices": ("administrateurs",),
     "radier": ("inactiver",),
+    "regie": ("etablissement",),  # a public body's régie has a SIRET of its own
+    "regies": ("etablissements",),
     # a public body's usual acronyms are an establishment
     "ccas": ("etablissement",),
     "cias": ("etablissement",),
@@ -798,6 +875,28 @@ ENGLISH: Mapping[str, tuple[str, ...]] = {
     "to": ("a",),
     "with": ("avec",),
     "how": ("comment",),
+    "longer": ("plus",),  # « no longer with us »
+    "anymore": ("plus",),
+    "user": ("utilisateur",),
+    "colleague": ("collegue",),
+    "colleagues": ("collegues",),
+    "where": ("ou",),
+    "onto": ("sur",),
+    "join": ("rejoindre",),
+    "begin": ("commencer",),
+    "used": ("utilise",),
+    "use": ("utiliser",),
+    "credentials": ("identifiants",),
+    "see": ("voir",),
+    "invoices": ("factures",),
+    "invoice": ("facture",),
+    "live": ("direct",),
+    "approve": ("valider",),
+    "users": ("utilisateurs",),
+    "nobody": ("plus", "personne"),
+    "gone": ("parti",),
+    "replace": ("remplacer",),
+    "reactivate": ("reactiver",),
 }
 # Word families read as one of their words: any word starting with the key (« neutraliser », « neutralisation »,
 # « neutralisé »; « parvenu », « parvient », « parviendra »).
@@ -880,11 +979,11 @@ NOT_TYPOS = frozenset(
 GONE: tuple[Cue, ...] = _cues(
     (
         "parti|partie|partis|partit|quitt*|depart|demission*|retraite|decede*|deces|licencie*|mute|mutee|"
-        "mutation|absent*|absence|injoignable|indisponible|conge|conges|maladie|introuvable|ancien|ancienne|"
+        "mutation|absent*|absence|injoignable|indisponible|conge|conges|maladie|introuvable|ancien|ancienne|demenage*|"
         "precedent|precedente",
         1.0,
     ),
-    ("plus dans|la|partie|chez|present*|ici|joignable|en|employe*|salarie*", 1.0, 1),  # « n'est plus là »
+    ("plus dans|la|partie|chez|present*|ici|joignable|en|employe*|salarie*|avec", 1.0, 1),  # « n'est plus là »
     ("change* poste|service|fonction|direction|emploi|employeur", 1.0, 1),
 )
 STILL_THERE: tuple[Cue, ...] = _cues(
@@ -913,13 +1012,16 @@ VOLITION = frozenset(
         "concerne", "agit",
     }
 )  # fmt: skip
-_NEGATORS = frozenset({"pas", "jamais", "point", "nullement", "aucunement", "ni"})
+_NEGATORS = frozenset({"pas", "jamais", "point", "nullement", "aucunement", "ni", "aucun", "aucune"})
 _NOT_AFTER_SUIS = ("arriv", "parven", "reussi", "capable", "sur", "sure")  # « je ne suis pas arrivé à… »
 _SANS = frozenset({"passer", "parler", "agent", "agents", "conseiller", "humain", "intervention", "contacter"})
 # A negation's scope ends at the clause's end or at one of these words (« je ne veux pas d'agent, mais… »).
 SCOPE_ENDS = frozenset(
-    {"mais", "plutot", "juste", "seulement", "sinon", "car", "parce", "donc", "alors", "et", "je", "j", "cependant"}
-)
+    {
+        "mais", "plutot", "juste", "seulement", "sinon", "car", "parce", "donc", "alors", "et", "je", "j",
+        "cependant", "contraire", "uniquement", "simplement",
+    }
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -933,13 +1035,20 @@ class Reading:
     # Where each word stands as a cue measures distances: its position, plus ``CLAUSE_GAP`` for each clause
     # before it, so that no phrase cue spans punctuation (« … ne m'aide pas, un humain svp »).
     places: tuple[int, ...] = ()
+    # The negation words of a refusal's own trigger (the « pas » of « je ne veux pas d'espace »): a positive cue that
+    # names a lack (« pas … espace »: « je n'ai pas l'espace ») does not read them; a negative cue does.
+    refusals: frozenset[int] = frozenset()
+
+
+# « St-Amand », « Ste-Foy »: a place's saint, not the sub-contractor's « st » (``LEXICON``).
+_SAINT = re.compile(r"\b(?:st|ste)-(?=\w)", re.IGNORECASE)
 
 
 def _clauses(text: str | None) -> list[list[str]]:
     """The message's clauses, each as its folded words with SMS spelt out, at most ``MAX_TOKENS`` words."""
     clauses: list[list[str]] = []
     count = 0
-    for piece in _CLAUSE_BREAKS.split((text or "")[: MAX_TOKENS * 30]):
+    for piece in _CLAUSE_BREAKS.split(_SAINT.sub("saint-", (text or "")[: MAX_TOKENS * 30])):
         words: list[str] = []
         for word in fold(piece).split():
             words.extend(_spelled(word))
@@ -970,7 +1079,32 @@ def _trigger(words: list[str], i: int) -> int:
         return 3
     if word == "est" and after == "pas" and any(w in ("c", "ce") for w in before):  # « ce n'est pas… »
         return 2
+    if word in ("ne", "n") and _forbids(words, i + 1):  # « surtout n'inactivez pas… », « ne me transférez pas »
+        return 1
+    if word == "voir" and before[-2:] == ["rien", "a"]:  # « rien à voir avec la sous-traitance »
+        return 1
+    if word in ("question", "questions") and any(w in ("pas", "aucune", "ni") for w in before[-2:]):
+        return 1  # « je n'ai pas de question sur les espaces »
     return 2 if word == "ne" and after == "pas" else 0  # « ne pas » before an infinitive
+
+
+_PRONOUNS = frozenset({"me", "m", "nous", "le", "la", "les", "l", "lui", "leur", "y", "en"})
+_NOT_FORBIDDING = ("oubli", "hesit", "manqu", "inquiet")  # « n'oubliez pas de… », « n'hésitez pas »: a request
+
+
+def _forbids(words: list[str], i: int) -> bool:
+    """Whether the words from ``i`` forbid a deed (« [ne] supprimez pas », « [n'] activez rien », « [ne] me
+    transférez pas »): a verb said to « vous », after its pronouns, followed by a negator."""
+    while i < len(words) and words[i] in _PRONOUNS:
+        i += 1
+    if i + 1 >= len(words) or not words[i].endswith("ez") or words[i].startswith(_NOT_FORBIDDING):
+        return False
+    return words[i + 1] in _NEGATORS or words[i + 1] in ("rien", "plus", "surtout", "aucun", "aucune")
+
+
+# Triggers that deny a state (« je ne suis pas inscrit », « ce n'est pas… »), not refuse a thing: their « pas » is
+# read by the cues of a lack like any other.
+_STATED = frozenset({"suis", "sommes", "est", "porte", "concerne", "agit"})
 
 
 def _negation_starts(words: list[str]) -> list[int]:
@@ -998,15 +1132,47 @@ def _elided(clause: list[str]) -> list[str]:
     return clause
 
 
+# What an object pronoun before one of these verbs can stand for (« je veux la remettre en service », « il faut
+# l'activer »), and the verbs: the last of these nouns named before it in the message is read in its place.
+_REFERRED = frozenset({"structure", "siret", "etablissement", "compte", "espace", "lien", "role", "acces"})
+_PRONOUN_OBJECTS = frozenset({"l", "la", "le"})
+_REFERRING_VERBS = (
+    "activ", "inactiv", "desactiv", "reactiv", "remet", "rend", "ferm", "rouvr", "ouvr", "supprim", "clotur",
+    "transf", "renvo", "valid", "recuper", "reprend",
+)  # fmt: skip
+
+
+def _referred(clauses: list[list[str]]) -> list[list[str]]:
+    """The clauses with an object pronoun before a verb of ``_REFERRING_VERBS`` read as the noun it stands for:
+    « je ne veux pas désactiver la structure, au contraire je veux la remettre en service » reads « … je veux
+    structure remettre en service », so that what the negation took away comes back where it is asked."""
+    last = ""
+    result: list[list[str]] = []
+    for clause in clauses:
+        read_as = list(clause)
+        for position, word in enumerate(clause):
+            after = clause[position + 1] if position + 1 < len(clause) else ""
+            if word in _PRONOUN_OBJECTS and last and after.startswith(_REFERRING_VERBS):
+                read_as[position] = last
+            elif word in _REFERRED:
+                last = word
+        result.append(read_as)
+    return result
+
+
 def read(text: str | None) -> Reading:
     """The words of a message, its segments, and what its negations cover."""
     words: list[str] = []
     segments: list[tuple[int, int]] = []
     negated: set[int] = set()
     places: list[int] = []
-    for number, clause in enumerate(map(_elided, _clauses(text))):
+    refusals: set[int] = set()
+    for number, clause in enumerate(map(_elided, _referred(_clauses(text)))):
         offset = len(words)
         places.extend(range(offset + number * CLAUSE_GAP, offset + number * CLAUSE_GAP + len(clause)))
+        for trigger in range(len(clause)):
+            taken = 0 if clause[trigger] in _STATED else _trigger(clause, trigger)
+            refusals.update(offset + p for p in range(trigger, trigger + taken) if clause[p] in NEGATION_WORDS)
         for start in _negation_starts(clause):
             for position in range(start, len(clause)):
                 if clause[position] in SCOPE_ENDS:
@@ -1019,7 +1185,7 @@ def read(text: str | None) -> Reading:
                 cut = offset + position
         segments.append((cut, offset + len(clause)))
         words.extend(clause)
-    return Reading(tuple(words), tuple(segments), frozenset(negated), tuple(places))
+    return Reading(tuple(words), tuple(segments), frozenset(negated), tuple(places), frozenset(refusals))
 
 
 def tokens(text: str | None) -> tuple[str, ...]:
@@ -1235,17 +1401,22 @@ class _Where:
 
     every: Index
     affirmed: Index
+    unrefused: Index  # every word but a refusal's own negation words (``Reading.refusals``)
 
     @classmethod
     def of(cls, reading: Reading, start: int = 0, end: int | None = None) -> _Where:
         span = range(start, len(reading.words) if end is None else end)
         every = index(reading.words, span, reading.places)
         if not reading.negated.intersection(span):
-            return cls(every, every)
-        return cls(every, index(reading.words, (p for p in span if p not in reading.negated), reading.places))
+            return cls(every, every, every)
+        affirmed = index(reading.words, (p for p in span if p not in reading.negated), reading.places)
+        unrefused = index(reading.words, (p for p in span if p not in reading.refusals), reading.places)
+        return cls(every, affirmed, unrefused)
 
     def matches(self, cue: Cue) -> bool:
-        return cue_matches(cue, self.every if cue.reads_negations else self.affirmed)
+        if not cue.reads_negations:
+            return cue_matches(cue, self.affirmed)
+        return cue_matches(cue, self.every if cue.weight < 0 or cue.reads_refusals else self.unrefused)
 
 
 @dataclass(frozen=True)
