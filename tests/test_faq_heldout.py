@@ -40,8 +40,16 @@ TARGET_WRONG = 0
 # tells: 137 of 154 right, 1 wrong on the model of 82a95cc before round 3; 140 and 1 after.
 # Round 4 (session 7: the kinds set 5 missed, needs described, abbreviations, refusals and pronouns, tuned on new
 # development batches s7-1 and s7-3, with s7-2 kept aside to measure): 129, 119, 110 of 111, 104 and 153 of 154, no
-# wrong topic; all five sets spent, so optimistic; a sixth set, written apart, measures it (docs/decisions.md).
-ACHIEVED = {"first": (129, 0), "second": (119, 0), "third": (110, 0), "fourth": (104, 0), "fifth": (153, 0)}
+# wrong topic; all five sets spent, so optimistic. The sixth set, written apart, measures it: 152 of 175 right, 1
+# wrong on the model of e5dc1c4 before round 4; 156 and 1 after (docs/decisions.md). Spent since.
+ACHIEVED = {
+    "first": (129, 0),
+    "second": (119, 0),
+    "third": (110, 0),
+    "fourth": (104, 0),
+    "fifth": (153, 0),
+    "sixth": (156, 1),
+}
 SETS = tuple(HELD_OUT_FILES)
 TESTS = Path(__file__).parent
 
