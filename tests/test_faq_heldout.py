@@ -42,6 +42,8 @@ TARGET_WRONG = 0
 # development batches s7-1 and s7-3, with s7-2 kept aside to measure): 129, 119, 110 of 111, 104 and 153 of 154, no
 # wrong topic; all five sets spent, so optimistic. The sixth set, written apart, measures it: 152 of 175 right, 1
 # wrong on the model of e5dc1c4 before round 4; 156 and 1 after (docs/decisions.md). Spent since.
+# The seventh set (read by nobody: its figures only) measures today's model: 164 of 180 right, 3 wrong. Round 5 (more
+# development data from six outside hands, not merged) got 163 and 3 on it (docs/decisions.md).
 ACHIEVED = {
     "first": (129, 0),
     "second": (119, 0),
@@ -49,6 +51,7 @@ ACHIEVED = {
     "fourth": (104, 0),
     "fifth": (153, 0),
     "sixth": (156, 1),
+    "seventh": (164, 3),
 }
 SETS = tuple(HELD_OUT_FILES)
 TESTS = Path(__file__).parent
