@@ -201,7 +201,10 @@ def test_make_dev_stops_when_make_is_signalled(signum: signal.Signals, tmp_path:
     only waits on SIGINT (a terminal signals the whole group), and SIGKILL leaves the stack an orphan; in
     every case the stack stops, and make too."""
     port, state, log = free_port(), tmp_path / "state.json", tmp_path / "make.log"
-    make = ["make", "--no-print-directory", "-o", ".venv/.installed", "dev", f"PORT={port}", f"STATE={state}"]
+    # -o web: the portal is not built again. `make dev` builds it first, and Vite empties web/dist while it builds,
+    # so the browser tests running beside this one were served « Portail de support – non construit » (CI's run).
+    make = ["make", "--no-print-directory", "-o", ".venv/.installed", "-o", "web", "dev"]
+    make += [f"PORT={port}", f"STATE={state}"]
     process = start(make, log)
     stack_pid = json.loads(state.read_text())["pid"]
     assert stack_pid != process.pid
