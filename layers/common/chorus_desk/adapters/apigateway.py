@@ -10,10 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
-
 from chorus_desk.adapters import boto
+from chorus_desk.adapters.boto import BotoCoreError, ClientError, Config
 from chorus_desk.errors import ConnectionGone, PushFailed
 
 

@@ -1,6 +1,6 @@
 """The one module of the product that imports boto3: the AWS clients the adapters build (each adapter gives its
 own timeouts and retries; the endpoint comes from ``AWS_ENDPOINT_URL`` when set, as boto3 reads it), the region, and
-DynamoDB's item (de)serialisers. botocore's configuration and errors are imported where they are used."""
+DynamoDB's item (de)serialisers, and botocore's client configuration and errors, which the adapters import from here."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from typing import Any
 
 import boto3
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
 
-__all__ = ["TypeDeserializer", "TypeSerializer", "client", "region"]
+__all__ = ["BotoCoreError", "ClientError", "Config", "TypeDeserializer", "TypeSerializer", "client", "region"]
 
 
 def client(service: str, **options: Any) -> Any:

@@ -7,11 +7,9 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
-
 from chorus_desk import messages
 from chorus_desk.adapters import boto
+from chorus_desk.adapters.boto import BotoCoreError, ClientError, Config
 from chorus_desk.errors import StorageUnavailable
 from chorus_desk.models import utc_now
 from chorus_desk.ports import UploadForm

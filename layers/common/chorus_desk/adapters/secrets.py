@@ -17,11 +17,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
-
 from chorus_desk import messages
 from chorus_desk.adapters import boto
+from chorus_desk.adapters.boto import BotoCoreError, ClientError, Config
 from chorus_desk.errors import SecretUnavailable
 from chorus_desk.observability import logger
 

@@ -8,11 +8,9 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from typing import Any
 
-from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
-
 from chorus_desk import messages
 from chorus_desk.adapters import boto
+from chorus_desk.adapters.boto import BotoCoreError, ClientError, Config
 from chorus_desk.errors import MailUnavailable
 from chorus_desk.models import OutgoingMail, utc_now
 

@@ -33,9 +33,9 @@ from typing import Any, Protocol
 
 import urllib3
 from aws_lambda_powertools.utilities import parameters
-from botocore.exceptions import BotoCoreError, ClientError
 
 from chorus_desk import messages
+from chorus_desk.adapters.boto import BotoCoreError, ClientError
 from chorus_desk.errors import RegistryUnavailable, UnknownEstablishment
 from chorus_desk.observability import logger
 from chorus_desk.ports import Establishment

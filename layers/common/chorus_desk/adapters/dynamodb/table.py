@@ -12,11 +12,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
-
 from chorus_desk import messages
-from chorus_desk.adapters.boto import TypeDeserializer, TypeSerializer
+from chorus_desk.adapters.boto import BotoCoreError, ClientError, Config, TypeDeserializer, TypeSerializer
 from chorus_desk.adapters.boto import client as boto_client
 from chorus_desk.errors import StorageUnavailable
 
