@@ -459,6 +459,8 @@ def test_the_category_list_says_it_is_loading_until_the_catalogue_has_come(stack
     assert "portal-loading" in (hint.get_attribute("class") or "")
     assert page.locator("#critere-categorie option").all_inner_texts() == ["Toutes les catégories"]
     assert len(held) == 1, "GET /catalogue was not asked for, or not held back"
+    axe(page, "la recherche, catalogue en chargement")
+    screenshot(page, "recherche-categories-en-chargement", full_page=False)
     held[0].continue_()
     settled(page)
     catalogue = api(stack, "GET", "/catalogue", "marie")
