@@ -52,7 +52,7 @@ class Outcome(StrEnum):
 
 
 class _Value(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
 
 class ChatMessage(_Value):

@@ -22,7 +22,8 @@ def utc_now() -> datetime:
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    # Built on first use, not at import: a function builds only the models its requests use (cold start).
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
 
 class Role(StrEnum):
