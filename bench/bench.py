@@ -4,7 +4,7 @@
 2. Read cost as the table grows: items DynamoDB examines to serve one ticket detail, with 10 and with
    300 tickets of other structures in the table (the ratio should be 1.0: every read is a Query on a key).
    (moto copies the table in every transaction: filling it is slow, the figure would be the same at any size.)
-3. Cold start: each handler's import against a bare boto3 client, as a ratio (bench/coldstart.py).
+3. Cold start: each function's import and first request's build-up against a bare boto3 client (bench/coldstart.py).
 """
 
 from __future__ import annotations

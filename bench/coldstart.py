@@ -6,14 +6,16 @@ Every sample is a fresh interpreter. It reads the template and puts the layers o
 preamble for every target, not timed), then times one thing:
 
 - the baseline: ``import boto3; boto3.client("dynamodb")``, what any function that touches the table pays;
-- a function: importing its handler module (``local_stack.template.load_handler_module``).
+- a function: importing its handler module (``local_stack.template.load_handler_module``), then, timed apart
+  and added ("ready to serve"), what its first request builds: ``bootstrap.prime`` (the table's client and
+  ports, each route's request and response models), which is also SnapStart's priming hook.
 
 The interpreter gets the environment the function gets in Lambda (``lambda_environment``): template.yaml's
 variables (Globals, then its own), the variables Lambda sets (``LAMBDA_TASK_ROOT`` among them, so Powertools
 behaves as in Lambda: Tracer enabled, POWERTOOLS_TRACE_DISABLED unset), eu-west-3 and dummy credentials;
 nothing else from this process but PATH. Runs are interleaved (baseline, f1, f2, …, baseline, …) after one
 unrecorded warm-up round, and the median of each target is reported with its peak RSS. A function is OK when
-its median is at most BUDGET times the baseline's.
+its "ready to serve" median is at most BUDGET times the baseline's.
 
 The ratio compares CPU time (``time.process_time``: user + system time of the interpreter), not wall time:
 importing is CPU-bound once files are in the page cache, and CPU time barely moves when other processes share
@@ -45,7 +47,7 @@ from typing import Any
 
 from local_stack.template import ROOT, Resolver, function_environment, load_template, resources_of_type
 
-BUDGET = 1.50
+BUDGET = 1.40  # on the whole cold start: import and what the first request builds (ready)
 RUNS = 9
 TOP = 10
 BASELINE = "baseline"
@@ -67,11 +69,11 @@ if target == {BASELINE!r}:
     import boto3
     boto3.client("dynamodb")
 else:
-    load_handler_module(template, target)
+    handler = load_handler_module(template, target)
 elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
-if target != {BASELINE!r} and "TABLE_NAME" in __import__("os").environ:
+if target != {BASELINE!r}:
     from chorus_desk import bootstrap
-    bootstrap.ports()  # what its first request adds: boto3 and the DynamoDB client
+    bootstrap.prime_as_registered()  # what its first request builds: clients, route models
 ready = time.process_time() - cpu_started
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
 files = [getattr(m, "__file__", None) for m in list(sys.modules.values())]
@@ -113,7 +115,7 @@ class Measurements:
     functions: dict[str, Stats]
     failures: dict[str, str]  # function -> last line of its error
 
-    def ratio(self, function: str) -> float:
+    def ratio(self, function: str) -> float:  # the handler import alone
         return self.functions[function].cpu_ms / self.baseline.cpu_ms
 
     def ready_ratio(self, function: str) -> float:
@@ -334,28 +336,28 @@ def main(argv: list[str] | None = None) -> int:
 
     template = load_template()
     result = collect(args.runs, template)
-    print(f"## Cold start: handler import in a fresh interpreter (median of {args.runs}, interleaved)\n")
+    print(f"## Cold start: ready to serve, in a fresh interpreter (median of {args.runs}, interleaved)\n")
     print(f'budget ≤ {BUDGET:.2f}× the baseline (`import boto3; boto3.client("dynamodb")`)\n')
-    print("| target | import CPU ms | wall ms | peak RSS MB | ratio (CPU) | budget | + AWS clients: ratio |")
-    print("|---|---|---|---|---|---|---|")
+    print("| target | import CPU ms | wall ms | peak RSS MB | import ratio | ready CPU ms | ready ratio | budget |")
+    print("|---|---|---|---|---|---|---|---|")
     base = result.baseline
     print(
         f"| baseline: boto3 + DynamoDB client | {base.cpu_ms:.0f} | {base.wall_ms:.0f} | {base.rss_mb:.0f} "
-        "| 1.00× | | |"
+        "| 1.00× | | | |"
     )
     for function in resources_of_type(template, "AWS::Serverless::Function"):
         if function in result.failures:
-            print(f"| {function} | import fails: `{result.failures[function]}` | | | | FAILS |")
+            print(f"| {function} | import fails: `{result.failures[function]}` | | | | | | FAILS |")
             continue
-        stats, ratio = result.functions[function], result.ratio(function)
-        verdict = "OK" if ratio <= BUDGET else "OVER"
+        stats, ready = result.functions[function], result.ready_ratio(function)
+        verdict = "OK" if ready <= BUDGET else "OVER"
         print(
-            f"| {function} | {stats.cpu_ms:.0f} | {stats.wall_ms:.0f} | {stats.rss_mb:.0f} | {ratio:.2f}× | {verdict} "
-            f"| {result.ready_ratio(function):.2f}× |"
+            f"| {function} | {stats.cpu_ms:.0f} | {stats.wall_ms:.0f} | {stats.rss_mb:.0f} "
+            f"| {result.ratio(function):.2f}× | {stats.ready_cpu_ms:.0f} | {ready:.2f}× | {verdict} |"
         )
     print(
-        "\nThe last column adds what a function's first request builds (boto3 and its DynamoDB client, imported "
-        "lazily by `bootstrap.ports()`): the whole cold start of a function that uses the table."
+        "\n*Ready* adds to the import what a function's first request builds (`bootstrap.prime`: boto3, the "
+        "table's client and ports, every route's models): the whole cold start; the budget applies to it."
     )
 
     tickets = "TicketsFunction"

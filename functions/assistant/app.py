@@ -6,6 +6,7 @@ from typing import Any
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from chorus_desk import bootstrap
 from chorus_desk.api.http import create_app, prepare_event
 from chorus_desk.api.routes import assistant
 from chorus_desk.observability import logger, metrics, tracer
@@ -20,3 +21,6 @@ app.include_router(assistant.router)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(prepare_event(event), context)
+
+
+bootstrap.on_snapshot(app)  # SnapStart: the clients and route models built before the snapshot

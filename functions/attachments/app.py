@@ -36,3 +36,6 @@ def lambda_handler(event: dict[str, Any], _context: LambdaContext) -> dict[str, 
         outcome = "ignored"
     logger.info("attachment event", detail_type=kind, outcome=outcome)
     return {"outcome": outcome}
+
+
+bootstrap.on_snapshot(None, bootstrap.file_storage)  # SnapStart: the clients built before the snapshot

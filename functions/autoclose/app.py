@@ -42,3 +42,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         time_left=lambda: context.get_remaining_time_in_millis() / 1000,
     )
     return run.summary()
+
+
+bootstrap.on_snapshot()  # SnapStart: the clients built before the snapshot

@@ -46,3 +46,6 @@ handler = ConnectHandler(bootstrap.ports, verifier, mfa=settings.agents_need_mfa
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return handler(event, context)
+
+
+bootstrap.on_snapshot(None, verifier)  # SnapStart: the clients and the token checker built before the snapshot

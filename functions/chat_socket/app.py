@@ -6,6 +6,7 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from chorus_desk import bootstrap
 from chorus_desk.api.websocket import SocketHandler
 from chorus_desk.observability import logger, metrics, tracer
 from chorus_desk.settings import ChatSettings, load_settings
@@ -19,3 +20,6 @@ handler = SocketHandler()
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return handler(event, context)
+
+
+bootstrap.on_snapshot(None, bootstrap.pusher)  # SnapStart: the clients built before the snapshot

@@ -37,3 +37,6 @@ def scheduled_time(event: dict[str, Any]) -> datetime:
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:  # noqa: ARG001 (Lambda's)
     ctx = context_of(bootstrap.ports(), bootstrap.pusher(), settings, scheduled_time(event))
     return {"told": chat.remind_waiting(ctx)}
+
+
+bootstrap.on_snapshot(None, bootstrap.pusher)  # SnapStart: the clients built before the snapshot

@@ -38,3 +38,7 @@ def lambda_handler(event: dict[str, Any], _context: LambdaContext) -> dict[str, 
     failed = publish(records, bootstrap.event_publisher(), bootstrap.event_journal(), settings.desk_bus_name)
     logger.info("ticket events batch", records=len(records), failed=len(failed))
     return {"batchItemFailures": [{"itemIdentifier": sequence} for sequence in failed]}
+
+
+# SnapStart: the clients built before the snapshot
+bootstrap.on_snapshot(None, bootstrap.event_publisher, bootstrap.event_journal)

@@ -45,3 +45,6 @@ app.dependency_overrides[bootstrap.document_writer] = writer
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(prepare_event(event), context)
+
+
+bootstrap.on_snapshot(app)  # SnapStart: the clients and route models built before the snapshot

@@ -26,3 +26,6 @@ def lambda_handler(event: dict[str, Any], _context: LambdaContext) -> dict[str, 
         outcome = invitations.resend(bootstrap.invitations(), (event.get("detail") or {}).get("email"))
     logger.info("invitation event", outcome=outcome.value)  # nothing of the address
     return {"outcome": outcome.value}
+
+
+bootstrap.on_snapshot(None, bootstrap.invitations)  # SnapStart: the clients built before the snapshot

@@ -99,3 +99,6 @@ def record_handler(record: DynamoDBRecord) -> None:
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)
+
+
+bootstrap.on_snapshot(None, bootstrap.mailer)  # SnapStart: the clients built before the snapshot

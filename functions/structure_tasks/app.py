@@ -40,3 +40,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     step = Step.of(event)
     logger.append_keys(task=event["task"], operation_id=step.operation_id)
     return task(event, step)
+
+
+bootstrap.on_snapshot()  # SnapStart: the clients built before the snapshot

@@ -24,7 +24,7 @@ class Identity:
 
 
 class _Actor(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)  # built on first use (cold start)
 
 
 class SignedInUser(_Actor):

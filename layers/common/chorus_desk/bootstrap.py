@@ -9,7 +9,10 @@ does the exports function with its XLSX and PDF writer (``document_writer``).
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from functools import lru_cache
+from typing import Any
 
 from chorus_desk.chats import OfficeHours
 from chorus_desk.observability import trace_aws_calls
@@ -182,6 +185,42 @@ def pusher() -> Pusher:
 def token_verifier() -> TokenVerifier:
     """Overridden by the $connect function, the only one with the JWT library (functions/chat_connect)."""
     raise NotImplementedError("only the chat's $connect function checks IdTokens")
+
+
+def prime(app: Any | None = None, *builders: Callable[[], object]) -> None:
+    """Build now what a function's first request would build: the table's client and ports (functions given
+    ``TABLE_NAME``), the other clients its handler names (``builders``: providers of this module that only build
+    a client, never call AWS) and, for a function behind the API, the request and response models of each of its
+    routes (Powertools builds a route's models on its first call). ``make bench`` counts it in the cold start
+    (bench/coldstart.py); with SnapStart it runs before the snapshot (``on_snapshot``), so a restored
+    environment serves its first request with it all built."""
+    if os.environ.get("TABLE_NAME"):
+        ports()
+    for build in builders:
+        build()
+    for route in getattr(app, "_static_routes", []) + getattr(app, "_dynamic_routes", []):
+        _ = route.dependant, route.body_field  # Powertools' lazily built parameter and body models
+
+
+# What the handler module loaded last asked ``on_snapshot`` to prime (``prime_as_registered``: the bench).
+_registered: list[Any] = []
+
+
+def on_snapshot(app: Any | None = None, *builders: Callable[[], object]) -> None:
+    """Have Lambda run ``prime(app, *builders)`` before it snapshots the function (SnapStart), called last by
+    every handler module. ``snapshot_restore_python`` exists in Lambda's Python runtime only; elsewhere (tests,
+    the local stack, the bench) nothing is registered with it."""
+    _registered[:] = [app, *builders]
+    try:
+        from snapshot_restore_python import register_before_snapshot  # type: ignore[import-not-found]
+    except ImportError:
+        return
+    register_before_snapshot(prime, app, *builders)
+
+
+def prime_as_registered() -> None:
+    """``prime`` with what the last handler module loaded registered (bench/coldstart.py, tests)."""
+    prime(*_registered)
 
 
 def captcha_artist() -> CaptchaArtist:

@@ -21,9 +21,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from chorus_desk import messages
 from chorus_desk.catalogue import SUPPORT_TEAM_ID
 from chorus_desk.listing import PARIS
-from chorus_desk.models import Feedback, OrgKind, OrgRef, Person, Turn
+from chorus_desk.models import Feedback, OrgKind, Person, Turn, org_key
 
-SUPPORT_QUEUE = OrgRef(kind=OrgKind.TEAM, id=SUPPORT_TEAM_ID).key  # « Contacter un agent » from the assistant
+SUPPORT_QUEUE = org_key(OrgKind.TEAM, SUPPORT_TEAM_ID)  # « Contacter un agent » from the assistant
 
 
 class ChatState(StrEnum):
@@ -52,7 +52,7 @@ class Outcome(StrEnum):
 
 
 class _Value(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
 
 class ChatMessage(_Value):

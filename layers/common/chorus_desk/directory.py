@@ -69,7 +69,7 @@ def partition(kind: Kind, term: str) -> str:
 class Entry(BaseModel):
     """One index item: its key (``partition`` / ``key``), the term it is found by, and the result it shows."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
     partition: str
     key: str

@@ -22,7 +22,8 @@ def utc_now() -> datetime:
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    # Built on first use, not at import: a function builds only the models its requests use (cold start).
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
 
 class Role(StrEnum):
@@ -42,13 +43,18 @@ class OrgKind(StrEnum):
     TEAM = "TEAM"
 
 
+def org_key(kind: OrgKind, id_: str) -> str:
+    """An organisation's key (``OrgRef.key``), also for a constant, without building the model at import."""
+    return f"{kind.value}#{id_}"
+
+
 class OrgRef(_Model):
     kind: OrgKind
     id: str
 
     @property
     def key(self) -> str:
-        return f"{self.kind.value}#{self.id}"
+        return org_key(self.kind, self.id)
 
 
 class Service(_Model):
@@ -293,7 +299,7 @@ class Ticket(_Model):
     created_by: Person
     # Filed through the non-connected form: no emitter structure, followed by mail and a signed link only.
     anonymous: bool = False
-    content: TicketContent = TicketContent()
+    content: TicketContent = Field(default_factory=TicketContent)  # built on first use, not at import
     emitter: Emitter | None = None
     # Where the ticket was routed, set on submission from the rule of its category pair.
     recipient: Recipient | None = None

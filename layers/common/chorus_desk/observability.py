@@ -17,8 +17,10 @@ and place (``failure``), not by message. tests/test_traces.py reads what would b
 
 from __future__ import annotations
 
+import os
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, cast, overload
 
@@ -90,7 +92,63 @@ def _drop_exception_messages(entity: Any) -> None:
         _drop_exception_messages(child)
 
 
-tracer = PrivateTracer(auto_patch=False)
+class LazyXRayRecorder:
+    """The X-Ray SDK's recorder, imported on first use. Powertools' Tracer imports the SDK when it is created,
+    even disabled; with tracing off (production's default: ``POWERTOOLS_TRACE_DISABLED``, the template's
+    ``TracingSdk`` parameter) nothing uses the recorder, so a function never imports the SDK (nor asyncio,
+    which it imports). Turned on (a test, or the parameter), every call reaches the SDK's own recorder."""
+
+    __module__ = "aws_xray_sdk.core.lazy"  # what Powertools checks to treat a provider as X-Ray's
+
+    def __init__(self, disabled: Callable[[], bool]) -> None:
+        self._disabled = disabled
+
+    @contextmanager
+    def in_subsegment(self, name: str | None = None, **kwargs: Any) -> Iterator[Any]:
+        """Powertools' decorators open a subsegment even when tracing is disabled (the SDK then hands out a
+        dummy one): a disabled tracer gets a subsegment that records nothing, without the SDK."""
+        if self._disabled():
+            yield _NoSubsegment()
+            return
+        import aws_xray_sdk.core as xray  # type: ignore[import-untyped]
+
+        with xray.xray_recorder.in_subsegment(name, **kwargs) as subsegment:
+            yield subsegment
+
+    def __getattr__(self, name: str) -> Any:
+        import aws_xray_sdk.core as xray
+
+        if name in ("patch", "patch_all"):  # Powertools patches through its provider (as _patch_xray_provider)
+            return getattr(xray, name)
+        return getattr(xray.xray_recorder, name)
+
+
+class _NoSubsegment:
+    """What a disabled tracer's decorators annotate: nothing is kept."""
+
+    def put_annotation(self, key: str, value: Any) -> None:
+        """Dropped."""
+
+    def put_metadata(self, key: str, value: Any, namespace: str = "default") -> None:
+        """Dropped."""
+
+    def add_exception(self, exception: BaseException, stack: Any, remote: bool = False) -> None:
+        """Dropped."""
+
+
+def _tracing_disabled() -> bool:
+    return os.environ.get("POWERTOOLS_TRACE_DISABLED", "false").strip().lower() in ("true", "1", "yes", "on")
+
+
+def _desk_tracer_disabled() -> bool:
+    return bool(tracer.disabled)
+
+
+tracer: PrivateTracer
+if _tracing_disabled():
+    tracer = PrivateTracer(auto_patch=False, provider=cast(Any, LazyXRayRecorder(_desk_tracer_disabled)))
+else:
+    tracer = PrivateTracer(auto_patch=False)
 if not tracer.disabled:
     tracer.provider.configure(emitter=PrivateEmitter())  # type: ignore[attr-defined]  # the X-Ray recorder
 

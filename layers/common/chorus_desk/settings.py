@@ -23,7 +23,7 @@ class SettingsError(RuntimeError):
 class ApiSettings(BaseModel):
     """Every function behind the API: the stage and the one web origin allowed by CORS."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
 
     stage: str = Field(alias="STAGE", min_length=1)
     cors_origin: str = Field(alias="CORS_ORIGIN", pattern=r"^https?://[A-Za-z0-9.-]+(:[0-9]+)?$")
@@ -33,7 +33,7 @@ class AgentMfaSettings(BaseModel):
     """Whether an agent of the technical support must have signed in with a second factor (the template's
     ``AgentMfa`` parameter): off unless set, as in the local stack, whose tokens carry no ``amr``."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
 
     required: bool = Field(alias="AGENT_MFA_REQUIRED", default=False)
 
@@ -62,7 +62,7 @@ def load_settings(kind: type[S]) -> S:
 class SigningSettings(BaseModel):
     """Functions that sign or check the status links of non-connected tickets."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
 
     signing_secret_name: str = Field(alias="SIGNING_SECRET_NAME", min_length=1)
     status_link_days: int = Field(alias="STATUS_LINK_DAYS", default=90, ge=1, le=365)
@@ -71,7 +71,7 @@ class SigningSettings(BaseModel):
 class PseudonymSettings(BaseModel):
     """Functions that count per address (chorus_desk.pseudonyms): the secret keying the pseudonyms."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
 
     pseudonym_secret_name: str = Field(alias="PSEUDONYM_SECRET_NAME", min_length=1)
 
@@ -106,7 +106,7 @@ class MailSettings(SigningSettings):
 class FilesSettings(BaseModel):
     """Functions that hand out, check or serve attachments: the bucket and the limits."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
 
     bucket: str = Field(alias="ATTACHMENTS_BUCKET", min_length=3)
     max_bytes: int = Field(alias="ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024, ge=1)
@@ -133,7 +133,7 @@ class SireneSettings(BaseModel):
     SecureString parameter, or a Secrets Manager secret), and how long a lookup may wait. The defaults keep a
     lookup, retries included, within ``deadline`` seconds: well inside an API function's 10-second timeout."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
 
     # https only: the request carries the integration key, and the answer decides what a structure may do.
     base_url: str = Field(
@@ -162,7 +162,7 @@ class RegistrySettings(BaseModel):
     """Functions that ask the company registry: INSEE's Sirene API (``SireneSettings``), or the local registry
     of demo establishments (the local stack, a stage without an INSEE key)."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
 
     registry: str = Field(alias="COMPANY_REGISTRY", default="INSEE", pattern=r"^(INSEE|LOCAL)$")
 
@@ -185,7 +185,7 @@ class AutoCloseSettings(BaseModel):
     an action of its emitter a resolved ticket is closed (the template's ``AutoCloseDays``), and how many tickets
     one indexed read finds."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
 
     table_name: str = Field(alias="TABLE_NAME", min_length=3)
     days: int = Field(alias="AUTO_CLOSE_DAYS", default=15, ge=1, le=365)
@@ -195,7 +195,7 @@ class AutoCloseSettings(BaseModel):
 class InvitationsSettings(BaseModel):
     """The function that sends an account's invitation again (``InvitationsFunction``): the Cognito user pool."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
 
     user_pool_id: str = Field(alias="USER_POOL_ID", min_length=1)
 
@@ -222,7 +222,7 @@ class AssistantProfileSettings(BaseModel):
     and the « Pour aller plus loin » page of each frequent answer (``FaqLink*``: pages of the Chorus Pro
     community, their defaults documented in the template). No default here: the addresses live in one place."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
 
     name: str = Field(alias="ASSISTANT_NAME", min_length=1, max_length=40, pattern=r"^\S(.*\S)?$")
     link_create_account: str = Field(alias="FAQ_LINK_CREATE_ACCOUNT", pattern=_PAGE)
@@ -273,7 +273,7 @@ class ChatHoursSettings(BaseModel):
     """When the live chat's agents answer (the template's ``ChatOfficeHours``: ISO weekdays and hours, Paris
     time): the chat's functions, and the assistants, whose « Contacter un agent » offers the chat when it is open."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
 
     office_hours: str = Field(alias="CHAT_OFFICE_HOURS", default="1-5 09:00-18:00")
 

@@ -8,11 +8,12 @@ writer is a heavy library's: only the exports function has it, and it provides `
 from functools import lru_cache
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler import Request, Response, content_types
-from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler import content_types
+from aws_lambda_powertools.event_handler.api_gateway import Response, Router
 from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from aws_lambda_powertools.event_handler.request import Request
 
 from chorus_desk import bootstrap, files
 from chorus_desk.actors import SignedInUser

@@ -9,8 +9,8 @@ from datetime import timedelta
 from functools import lru_cache
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler import Response, content_types
-from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler import content_types
+from aws_lambda_powertools.event_handler.api_gateway import Response, Router
 from aws_lambda_powertools.event_handler.depends import Depends
 
 from chorus_desk import bootstrap

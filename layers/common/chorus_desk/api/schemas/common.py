@@ -14,11 +14,13 @@ from chorus_desk.models import Person, Service, TicketContent
 class Request(BaseModel):
     """Base of request bodies: unknown fields are refused, nothing is coerced across types."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # built on first use (cold start)
 
 
 class View(BaseModel):
     """Base of response bodies."""
+
+    model_config = ConfigDict(defer_build=True)
 
 
 class CodeLabel(View):
