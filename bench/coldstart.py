@@ -51,6 +51,10 @@ BUDGET = 1.40  # on the whole cold start: import and what the first request buil
 RUNS = 9
 TOP = 10
 BASELINE = "baseline"
+# The floor of a function that uses the table, with the libraries the project is built on: the baseline, plus
+# pydantic (imported, one strict model built and used: settings are validated at cold start, every request by a
+# strict model) and Powertools' Logger (every function logs through it). No such function can start faster.
+FLOOR = "floor"
 REGION = "eu-west-3"
 MARK = "-- coldstart: timed part --"
 # What Lambda's python3.13 runtime already holds: never shipped, so never copied into a measured layer.
@@ -65,13 +69,22 @@ target = sys.argv[1]
 sys.stderr.write({MARK!r} + "\\n")
 sys.stderr.flush()
 started, cpu_started = time.perf_counter(), time.process_time()
-if target == {BASELINE!r}:
+if target in ({BASELINE!r}, {FLOOR!r}):
     import boto3
     boto3.client("dynamodb")
-else:
+if target == {FLOOR!r}:
+    import pydantic
+    from aws_lambda_powertools import Logger
+    class Floor(pydantic.BaseModel):
+        model_config = pydantic.ConfigDict(extra="forbid", strict=True)
+        name: str
+        size: int = 0
+    Floor.model_validate({{"name": "x"}})
+    Logger(service="floor")
+elif target != {BASELINE!r}:
     handler = load_handler_module(template, target)
 elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
-if target != {BASELINE!r}:
+if target not in ({BASELINE!r}, {FLOOR!r}):
     from chorus_desk import bootstrap
     bootstrap.prime_as_registered()  # what its first request builds: clients, route models
 ready = time.process_time() - cpu_started
@@ -114,6 +127,10 @@ class Measurements:
     baseline: Stats
     functions: dict[str, Stats]
     failures: dict[str, str]  # function -> last line of its error
+    floor: Stats | None = None  # the baseline plus pydantic and Powertools' Logger (FLOOR)
+
+    def floor_ratio(self) -> float:
+        return self.floor.cpu_ms / self.baseline.cpu_ms if self.floor else float("nan")
 
     def ratio(self, function: str) -> float:  # the handler import alone
         return self.functions[function].cpu_ms / self.baseline.cpu_ms
@@ -184,17 +201,18 @@ def collect(runs: int = RUNS, template: dict[str, Any] | None = None) -> Measure
     template = template or load_template()
     functions = list(resources_of_type(template, "AWS::Serverless::Function"))
     envs = {f: lambda_environment(template, f) for f in functions}
-    envs[BASELINE] = {**_base_environment(), "LAMBDA_TASK_ROOT": str(ROOT)}
-    samples: dict[str, list[dict[str, Any]]] = {target: [] for target in [BASELINE, *functions]}
+    envs[BASELINE] = envs[FLOOR] = {**_base_environment(), "LAMBDA_TASK_ROOT": str(ROOT)}
+    targets = [BASELINE, FLOOR, *functions]
+    samples: dict[str, list[dict[str, Any]]] = {target: [] for target in targets}
     failures: dict[str, str] = {}
     for round_number in range(runs + 1):
-        for target in [BASELINE, *functions]:
+        for target in targets:
             if target in failures:
                 continue
             try:
                 sample = cold_import(target, envs[target])
             except ColdStartError as error:
-                if target == BASELINE:
+                if target in (BASELINE, FLOOR):
                     raise
                 failures[target] = str(error)
                 continue
@@ -209,7 +227,7 @@ def collect(runs: int = RUNS, template: dict[str, Any] | None = None) -> Measure
             statistics.median(s.get("ready_cpu_ms", s["cpu_ms"]) for s in samples[target]),
         )
 
-    return Measurements(stats(BASELINE), {f: stats(f) for f in functions if f not in failures}, failures)
+    return Measurements(stats(BASELINE), {f: stats(f) for f in functions if f not in failures}, failures, stats(FLOOR))
 
 
 def measure(runs: int = RUNS) -> dict[str, float]:
@@ -345,6 +363,12 @@ def main(argv: list[str] | None = None) -> int:
         f"| baseline: boto3 + DynamoDB client | {base.cpu_ms:.0f} | {base.wall_ms:.0f} | {base.rss_mb:.0f} "
         "| 1.00× | | | |"
     )
+    floor = result.floor
+    if floor is not None:
+        print(
+            f"| floor: the baseline + pydantic (one strict model) + Powertools' Logger | {floor.cpu_ms:.0f} "
+            f"| {floor.wall_ms:.0f} | {floor.rss_mb:.0f} | {result.floor_ratio():.2f}× | | | |"
+        )
     for function in resources_of_type(template, "AWS::Serverless::Function"):
         if function in result.failures:
             print(f"| {function} | import fails: `{result.failures[function]}` | | | | | | FAILS |")
@@ -358,6 +382,16 @@ def main(argv: list[str] | None = None) -> int:
     print(
         "\n*Ready* adds to the import what a function's first request builds (`bootstrap.prime`: boto3, the "
         "table's client and ports, every route's models): the whole cold start; the budget applies to it."
+    )
+    print(
+        f"\nThe floor ({result.floor_ratio():.2f}×) is the least a function that uses the table can cost with the "
+        "project's libraries: boto3 and the table's client, pydantic (settings validated at cold start, strict "
+        "request models) and Powertools' Logger. "
+        + (
+            f"It is over the {BUDGET:.2f}× budget: no function that uses the table can meet it with them."
+            if result.floor_ratio() > BUDGET
+            else f"It is within the {BUDGET:.2f}× budget."
+        )
     )
 
     tickets = "TicketsFunction"

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from bench.coldstart import lambda_environment
+from bench.coldstart import BASELINE, FLOOR, cold_import, lambda_environment
 from chorus_desk import bootstrap
 from local_stack.template import ROOT, load_template, resources_of_type, use_layers
 
@@ -145,3 +145,20 @@ def test_the_snapshot_hook_of_every_function_builds_its_clients_and_route_models
     for build in builders:  # each client named by the handler is built (a provider cached once per environment)
         assert build.cache_info().currsize == 1
     bootstrap.clear()
+
+
+def test_the_floor_loads_what_the_baseline_does_plus_pydantic_and_powertools_logger_and_nothing_of_the_project() -> (
+    None
+):
+    env = lambda_environment(TEMPLATE, "TicketsFunction")
+
+    def loaded(target: str) -> set[str]:
+        files = [str(f) for f in cold_import(target, env)["files"] if f]
+        return {
+            name
+            for name in ("botocore", "pydantic_core", "aws_lambda_powertools", "chorus_desk")
+            if any(f"/{name}/" in f for f in files)
+        }
+
+    assert loaded(BASELINE) == {"botocore"}
+    assert loaded(FLOOR) == {"botocore", "pydantic_core", "aws_lambda_powertools"}
