@@ -79,6 +79,7 @@ PORTAL_FIRST_VISITS = 1  # first visits per ticket's life (Marie may be new; age
 PORTAL_VISIT_REQUESTS = 3  # HTTPS requests per visit that reach CloudFront (HTML, manifest, one chunk)
 PORTAL_FIRST_VISIT_REQUESTS = 25
 TARGET = 0.0005  # USD per ticket's life, mails included (issue 20)
+SEED_MAILS = 2  # the mails the seeds promise: the filing's confirmation and the answer (seeds 001 and 003)
 
 RUNS = 5
 TEXT = "Pouvez-vous envoyer la facture concernée ?"
@@ -687,6 +688,18 @@ def report(template: dict[str, Any], steps: list[Step], stored: dict[str, int], 
     for label, units, mails in rows:
         after = bill(steps, stored, file_size, template, write_units=units, mails=mails)
         out.append(f"| {label} | {wu - units:.0f} | {usd(after.total)} | {1 - after.total / total.total:.0%} |")
+    # The floor: what no change to the table can go under.
+    seed_mails = bill(steps, stored, file_size, template, mails=SEED_MAILS).lines
+    floor = sum(v for k, v in seed_mails.items() if not k.startswith("DynamoDB"))
+    bare = floor - seed_mails["CloudFront (portal)"]
+    out.append(
+        f"\n**The floor.** With no DynamoDB at all (no write, read nor storage) and only the {SEED_MAILS} mails the "
+        f"seeds promise (the filing's confirmation and the answer: seeds 001 and 003), this life would still cost "
+        f"{usd(floor)}: {'over' if floor > TARGET else 'within'} the {usd(TARGET)} target. Without the portal's "
+        f"CloudFront too, {usd(bare)}, which leaves {usd(TARGET - bare)} for every DynamoDB write, read and byte "
+        f"stored; this ticket's storage alone (its items with their index copies, {RETENTION_MONTHS} months) is "
+        f"{usd(total.lines['DynamoDB storage and PITR'])}."
+    )
     out.append(
         "\n(The list indexes and counters are what keeps every list and dashboard figure flat at 1k and 50k other "
         "tickets: `python -m bench.following`; a reduction that reads a partition instead pays in read units as the "
