@@ -169,7 +169,7 @@ e2e: $(VENV)/.installed ## End-to-end tests: start the local stack, talk HTTP wi
 	.venv-fuzz/bin/pip install --quiet -r requirements-fuzz.txt
 	touch $@
 
-fuzz: $(VENV)/.installed .venv-fuzz/.installed ## schemathesis, seeded, every check, as marie then sophie, on stacks of its own
+fuzz: $(VENV)/.installed .venv-fuzz/.installed ## schemathesis, seeded, every check, as marie and sophie at once, each on a stack of its own
 	$(PY) -m fuzz.run $(FUZZ_ARGS)
 
 # After `sam deploy` (ENV=prod: samconfig.toml's prod environment): the stack's outputs name the bucket and the

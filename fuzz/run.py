@@ -2,7 +2,7 @@
 
     .venv/bin/python -m fuzz.run [--seed N] [--max-examples N] [--users marie,sophie] [-- ST_RUN_OPTIONS]
 
-For each user of the run (marie, an emitter; sophie, a recipient agent):
+For each user of the run (marie, an emitter; sophie, a recipient agent), all at once (`fuzz_all`):
 
 1. start `python -m local_stack serve` on a free loopback port with its own temporary state file, so
    that every seeded run starts from the same demo data;
@@ -36,9 +36,11 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -247,38 +249,56 @@ def st_command(st: Path, config: Path, url: str, reports: Path, args: argparse.N
     return command + list(args.st_args)
 
 
-def fuzz_as(user: str, folder: Path, args: argparse.Namespace) -> Outcome:
-    """One seeded run as `user`, on a stack of its own."""
-    folder.mkdir(parents=True, exist_ok=True)
+# The schemathesis processes running now, so that an interrupted runner stops them (each run waits in a thread).
+_RUNS: set[subprocess.Popen[bytes]] = set()
+_RUNS_LOCK = threading.Lock()
+
+
+def _run_schemathesis(command: list[str], folder: Path, log: Path, timeout: float) -> int | None:
+    """Its exit code, or None when it was stopped at the end of its time budget."""
+    with log.open("wb") as output:
+        process = subprocess.Popen(  # noqa: S603 - the pinned schemathesis of .venv-fuzz
+            command, cwd=folder, stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT
+        )
+    with _RUNS_LOCK:
+        _RUNS.add(process)
     try:
-        return _fuzz_as(user, folder, args)
+        return process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        return None
+    finally:
+        with _RUNS_LOCK:
+            _RUNS.discard(process)
+
+
+def stop_runs() -> None:
+    """Kill the schemathesis runs still going (an interrupted runner): their threads then end at once."""
+    with _RUNS_LOCK:
+        running = list(_RUNS)
+    for process in running:
+        with contextlib.suppress(ProcessLookupError):
+            process.kill()
+
+
+def fuzz_as(user: str, stack: Stack, folder: Path, args: argparse.Namespace) -> Outcome:
+    """One seeded run as `user`, on a stack of its own (started by `main`, in `folder`)."""
+    try:
+        return _fuzz_as(user, stack, folder, args)
     finally:
         (folder / "auth.json").unlink(missing_ok=True)  # IdTokens, of a stack that is gone
 
 
-def _fuzz_as(user: str, folder: Path, args: argparse.Namespace) -> Outcome:
+def _fuzz_as(user: str, stack: Stack, folder: Path, args: argparse.Namespace) -> Outcome:
     output = folder / "st.txt"
-    with running_stack(args.stack_python, folder) as stack:
-        tokens = {name: id_token(args.stack_python, stack, name) for name in (user, PEERS[user])}
-        command = st_command(args.st, write_config(folder, tokens, user, PEERS[user]), stack.url, folder, args)
-        print(f"schemathesis as {user} (peer {PEERS[user]}) on {stack.url} …", flush=True)
-        started = time.monotonic()
-        exit_code: int | None
-        # cwd: schemathesis and Hypothesis leave folders of their own (.hypothesis, …) where they run.
-        with output.open("wb") as log:
-            try:
-                exit_code = subprocess.run(  # noqa: S603 - the pinned schemathesis of .venv-fuzz
-                    command,
-                    check=False,
-                    cwd=folder,
-                    stdin=subprocess.DEVNULL,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    timeout=args.timeout,
-                ).returncode
-            except subprocess.TimeoutExpired:
-                exit_code = None
-        outcome = Outcome(user, exit_code, time.monotonic() - started, output)
+    tokens = {name: id_token(args.stack_python, stack, name) for name in (user, PEERS[user])}
+    command = st_command(args.st, write_config(folder, tokens, user, PEERS[user]), stack.url, folder, args)
+    print(f"schemathesis as {user} (peer {PEERS[user]}) on {stack.url} …", flush=True)
+    started = time.monotonic()
+    # cwd: schemathesis and Hypothesis leave folders of their own (.hypothesis, …) where they run.
+    exit_code = _run_schemathesis(command, folder, output, args.timeout)
+    outcome = Outcome(user, exit_code, time.monotonic() - started, output)
     report, events = folder / "report.json", folder / "events.ndjson"
     if report.exists():
         with contextlib.suppress(ValueError):  # cut short by the time budget
@@ -287,8 +307,24 @@ def _fuzz_as(user: str, folder: Path, args: argparse.Namespace) -> Outcome:
         outcome.failures = list(read_failures(events, user))
         if not outcome.failures and exit_code == 0:
             events.unlink()  # ~10 MB of passing requests
-    print(f"  {outcome.generated} test cases in {outcome.seconds:.0f} s, exit code {outcome.exit_code}", flush=True)
+    seconds, code = f"{outcome.seconds:.0f}", outcome.exit_code
+    print(f"  {user}: {outcome.generated} test cases in {seconds} s, exit code {code}", flush=True)
     return outcome
+
+
+def fuzz_all(users: list[str], folder: Path, args: argparse.Namespace) -> list[Outcome]:
+    """Every user's run at once, each on its own stack. A run is a ping-pong between its stack and schemathesis
+    (about one core), so two users take the time of one on two cores. The stacks are started here, before any
+    thread (their `preexec_fn` must not run beside threads), and stopped whatever happens."""
+    with contextlib.ExitStack() as stacks:
+        started = {user: stacks.enter_context(running_stack(args.stack_python, folder / user)) for user in users}
+        pool = ThreadPoolExecutor(max_workers=len(users), thread_name_prefix="fuzz")
+        try:
+            futures = [pool.submit(fuzz_as, user, started[user], folder / user, args) for user in users]
+            return [future.result() for future in futures]
+        finally:
+            stop_runs()  # interrupted (Ctrl-C, SIGTERM, a run's error): no run outlives the runner
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _payload(raw: Any) -> bytes | None:
@@ -488,9 +524,9 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _terminate)
     started = time.monotonic()
     try:
-        outcomes = [fuzz_as(user, folder / user, args) for user in users]
+        outcomes = fuzz_all(users, folder, args)
     except KeyboardInterrupt:
-        print("fuzz: interrupted; the stack is stopped.", file=sys.stderr)
+        print("fuzz: interrupted; the stacks are stopped.", file=sys.stderr)
         return 130
     except (RuntimeError, subprocess.SubprocessError, OSError) as error:
         print(f"fuzz: could not run: {error}", file=sys.stderr)
