@@ -43,7 +43,8 @@ TARGET_WRONG = 0
 # wrong topic; all five sets spent, so optimistic. The sixth set, written apart, measures it: 152 of 175 right, 1
 # wrong on the model of e5dc1c4 before round 4; 156 and 1 after (docs/decisions.md). Spent since.
 # The seventh set (read by nobody: its figures only) measures today's model: 164 of 180 right, 3 wrong. Round 5 (more
-# development data from six outside hands, not merged) got 163 and 3 on it (docs/decisions.md).
+# development data from six outside hands, not merged) got 163 and 3 on it (docs/decisions.md). The eighth set
+# (read by nobody either) measures the same model: 150 of 168 right, 1 wrong.
 ACHIEVED = {
     "first": (129, 0),
     "second": (119, 0),
@@ -52,6 +53,7 @@ ACHIEVED = {
     "fifth": (153, 0),
     "sixth": (156, 1),
     "seventh": (164, 3),
+    "eighth": (150, 1),
 }
 SETS = tuple(HELD_OUT_FILES)
 TESTS = Path(__file__).parent
