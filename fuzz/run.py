@@ -283,7 +283,7 @@ def stop_runs() -> None:
 
 
 def fuzz_as(user: str, stack: Stack, folder: Path, args: argparse.Namespace) -> Outcome:
-    """One seeded run as `user`, on a stack of its own (started by `main`, in `folder`)."""
+    """One seeded run as `user`, on a stack of its own (started by `fuzz_all`, in `folder`)."""
     try:
         return _fuzz_as(user, stack, folder, args)
     finally:
@@ -307,8 +307,10 @@ def _fuzz_as(user: str, stack: Stack, folder: Path, args: argparse.Namespace) ->
         outcome.failures = list(read_failures(events, user))
         if not outcome.failures and exit_code == 0:
             events.unlink()  # ~10 MB of passing requests
-    seconds, code = f"{outcome.seconds:.0f}", outcome.exit_code
-    print(f"  {user}: {outcome.generated} test cases in {seconds} s, exit code {code}", flush=True)
+    print(
+        f"  {user}: {outcome.generated} test cases in {outcome.seconds:.0f} s, exit code {outcome.exit_code}",
+        flush=True,
+    )
     return outcome
 
 
