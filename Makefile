@@ -19,7 +19,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 PY313 := $(or $(lastword $(wildcard $(shell pyenv root 2>/dev/null)/versions/3.13*/bin/python3.13)),$(shell command -v python3.13 2>/dev/null | grep -v /shims/))
 
 
-.PHONY: help install dev token chat mail events tick bench bench-peer bench-web test check lint format typecheck openapi openapi-check validate checkov build unit e2e fuzz pytest deploy-web clean web web-check web-schema browser
+.PHONY: help install dev token chat mail events tick bench bench-peer faq-models bench-web test check lint format typecheck openapi openapi-check validate checkov build unit e2e fuzz pytest deploy-web clean web web-check web-schema browser
 
 help: ## List the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -83,6 +83,17 @@ bench: $(VENV)/.installed ## Counts and ratios: DynamoDB calls, read cost vs tab
 bench-peer: $(VENV)/.installed .venv-peer/.installed ## CPU per request beside django-helpdesk (SQLite), same operations, same run
 	PYTHONPATH=layers/common $(PY) -m bench.peer --peer-python .venv-peer/bin/python
 
+# The assistant's learned-model experiments (docs/decisions.md), in their own virtualenv: scikit-learn, spaCy and its
+# French model (45 MB from PyPI), wordfreq. Not part of make test: they measure candidates, not the product.
+.venv-models/.installed: requirements-models.txt
+	$(PYTHON) -m venv .venv-models
+	.venv-models/bin/pip install --quiet --upgrade pip
+	.venv-models/bin/pip install --quiet -r requirements-models.txt
+	touch $@
+
+faq-models: .venv-models/.installed ## the assistant's matcher beside three learned fallbacks, on the 1,042 outside phrasings
+	PYTHONPATH=layers/common .venv-models/bin/python -m experiments.faq_models
+
 # The portal's measures (issue 21): its build, Lighthouse 12.2.3 from bench/lighthouse's lockfile (Node 20), Debian's
 # Chromium (CHROME_PATH, default /usr/bin/chromium); the pages it opens are data (bench/portal_pages.json).
 bench/lighthouse/node_modules/.package-lock.json: bench/lighthouse/package-lock.json
@@ -124,8 +135,8 @@ format: $(VENV)/.installed ## Format and auto-fix with ruff
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-typecheck: $(VENV)/.installed ## mypy (strict) on the domain, functions, local stack, tests, bench, fuzz and scripts
-	$(VENV)/bin/mypy layers/common/chorus_desk functions local_stack tests bench fuzz scripts
+typecheck: $(VENV)/.installed ## mypy (strict) on the domain, functions, local stack, tests, bench, fuzz, scripts and the model trials
+	$(VENV)/bin/mypy layers/common/chorus_desk functions local_stack tests bench fuzz scripts experiments
 
 openapi: $(VENV)/.installed ## Regenerate docs/openapi.json and docs/asyncapi.yaml (the live chat) from the code
 	$(PY) -m local_stack openapi
@@ -186,6 +197,6 @@ deploy-web: $(VENV)/.installed web ## Build the portal and publish it to the dep
 	$(PY) -m scripts.deploy_web --config-env $(ENV)
 
 clean: ## Remove virtualenvs, build output and caches
-	rm -rf $(VENV) $(SAM_VENV) .venv-fuzz .venv-checkov .venv-peer .aws-sam .local-stack .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(SAM_VENV) .venv-fuzz .venv-checkov .venv-peer .venv-models .aws-sam .local-stack .pytest_cache .mypy_cache .ruff_cache
 	rm -rf web/node_modules web/dist
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
