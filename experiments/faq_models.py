@@ -297,6 +297,7 @@ def line(name: str, counts: Counter[str]) -> str:
 
 def main() -> None:
     vectors = Vectors()
+    nearest = {theta: nearest_word(vectors, theta) for theta in THETAS}  # no training: built once, used everywhere
     batches = {name: outside(name) for name in BATCH_NAMES}
     dev_words, dev_labels = rows(development())
     totals: dict[str, Counter[str]] = {}
@@ -313,8 +314,8 @@ def main() -> None:
             readers[f"+ words ≥ {threshold}"] = with_fallback(by_words, threshold)
             readers[f"+ vectors ≥ {threshold}"] = with_fallback(by_vectors, threshold)
             readers[f"+ both ≥ {threshold}"] = with_fallback(averaged(by_words, by_vectors), threshold)
-        for theta in THETAS:
-            readers[f"nearest word θ {theta}"] = nearest_word(vectors, theta)
+        for theta, reader in nearest.items():
+            readers[f"nearest word θ {theta}"] = reader
         for reader_name, reader in readers.items():
             totals.setdefault(reader_name, Counter()).update(score(cases, reader))
     print(f"The outside batches ({sum(map(len, batches.values()))} phrasings), each measured by a model without it:")
@@ -327,8 +328,8 @@ def main() -> None:
     dev = development()
     print(f"The development batches ({len(dev)} phrasings, today's matcher tuned on them):")
     print("  " + line("today's matcher", score(dev, understand)))
-    for theta in THETAS:
-        print("  " + line(f"nearest word θ {theta}", score(dev, nearest_word(vectors, theta))))
+    for theta, reader in nearest.items():
+        print("  " + line(f"nearest word θ {theta}", score(dev, reader)))
 
 
 if __name__ == "__main__":
